@@ -1,0 +1,191 @@
+using System.CommandLine;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text.Json;
+using Recsys.Data;
+using Recsys.Evaluation;
+using Recsys.Recommenders;
+
+namespace Recsys.Cli;
+
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var data = new DataOptions();
+        var train = new Option<FileInfo?>("--train") { Description = "Training ratings file (use with --test)." };
+        var test = new Option<FileInfo?>("--test") { Description = "Held-out ratings file (use with --train)." };
+        var split = new Option<string>("--split")
+        {
+            Description = "How to split --data or the synthetic data: random:F, user:F, user:N, temporal:F, last:N, kfold:N.",
+            DefaultValueFactory = _ => "random:0.2",
+        };
+        var algorithm = new Option<string>("--algorithm") { Description = "The algorithm (see 'recsys algorithms').", DefaultValueFactory = _ => "baseline" };
+        var k = new Option<int>("--k") { Description = "Cut-off of the ranking metrics.", DefaultValueFactory = _ => 10 };
+        var threshold = new Option<double>("--threshold") { Description = "Lowest held-out rating that counts as relevant.", DefaultValueFactory = _ => 4.0 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+
+        var command = new Command("evaluate", "Train an algorithm and measure RMSE, MAE and ranking metrics on held-out data (synthetic data unless --train/--test or --data is given).")
+        {
+            train, test, split, algorithm, k, threshold, json,
+        };
+        foreach (var option in data.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((result, cancellationToken) =>
+        {
+            try
+            {
+                var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!);
+                var options = new EvaluationOptions { K = result.GetValue(k), RelevanceThreshold = result.GetValue(threshold) };
+                options.Validate();
+                var (source, splits) = LoadSplits(result, data, train, test, split);
+                var evaluation = Evaluate(trainer, splits, options, cancellationToken);
+                if (result.GetValue(json))
+                {
+                    WriteJson(source, splits, evaluation);
+                }
+                else
+                {
+                    WriteTable(source, splits, evaluation);
+                }
+
+                return Task.FromResult(0);
+            }
+            catch (Exception e) when (e is UsageException or ArgumentException or ValidationException or FormatException)
+            {
+                Console.Error.WriteLine($"recsys evaluate: {e.Message}");
+                return Task.FromResult(e is InteractionDataException ? 1 : 2);
+            }
+        });
+        return command;
+    }
+
+    private static (string Source, IReadOnlyList<DataSplit> Splits) LoadSplits(
+        ParseResult result, DataOptions data, Option<FileInfo?> train, Option<FileInfo?> test, Option<string> split)
+    {
+        var trainFile = result.GetValue(train);
+        var testFile = result.GetValue(test);
+        var dataFile = result.GetValue(data.Data);
+        if ((trainFile is null) != (testFile is null))
+        {
+            throw new UsageException("--train and --test go together.");
+        }
+
+        if (trainFile is not null && dataFile is not null)
+        {
+            throw new UsageException("Give either --train/--test or --data, not both.");
+        }
+
+        if (trainFile is not null)
+        {
+            var splitData = new DataSplit(data.Read(result, trainFile), data.Read(result, testFile!), $"{trainFile.Name} / {testFile!.Name}");
+            return ($"{trainFile.FullName} + {testFile.FullName}", [splitData]);
+        }
+
+        var specification = SplitSpecification.Parse(result.GetValue(split)!);
+        var seed = result.GetValue(data.Seed);
+        if (dataFile is not null)
+        {
+            return (dataFile.FullName, specification.Apply(data.Read(result, dataFile), seed));
+        }
+
+        var synthetic = data.Synthetic(result);
+        var dataset = new SyntheticDataGenerator(synthetic).GenerateDataset();
+        var description = string.Create(CultureInfo.InvariantCulture, $"synthetic (users {synthetic.Users}, items {synthetic.Items}, ratings {synthetic.Interactions}, seed {synthetic.Seed})");
+        return (description, specification.Apply(dataset, seed));
+    }
+
+    private static CrossValidationResult Evaluate(IRecommenderTrainer trainer, IReadOnlyList<DataSplit> splits, EvaluationOptions options, CancellationToken cancellationToken) =>
+        Evaluator.CrossValidate(trainer, splits, options, cancellationToken);
+
+    private static void WriteTable(string source, IReadOnlyList<DataSplit> splits, CrossValidationResult evaluation)
+    {
+        var r = evaluation.Mean;
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine($"data        {source}");
+        Console.WriteLine(splits.Count == 1
+            ? string.Create(inv, $"split       {splits[0].Description}: train {splits[0].Train.Count:N0}, test {splits[0].Test.Count:N0}")
+            : string.Create(inv, $"split       {splits.Count} folds (mean of the folds)"));
+        Console.WriteLine($"algorithm   {r.Algorithm}");
+        Console.WriteLine(string.Create(inv, $"RMSE        {r.Rmse:F4}   ({r.RatingCount:N0} predictions; {r.UnknownUserRatings} with unknown user, {r.UnknownItemRatings} with unknown item: fallback prediction)"));
+        Console.WriteLine(string.Create(inv, $"MAE         {r.Mae:F4}"));
+        Console.WriteLine(string.Create(inv, $"P@{r.K,-9} {r.PrecisionAtK:F4}   ({r.RankedUsers:N0} users with a held-out rating >= {r.RelevanceThreshold}, all items ranked)"));
+        Console.WriteLine(string.Create(inv, $"R@{r.K,-9} {r.RecallAtK:F4}"));
+        Console.WriteLine(string.Create(inv, $"NDCG@{r.K,-6} {r.NdcgAtK:F4}"));
+        Console.WriteLine(string.Create(inv, $"MAP@{r.K,-7} {r.MapAtK:F4}"));
+        Console.WriteLine(string.Create(inv, $"HR@{r.K,-8} {r.HitRateAtK:F4}"));
+        Console.WriteLine(string.Create(inv, $"coverage    {r.Coverage:F4}"));
+        Console.WriteLine(string.Create(inv, $"fit         {r.FitSeconds:F3} s"));
+        Console.WriteLine(string.Create(inv, $"predict     {r.PredictSeconds:F3} s (ratings), {r.RecommendSeconds:F3} s (top-{r.K} lists)"));
+    }
+
+    private static void WriteJson(string source, IReadOnlyList<DataSplit> splits, CrossValidationResult evaluation)
+    {
+        using var stream = Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("data", source);
+            writer.WriteString("split", splits.Count == 1 ? splits[0].Description : $"kfold:{splits.Count}");
+            WriteMetrics(writer, evaluation.Mean);
+            if (splits.Count > 1)
+            {
+                writer.WriteStartArray("folds");
+                foreach (var fold in evaluation.Folds)
+                {
+                    writer.WriteStartObject();
+                    WriteMetrics(writer, fold);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+            else
+            {
+                writer.WriteNumber("train_interactions", splits[0].Train.Count);
+                writer.WriteNumber("test_interactions", splits[0].Test.Count);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        stream.WriteByte((byte)'\n');
+    }
+
+    private static void WriteMetrics(Utf8JsonWriter writer, EvaluationResult r)
+    {
+        writer.WriteString("algorithm", r.Algorithm);
+        Number(writer, "rmse", r.Rmse);
+        Number(writer, "mae", r.Mae);
+        Number(writer, "precision_at_k", r.PrecisionAtK);
+        Number(writer, "recall_at_k", r.RecallAtK);
+        Number(writer, "ndcg_at_k", r.NdcgAtK);
+        Number(writer, "map_at_k", r.MapAtK);
+        Number(writer, "hit_rate_at_k", r.HitRateAtK);
+        Number(writer, "coverage", r.Coverage);
+        Number(writer, "fit_seconds", r.FitSeconds);
+        Number(writer, "predict_seconds", r.PredictSeconds);
+        Number(writer, "recommend_seconds", r.RecommendSeconds);
+        writer.WriteNumber("k", r.K);
+        writer.WriteNumber("relevance_threshold", r.RelevanceThreshold);
+        writer.WriteNumber("ranked_users", r.RankedUsers);
+        writer.WriteNumber("rating_count", r.RatingCount);
+        writer.WriteNumber("unknown_user_ratings", r.UnknownUserRatings);
+        writer.WriteNumber("unknown_item_ratings", r.UnknownItemRatings);
+    }
+
+    private static void Number(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

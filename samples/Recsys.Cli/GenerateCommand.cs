@@ -1,0 +1,35 @@
+using System.CommandLine;
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+using Recsys.Data;
+
+namespace Recsys.Cli;
+
+internal static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var data = new DataOptions();
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write the ratings.csv-format file (standard output when omitted)." };
+        var command = new Command("generate", "Write the synthetic dataset as a MovieLens ratings.csv file.") { output, data.Users, data.Items, data.Ratings, data.Seed };
+        command.SetAction(result =>
+        {
+            try
+            {
+                var generator = new SyntheticDataGenerator(data.Synthetic(result));
+                var file = result.GetValue(output);
+                using var writer = file is null
+                    ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
+                    : new StreamWriter(file.FullName, false, new UTF8Encoding(false), 1 << 16);
+                generator.WriteCsv(writer);
+                return 0;
+            }
+            catch (ValidationException e)
+            {
+                Console.Error.WriteLine($"recsys generate: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+}

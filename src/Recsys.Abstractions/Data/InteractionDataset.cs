@@ -1,0 +1,356 @@
+namespace Recsys.Data;
+
+/// <summary>
+/// An immutable set of interactions with dense user and item indices, held as two compressed sparse row views:
+/// by user (rows ordered by user, then item) and by item (ordered by item, then user).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every user and item in <see cref="Users"/> and <see cref="Items"/> has at least one interaction, and every
+/// (user, item) pair occurs once: when the input held the same pair several times, the one with the latest
+/// timestamp was kept (on equal timestamps, the one added last) and <see cref="DuplicatesDropped"/> counts the others.
+/// </para>
+/// <para>
+/// A <em>row</em> is a position in the by-user view, <c>0 … Count-1</c>; <see cref="Subset"/> and the splitters
+/// select rows by that number.
+/// </para>
+/// </remarks>
+public sealed class InteractionDataset
+{
+    private readonly int[] _userOffsets;
+    private readonly int[] _rowUsers;
+    private readonly int[] _rowItems;
+    private readonly float[] _rowValues;
+    private readonly long[] _rowTimestamps;
+    private readonly int[] _itemOffsets;
+    private readonly int[] _itemUsers;
+    private readonly float[] _itemValues;
+    private readonly int[] _itemRows;
+
+    private InteractionDataset(
+        IdMap users,
+        IdMap items,
+        int[] userOffsets,
+        int[] rowUsers,
+        int[] rowItems,
+        float[] rowValues,
+        long[] rowTimestamps,
+        int duplicatesDropped)
+    {
+        Users = users;
+        Items = items;
+        _userOffsets = userOffsets;
+        _rowUsers = rowUsers;
+        _rowItems = rowItems;
+        _rowValues = rowValues;
+        _rowTimestamps = rowTimestamps;
+        DuplicatesDropped = duplicatesDropped;
+
+        var count = rowItems.Length;
+        _itemOffsets = new int[items.Count + 1];
+        foreach (var item in rowItems)
+        {
+            _itemOffsets[item + 1]++;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            _itemOffsets[i + 1] += _itemOffsets[i];
+        }
+
+        _itemUsers = new int[count];
+        _itemValues = new float[count];
+        _itemRows = new int[count];
+        var cursor = _itemOffsets.AsSpan(0, items.Count).ToArray();
+        double sum = 0;
+        var min = float.PositiveInfinity;
+        var max = float.NegativeInfinity;
+        for (var row = 0; row < count; row++)
+        {
+            var position = cursor[rowItems[row]]++;
+            _itemUsers[position] = rowUsers[row];
+            _itemValues[position] = rowValues[row];
+            _itemRows[position] = row;
+            var value = rowValues[row];
+            sum += value;
+            min = Math.Min(min, value);
+            max = Math.Max(max, value);
+        }
+
+        GlobalMean = count == 0 ? 0 : sum / count;
+        MinValue = count == 0 ? 0 : min;
+        MaxValue = count == 0 ? 0 : max;
+    }
+
+    /// <summary>Gets an empty dataset.</summary>
+    public static InteractionDataset Empty { get; } = new(IdMap.Empty, IdMap.Empty, [0], [], [], [], [], 0);
+
+    /// <summary>Gets the users, each with at least one interaction.</summary>
+    public IdMap Users { get; }
+
+    /// <summary>Gets the items, each with at least one interaction.</summary>
+    public IdMap Items { get; }
+
+    /// <summary>Gets the number of interactions (rows).</summary>
+    public int Count => _rowItems.Length;
+
+    /// <summary>Gets how many duplicated (user, item) interactions were dropped when the dataset was built.</summary>
+    public int DuplicatesDropped { get; }
+
+    /// <summary>Gets the mean of all values (0 for an empty dataset).</summary>
+    public double GlobalMean { get; }
+
+    /// <summary>Gets the smallest value (0 for an empty dataset).</summary>
+    public float MinValue { get; }
+
+    /// <summary>Gets the largest value (0 for an empty dataset).</summary>
+    public float MaxValue { get; }
+
+    /// <summary>Gets the by-user row offsets: user <c>u</c> owns rows <c>UserOffsets[u] … UserOffsets[u+1]-1</c>.</summary>
+    public ReadOnlySpan<int> UserOffsets => _userOffsets;
+
+    /// <summary>Gets the user of every row.</summary>
+    public ReadOnlySpan<int> RowUsers => _rowUsers;
+
+    /// <summary>Gets the item of every row.</summary>
+    public ReadOnlySpan<int> RowItems => _rowItems;
+
+    /// <summary>Gets the value of every row.</summary>
+    public ReadOnlySpan<float> RowValues => _rowValues;
+
+    /// <summary>Gets the timestamp of every row.</summary>
+    public ReadOnlySpan<long> RowTimestamps => _rowTimestamps;
+
+    /// <summary>Gets the by-item offsets: item <c>i</c> owns positions <c>ItemOffsets[i] … ItemOffsets[i+1]-1</c> of the by-item view.</summary>
+    public ReadOnlySpan<int> ItemOffsets => _itemOffsets;
+
+    /// <summary>Gets the user at every position of the by-item view.</summary>
+    public ReadOnlySpan<int> ItemUsers => _itemUsers;
+
+    /// <summary>Gets the value at every position of the by-item view.</summary>
+    public ReadOnlySpan<float> ItemValues => _itemValues;
+
+    /// <summary>Gets the by-user row at every position of the by-item view.</summary>
+    public ReadOnlySpan<int> ItemRows => _itemRows;
+
+    /// <summary>Gets the items a user interacted with, in ascending index order.</summary>
+    /// <param name="user">The user index.</param>
+    /// <returns>The item indices.</returns>
+    public ReadOnlySpan<int> GetUserItems(int user) => _rowItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
+
+    /// <summary>Gets the values of a user's interactions, aligned with <see cref="GetUserItems"/>.</summary>
+    /// <param name="user">The user index.</param>
+    /// <returns>The values.</returns>
+    public ReadOnlySpan<float> GetUserValues(int user) => _rowValues.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
+
+    /// <summary>Gets the timestamps of a user's interactions, aligned with <see cref="GetUserItems"/>.</summary>
+    /// <param name="user">The user index.</param>
+    /// <returns>The timestamps.</returns>
+    public ReadOnlySpan<long> GetUserTimestamps(int user) => _rowTimestamps.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
+
+    /// <summary>Gets the users who interacted with an item, in ascending index order.</summary>
+    /// <param name="item">The item index.</param>
+    /// <returns>The user indices.</returns>
+    public ReadOnlySpan<int> GetItemUsers(int item) => _itemUsers.AsSpan(_itemOffsets[item], _itemOffsets[item + 1] - _itemOffsets[item]);
+
+    /// <summary>Gets the values of an item's interactions, aligned with <see cref="GetItemUsers"/>.</summary>
+    /// <param name="item">The item index.</param>
+    /// <returns>The values.</returns>
+    public ReadOnlySpan<float> GetItemValues(int item) => _itemValues.AsSpan(_itemOffsets[item], _itemOffsets[item + 1] - _itemOffsets[item]);
+
+    /// <summary>Gets the interaction stored in a row, with its string identifiers.</summary>
+    /// <param name="row">A row in <c>0 … Count-1</c>.</param>
+    /// <returns>The interaction.</returns>
+    public Interaction GetInteraction(int row) =>
+        new(Users[_rowUsers[row]], Items[_rowItems[row]], _rowValues[row], _rowTimestamps[row]);
+
+    /// <summary>Enumerates every interaction in row order (by user, then item).</summary>
+    /// <returns>The interactions.</returns>
+    public IEnumerable<Interaction> EnumerateInteractions()
+    {
+        for (var row = 0; row < Count; row++)
+        {
+            yield return GetInteraction(row);
+        }
+    }
+
+    /// <summary>
+    /// Creates a dataset from some of this dataset's rows. Users and items without a selected row are dropped and
+    /// the rest re-indexed, keeping their relative order.
+    /// </summary>
+    /// <param name="rows">Distinct rows in <c>0 … Count-1</c>, in any order.</param>
+    /// <returns>The subset.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A row is out of range.</exception>
+    /// <exception cref="ArgumentException">A row is selected twice.</exception>
+    public InteractionDataset Subset(ReadOnlySpan<int> rows)
+    {
+        var n = rows.Length;
+        var users = new int[n];
+        var items = new int[n];
+        var values = new float[n];
+        var timestamps = new long[n];
+        var seen = new bool[Count];
+        for (var j = 0; j < n; j++)
+        {
+            var row = rows[j];
+            if ((uint)row >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), row, $"Row {row} is outside 0 … {Count - 1}.");
+            }
+
+            if (seen[row])
+            {
+                throw new ArgumentException($"Row {row} is selected more than once.", nameof(rows));
+            }
+
+            seen[row] = true;
+            users[j] = _rowUsers[row];
+            items[j] = _rowItems[row];
+            values[j] = _rowValues[row];
+            timestamps[j] = _rowTimestamps[row];
+        }
+
+        var userIds = new string[Users.Count];
+        for (var u = 0; u < userIds.Length; u++)
+        {
+            userIds[u] = Users[u];
+        }
+
+        var itemIds = new string[Items.Count];
+        for (var i = 0; i < itemIds.Length; i++)
+        {
+            itemIds[i] = Items[i];
+        }
+
+        return Build(userIds, itemIds, users, items, values, timestamps, n);
+    }
+
+    /// <summary>
+    /// Builds a dataset from columns of interactions: resolves duplicates (latest timestamp wins, then the later
+    /// row), drops identifiers without interactions and creates both sparse views.
+    /// </summary>
+    internal static InteractionDataset Build(
+        string[] userIds,
+        string[] itemIds,
+        int[] users,
+        int[] items,
+        float[] values,
+        long[] timestamps,
+        int count)
+    {
+        // Counting sort of the input rows by user.
+        var userStart = new int[userIds.Length + 1];
+        for (var r = 0; r < count; r++)
+        {
+            userStart[users[r] + 1]++;
+        }
+
+        for (var u = 0; u < userIds.Length; u++)
+        {
+            userStart[u + 1] += userStart[u];
+        }
+
+        // key = item << 32 | input row: sorting a user's segment orders it by item, then by input order.
+        var keys = new long[count];
+        var cursor = userStart.AsSpan(0, userIds.Length).ToArray();
+        for (var r = 0; r < count; r++)
+        {
+            keys[cursor[users[r]]++] = ((long)items[r] << 32) | (uint)r;
+        }
+
+        var kept = new int[count];
+        var keptCount = 0;
+        var itemUsed = new bool[itemIds.Length];
+        for (var u = 0; u < userIds.Length; u++)
+        {
+            var segment = keys.AsSpan(userStart[u], userStart[u + 1] - userStart[u]);
+            segment.Sort();
+            var j = 0;
+            while (j < segment.Length)
+            {
+                var item = (int)(segment[j] >> 32);
+                var best = (int)(uint)segment[j];
+                j++;
+                while (j < segment.Length && (int)(segment[j] >> 32) == item)
+                {
+                    var candidate = (int)(uint)segment[j];
+                    if (timestamps[candidate] >= timestamps[best])
+                    {
+                        best = candidate;
+                    }
+
+                    j++;
+                }
+
+                kept[keptCount++] = best;
+                itemUsed[item] = true;
+            }
+        }
+
+        var userMap = Compact(userIds, static (u, starts) => starts[u + 1] > starts[u], userStart, out var newUserIds);
+        var itemMap = Compact(itemIds, static (i, used) => used[i], itemUsed, out var newItemIds);
+
+        var rowUsers = new int[keptCount];
+        var rowItems = new int[keptCount];
+        var rowValues = new float[keptCount];
+        var rowTimestamps = new long[keptCount];
+        var userOffsets = new int[newUserIds.Length + 1];
+        for (var k = 0; k < keptCount; k++)
+        {
+            var r = kept[k];
+            var user = userMap[users[r]];
+            rowUsers[k] = user;
+            rowItems[k] = itemMap[items[r]];
+            rowValues[k] = values[r];
+            rowTimestamps[k] = timestamps[r];
+            userOffsets[user + 1]++;
+        }
+
+        for (var u = 0; u < newUserIds.Length; u++)
+        {
+            userOffsets[u + 1] += userOffsets[u];
+        }
+
+        return new InteractionDataset(
+            CreateMap(newUserIds),
+            CreateMap(newItemIds),
+            userOffsets,
+            rowUsers,
+            rowItems,
+            rowValues,
+            rowTimestamps,
+            count - keptCount);
+    }
+
+    private static int[] Compact<TState>(string[] ids, Func<int, TState, bool> keep, TState state, out string[] keptIds)
+    {
+        var map = new int[ids.Length];
+        var kept = new List<string>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (keep(i, state))
+            {
+                map[i] = kept.Count;
+                kept.Add(ids[i]);
+            }
+            else
+            {
+                map[i] = -1;
+            }
+        }
+
+        keptIds = [.. kept];
+        return map;
+    }
+
+    private static IdMap CreateMap(string[] ids)
+    {
+        var indices = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            indices.Add(ids[i], i);
+        }
+
+        return IdMap.CreateTrusted(ids, indices);
+    }
+}

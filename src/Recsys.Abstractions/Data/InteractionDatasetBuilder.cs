@@ -1,0 +1,165 @@
+namespace Recsys.Data;
+
+/// <summary>
+/// Collects interactions, interning their identifiers, and builds an immutable <see cref="InteractionDataset"/>.
+/// </summary>
+/// <remarks>
+/// Storage is columnar (four arrays), so a builder holds 100 million interactions in about 2 GB without one
+/// object per interaction. Not thread-safe.
+/// </remarks>
+public sealed class InteractionDatasetBuilder
+{
+    private readonly IdInterner _users = new();
+    private readonly IdInterner _items = new();
+    private int[] _userColumn;
+    private int[] _itemColumn;
+    private float[] _valueColumn;
+    private long[] _timestampColumn;
+
+    /// <summary>Initializes a new, empty builder.</summary>
+    /// <param name="capacity">The number of interactions to reserve room for.</param>
+    public InteractionDatasetBuilder(int capacity = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _userColumn = new int[capacity];
+        _itemColumn = new int[capacity];
+        _valueColumn = new float[capacity];
+        _timestampColumn = new long[capacity];
+    }
+
+    /// <summary>Gets the number of interactions added so far, duplicates included.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Gets the number of distinct users registered so far.</summary>
+    public int UserCount => _users.Count;
+
+    /// <summary>Gets the number of distinct items registered so far.</summary>
+    public int ItemCount => _items.Count;
+
+    /// <summary>Registers a user identifier (if new) and returns its index in this builder.</summary>
+    /// <param name="userId">A non-empty identifier.</param>
+    /// <returns>The user's index.</returns>
+    public int AddUser(ReadOnlySpan<char> userId) => _users.Intern(userId, nameof(userId));
+
+    /// <summary>Registers an item identifier (if new) and returns its index in this builder.</summary>
+    /// <param name="itemId">A non-empty identifier.</param>
+    /// <returns>The item's index.</returns>
+    public int AddItem(ReadOnlySpan<char> itemId) => _items.Intern(itemId, nameof(itemId));
+
+    /// <summary>Adds an interaction.</summary>
+    /// <param name="userId">The user identifier; must not be empty.</param>
+    /// <param name="itemId">The item identifier; must not be empty.</param>
+    /// <param name="value">A finite rating or signal.</param>
+    /// <param name="timestamp">Seconds since the Unix epoch.</param>
+    public void Add(string userId, string itemId, float value, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(itemId);
+        Add(userId.AsSpan(), itemId.AsSpan(), value, timestamp);
+    }
+
+    /// <summary>Adds an interaction whose identifiers are given as characters (no allocation for known ids).</summary>
+    /// <param name="userId">The user identifier; must not be empty.</param>
+    /// <param name="itemId">The item identifier; must not be empty.</param>
+    /// <param name="value">A finite rating or signal.</param>
+    /// <param name="timestamp">Seconds since the Unix epoch.</param>
+    public void Add(ReadOnlySpan<char> userId, ReadOnlySpan<char> itemId, float value, long timestamp)
+    {
+        CheckValue(value);
+        var user = AddUser(userId);
+        var item = AddItem(itemId);
+        Append(user, item, value, timestamp);
+    }
+
+    /// <summary>Adds an interaction between a user and an item registered with <see cref="AddUser"/> and <see cref="AddItem"/>.</summary>
+    /// <param name="user">A user index returned by <see cref="AddUser"/>.</param>
+    /// <param name="item">An item index returned by <see cref="AddItem"/>.</param>
+    /// <param name="value">A finite rating or signal.</param>
+    /// <param name="timestamp">Seconds since the Unix epoch.</param>
+    public void Add(int user, int item, float value, long timestamp)
+    {
+        if ((uint)user >= (uint)_users.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(user), user, $"User index {user} has not been registered; {_users.Count} users are.");
+        }
+
+        if ((uint)item >= (uint)_items.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(item), item, $"Item index {item} has not been registered; {_items.Count} items are.");
+        }
+
+        CheckValue(value);
+        Append(user, item, value, timestamp);
+    }
+
+    /// <summary>
+    /// Builds the dataset: duplicated (user, item) pairs keep the latest timestamp (the one added last on a tie),
+    /// and registered identifiers without an interaction are left out.
+    /// </summary>
+    /// <returns>The immutable dataset; its <see cref="InteractionDataset.DuplicatesDropped"/> counts the dropped pairs.</returns>
+    public InteractionDataset Build() =>
+        InteractionDataset.Build(_users.ToArray(), _items.ToArray(), _userColumn, _itemColumn, _valueColumn, _timestampColumn, Count);
+
+    private static void CheckValue(float value)
+    {
+        if (!float.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "An interaction value must be a finite number.");
+        }
+    }
+
+    private void Append(int user, int item, float value, long timestamp)
+    {
+        if (Count == _userColumn.Length)
+        {
+            var capacity = (int)Math.Min(Array.MaxLength, Math.Max(1024L, 2L * Count));
+            if (capacity == Count)
+            {
+                throw new InvalidOperationException($"A dataset holds at most {Array.MaxLength} interactions.");
+            }
+
+            Array.Resize(ref _userColumn, capacity);
+            Array.Resize(ref _itemColumn, capacity);
+            Array.Resize(ref _valueColumn, capacity);
+            Array.Resize(ref _timestampColumn, capacity);
+        }
+
+        _userColumn[Count] = user;
+        _itemColumn[Count] = item;
+        _valueColumn[Count] = value;
+        _timestampColumn[Count] = timestamp;
+        Count++;
+    }
+
+    private sealed class IdInterner
+    {
+        private readonly Dictionary<string, int> _indices = new(StringComparer.Ordinal);
+        private readonly List<string> _ids = [];
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public IdInterner() => _lookup = _indices.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public int Count => _ids.Count;
+
+        public int Intern(ReadOnlySpan<char> id, string parameterName)
+        {
+            if (_lookup.TryGetValue(id, out var index))
+            {
+                return index;
+            }
+
+            if (id.IsEmpty)
+            {
+                throw new ArgumentException("An identifier must not be empty.", parameterName);
+            }
+
+            var text = id.ToString();
+            index = _ids.Count;
+            _indices.Add(text, index);
+            _ids.Add(text);
+            return index;
+        }
+
+        public string[] ToArray() => [.. _ids];
+    }
+}

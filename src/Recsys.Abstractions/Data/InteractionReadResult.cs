@@ -1,0 +1,31 @@
+namespace Recsys.Data;
+
+/// <summary>A row a reader skipped under <see cref="BadRowPolicy.Skip"/>.</summary>
+/// <param name="LineNumber">The 1-based line number.</param>
+/// <param name="Reason">Why the row was skipped.</param>
+public readonly record struct SkippedRow(long LineNumber, string Reason);
+
+/// <summary>What a reader read: the dataset and an account of what it left out.</summary>
+public sealed record InteractionReadResult
+{
+    /// <summary>The number of skipped rows listed in <see cref="FirstSkippedRows"/> at most.</summary>
+    public const int MaxListedSkippedRows = 10;
+
+    /// <summary>Gets the dataset built from the good rows.</summary>
+    public required InteractionDataset Dataset { get; init; }
+
+    /// <summary>Gets the name of the source that was read.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Gets the number of data rows read, good and bad (header and blank lines excluded).</summary>
+    public required long RowsRead { get; init; }
+
+    /// <summary>Gets the number of bad rows skipped.</summary>
+    public required long RowsSkipped { get; init; }
+
+    /// <summary>Gets the first <see cref="MaxListedSkippedRows"/> skipped rows, in line order.</summary>
+    public required IReadOnlyList<SkippedRow> FirstSkippedRows { get; init; }
+
+    /// <summary>Gets how many duplicated (user, item) rows were dropped because a later one replaced them.</summary>
+    public int DuplicatesDropped => Dataset.DuplicatesDropped;
+}

@@ -1,0 +1,40 @@
+namespace Recsys.Recommenders;
+
+/// <summary>Identifier-based conveniences over <see cref="IRecommender"/>.</summary>
+public static class RecommenderExtensions
+{
+    /// <summary>Predicts the value a user would give an item, by identifiers; unknown identifiers get the fallback.</summary>
+    /// <param name="recommender">The model.</param>
+    /// <param name="userId">The user identifier.</param>
+    /// <param name="itemId">The item identifier.</param>
+    /// <returns>The prediction.</returns>
+    public static float Predict(this IRecommender recommender, string userId, string itemId)
+    {
+        ArgumentNullException.ThrowIfNull(recommender);
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(itemId);
+        return recommender.Predict(recommender.Users.IndexOf(userId), recommender.Items.IndexOf(itemId));
+    }
+
+    /// <summary>Returns the top <paramref name="count"/> items for a user, by identifier; unknown users get the cold-start ranking.</summary>
+    /// <param name="recommender">The model.</param>
+    /// <param name="userId">The user identifier.</param>
+    /// <param name="count">How many items to return at most.</param>
+    /// <param name="filter">Which items may be returned; <see langword="null"/> means <see cref="RecommendationFilter.Default"/>.</param>
+    /// <returns>The items, best first.</returns>
+    public static IReadOnlyList<RecommendedItem> Recommend(this IRecommender recommender, string userId, int count, RecommendationFilter? filter = null)
+    {
+        ArgumentNullException.ThrowIfNull(recommender);
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var buffer = new ScoredItem[count];
+        var written = recommender.Recommend(recommender.Users.IndexOf(userId), buffer, filter);
+        var result = new RecommendedItem[written];
+        for (var i = 0; i < written; i++)
+        {
+            result[i] = new RecommendedItem(recommender.Items[buffer[i].Item], buffer[i].Score);
+        }
+
+        return result;
+    }
+}

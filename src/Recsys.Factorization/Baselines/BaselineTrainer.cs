@@ -1,0 +1,116 @@
+using Recsys.Data;
+using Recsys.Recommenders;
+
+namespace Recsys.Baselines;
+
+/// <summary>
+/// The regularized bias model <c>r̂(u,i) = μ + b_u + b_i</c>, fitted by alternating least squares as Surprise's
+/// <c>BaselineOnly</c>: each epoch sets every <c>b_i = Σ(r − μ − b_u) / (λ_i + n_i)</c>, then every
+/// <c>b_u = Σ(r − μ − b_i) / (λ_u + n_u)</c>.
+/// </summary>
+/// <remarks>
+/// Predictions are clamped to the training value range. An unknown user gets <c>μ + b_i</c>, an unknown item
+/// <c>μ + b_u</c>. Top-N ranks by <c>b_i</c>, which is also the cold-start ranking.
+/// </remarks>
+public sealed class BaselineTrainer : IRecommenderTrainer
+{
+    /// <summary>The algorithm name, <c>baseline</c>.</summary>
+    public const string Name = "baseline";
+
+    private readonly BaselineOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="BaselineTrainer"/> class with default options.</summary>
+    public BaselineTrainer()
+        : this(new BaselineOptions())
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="BaselineTrainer"/> class.</summary>
+    /// <param name="options">The settings; validated here.</param>
+    public BaselineTrainer(BaselineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    /// <inheritdoc />
+    public string Algorithm => Name;
+
+    /// <inheritdoc />
+    public IRecommender Fit(InteractionDataset training, CancellationToken cancellationToken = default)
+    {
+        TrainingGuard.ThrowIfEmpty(training);
+        var mean = training.GlobalMean;
+        var userBias = new double[training.Users.Count];
+        var itemBias = new double[training.Items.Count];
+        for (var epoch = 0; epoch < _options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var i = 0; i < itemBias.Length; i++)
+            {
+                var users = training.GetItemUsers(i);
+                var values = training.GetItemValues(i);
+                var sum = 0.0;
+                for (var k = 0; k < users.Length; k++)
+                {
+                    sum += values[k] - mean - userBias[users[k]];
+                }
+
+                itemBias[i] = sum / (_options.ItemRegularization + users.Length);
+            }
+
+            for (var u = 0; u < userBias.Length; u++)
+            {
+                var items = training.GetUserItems(u);
+                var values = training.GetUserValues(u);
+                var sum = 0.0;
+                for (var k = 0; k < items.Length; k++)
+                {
+                    sum += values[k] - mean - itemBias[items[k]];
+                }
+
+                userBias[u] = sum / (_options.UserRegularization + items.Length);
+            }
+        }
+
+        return new Model(training, mean, userBias, itemBias);
+    }
+
+    private sealed class Model(InteractionDataset training, double mean, double[] userBias, double[] itemBias)
+        : RecommenderBase(Name, training)
+    {
+        public override float Predict(int user, int item)
+        {
+            var prediction = mean;
+            if ((uint)user < (uint)userBias.Length)
+            {
+                prediction += userBias[user];
+            }
+
+            if ((uint)item < (uint)itemBias.Length)
+            {
+                prediction += itemBias[item];
+            }
+
+            return Clamp(prediction);
+        }
+
+        protected override void ScoreItems(int user, Span<float> scores)
+        {
+            var offset = mean + userBias[user];
+            for (var i = 0; i < scores.Length; i++)
+            {
+                scores[i] = (float)(offset + itemBias[i]);
+            }
+        }
+
+        protected override void ScoreItemsForUnknownUser(Span<float> scores)
+        {
+            for (var i = 0; i < scores.Length; i++)
+            {
+                scores[i] = (float)(mean + itemBias[i]);
+            }
+        }
+    }
+}

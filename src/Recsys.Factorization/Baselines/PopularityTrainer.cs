@@ -1,0 +1,113 @@
+using System.ComponentModel.DataAnnotations;
+using Recsys.Data;
+using Recsys.Recommenders;
+
+namespace Recsys.Baselines;
+
+/// <summary>What the <see cref="PopularityTrainer"/> counts.</summary>
+public enum PopularityKind
+{
+    /// <summary>The number of interactions of every item.</summary>
+    InteractionCount = 0,
+
+    /// <summary>The number of interactions whose value reaches <see cref="PopularityOptions.PositiveThreshold"/>.</summary>
+    PositiveCount = 1,
+}
+
+/// <summary>Settings of the <see cref="PopularityTrainer"/>.</summary>
+public sealed class PopularityOptions
+{
+    /// <summary>Gets or sets what is counted.</summary>
+    /// <value>The default value is <see cref="PopularityKind.InteractionCount"/>.</value>
+    public PopularityKind Kind { get; set; } = PopularityKind.InteractionCount;
+
+    /// <summary>Gets or sets the lowest value that counts as positive for <see cref="PopularityKind.PositiveCount"/>.</summary>
+    /// <value>The default value is 4.0.</value>
+    [Range(-1e9, 1e9)]
+    public double PositiveThreshold { get; set; } = 4.0;
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        if (!Enum.IsDefined(Kind))
+        {
+            throw new ValidationException($"Kind {(int)Kind} is not a PopularityKind.");
+        }
+    }
+}
+
+/// <summary>
+/// Ranks items by how often they were interacted with (or rated positively); the same list for every user, minus
+/// the user's own items. Its rating prediction is the global mean: it is a ranking baseline.
+/// </summary>
+public sealed class PopularityTrainer : IRecommenderTrainer
+{
+    /// <summary>The algorithm name for <see cref="PopularityKind.InteractionCount"/>, <c>popularity</c>.</summary>
+    public const string Name = "popularity";
+
+    /// <summary>The algorithm name for <see cref="PopularityKind.PositiveCount"/>, <c>popularity-positive</c>.</summary>
+    public const string PositiveName = "popularity-positive";
+
+    private readonly PopularityOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="PopularityTrainer"/> class with default options.</summary>
+    public PopularityTrainer()
+        : this(new PopularityOptions())
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="PopularityTrainer"/> class.</summary>
+    /// <param name="options">The settings; validated here.</param>
+    public PopularityTrainer(PopularityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    /// <inheritdoc />
+    public string Algorithm => _options.Kind == PopularityKind.PositiveCount ? PositiveName : Name;
+
+    /// <inheritdoc />
+    public IRecommender Fit(InteractionDataset training, CancellationToken cancellationToken = default)
+    {
+        TrainingGuard.ThrowIfEmpty(training);
+        cancellationToken.ThrowIfCancellationRequested();
+        var counts = new float[training.Items.Count];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (_options.Kind == PopularityKind.InteractionCount)
+            {
+                counts[i] = training.GetItemUsers(i).Length;
+            }
+            else
+            {
+                var positives = 0;
+                foreach (var value in training.GetItemValues(i))
+                {
+                    if (value >= _options.PositiveThreshold)
+                    {
+                        positives++;
+                    }
+                }
+
+                counts[i] = positives;
+            }
+        }
+
+        return new Model(Algorithm, training, counts);
+    }
+
+    private sealed class Model(string algorithm, InteractionDataset training, float[] counts) : RecommenderBase(algorithm, training)
+    {
+        private readonly float _mean = (float)training.GlobalMean;
+
+        public override float Predict(int user, int item) => _mean;
+
+        protected override void ScoreItems(int user, Span<float> scores) => counts.CopyTo(scores);
+
+        protected override void ScoreItemsForUnknownUser(Span<float> scores) => counts.CopyTo(scores);
+    }
+}

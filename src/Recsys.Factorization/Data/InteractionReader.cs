@@ -1,0 +1,198 @@
+using System.Globalization;
+
+namespace Recsys.Data;
+
+/// <summary>Reads interactions from delimited text, streaming line by line.</summary>
+public static class InteractionReader
+{
+    private const int MaxFields = 64;
+
+    /// <summary>Reads a delimited file of interactions.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="format">The layout of the file.</param>
+    /// <param name="badRows">Whether a bad row stops the read or is skipped and counted.</param>
+    /// <returns>The dataset and an account of skipped and duplicated rows.</returns>
+    /// <exception cref="InteractionDataException">The file is empty, its header lacks a named column, or (under <see cref="BadRowPolicy.Fail"/>) a row is bad; the message names the file and line.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="format"/> is invalid.</exception>
+    public static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, path, format, badRows);
+    }
+
+    /// <summary>Reads delimited interactions from a text reader.</summary>
+    /// <param name="reader">The text, read line by line.</param>
+    /// <param name="source">The name used in error messages (usually the file name).</param>
+    /// <param name="format">The layout of the text.</param>
+    /// <param name="badRows">Whether a bad row stops the read or is skipped and counted.</param>
+    /// <returns>The dataset and an account of skipped and duplicated rows.</returns>
+    /// <exception cref="InteractionDataException">The text is empty, its header lacks a named column, or (under <see cref="BadRowPolicy.Fail"/>) a row is bad; the message names the source and line.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="format"/> is invalid.</exception>
+    public static InteractionReadResult Read(TextReader reader, string source, DelimitedFormat format, BadRowPolicy badRows)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(format);
+        format.Validate();
+
+        var builder = new InteractionDatasetBuilder();
+        var skipped = new List<SkippedRow>();
+        long skippedCount = 0;
+        long rowsRead = 0;
+        long lineNumber = 0;
+        Span<Range> fields = stackalloc Range[MaxFields];
+
+        var line = reader.ReadLine();
+        if (line is null)
+        {
+            throw new InteractionDataException(source, 0, format.HasHeader
+                ? "the file is empty; expected a header line naming the columns"
+                : "the file is empty; expected at least one interaction");
+        }
+
+        var columns = Columns.FromFormat(format);
+        if (format.HasHeader)
+        {
+            lineNumber = 1;
+            columns = columns.ResolveHeader(line, format, source);
+            line = reader.ReadLine();
+        }
+
+        for (; line is not null; line = reader.ReadLine())
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            rowsRead++;
+            var error = TryParse(line, format, columns, fields, builder);
+            if (error is null)
+            {
+                continue;
+            }
+
+            if (badRows == BadRowPolicy.Fail)
+            {
+                throw new InteractionDataException(source, lineNumber, error);
+            }
+
+            skippedCount++;
+            if (skipped.Count < InteractionReadResult.MaxListedSkippedRows)
+            {
+                skipped.Add(new SkippedRow(lineNumber, error));
+            }
+        }
+
+        return new InteractionReadResult
+        {
+            Dataset = builder.Build(),
+            Source = source,
+            RowsRead = rowsRead,
+            RowsSkipped = skippedCount,
+            FirstSkippedRows = skipped,
+        };
+    }
+
+    private static string? TryParse(string line, DelimitedFormat format, Columns columns, Span<Range> fields, InteractionDatasetBuilder builder)
+    {
+        var text = line.AsSpan();
+        var count = DelimitedLine.Split(text, format.Delimiter, fields);
+        if (count < 0)
+        {
+            return "a quoted field is not closed";
+        }
+
+        if (count < columns.Required)
+        {
+            return $"expected at least {columns.Required} fields separated by {DelimitedLine.Describe(format.Delimiter)} but found {count}";
+        }
+
+        var user = DelimitedLine.Field(text, fields[columns.User]);
+        if (user.IsEmpty)
+        {
+            return "the user id is empty";
+        }
+
+        var item = DelimitedLine.Field(text, fields[columns.Item]);
+        if (item.IsEmpty)
+        {
+            return "the item id is empty";
+        }
+
+        var value = format.DefaultValue;
+        if (columns.Value >= 0)
+        {
+            var valueText = DelimitedLine.Field(text, fields[columns.Value]);
+            if (!float.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+            {
+                return $"the value '{valueText}' is not a number";
+            }
+
+            if (!float.IsFinite(value))
+            {
+                return $"the value '{valueText}' is not a finite number";
+            }
+        }
+
+        long timestamp = 0;
+        if (columns.Timestamp >= 0)
+        {
+            var timestampText = DelimitedLine.Field(text, fields[columns.Timestamp]);
+            if (!long.TryParse(timestampText, NumberStyles.Integer, CultureInfo.InvariantCulture, out timestamp))
+            {
+                return $"the timestamp '{timestampText}' is not a whole number of seconds";
+            }
+        }
+
+        builder.Add(user, item, value, timestamp);
+        return null;
+    }
+
+    private readonly record struct Columns(int User, int Item, int Value, int Timestamp)
+    {
+        public int Required => Math.Max(Math.Max(User, Item), Math.Max(Value, Timestamp)) + 1;
+
+        public static Columns FromFormat(DelimitedFormat format) =>
+            new(format.UserIndex, format.ItemIndex, format.ValueIndex, format.TimestampIndex);
+
+        public Columns ResolveHeader(string header, DelimitedFormat format, string source)
+        {
+            Span<Range> names = stackalloc Range[MaxFields];
+            var count = Math.Min(DelimitedLine.Split(header, format.Delimiter, names), MaxFields);
+            if (count < 0)
+            {
+                throw new InteractionDataException(source, 1, "a quoted column name in the header is not closed");
+            }
+
+            int Find(string? name, int fallback, Span<Range> names)
+            {
+                if (name is null)
+                {
+                    return fallback;
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    if (DelimitedLine.Field(header, names[i]).Equals(name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return i;
+                    }
+                }
+
+                throw new InteractionDataException(
+                    source,
+                    1,
+                    $"the header has no column named '{name}' (columns separated by {DelimitedLine.Describe(format.Delimiter)}: '{header}')");
+            }
+
+            return new Columns(
+                Find(format.UserColumn, User, names),
+                Find(format.ItemColumn, Item, names),
+                Find(format.ValueColumn, Value, names),
+                Find(format.TimestampColumn, Timestamp, names));
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using Recsys.Data;
+
+namespace Recsys.Recommenders;
+
+/// <summary>
+/// Shared top-N machinery: a model scores every item for a user (or for an unknown user), and the base class
+/// removes the user's training items, applies the filter and selects the best with <see cref="TopN"/>.
+/// </summary>
+internal abstract class RecommenderBase : IRecommender
+{
+    private readonly InteractionDataset _training;
+
+    protected RecommenderBase(string algorithm, InteractionDataset training)
+    {
+        Algorithm = algorithm;
+        _training = training;
+    }
+
+    public string Algorithm { get; }
+
+    public IdMap Users => _training.Users;
+
+    public IdMap Items => _training.Items;
+
+    protected InteractionDataset Training => _training;
+
+    public abstract float Predict(int user, int item);
+
+    public virtual void Predict(ReadOnlySpan<int> users, ReadOnlySpan<int> items, Span<float> destination)
+    {
+        if (items.Length != users.Length)
+        {
+            throw new ArgumentException($"{users.Length} users but {items.Length} items were given.", nameof(items));
+        }
+
+        if (destination.Length < users.Length)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} predictions; {users.Length} are needed.", nameof(destination));
+        }
+
+        for (var k = 0; k < users.Length; k++)
+        {
+            destination[k] = Predict(users[k], items[k]);
+        }
+    }
+
+    public int Recommend(int user, Span<ScoredItem> destination, RecommendationFilter? filter = null)
+    {
+        filter ??= RecommendationFilter.Default;
+        if (user >= Users.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(user), user, $"User index {user} is outside 0 … {Users.Count - 1} (use -1 for an unknown user).");
+        }
+
+        if (user < -1)
+        {
+            user = -1;
+        }
+
+        var itemCount = Items.Count;
+        var buffer = TopN.Rent(itemCount);
+        try
+        {
+            var scores = buffer.AsSpan(0, itemCount);
+            if (user >= 0)
+            {
+                ScoreItems(user, scores);
+                if (filter.ExcludeSeen)
+                {
+                    foreach (var seen in _training.GetUserItems(user))
+                    {
+                        scores[seen] = float.NaN;
+                    }
+                }
+            }
+            else
+            {
+                ScoreItemsForUnknownUser(scores);
+            }
+
+            return TopN.Select(scores, destination, filter);
+        }
+        finally
+        {
+            TopN.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes a ranking score for every item for a known user.</summary>
+    protected abstract void ScoreItems(int user, Span<float> scores);
+
+    /// <summary>Writes the cold-start ranking score of every item.</summary>
+    protected abstract void ScoreItemsForUnknownUser(Span<float> scores);
+
+    /// <summary>Clamps a prediction to the training value range.</summary>
+    protected float Clamp(double prediction) => (float)Math.Clamp(prediction, _training.MinValue, _training.MaxValue);
+}

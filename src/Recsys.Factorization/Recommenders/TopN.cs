@@ -1,0 +1,122 @@
+using System.Buffers;
+
+namespace Recsys.Recommenders;
+
+/// <summary>
+/// Selects the best-scored items with a bounded heap: O(items · log N) time, no allocation besides the caller's
+/// buffers. Order: higher score first, then lower item index, so results are deterministic under ties.
+/// </summary>
+internal static class TopN
+{
+    /// <summary>
+    /// Writes the best items of <paramref name="scores"/> into <paramref name="destination"/>, skipping NaN scores
+    /// (the marker for an excluded item) and items the filter rejects.
+    /// </summary>
+    public static int Select(ReadOnlySpan<float> scores, Span<ScoredItem> destination, RecommendationFilter filter)
+    {
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        var minScore = filter.MinScore ?? float.NegativeInfinity;
+        var needsAdmit = filter.AllowedItems is not null || filter.ExcludedItems is not null || filter.ItemPredicate is not null;
+        if (filter.AllowedItems is { } allowed && allowed.Count < scores.Length / 4)
+        {
+            foreach (var item in allowed)
+            {
+                if ((uint)item < (uint)scores.Length)
+                {
+                    Offer(scores[item], item, destination, ref count, minScore, filter, needsAdmit);
+                }
+            }
+        }
+        else
+        {
+            for (var item = 0; item < scores.Length; item++)
+            {
+                Offer(scores[item], item, destination, ref count, minScore, filter, needsAdmit);
+            }
+        }
+
+        var result = destination[..count];
+        result.Sort(static (a, b) => Better(a, b) ? -1 : Better(b, a) ? 1 : 0);
+        return count;
+    }
+
+    /// <summary>Rents a score buffer of the given length; return it with <see cref="Return"/>.</summary>
+    public static float[] Rent(int length) => ArrayPool<float>.Shared.Rent(Math.Max(1, length));
+
+    public static void Return(float[] buffer) => ArrayPool<float>.Shared.Return(buffer);
+
+    /// <summary>Whether <paramref name="a"/> ranks before <paramref name="b"/>.</summary>
+    public static bool Better(ScoredItem a, ScoredItem b) => a.Score > b.Score || (a.Score == b.Score && a.Item < b.Item);
+
+    private static void Offer(float score, int item, Span<ScoredItem> heap, ref int count, float minScore, RecommendationFilter filter, bool needsAdmit)
+    {
+        if (float.IsNaN(score) || score < minScore)
+        {
+            return;
+        }
+
+        var candidate = new ScoredItem(item, score);
+        if (count == heap.Length && !Better(candidate, heap[0]))
+        {
+            return;
+        }
+
+        if (needsAdmit && !filter.Admits(item))
+        {
+            return;
+        }
+
+        if (count < heap.Length)
+        {
+            // Sift up: the root holds the worst kept item.
+            var i = count++;
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                if (!Better(heap[parent], candidate))
+                {
+                    break;
+                }
+
+                heap[i] = heap[parent];
+                i = parent;
+            }
+
+            heap[i] = candidate;
+            return;
+        }
+
+        // Replace the root and sift down.
+        var at = 0;
+        while (true)
+        {
+            var left = (2 * at) + 1;
+            if (left >= count)
+            {
+                break;
+            }
+
+            var worse = left;
+            var right = left + 1;
+            if (right < count && Better(heap[left], heap[right]))
+            {
+                worse = right;
+            }
+
+            if (!Better(candidate, heap[worse]))
+            {
+                break;
+            }
+
+            heap[at] = heap[worse];
+            at = worse;
+        }
+
+        heap[at] = candidate;
+    }
+}
