@@ -38,7 +38,7 @@ public sealed class BaselineTrainer : IRecommenderTrainer
     public string Algorithm => Name;
 
     /// <inheritdoc />
-    public IRecommender Fit(InteractionDataset training, CancellationToken cancellationToken = default)
+    public IRecommender Fit(InteractionDataset training, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         TrainingGuard.ThrowIfEmpty(training);
         var mean = training.GlobalMean;
@@ -72,45 +72,22 @@ public sealed class BaselineTrainer : IRecommenderTrainer
 
                 userBias[u] = sum / (_options.UserRegularization + items.Length);
             }
+
+            progress?.Report(new TrainingProgress(Name, epoch + 1, _options.Epochs, double.NaN));
         }
 
-        return new Model(training, mean, userBias, itemBias);
-    }
-
-    private sealed class Model(InteractionDataset training, double mean, double[] userBias, double[] itemBias)
-        : RecommenderBase(Name, training)
-    {
-        public override float Predict(int user, int item)
+        var cold = new float[itemBias.Length];
+        for (var i = 0; i < cold.Length; i++)
         {
-            var prediction = mean;
-            if ((uint)user < (uint)userBias.Length)
-            {
-                prediction += userBias[user];
-            }
-
-            if ((uint)item < (uint)itemBias.Length)
-            {
-                prediction += itemBias[item];
-            }
-
-            return Clamp(prediction);
+            cold[i] = (float)(mean + itemBias[i]);
         }
 
-        protected override void ScoreItems(int user, Span<float> scores)
+        return new FactorModel(Name, TrainerParameters.ToJson(_options), TrainingFootprint.From(training), new FactorModelParts
         {
-            var offset = mean + userBias[user];
-            for (var i = 0; i < scores.Length; i++)
-            {
-                scores[i] = (float)(offset + itemBias[i]);
-            }
-        }
-
-        protected override void ScoreItemsForUnknownUser(Span<float> scores)
-        {
-            for (var i = 0; i < scores.Length; i++)
-            {
-                scores[i] = (float)(mean + itemBias[i]);
-            }
-        }
+            Global = mean,
+            UserBias = Array.ConvertAll(userBias, static b => (float)b),
+            ItemBias = Array.ConvertAll(itemBias, static b => (float)b),
+            ColdScores = cold,
+        });
     }
 }

@@ -14,21 +14,17 @@ public sealed class GlobalMeanTrainer : IRecommenderTrainer
     public string Algorithm => Name;
 
     /// <inheritdoc />
-    public IRecommender Fit(InteractionDataset training, CancellationToken cancellationToken = default)
+    public IRecommender Fit(InteractionDataset training, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         TrainingGuard.ThrowIfEmpty(training);
         cancellationToken.ThrowIfCancellationRequested();
-        return new Model(training);
-    }
-
-    private sealed class Model(InteractionDataset training) : RecommenderBase(Name, training)
-    {
-        private readonly float _mean = (float)training.GlobalMean;
-
-        public override float Predict(int user, int item) => _mean;
-
-        protected override void ScoreItems(int user, Span<float> scores) => scores.Fill(_mean);
-
-        protected override void ScoreItemsForUnknownUser(Span<float> scores) => scores.Fill(_mean);
+        var cold = new float[training.Items.Count];
+        cold.AsSpan().Fill((float)training.GlobalMean);
+        return new FactorModel(Name, "{}", TrainingFootprint.From(training), new FactorModelParts
+        {
+            Global = training.GlobalMean,
+            ColdScores = cold,
+            NonPersonalized = true,
+        });
     }
 }

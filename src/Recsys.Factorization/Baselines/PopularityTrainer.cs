@@ -71,7 +71,7 @@ public sealed class PopularityTrainer : IRecommenderTrainer
     public string Algorithm => _options.Kind == PopularityKind.PositiveCount ? PositiveName : Name;
 
     /// <inheritdoc />
-    public IRecommender Fit(InteractionDataset training, CancellationToken cancellationToken = default)
+    public IRecommender Fit(InteractionDataset training, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         TrainingGuard.ThrowIfEmpty(training);
         cancellationToken.ThrowIfCancellationRequested();
@@ -97,17 +97,11 @@ public sealed class PopularityTrainer : IRecommenderTrainer
             }
         }
 
-        return new Model(Algorithm, training, counts);
-    }
-
-    private sealed class Model(string algorithm, InteractionDataset training, float[] counts) : RecommenderBase(algorithm, training)
-    {
-        private readonly float _mean = (float)training.GlobalMean;
-
-        public override float Predict(int user, int item) => _mean;
-
-        protected override void ScoreItems(int user, Span<float> scores) => counts.CopyTo(scores);
-
-        protected override void ScoreItemsForUnknownUser(Span<float> scores) => counts.CopyTo(scores);
+        return new FactorModel(Algorithm, TrainerParameters.ToJson(_options), TrainingFootprint.From(training), new FactorModelParts
+        {
+            Global = training.GlobalMean,
+            ColdScores = counts,
+            NonPersonalized = true,
+        });
     }
 }

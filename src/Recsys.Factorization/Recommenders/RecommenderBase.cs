@@ -8,21 +8,19 @@ namespace Recsys.Recommenders;
 /// </summary>
 internal abstract class RecommenderBase : IRecommender
 {
-    private readonly InteractionDataset _training;
-
-    protected RecommenderBase(string algorithm, InteractionDataset training)
+    protected RecommenderBase(string algorithm, TrainingFootprint training)
     {
         Algorithm = algorithm;
-        _training = training;
+        Training = training;
     }
 
     public string Algorithm { get; }
 
-    public IdMap Users => _training.Users;
+    public IdMap Users => Training.Users;
 
-    public IdMap Items => _training.Items;
+    public IdMap Items => Training.Items;
 
-    protected InteractionDataset Training => _training;
+    public TrainingFootprint Training { get; }
 
     public abstract float Predict(int user, int item);
 
@@ -67,7 +65,7 @@ internal abstract class RecommenderBase : IRecommender
                 ScoreItems(user, scores);
                 if (filter.ExcludeSeen)
                 {
-                    foreach (var seen in _training.GetUserItems(user))
+                    foreach (var seen in Training.Seen(user))
                     {
                         scores[seen] = float.NaN;
                     }
@@ -93,5 +91,5 @@ internal abstract class RecommenderBase : IRecommender
     protected abstract void ScoreItemsForUnknownUser(Span<float> scores);
 
     /// <summary>Clamps a prediction to the training value range.</summary>
-    protected float Clamp(double prediction) => (float)Math.Clamp(prediction, _training.MinValue, _training.MaxValue);
+    protected float Clamp(double prediction) => (float)Math.Clamp(prediction, Training.MinValue, Training.MaxValue);
 }

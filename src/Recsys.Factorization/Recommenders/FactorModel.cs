@@ -1,0 +1,168 @@
+using System.Numerics.Tensors;
+
+namespace Recsys.Recommenders;
+
+/// <summary>
+/// The model every built-in algorithm produces: <c>r̂(u,i) = global + b_u + b_i + p_u · q_i</c>, with optional
+/// biases, rank 0 for bias-only models, and a non-personalized item score for unknown users (or for everyone, for
+/// popularity-style models).
+/// </summary>
+internal sealed class FactorModel : RecommenderBase, IItemSimilarity
+{
+    private float[]? _itemNorms;
+
+    public FactorModel(string algorithm, string parameters, TrainingFootprint training, FactorModelParts parts)
+        : base(algorithm, training)
+    {
+        parts.Validate(training.Users.Count, training.Items.Count);
+        Parameters = parameters;
+        Parts = parts;
+    }
+
+    /// <summary>The trainer's options as JSON, kept in model files.</summary>
+    public string Parameters { get; }
+
+    public FactorModelParts Parts { get; }
+
+    public override float Predict(int user, int item)
+    {
+        var p = Parts;
+        var x = p.Global;
+        if ((uint)user < (uint)Users.Count && p.UserBias is not null)
+        {
+            x += p.UserBias[user];
+        }
+
+        if ((uint)item < (uint)Items.Count && p.ItemBias is not null)
+        {
+            x += p.ItemBias[item];
+        }
+
+        if ((uint)user < (uint)Users.Count && (uint)item < (uint)Items.Count && p.Rank > 0)
+        {
+            x += TensorPrimitives.Dot(p.UserFactor(user), p.ItemFactor(item));
+        }
+
+        return p.ClampPredictions ? Clamp(x) : (float)x;
+    }
+
+    public int SimilarItems(int item, Span<ScoredItem> destination, RecommendationFilter? filter = null)
+    {
+        var p = Parts;
+        if ((uint)item >= (uint)Items.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(item), item, $"Item index {item} is outside 0 … {Items.Count - 1}.");
+        }
+
+        if (p.Rank == 0)
+        {
+            throw new NotSupportedException($"The {Algorithm} model has no item factors to compare items with.");
+        }
+
+        var norms = _itemNorms ??= ItemNorms(p);
+        var buffer = TopN.Rent(Items.Count);
+        try
+        {
+            var scores = buffer.AsSpan(0, Items.Count);
+            ScoreKernel.Scores(p.ItemFactors, p.Rank, p.ItemFactor(item), scores);
+            var own = norms[item];
+            for (var i = 0; i < scores.Length; i++)
+            {
+                var denominator = own * norms[i];
+                scores[i] = denominator > 0 ? scores[i] / denominator : 0f;
+            }
+
+            scores[item] = float.NaN;
+            return TopN.Select(scores, destination, filter ?? RecommendationFilter.None);
+        }
+        finally
+        {
+            TopN.Return(buffer);
+        }
+    }
+
+    protected override void ScoreItems(int user, Span<float> scores)
+    {
+        var p = Parts;
+        if (p.NonPersonalized)
+        {
+            p.ColdScores.CopyTo(scores);
+            return;
+        }
+
+        if (p.Rank > 0)
+        {
+            ScoreKernel.Scores(p.ItemFactors, p.Rank, p.UserFactor(user), scores);
+        }
+        else
+        {
+            scores.Clear();
+        }
+
+        if (p.ItemBias is not null)
+        {
+            TensorPrimitives.Add(scores, p.ItemBias, scores);
+        }
+
+        var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
+        TensorPrimitives.Add(scores, offset, scores);
+    }
+
+    protected override void ScoreItemsForUnknownUser(Span<float> scores) => Parts.ColdScores.CopyTo(scores);
+
+    private static float[] ItemNorms(FactorModelParts p)
+    {
+        var norms = new float[p.ItemFactors.Length / p.Rank];
+        for (var i = 0; i < norms.Length; i++)
+        {
+            norms[i] = TensorPrimitives.Norm(p.ItemFactor(i));
+        }
+
+        return norms;
+    }
+}
+
+/// <summary>The numbers of a <see cref="FactorModel"/>.</summary>
+internal sealed class FactorModelParts
+{
+    /// <summary>The constant term (the global mean for biased models, 0 for pure factor models).</summary>
+    public double Global { get; init; }
+
+    public float[]? UserBias { get; init; }
+
+    public float[]? ItemBias { get; init; }
+
+    public int Rank { get; init; }
+
+    /// <summary>Users × rank, row-major.</summary>
+    public float[] UserFactors { get; init; } = [];
+
+    /// <summary>Items × rank, row-major.</summary>
+    public float[] ItemFactors { get; init; } = [];
+
+    /// <summary>The ranking score of every item for an unknown user.</summary>
+    public required float[] ColdScores { get; init; }
+
+    /// <summary>Whether every user gets <see cref="ColdScores"/> (popularity, global mean).</summary>
+    public bool NonPersonalized { get; init; }
+
+    /// <summary>Whether predictions are clamped to the training value range (explicit ratings).</summary>
+    public bool ClampPredictions { get; init; } = true;
+
+    public ReadOnlySpan<float> UserFactor(int user) => UserFactors.AsSpan(user * Rank, Rank);
+
+    public ReadOnlySpan<float> ItemFactor(int item) => ItemFactors.AsSpan(item * Rank, Rank);
+
+    public void Validate(int users, int items)
+    {
+        if (Rank < 0
+            || UserFactors.Length != (long)users * Rank
+            || ItemFactors.Length != (long)items * Rank
+            || (UserBias is not null && UserBias.Length != users)
+            || (ItemBias is not null && ItemBias.Length != items)
+            || ColdScores.Length != items)
+        {
+            throw new ArgumentException($"The model's arrays do not match {users} users, {items} items and rank {Rank}.");
+        }
+    }
+}
