@@ -24,12 +24,13 @@ internal static class EvaluateCommand
         var k = new Option<int>("--k") { Description = "Cut-off of the ranking metrics.", DefaultValueFactory = _ => 10 };
         var threshold = new Option<double>("--threshold") { Description = "Lowest held-out rating that counts as relevant.", DefaultValueFactory = _ => 4.0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var hyper = new HyperParameterOptions();
 
         var command = new Command("evaluate", "Train an algorithm and measure RMSE, MAE and ranking metrics on held-out data (synthetic data unless --train/--test or --data is given).")
         {
             train, test, split, algorithm, k, threshold, json,
         };
-        foreach (var option in data.All)
+        foreach (var option in data.All.Concat(hyper.All))
         {
             command.Options.Add(option);
         }
@@ -38,7 +39,7 @@ internal static class EvaluateCommand
         {
             try
             {
-                var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!);
+                var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result));
                 var options = new EvaluationOptions { K = result.GetValue(k), RelevanceThreshold = result.GetValue(threshold) };
                 options.Validate();
                 var (source, splits) = LoadSplits(result, data, train, test, split);

@@ -43,6 +43,9 @@ public sealed class ItemMetadata
     /// <summary>Gets the number of items described.</summary>
     public int Count => _items.Count;
 
+    /// <summary>Gets every described item with its attributes, in the order they were given.</summary>
+    public IEnumerable<KeyValuePair<string, ItemAttributes>> Entries => _items;
+
     /// <summary>Gets every distinct genre, sorted.</summary>
     public IReadOnlyList<string> Genres { get; }
 

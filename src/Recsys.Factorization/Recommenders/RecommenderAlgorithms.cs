@@ -1,17 +1,20 @@
 using Recsys.Baselines;
+using Recsys.Factorization;
 
 namespace Recsys.Recommenders;
 
-/// <summary>The built-in algorithms by name, each with its default settings.</summary>
+/// <summary>The built-in algorithms by name.</summary>
 public static class RecommenderAlgorithms
 {
-    private static readonly Dictionary<string, (string Description, Func<IRecommenderTrainer> Create)> Catalog =
+    private static readonly Dictionary<string, (string Description, Func<AlgorithmSettings, IRecommenderTrainer> Create)> Catalog =
         new(StringComparer.OrdinalIgnoreCase)
         {
-            [GlobalMeanTrainer.Name] = ("the mean training rating for every pair", static () => new GlobalMeanTrainer()),
-            [BaselineTrainer.Name] = ("regularized user and item biases (Surprise BaselineOnly, ALS)", static () => new BaselineTrainer()),
-            [PopularityTrainer.Name] = ("items ranked by interaction count", static () => new PopularityTrainer()),
-            [PopularityTrainer.PositiveName] = ("items ranked by count of ratings >= 4", static () => new PopularityTrainer(new PopularityOptions { Kind = PopularityKind.PositiveCount })),
+            [GlobalMeanTrainer.Name] = ("the mean training rating for every pair", static _ => new GlobalMeanTrainer()),
+            [BaselineTrainer.Name] = ("regularized user and item biases (Surprise BaselineOnly, ALS)", static s => new BaselineTrainer(Apply(new BaselineOptions(), s))),
+            [PopularityTrainer.Name] = ("items ranked by interaction count", static _ => new PopularityTrainer()),
+            [PopularityTrainer.PositiveName] = ("items ranked by count of ratings >= 4", static _ => new PopularityTrainer(new PopularityOptions { Kind = PopularityKind.PositiveCount })),
+            [BiasedMatrixFactorizationTrainer.Name] = ("biased matrix factorization by parallel SGD", static s => new BiasedMatrixFactorizationTrainer(Apply(new MatrixFactorizationOptions(), s))),
+            [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
         };
 
     /// <summary>Gets the names of the built-in algorithms, sorted.</summary>
@@ -23,17 +26,42 @@ public static class RecommenderAlgorithms
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
     public static string Describe(string name) => Lookup(name).Description;
 
-    /// <summary>Creates a trainer for an algorithm with its default settings.</summary>
+    /// <summary>Creates a trainer for an algorithm.</summary>
     /// <param name="name">The algorithm name (case-insensitive).</param>
+    /// <param name="settings">Hyper-parameters to override, or <see langword="null"/> for the algorithm's defaults.</param>
     /// <returns>The trainer.</returns>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
-    public static IRecommenderTrainer Create(string name) => Lookup(name).Create();
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">A setting is out of range for the algorithm.</exception>
+    public static IRecommenderTrainer Create(string name, AlgorithmSettings? settings = null) => Lookup(name).Create(settings ?? new AlgorithmSettings());
 
-    private static (string Description, Func<IRecommenderTrainer> Create) Lookup(string name)
+    private static (string Description, Func<AlgorithmSettings, IRecommenderTrainer> Create) Lookup(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return Catalog.TryGetValue(name, out var entry)
             ? entry
             : throw new ArgumentException($"Unknown algorithm '{name}'; known algorithms: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    private static BaselineOptions Apply(BaselineOptions o, AlgorithmSettings s)
+    {
+        o.Epochs = s.Epochs ?? o.Epochs;
+        if (s.Regularization is { } reg)
+        {
+            o.UserRegularization = reg;
+            o.ItemRegularization = reg;
+        }
+
+        return o;
+    }
+
+    private static MatrixFactorizationOptions Apply(MatrixFactorizationOptions o, AlgorithmSettings s)
+    {
+        o.Rank = s.Rank ?? o.Rank;
+        o.Epochs = s.Epochs ?? o.Epochs;
+        o.Regularization = s.Regularization ?? o.Regularization;
+        o.LearningRate = s.LearningRate ?? o.LearningRate;
+        o.Threads = s.Threads ?? o.Threads;
+        o.Seed = s.Seed ?? o.Seed;
+        return o;
     }
 }

@@ -60,20 +60,13 @@ internal abstract class RecommenderBase : IRecommender
         try
         {
             var scores = buffer.AsSpan(0, itemCount);
-            if (user >= 0)
+            ScoreAll(user, scores);
+            if (user >= 0 && filter.ExcludeSeen)
             {
-                ScoreItems(user, scores);
-                if (filter.ExcludeSeen)
+                foreach (var seen in Training.Seen(user))
                 {
-                    foreach (var seen in Training.Seen(user))
-                    {
-                        scores[seen] = float.NaN;
-                    }
+                    scores[seen] = float.NaN;
                 }
-            }
-            else
-            {
-                ScoreItemsForUnknownUser(scores);
             }
 
             return TopN.Select(scores, destination, filter);
@@ -81,6 +74,19 @@ internal abstract class RecommenderBase : IRecommender
         finally
         {
             TopN.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes the ranking score of every item for a user (-1 for an unknown user), before any filter.</summary>
+    internal void ScoreAll(int user, Span<float> scores)
+    {
+        if (user >= 0)
+        {
+            ScoreItems(user, scores);
+        }
+        else
+        {
+            ScoreItemsForUnknownUser(scores);
         }
     }
 

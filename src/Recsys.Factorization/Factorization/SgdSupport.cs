@@ -1,0 +1,240 @@
+using Recsys.Data;
+using Recsys.Numerics;
+using Recsys.Recommenders;
+
+namespace Recsys.Factorization;
+
+/// <summary>One training rating of an SGD block.</summary>
+internal readonly record struct SgdEntry(int User, int Item, float Rating);
+
+/// <summary>Biases and padded factor rows of an SGD model.</summary>
+internal sealed class SgdState
+{
+    public SgdState(int users, int items, int stride, int rank, double deviation, ulong seed)
+    {
+        Stride = stride;
+        Rank = rank;
+        P = new float[users * stride];
+        Q = new float[items * stride];
+        UserBias = new float[users];
+        ItemBias = new float[items];
+        var random = RandomSource.ForStream(seed, 1);
+        Fill(P, users, ref random, deviation);
+        Fill(Q, items, ref random, deviation);
+    }
+
+    private SgdState(SgdState other)
+    {
+        Stride = other.Stride;
+        Rank = other.Rank;
+        P = (float[])other.P.Clone();
+        Q = (float[])other.Q.Clone();
+        UserBias = (float[])other.UserBias.Clone();
+        ItemBias = (float[])other.ItemBias.Clone();
+    }
+
+    public int Stride { get; }
+
+    public int Rank { get; }
+
+    public float[] P { get; }
+
+    public float[] Q { get; }
+
+    public float[] UserBias { get; }
+
+    public float[] ItemBias { get; }
+
+    public SgdState Clone() => new(this);
+
+    public FactorModel ToModel(string algorithm, string parameters, InteractionDataset training, double mean, float[]? userFactorsOverride = null)
+    {
+        var cold = new float[ItemBias.Length];
+        for (var i = 0; i < cold.Length; i++)
+        {
+            cold[i] = (float)(mean + ItemBias[i]);
+        }
+
+        return new FactorModel(algorithm, parameters, TrainingFootprint.From(training), new FactorModelParts
+        {
+            Global = mean,
+            UserBias = UserBias,
+            ItemBias = ItemBias,
+            Rank = Rank,
+            UserFactors = Unpad(userFactorsOverride ?? P, UserBias.Length),
+            ItemFactors = Unpad(Q, ItemBias.Length),
+            ColdScores = cold,
+        });
+    }
+
+    private float[] Unpad(float[] padded, int rows)
+    {
+        var result = new float[rows * Rank];
+        for (var r = 0; r < rows; r++)
+        {
+            padded.AsSpan(r * Stride, Rank).CopyTo(result.AsSpan(r * Rank, Rank));
+        }
+
+        return result;
+    }
+
+    private void Fill(float[] factors, int rows, ref RandomSource random, double deviation)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            for (var f = 0; f < Rank; f++)
+            {
+                factors[(r * Stride) + f] = (float)(random.NextGaussian() * deviation);
+            }
+        }
+    }
+}
+
+/// <summary>Keeps the best state seen on the validation slice and says when to stop.</summary>
+internal sealed class EarlyStopping(int patience)
+{
+    private double _bestRmse = double.PositiveInfinity;
+    private int _since;
+
+    public SgdState? Best { get; private set; }
+
+    /// <summary>Records an epoch's validation RMSE; returns true when training should stop.</summary>
+    public bool Observe(double rmse, SgdState state)
+    {
+        if (rmse < _bestRmse)
+        {
+            _bestRmse = rmse;
+            Best = state.Clone();
+            _since = 0;
+            return false;
+        }
+
+        return ++_since >= patience;
+    }
+}
+
+internal static class SgdSetup
+{
+    public static (int[] Train, int[] Validation) SplitRows(InteractionDataset data, double validationFraction, ulong seed)
+    {
+        var rows = new int[data.Count];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = r;
+        }
+
+        if (validationFraction <= 0)
+        {
+            return (rows, []);
+        }
+
+        var random = RandomSource.ForStream(seed, 2);
+        random.Shuffle(rows.AsSpan());
+        var validation = (int)Math.Round(validationFraction * rows.Length);
+        return (rows[validation..], rows[..validation]);
+    }
+
+    public static double ValidationRmse(InteractionDataset data, int[] rows, Func<int, int, float> predict)
+    {
+        var sum = 0.0;
+        foreach (var row in rows)
+        {
+            var prediction = Math.Clamp(predict(data.RowUsers[row], data.RowItems[row]), data.MinValue, data.MaxValue);
+            var error = prediction - data.RowValues[row];
+            sum += error * error;
+        }
+
+        return Math.Sqrt(sum / rows.Length);
+    }
+}
+
+/// <summary>
+/// The stratified schedule: ratings bucketed into T×T blocks by random user and item groups, each block shuffled
+/// once; round s of an epoch gives thread t the block (t, (t + s + epoch) mod T).
+/// </summary>
+internal sealed class SgdBlocks
+{
+    private readonly SgdEntry[][] _blocks;
+    private readonly int _threads;
+
+    public SgdBlocks(InteractionDataset data, int[] rows, int threads, ulong seed)
+    {
+        _threads = Math.Max(1, Math.Min(threads, Math.Min(data.Users.Count, data.Items.Count)));
+        var t = _threads;
+        var userGroup = Groups(data.Users.Count, t, seed, 3);
+        var itemGroup = Groups(data.Items.Count, t, seed, 4);
+        var counts = new int[t * t];
+        foreach (var row in rows)
+        {
+            counts[(userGroup[data.RowUsers[row]] * t) + itemGroup[data.RowItems[row]]]++;
+        }
+
+        _blocks = new SgdEntry[t * t][];
+        for (var b = 0; b < _blocks.Length; b++)
+        {
+            _blocks[b] = new SgdEntry[counts[b]];
+            counts[b] = 0;
+        }
+
+        foreach (var row in rows)
+        {
+            var user = data.RowUsers[row];
+            var item = data.RowItems[row];
+            var b = (userGroup[user] * t) + itemGroup[item];
+            _blocks[b][counts[b]++] = new SgdEntry(user, item, data.RowValues[row]);
+        }
+
+        for (var b = 0; b < _blocks.Length; b++)
+        {
+            var random = RandomSource.ForStream(seed, 100 + (ulong)b);
+            random.Shuffle(_blocks[b].AsSpan());
+        }
+    }
+
+    /// <summary>Runs one epoch; returns the sum of what <paramref name="work"/> returned, added in a fixed order.</summary>
+    public double RunEpoch(int epoch, Func<SgdEntry[], double> work)
+    {
+        var t = _threads;
+        if (t == 1)
+        {
+            return work(_blocks[0]);
+        }
+
+        var partial = new double[t];
+        var total = 0.0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = t };
+        for (var round = 0; round < t; round++)
+        {
+            Parallel.For(0, t, parallel, thread =>
+            {
+                var itemGroup = (thread + round + epoch) % t;
+                partial[thread] = work(_blocks[(thread * t) + itemGroup]);
+            });
+            foreach (var value in partial)
+            {
+                total += value;
+            }
+        }
+
+        return total;
+    }
+
+    private static int[] Groups(int count, int groups, ulong seed, ulong stream)
+    {
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        var random = RandomSource.ForStream(seed, stream);
+        random.Shuffle(order.AsSpan());
+        var group = new int[count];
+        for (var position = 0; position < count; position++)
+        {
+            group[order[position]] = (int)((long)position * groups / count);
+        }
+
+        return group;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Recsys.Recommenders;
+
+/// <summary>
+/// Common hyper-parameters by name, as the command line and configuration give them; each algorithm applies the
+/// ones it has and ignores the rest. <see langword="null"/> keeps the algorithm's default.
+/// </summary>
+public sealed class AlgorithmSettings
+{
+    /// <summary>Gets or sets the number of latent factors.</summary>
+    public int? Rank { get; set; }
+
+    /// <summary>Gets or sets the number of epochs or iterations.</summary>
+    public int? Epochs { get; set; }
+
+    /// <summary>Gets or sets the regularization strength.</summary>
+    public double? Regularization { get; set; }
+
+    /// <summary>Gets or sets the (initial) learning rate of SGD-trained models.</summary>
+    public double? LearningRate { get; set; }
+
+    /// <summary>Gets or sets the confidence scale of implicit ALS.</summary>
+    public double? Alpha { get; set; }
+
+    /// <summary>Gets or sets the number of threads (0 for every core).</summary>
+    public int? Threads { get; set; }
+
+    /// <summary>Gets or sets the seed.</summary>
+    public ulong? Seed { get; set; }
+
+    /// <summary>Gets or sets the algorithms a blend combines.</summary>
+    public IReadOnlyList<string>? Components { get; set; }
+}

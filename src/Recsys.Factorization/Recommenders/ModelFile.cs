@@ -1,0 +1,379 @@
+using System.Security.Cryptography;
+using System.Text;
+using Recsys.Data;
+
+namespace Recsys.Recommenders;
+
+/// <summary>
+/// The versioned binary model format: a header (magic <c>RECSYSM</c>, format version, payload length), the payload
+/// (algorithm, its parameters, id maps, each user's training items, biases, factors, item metadata) and the
+/// SHA-256 of the payload. A file that is not a model file, has another format version, is truncated or fails its
+/// checksum is rejected with a <see cref="ModelFormatException"/> before anything is built from it.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>The format version this library writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    private const int HeaderLength = 8 + 2 + 2 + 8;
+    private const int HashLength = 32;
+    private const byte FactorKind = 1;
+    private const byte BlendKind = 2;
+    private static readonly byte[] Magic = "RECSYSM\0"u8.ToArray();
+
+    /// <summary>Writes a model built by this library to a file, replacing it.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="itemMetadata">Item titles and genres to keep with the model, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The model was not built by this library's trainers.</exception>
+    public static void Save(string path, IRecommender model, ItemMetadata? itemMetadata = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        Write(stream, model, itemMetadata);
+    }
+
+    /// <summary>Reads a model file.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The model and its item metadata.</returns>
+    /// <exception cref="ModelFormatException">The file is not a valid model file; the message says why.</exception>
+    public static ModelPackage Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return Read(stream);
+    }
+
+    /// <summary>Writes a model built by this library to a stream.</summary>
+    /// <param name="destination">The stream.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="itemMetadata">Item titles and genres to keep with the model, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The model was not built by this library's trainers.</exception>
+    public static void Write(Stream destination, IRecommender model, ItemMetadata? itemMetadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(model);
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            WriteModel(writer, model);
+            WriteMetadata(writer, itemMetadata);
+        }
+
+        var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
+        Span<byte> header = stackalloc byte[HeaderLength];
+        Magic.CopyTo(header);
+        BitConverter.TryWriteBytes(header[8..], (ushort)FormatVersion);
+        BitConverter.TryWriteBytes(header[10..], (ushort)0);
+        BitConverter.TryWriteBytes(header[12..], (long)bytes.Length);
+        destination.Write(header);
+        destination.Write(bytes);
+        destination.Write(SHA256.HashData(bytes));
+        destination.Flush();
+    }
+
+    /// <summary>Reads a model from a stream holding exactly one model file.</summary>
+    /// <param name="source">The stream.</param>
+    /// <returns>The model and its item metadata.</returns>
+    /// <exception cref="ModelFormatException">The data is not a valid model file; the message says why.</exception>
+    public static ModelPackage Read(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var header = new byte[HeaderLength];
+        var headerRead = source.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false);
+        if (headerRead < Magic.Length || !header.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        {
+            throw new ModelFormatException("This is not a Recsys model file (its first bytes are not the RECSYSM magic).");
+        }
+
+        if (headerRead < HeaderLength)
+        {
+            throw new ModelFormatException($"The model file is truncated: its header has {headerRead} of {HeaderLength} bytes.");
+        }
+
+        var version = BitConverter.ToUInt16(header, 8);
+        if (version != FormatVersion)
+        {
+            throw new ModelFormatException($"The model file has format version {version}; this library reads version {FormatVersion}.");
+        }
+
+        var length = BitConverter.ToInt64(header, 12);
+        if (length < 0 || length > Array.MaxLength - HashLength)
+        {
+            throw new ModelFormatException($"The model file's header gives an impossible payload length ({length} bytes).");
+        }
+
+        var body = new byte[length + HashLength];
+        var bodyRead = source.ReadAtLeast(body, body.Length, throwOnEndOfStream: false);
+        if (bodyRead < body.Length)
+        {
+            throw new ModelFormatException($"The model file is truncated: {HeaderLength + bodyRead} of {HeaderLength + body.Length} bytes are present.");
+        }
+
+        if (source.ReadByte() >= 0)
+        {
+            throw new ModelFormatException("The model file has data after its checksum.");
+        }
+
+        var payload = body.AsMemory(0, (int)length);
+        if (!SHA256.HashData(payload.Span).AsSpan().SequenceEqual(body.AsSpan((int)length)))
+        {
+            throw new ModelFormatException("The model file is corrupt: the SHA-256 of its payload does not match the checksum stored in it.");
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(body, 0, (int)length, writable: false), Encoding.UTF8);
+            var model = ReadModel(reader);
+            var metadata = ReadMetadata(reader);
+            if (reader.BaseStream.Position != length)
+            {
+                throw new ModelFormatException("The model file's payload has unread bytes.");
+            }
+
+            return new ModelPackage(model, metadata);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException or OverflowException)
+        {
+            throw new ModelFormatException($"The model file's payload is malformed: {e.Message}", e);
+        }
+    }
+
+    private static void WriteModel(BinaryWriter writer, IRecommender model)
+    {
+        switch (model)
+        {
+            case FactorModel factor:
+                writer.Write(FactorKind);
+                WriteFactor(writer, factor);
+                break;
+            case BlendModel blend:
+                writer.Write(BlendKind);
+                writer.Write(blend.Algorithm);
+                writer.Write(blend.Intercept);
+                writer.Write(blend.Components.Count);
+                for (var k = 0; k < blend.Components.Count; k++)
+                {
+                    writer.Write(blend.Weights[k]);
+                    WriteModel(writer, blend.Components[k]);
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"Only models built by Recsys trainers can be saved; {model.GetType().Name} is not one.", nameof(model));
+        }
+    }
+
+    private static IRecommender ReadModel(BinaryReader reader)
+    {
+        var kind = reader.ReadByte();
+        switch (kind)
+        {
+            case FactorKind:
+                return ReadFactor(reader);
+            case BlendKind:
+                var algorithm = reader.ReadString();
+                var intercept = reader.ReadDouble();
+                var count = ReadCount(reader, 1);
+                var weights = new double[count];
+                var components = new RecommenderBase[count];
+                for (var k = 0; k < count; k++)
+                {
+                    weights[k] = reader.ReadDouble();
+                    components[k] = ReadModel(reader) as RecommenderBase
+                        ?? throw new ModelFormatException("A blend component is not a model.");
+                }
+
+                return new BlendModel(algorithm, intercept, components, weights);
+            default:
+                throw new ModelFormatException($"The model file holds an unknown model kind {kind}.");
+        }
+    }
+
+    private static void WriteFactor(BinaryWriter writer, FactorModel model)
+    {
+        var t = model.Training;
+        var p = model.Parts;
+        writer.Write(model.Algorithm);
+        writer.Write(model.Parameters);
+        WriteIds(writer, t.Users);
+        WriteIds(writer, t.Items);
+        writer.Write(t.MinValue);
+        writer.Write(t.MaxValue);
+        WriteArray(writer, t.SeenOffsets);
+        WriteArray(writer, t.SeenItems);
+        writer.Write(p.Global);
+        writer.Write(p.Rank);
+        var flags = (p.UserBias is null ? 0 : 1) | (p.ItemBias is null ? 0 : 2) | (p.NonPersonalized ? 4 : 0) | (p.ClampPredictions ? 8 : 0);
+        writer.Write((byte)flags);
+        if (p.UserBias is not null)
+        {
+            WriteArray<float>(writer, p.UserBias);
+        }
+
+        if (p.ItemBias is not null)
+        {
+            WriteArray<float>(writer, p.ItemBias);
+        }
+
+        WriteArray<float>(writer, p.UserFactors);
+        WriteArray<float>(writer, p.ItemFactors);
+        WriteArray<float>(writer, p.ColdScores);
+    }
+
+    private static FactorModel ReadFactor(BinaryReader reader)
+    {
+        var algorithm = reader.ReadString();
+        var parameters = reader.ReadString();
+        var users = ReadIds(reader);
+        var items = ReadIds(reader);
+        var min = reader.ReadSingle();
+        var max = reader.ReadSingle();
+        var seenOffsets = ReadArray<int>(reader);
+        var seenItems = ReadArray<int>(reader);
+        if (seenOffsets.Length != users.Count + 1 || seenOffsets[0] != 0 || seenOffsets[^1] != seenItems.Length)
+        {
+            throw new ModelFormatException("The model file's training items do not match its users.");
+        }
+
+        for (var u = 0; u < users.Count; u++)
+        {
+            if (seenOffsets[u] > seenOffsets[u + 1])
+            {
+                throw new ModelFormatException("The model file's training item offsets are not ascending.");
+            }
+        }
+
+        foreach (var item in seenItems)
+        {
+            if ((uint)item >= (uint)items.Count)
+            {
+                throw new ModelFormatException($"The model file names item index {item}, but has {items.Count} items.");
+            }
+        }
+
+        var global = reader.ReadDouble();
+        var rank = reader.ReadInt32();
+        var flags = reader.ReadByte();
+        var parts = new FactorModelParts
+        {
+            Global = global,
+            Rank = rank,
+            UserBias = (flags & 1) != 0 ? ReadArray<float>(reader) : null,
+            ItemBias = (flags & 2) != 0 ? ReadArray<float>(reader) : null,
+            NonPersonalized = (flags & 4) != 0,
+            ClampPredictions = (flags & 8) != 0,
+            UserFactors = ReadArray<float>(reader),
+            ItemFactors = ReadArray<float>(reader),
+            ColdScores = ReadArray<float>(reader),
+        };
+        try
+        {
+            return new FactorModel(algorithm, parameters, new TrainingFootprint(users, items, seenOffsets, seenItems, min, max), parts);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFormatException($"The model file's arrays are inconsistent: {e.Message}", e);
+        }
+    }
+
+    private static void WriteMetadata(BinaryWriter writer, ItemMetadata? metadata)
+    {
+        writer.Write(metadata is null ? -1 : metadata.Count);
+        if (metadata is null)
+        {
+            return;
+        }
+
+        foreach (var (id, attributes) in metadata.Entries)
+        {
+            writer.Write(id);
+            writer.Write(attributes.Title);
+            writer.Write(attributes.Genres.Count);
+            foreach (var genre in attributes.Genres)
+            {
+                writer.Write(genre);
+            }
+        }
+    }
+
+    private static ItemMetadata? ReadMetadata(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        if (count == -1)
+        {
+            return null;
+        }
+
+        count = CheckCount(reader, count, 3);
+        var items = new List<KeyValuePair<string, ItemAttributes>>(count);
+        for (var k = 0; k < count; k++)
+        {
+            var id = reader.ReadString();
+            var title = reader.ReadString();
+            var genres = new string[ReadCount(reader, 1)];
+            for (var g = 0; g < genres.Length; g++)
+            {
+                genres[g] = reader.ReadString();
+            }
+
+            items.Add(new(id, new ItemAttributes(title, genres)));
+        }
+
+        return new ItemMetadata(items);
+    }
+
+    private static void WriteIds(BinaryWriter writer, IdMap ids)
+    {
+        writer.Write(ids.Count);
+        foreach (var id in ids)
+        {
+            writer.Write(id);
+        }
+    }
+
+    private static IdMap ReadIds(BinaryReader reader)
+    {
+        var ids = new string[ReadCount(reader, 2)];
+        for (var k = 0; k < ids.Length; k++)
+        {
+            ids[k] = reader.ReadString();
+        }
+
+        return IdMap.Create(ids);
+    }
+
+    private static void WriteArray<T>(BinaryWriter writer, T[] values)
+        where T : unmanaged
+    {
+        writer.Write(values.Length);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    private static T[] ReadArray<T>(BinaryReader reader)
+        where T : unmanaged
+    {
+        var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        var values = new T[ReadCount(reader, size)];
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan());
+        if (reader.Read(bytes) != bytes.Length)
+        {
+            throw new EndOfStreamException("An array ends past the end of the payload.");
+        }
+
+        return values;
+    }
+
+    private static int ReadCount(BinaryReader reader, int minBytesEach) => CheckCount(reader, reader.ReadInt32(), minBytesEach);
+
+    private static int CheckCount(BinaryReader reader, int count, int minBytesEach)
+    {
+        var remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+        if (count < 0 || (long)count * minBytesEach > remaining)
+        {
+            throw new ModelFormatException($"The model file gives a count of {count}, more than its remaining {remaining} bytes can hold.");
+        }
+
+        return count;
+    }
+}
