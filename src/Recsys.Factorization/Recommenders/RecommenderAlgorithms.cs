@@ -14,6 +14,8 @@ public static class RecommenderAlgorithms
             [PopularityTrainer.Name] = ("items ranked by interaction count", static _ => new PopularityTrainer()),
             [PopularityTrainer.PositiveName] = ("items ranked by count of ratings >= 4", static _ => new PopularityTrainer(new PopularityOptions { Kind = PopularityKind.PositiveCount })),
             [BiasedMatrixFactorizationTrainer.Name] = ("biased matrix factorization by parallel SGD", static s => new BiasedMatrixFactorizationTrainer(Apply(new MatrixFactorizationOptions(), s))),
+            [AlsTrainer.Name] = ("ALS on explicit ratings with biases (weighted-lambda)", static s => new AlsTrainer(Apply(new AlsOptions(), s))),
+            [ImplicitAlsTrainer.Name] = ("implicit-feedback ALS (ratings >= 4 as positives, conjugate gradient)", static s => new ImplicitAlsTrainer(Apply(new ImplicitAlsOptions(), s))),
             [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
         };
 
@@ -51,6 +53,25 @@ public static class RecommenderAlgorithms
             o.ItemRegularization = reg;
         }
 
+        return o;
+    }
+
+    private static AlsOptions Apply(AlsOptions o, AlgorithmSettings s)
+    {
+        o.Rank = s.Rank ?? o.Rank;
+        o.Iterations = s.Epochs ?? o.Iterations;
+        o.Regularization = s.Regularization ?? o.Regularization;
+        o.Seed = s.Seed ?? o.Seed;
+        return o;
+    }
+
+    private static ImplicitAlsOptions Apply(ImplicitAlsOptions o, AlgorithmSettings s)
+    {
+        o.Rank = s.Rank ?? o.Rank;
+        o.Iterations = s.Epochs ?? o.Iterations;
+        o.Regularization = s.Regularization ?? o.Regularization;
+        o.Alpha = s.Alpha ?? o.Alpha;
+        o.Seed = s.Seed ?? o.Seed;
         return o;
     }
 
