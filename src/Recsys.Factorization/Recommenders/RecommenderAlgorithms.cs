@@ -16,6 +16,8 @@ public static class RecommenderAlgorithms
             [BiasedMatrixFactorizationTrainer.Name] = ("biased matrix factorization by parallel SGD", static s => new BiasedMatrixFactorizationTrainer(Apply(new MatrixFactorizationOptions(), s))),
             [AlsTrainer.Name] = ("ALS on explicit ratings with biases (weighted-lambda)", static s => new AlsTrainer(Apply(new AlsOptions(), s))),
             [ImplicitAlsTrainer.Name] = ("implicit-feedback ALS (ratings >= 4 as positives, conjugate gradient)", static s => new ImplicitAlsTrainer(Apply(new ImplicitAlsOptions(), s))),
+            [TruncatedSvdTrainer.Name] = ("randomized truncated SVD of the zero-filled rating matrix (top-N)", static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions(), s))),
+            [TruncatedSvdTrainer.CenteredName] = ("randomized truncated SVD of user-mean-centred ratings", static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions { Centering = SvdCentering.UserMean }, s))),
             [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
         };
 
@@ -53,6 +55,14 @@ public static class RecommenderAlgorithms
             o.ItemRegularization = reg;
         }
 
+        return o;
+    }
+
+    private static TruncatedSvdOptions Apply(TruncatedSvdOptions o, AlgorithmSettings s)
+    {
+        o.Rank = s.Rank ?? o.Rank;
+        o.PowerIterations = s.Epochs ?? o.PowerIterations;
+        o.Seed = s.Seed ?? o.Seed;
         return o;
     }
 
