@@ -18,6 +18,9 @@ public static class RecommenderAlgorithms
             [ImplicitAlsTrainer.Name] = ("implicit-feedback ALS (ratings >= 4 as positives, conjugate gradient)", static s => new ImplicitAlsTrainer(Apply(new ImplicitAlsOptions(), s))),
             [TruncatedSvdTrainer.Name] = ("randomized truncated SVD of the zero-filled rating matrix (top-N)", static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions(), s))),
             [TruncatedSvdTrainer.CenteredName] = ("randomized truncated SVD of user-mean-centred ratings", static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions { Centering = SvdCentering.UserMean }, s))),
+            [NmfTrainer.Name] = ("NMF of the zero-filled matrix, coordinate descent (scikit-learn semantics)", static s => new NmfTrainer(Apply(new NmfOptions(), s))),
+            [NmfTrainer.MultiplicativeName] = ("NMF of the zero-filled matrix, multiplicative updates", static s => new NmfTrainer(Apply(new NmfOptions { Solver = NmfSolver.MultiplicativeUpdate }, s))),
+            [MaskedNmfTrainer.Name] = ("NMF over observed ratings only (Surprise NMF)", static s => new MaskedNmfTrainer(Apply(new MaskedNmfOptions(), s))),
             [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
         };
 
@@ -62,6 +65,28 @@ public static class RecommenderAlgorithms
     {
         o.Rank = s.Rank ?? o.Rank;
         o.PowerIterations = s.Epochs ?? o.PowerIterations;
+        o.Seed = s.Seed ?? o.Seed;
+        return o;
+    }
+
+    private static NmfOptions Apply(NmfOptions o, AlgorithmSettings s)
+    {
+        o.Rank = s.Rank ?? o.Rank;
+        o.MaxIterations = s.Epochs ?? o.MaxIterations;
+        o.Seed = s.Seed ?? o.Seed;
+        return o;
+    }
+
+    private static MaskedNmfOptions Apply(MaskedNmfOptions o, AlgorithmSettings s)
+    {
+        o.Rank = s.Rank ?? o.Rank;
+        o.Epochs = s.Epochs ?? o.Epochs;
+        if (s.Regularization is { } reg)
+        {
+            o.UserRegularization = reg;
+            o.ItemRegularization = reg;
+        }
+
         o.Seed = s.Seed ?? o.Seed;
         return o;
     }
