@@ -21,6 +21,7 @@ public static class RecommenderAlgorithms
             [NmfTrainer.Name] = ("NMF of the zero-filled matrix, coordinate descent (scikit-learn semantics)", static s => new NmfTrainer(Apply(new NmfOptions(), s))),
             [NmfTrainer.MultiplicativeName] = ("NMF of the zero-filled matrix, multiplicative updates", static s => new NmfTrainer(Apply(new NmfOptions { Solver = NmfSolver.MultiplicativeUpdate }, s))),
             [MaskedNmfTrainer.Name] = ("NMF over observed ratings only (Surprise NMF)", static s => new MaskedNmfTrainer(Apply(new MaskedNmfOptions(), s))),
+            [BlendTrainer.Name] = ("weighted blend fitted on a validation slice (default: biased-mf, svdpp, als, baseline)", static s => CreateBlend(s)),
             [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
         };
 
@@ -40,6 +41,18 @@ public static class RecommenderAlgorithms
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">A setting is out of range for the algorithm.</exception>
     public static IRecommenderTrainer Create(string name, AlgorithmSettings? settings = null) => Lookup(name).Create(settings ?? new AlgorithmSettings());
+
+    private static BlendTrainer CreateBlend(AlgorithmSettings settings)
+    {
+        var names = settings.Components ?? [BiasedMatrixFactorizationTrainer.Name, SvdPlusPlusTrainer.Name, AlsTrainer.Name, BaselineTrainer.Name];
+        if (names.Any(static n => string.Equals(n, BlendTrainer.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException("A blend cannot contain a blend.", nameof(settings));
+        }
+
+        var componentSettings = new AlgorithmSettings { Threads = settings.Threads, Seed = settings.Seed };
+        return new BlendTrainer([.. names.Select(n => Create(n, componentSettings))], new BlendOptions { Seed = settings.Seed ?? 42 });
+    }
 
     private static (string Description, Func<AlgorithmSettings, IRecommenderTrainer> Create) Lookup(string name)
     {
