@@ -3,6 +3,8 @@ using Recsys.Cli;
 
 var root = new RootCommand("recsys: train and evaluate recommenders on interaction data.");
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(RecommendCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(AlgorithmsCommand.Create());
 return root.Parse(args).Invoke();
