@@ -90,10 +90,12 @@ public sealed class NmfTrainer : IRecommenderTrainer
                 cancellationToken.ThrowIfCancellationRequested();
                 Multiplicative(byUser, users, w, ht, k);
                 Multiplicative(byItem, items, ht, w, k);
-                if (o.Tolerance > 0 && (iteration + 1) % 10 == 0)
+                // As scikit-learn, the error is computed (and convergence checked) every 10 iterations.
+                var check = o.Tolerance > 0 && (iteration + 1) % 10 == 0;
+                var error = check ? FrobeniusError(byUser, users, w, ht, k, squaredNorm) : double.NaN;
+                progress?.Report(new TrainingProgress(Algorithm, iteration + 1, o.MaxIterations, error));
+                if (check)
                 {
-                    var error = FrobeniusError(byUser, users, w, ht, k, squaredNorm);
-                    progress?.Report(new TrainingProgress(Algorithm, iteration + 1, o.MaxIterations, error));
                     if ((previous - error) / initialError < o.Tolerance)
                     {
                         break;

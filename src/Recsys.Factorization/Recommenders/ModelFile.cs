@@ -97,6 +97,12 @@ public static class ModelFile
             throw new ModelFormatException($"The model file has format version {version}; this library reads version {FormatVersion}.");
         }
 
+        var flags = BitConverter.ToUInt16(header, 10);
+        if (flags != 0)
+        {
+            throw new ModelFormatException($"The model file's header has unknown flags 0x{flags:X4}.");
+        }
+
         var length = BitConverter.ToInt64(header, 12);
         if (length < 0 || length > Array.MaxLength - HashLength)
         {
