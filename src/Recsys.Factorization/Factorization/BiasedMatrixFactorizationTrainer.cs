@@ -62,6 +62,8 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
         mean /= trainRows.Length;
         var state = new SgdState(users, items, stride, o.Rank, o.InitialStandardDeviation, o.Seed);
         var blocks = new SgdBlocks(training, trainRows, o.EffectiveThreads, o.Seed);
+        var userSlots = blocks.UserSlots;
+        var itemSlots = blocks.ItemSlots;
         var best = new EarlyStopping(o.Patience);
         var learningRate = (float)o.LearningRate;
         var mu = (float)mean;
@@ -72,29 +74,13 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rate = learningRate;
-            var squaredError = blocks.RunEpoch(epoch, block =>
-            {
-                var sum = 0.0;
-                foreach (var e in block)
-                {
-                    var p = state.P.AsSpan(e.User * stride, stride);
-                    var q = state.Q.AsSpan(e.Item * stride, stride);
-                    ref var bu = ref state.UserBias[e.User];
-                    ref var bi = ref state.ItemBias[e.Item];
-                    var error = SgdKernel.Update(p, q, mu + bu + bi, e.Rating, rate, regularization);
-                    bu += rate * (error - (biasRegularization * bu));
-                    bi += rate * (error - (biasRegularization * bi));
-                    sum += error * error;
-                }
-
-                return sum;
-            });
+            var squaredError = blocks.RunEpoch(epoch, block => RunBlock(block, state, stride, mu, rate, regularization, biasRegularization));
             learningRate *= (float)o.LearningRateDecay;
             progress?.Report(new TrainingProgress(Name, epoch + 1, o.Epochs, Math.Sqrt(squaredError / trainRows.Length)));
 
             if (validationRows.Length > 0)
             {
-                var rmse = SgdSetup.ValidationRmse(training, validationRows, (u, i) => mu + state.UserBias[u] + state.ItemBias[i] + Dot(state, stride, u, i));
+                var rmse = SgdSetup.ValidationRmse(training, validationRows, (u, i) => mu + state.UserBias[userSlots[u]] + state.ItemBias[itemSlots[i]] + Dot(state, stride, userSlots[u], itemSlots[i]));
                 if (best.Observe(rmse, state))
                 {
                     break;
@@ -103,7 +89,28 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
         }
 
         var final = best.Best ?? state;
-        return final.ToModel(Name, TrainerParameters.ToJson(o), training, mean);
+        return final.ToModel(Name, TrainerParameters.ToJson(o), training, mean, null, userSlots, itemSlots);
+    }
+
+    /// <summary>One pass over a block: the hot loop, with every array in a local.</summary>
+    private static double RunBlock(SgdEntry[] block, SgdState state, int stride, float mu, float rate, float regularization, float biasRegularization)
+    {
+        var p = state.P;
+        var q = state.Q;
+        var userBias = state.UserBias;
+        var itemBias = state.ItemBias;
+        var sum = 0.0;
+        foreach (var e in block)
+        {
+            ref var bu = ref userBias[e.User];
+            ref var bi = ref itemBias[e.Item];
+            var error = SgdKernel.Update(p.AsSpan(e.User * stride, stride), q.AsSpan(e.Item * stride, stride), mu + bu + bi, e.Rating, rate, regularization);
+            bu += rate * (error - (biasRegularization * bu));
+            bi += rate * (error - (biasRegularization * bi));
+            sum += error * error;
+        }
+
+        return sum;
     }
 
     private static float Dot(SgdState state, int stride, int user, int item) =>

@@ -206,42 +206,49 @@ public sealed class NmfTrainer : IRecommenderTrainer
     internal static double CoordinateDescent((int[] Offsets, int[] Columns, double[] Values) x, int rows, double[] w, double[] ht, int k)
     {
         var gram = Gram(ht, k);
-        var violations = new double[rows];
-        Parallel.For(0, rows, () => new double[k], (r, _, xht) =>
+        var parts = Math.Max(1, Math.Min(4 * Environment.ProcessorCount, rows / 64));
+        var violations = new double[parts];
+        Parallel.For(0, parts, part =>
         {
-            Array.Clear(xht);
-            for (var j = x.Offsets[r]; j < x.Offsets[r + 1]; j++)
+            var xht = new double[k];
+            var violation = 0.0;
+            var end = (int)((long)rows * (part + 1) / parts);
+            for (var r = (int)((long)rows * part / parts); r < end; r++)
             {
-                var c = x.Columns[j];
-                var value = x.Values[j];
+                Array.Clear(xht);
+                for (var j = x.Offsets[r]; j < x.Offsets[r + 1]; j++)
+                {
+                    var value = x.Values[j];
+                    var other = ht.AsSpan(x.Columns[j] * k, k);
+                    for (var t = 0; t < k; t++)
+                    {
+                        xht[t] += value * other[t];
+                    }
+                }
+
+                // Scalar loops: for the small ranks NMF is used with, a vector call per row costs more than it saves.
+                var row = w.AsSpan(r * k, k);
                 for (var t = 0; t < k; t++)
                 {
-                    xht[t] += value * ht[(c * k) + t];
+                    var gradient = -xht[t];
+                    var gramRow = gram.AsSpan(t * k, k);
+                    for (var s = 0; s < k; s++)
+                    {
+                        gradient += gramRow[s] * row[s];
+                    }
+
+                    var projected = row[t] == 0 ? Math.Min(0, gradient) : gradient;
+                    violation += Math.Abs(projected);
+                    var hessian = gram[(t * k) + t];
+                    if (hessian != 0)
+                    {
+                        row[t] = Math.Max(row[t] - (gradient / hessian), 0);
+                    }
                 }
             }
 
-            var row = w.AsSpan(r * k, k);
-            var violation = 0.0;
-            for (var t = 0; t < k; t++)
-            {
-                var gradient = -xht[t];
-                for (var s = 0; s < k; s++)
-                {
-                    gradient += gram[(t * k) + s] * row[s];
-                }
-
-                var projected = row[t] == 0 ? Math.Min(0, gradient) : gradient;
-                violation += Math.Abs(projected);
-                var hessian = gram[(t * k) + t];
-                if (hessian != 0)
-                {
-                    row[t] = Math.Max(row[t] - (gradient / hessian), 0);
-                }
-            }
-
-            violations[r] = violation;
-            return xht;
-        }, static _ => { });
+            violations[part] = violation;
+        });
         var total = 0.0;
         foreach (var v in violations)
         {
@@ -319,27 +326,42 @@ public sealed class NmfTrainer : IRecommenderTrainer
         return Math.Sqrt(Math.Max(0, squaredNorm - (2 * cross) + trace));
     }
 
+    /// <summary>mᵀm for a row-major (rows × k) matrix; parallel, summed in a fixed order.</summary>
     private static double[] Gram(double[] m, int k)
     {
         var rows = m.Length / k;
-        var gram = new double[k * k];
-        for (var r = 0; r < rows; r++)
+        var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, rows / 1024));
+        var partial = new double[parts][];
+        Parallel.For(0, parts, part =>
         {
-            for (var a = 0; a < k; a++)
+            var local = new double[k * k];
+            var end = (int)((long)rows * (part + 1) / parts);
+            for (var r = (int)((long)rows * part / parts); r < end; r++)
             {
-                var va = m[(r * k) + a];
-                if (va == 0)
+                var row = m.AsSpan(r * k, k);
+                for (var a = 0; a < k; a++)
                 {
-                    continue;
-                }
+                    var va = row[a];
+                    if (va == 0)
+                    {
+                        continue;
+                    }
 
-                for (var b = 0; b < k; b++)
-                {
-                    gram[(a * k) + b] += va * m[(r * k) + b];
+                    var target = local.AsSpan(a * k, k);
+                    for (var b = 0; b < k; b++)
+                    {
+                        target[b] += va * row[b];
+                    }
                 }
             }
+
+            partial[part] = local;
+        });
+        for (var part = 1; part < parts; part++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(partial[0], partial[part], partial[0]);
         }
 
-        return gram;
+        return partial[0];
     }
 }

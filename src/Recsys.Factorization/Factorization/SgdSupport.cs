@@ -47,32 +47,43 @@ internal sealed class SgdState
 
     public SgdState Clone() => new(this);
 
-    public FactorModel ToModel(string algorithm, string parameters, InteractionDataset training, double mean, float[]? userFactorsOverride = null)
+    /// <summary>Builds the model; <paramref name="userSlots"/> and <paramref name="itemSlots"/> map a user or item to its row here (identity when null).</summary>
+    public FactorModel ToModel(string algorithm, string parameters, InteractionDataset training, double mean, float[]? userFactorsOverride = null, int[]? userSlots = null, int[]? itemSlots = null)
     {
-        var cold = new float[ItemBias.Length];
-        for (var i = 0; i < cold.Length; i++)
+        var users = UserBias.Length;
+        var items = ItemBias.Length;
+        var userBias = new float[users];
+        var itemBias = new float[items];
+        var cold = new float[items];
+        for (var u = 0; u < users; u++)
         {
-            cold[i] = (float)(mean + ItemBias[i]);
+            userBias[u] = UserBias[userSlots?[u] ?? u];
+        }
+
+        for (var i = 0; i < items; i++)
+        {
+            itemBias[i] = ItemBias[itemSlots?[i] ?? i];
+            cold[i] = (float)(mean + itemBias[i]);
         }
 
         return new FactorModel(algorithm, parameters, TrainingFootprint.From(training), new FactorModelParts
         {
             Global = mean,
-            UserBias = UserBias,
-            ItemBias = ItemBias,
+            UserBias = userBias,
+            ItemBias = itemBias,
             Rank = Rank,
-            UserFactors = Unpad(userFactorsOverride ?? P, UserBias.Length),
-            ItemFactors = Unpad(Q, ItemBias.Length),
+            UserFactors = Unpad(userFactorsOverride ?? P, users, userSlots),
+            ItemFactors = Unpad(Q, items, itemSlots),
             ColdScores = cold,
         });
     }
 
-    private float[] Unpad(float[] padded, int rows)
+    private float[] Unpad(float[] padded, int rows, int[]? slots)
     {
         var result = new float[rows * Rank];
         for (var r = 0; r < rows; r++)
         {
-            padded.AsSpan(r * Stride, Rank).CopyTo(result.AsSpan(r * Rank, Rank));
+            padded.AsSpan((slots?[r] ?? r) * Stride, Rank).CopyTo(result.AsSpan(r * Rank, Rank));
         }
 
         return result;
@@ -149,8 +160,9 @@ internal static class SgdSetup
 }
 
 /// <summary>
-/// The stratified schedule: ratings bucketed into T×T blocks by random user and item groups, each block shuffled
-/// once; round s of an epoch gives thread t the block (t, (t + s + epoch) mod T).
+/// The stratified schedule: users and items are given rows in a seeded random order, cut into T contiguous groups
+/// each; ratings are bucketed into the T×T blocks, each shuffled once; round s of an epoch gives thread t the block
+/// (t, (t + s + epoch) mod T). Entries hold the rows, not the original indices.
 /// </summary>
 internal sealed class SgdBlocks
 {
@@ -161,12 +173,16 @@ internal sealed class SgdBlocks
     {
         _threads = Math.Max(1, Math.Min(threads, Math.Min(data.Users.Count, data.Items.Count)));
         var t = _threads;
-        var userGroup = Groups(data.Users.Count, t, seed, 3);
-        var itemGroup = Groups(data.Items.Count, t, seed, 4);
+        UserSlots = Slots(data.Users.Count, seed, 3);
+        ItemSlots = Slots(data.Items.Count, seed, 4);
+        var users = data.Users.Count;
+        var items = data.Items.Count;
+        int UserGroup(int user) => (int)((long)UserSlots[user] * t / users);
+        int ItemGroup(int item) => (int)((long)ItemSlots[item] * t / items);
         var counts = new int[t * t];
         foreach (var row in rows)
         {
-            counts[(userGroup[data.RowUsers[row]] * t) + itemGroup[data.RowItems[row]]]++;
+            counts[(UserGroup(data.RowUsers[row]) * t) + ItemGroup(data.RowItems[row])]++;
         }
 
         _blocks = new SgdEntry[t * t][];
@@ -180,8 +196,8 @@ internal sealed class SgdBlocks
         {
             var user = data.RowUsers[row];
             var item = data.RowItems[row];
-            var b = (userGroup[user] * t) + itemGroup[item];
-            _blocks[b][counts[b]++] = new SgdEntry(user, item, data.RowValues[row]);
+            var b = (UserGroup(user) * t) + ItemGroup(item);
+            _blocks[b][counts[b]++] = new SgdEntry(UserSlots[user], ItemSlots[item], data.RowValues[row]);
         }
 
         for (var b = 0; b < _blocks.Length; b++)
@@ -190,6 +206,15 @@ internal sealed class SgdBlocks
             random.Shuffle(_blocks[b].AsSpan());
         }
     }
+
+    /// <summary>
+    /// The row of every user in the training state: a seeded permutation whose contiguous ranges are the user
+    /// groups, so threads write disjoint memory ranges (no false sharing).
+    /// </summary>
+    public int[] UserSlots { get; }
+
+    /// <summary>The row of every item in the training state (see <see cref="UserSlots"/>).</summary>
+    public int[] ItemSlots { get; }
 
     /// <summary>Runs one epoch; returns the sum of what <paramref name="work"/> returned, added in a fixed order.</summary>
     public double RunEpoch(int epoch, Func<SgdEntry[], double> work)
@@ -219,7 +244,7 @@ internal sealed class SgdBlocks
         return total;
     }
 
-    private static int[] Groups(int count, int groups, ulong seed, ulong stream)
+    private static int[] Slots(int count, ulong seed, ulong stream)
     {
         var order = new int[count];
         for (var i = 0; i < count; i++)
@@ -229,12 +254,12 @@ internal sealed class SgdBlocks
 
         var random = RandomSource.ForStream(seed, stream);
         random.Shuffle(order.AsSpan());
-        var group = new int[count];
+        var slot = new int[count];
         for (var position = 0; position < count; position++)
         {
-            group[order[position]] = (int)((long)position * groups / count);
+            slot[order[position]] = position;
         }
 
-        return group;
+        return slot;
     }
 }

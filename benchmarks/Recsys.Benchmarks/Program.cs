@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Recsys.Benchmarks.BenchmarkData).Assembly).Run(args);
