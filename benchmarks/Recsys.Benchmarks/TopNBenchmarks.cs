@@ -49,7 +49,7 @@ public class TopNBenchmarks
     [Benchmark(Baseline = true, Description = "Recommend top-10")]
     public int Recommend() => _model.Recommend(7, _destination);
 
-    [Benchmark(Description = "scores only (TensorPrimitives kernel)")]
+    [Benchmark(Description = "scores only (kernel)")]
     public float Scores()
     {
         ScoreKernel.Scores(_model.Parts.ItemFactors, Rank, _model.Parts.UserFactor(7), _scores);
