@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Recsys.Recommenders;
 
 namespace Recsys.Baselines;
 
@@ -21,7 +23,11 @@ public sealed class BaselineOptions
     [Range(0.0, 1e6)]
     public double ItemRegularization { get; set; } = 10;
 
-    /// <summary>Checks the options.</summary>
+    /// <summary>Checks the options with the source-generated validator.</summary>
     /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
-    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+    public void Validate() => OptionsValidation.ThrowIfInvalid(new BaselineOptionsValidator(), this);
 }
+
+/// <summary>The source-generated validator of <see cref="BaselineOptions"/>.</summary>
+[OptionsValidator]
+public sealed partial class BaselineOptionsValidator : IValidateOptions<BaselineOptions>;

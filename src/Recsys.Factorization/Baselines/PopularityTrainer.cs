@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Recsys.Data;
 using Recsys.Recommenders;
 
@@ -30,13 +31,17 @@ public sealed class PopularityOptions
     /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
-        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        OptionsValidation.ThrowIfInvalid(new PopularityOptionsValidator(), this);
         if (!Enum.IsDefined(Kind))
         {
             throw new ValidationException($"Kind {(int)Kind} is not a PopularityKind.");
         }
     }
 }
+
+/// <summary>The source-generated validator of <see cref="PopularityOptions"/>.</summary>
+[OptionsValidator]
+public sealed partial class PopularityOptionsValidator : IValidateOptions<PopularityOptions>;
 
 /// <summary>
 /// Ranks items by how often they were interacted with (or rated positively); the same list for every user, minus
