@@ -36,7 +36,15 @@ internal static class TopN
         {
             for (var item = 0; item < scores.Length; item++)
             {
-                Offer(scores[item], item, destination, ref count, minScore, filter, needsAdmit);
+                // Items arrive in ascending order, so once the heap is full only a strictly higher score than its
+                // worst entry can get in (an equal score loses the tie to the earlier, lower index). NaN fails too.
+                var score = scores[item];
+                if (count == destination.Length && !(score > destination[0].Score))
+                {
+                    continue;
+                }
+
+                Offer(score, item, destination, ref count, minScore, filter, needsAdmit);
             }
         }
 
