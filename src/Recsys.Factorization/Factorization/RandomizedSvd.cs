@@ -120,29 +120,7 @@ internal static class RandomizedSvd
     /// <summary>G = YᵀY = RᵀR by Cholesky, Q = Y R⁻¹; null when G is not numerically positive definite.</summary>
     private static (double[] Q, double[] R)? CholeskyQr(double[] y, int rows, int l)
     {
-        var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, rows / 512));
-        var partial = new double[parts][];
-        Parallel.For(0, parts, part =>
-        {
-            var local = new double[l * l];
-            var start = (int)((long)rows * part / parts);
-            var end = (int)((long)rows * (part + 1) / parts);
-            for (var r = start; r < end; r++)
-            {
-                var row = y.AsSpan(r * l, l);
-                for (var a = 0; a < l; a++)
-                {
-                    TensorPrimitives.MultiplyAdd(row, row[a], local.AsSpan(a * l, l), local.AsSpan(a * l, l));
-                }
-            }
-
-            partial[part] = local;
-        });
-        var gram = partial[0];
-        for (var part = 1; part < parts; part++)
-        {
-            TensorPrimitives.Add(gram, partial[part], gram);
-        }
+        var gram = DenseMath.Gram(y, rows, l);
 
         // Upper-triangular R with G = Rᵀ R.
         var rFactor = new double[l * l];

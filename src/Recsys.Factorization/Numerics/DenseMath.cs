@@ -66,13 +66,14 @@ internal static class DenseMath
     }
 
     /// <summary>Returns Σ_rows rowᵀ row of a row-major rows×k matrix (the Gram matrix); parallel, summed in a fixed order.</summary>
-    public static float[] Gram(float[] factors, int rows, int k)
+    public static T[] Gram<T>(T[] factors, int rows, int k)
+        where T : System.Numerics.IFloatingPointIeee754<T>
     {
         var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, rows / 256));
-        var partial = new float[parts][];
+        var partial = new T[parts][];
         Parallel.For(0, parts, part =>
         {
-            var local = new float[k * k];
+            var local = new T[k * k];
             var start = (int)((long)rows * part / parts);
             var end = (int)((long)rows * (part + 1) / parts);
             for (var r = start; r < end; r++)
@@ -80,7 +81,7 @@ internal static class DenseMath
                 var row = factors.AsSpan(r * k, k);
                 for (var a = 0; a < k; a++)
                 {
-                    TensorPrimitives.MultiplyAdd(row, row[a], local.AsSpan(a * k, k), local.AsSpan(a * k, k));
+                    TensorPrimitives.MultiplyAdd<T>(row, row[a], local.AsSpan(a * k, k), local.AsSpan(a * k, k));
                 }
             }
 
@@ -89,7 +90,7 @@ internal static class DenseMath
         var total = partial[0];
         for (var part = 1; part < parts; part++)
         {
-            TensorPrimitives.Add(total, partial[part], total);
+            TensorPrimitives.Add<T>(total, partial[part], total);
         }
 
         return total;
