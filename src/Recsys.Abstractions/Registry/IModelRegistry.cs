@@ -1,0 +1,138 @@
+namespace Recsys.Registry;
+
+/// <summary>
+/// A model registry: models, numbered versions with checksum-verified artifacts, stages, aliases and an audit
+/// history of every change. Every write is one transaction; implementations are safe for concurrent use, also
+/// from several processes sharing one store.
+/// </summary>
+public interface IModelRegistry
+{
+    /// <summary>Creates a model, or returns it unchanged when it exists.</summary>
+    /// <param name="name">The model name (any text; stored verbatim).</param>
+    /// <param name="description">A description for a new model.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The model.</returns>
+    Task<RegisteredModel> GetOrCreateModelAsync(string name, string? description, CancellationToken cancellationToken);
+
+    /// <summary>Gets a model.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="RegistryEntryNotFoundException">There is no such model.</exception>
+    Task<RegisteredModel> GetModelAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Lists the models whose name contains <paramref name="filter"/>, by name, a page at a time.</summary>
+    /// <param name="filter">A substring of the name, or <see langword="null"/> for all.</param>
+    /// <param name="skip">How many to skip.</param>
+    /// <param name="take">How many to return at most.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The models.</returns>
+    Task<IReadOnlyList<RegisteredModel>> ListModelsAsync(string? filter, int skip, int take, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Registers a new version: reserves the next number (status <see cref="ModelVersionStatus.Pending"/>), stores the
+    /// artifact content-addressed by SHA-256 and marks the version <see cref="ModelVersionStatus.Ready"/>. Creates the
+    /// model when needed. A failure marks the version <see cref="ModelVersionStatus.Failed"/>.
+    /// </summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="version">The version's description.</param>
+    /// <param name="artifact">The model file.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ready version.</returns>
+    Task<ModelVersion> RegisterVersionAsync(string modelName, NewModelVersion version, ReadOnlyMemory<byte> artifact, CancellationToken cancellationToken);
+
+    /// <summary>Gets a version.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="version">The version number.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version.</returns>
+    /// <exception cref="RegistryEntryNotFoundException">There is no such model or version.</exception>
+    Task<ModelVersion> GetVersionAsync(string modelName, int version, CancellationToken cancellationToken);
+
+    /// <summary>Lists a model's versions, newest first.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The versions.</returns>
+    /// <exception cref="RegistryEntryNotFoundException">There is no such model.</exception>
+    Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(string modelName, CancellationToken cancellationToken);
+
+    /// <summary>Moves a ready version to a stage, in one transaction, and records it in the history.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="version">The version number.</param>
+    /// <param name="stage">The new stage.</param>
+    /// <param name="archiveExisting">Whether the other versions in <paramref name="stage"/> move to <see cref="ModelStage.Archived"/>.</param>
+    /// <param name="actor">Who makes the change.</param>
+    /// <param name="reason">Why, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version after the change.</returns>
+    /// <exception cref="RegistryEntryNotFoundException">There is no such model or version.</exception>
+    /// <exception cref="RegistryException">The version is not ready.</exception>
+    Task<ModelVersion> TransitionStageAsync(string modelName, int version, ModelStage stage, bool archiveExisting, string actor, string? reason, CancellationToken cancellationToken);
+
+    /// <summary>Points an alias (for example <c>champion</c>) at a ready version and records it.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="alias">The alias.</param>
+    /// <param name="version">The version number.</param>
+    /// <param name="actor">Who makes the change.</param>
+    /// <param name="reason">Why, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version the alias now points at.</returns>
+    Task<ModelVersion> SetAliasAsync(string modelName, string alias, int version, string actor, string? reason, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an alias and records it.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="alias">The alias.</param>
+    /// <param name="actor">Who makes the change.</param>
+    /// <param name="reason">Why, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the alias is gone.</returns>
+    /// <exception cref="RegistryEntryNotFoundException">There is no such model or alias.</exception>
+    Task DeleteAliasAsync(string modelName, string alias, string actor, string? reason, CancellationToken cancellationToken);
+
+    /// <summary>Returns the version in a stage (the most recently moved there when several are), or <see langword="null"/>.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="stage">The stage.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version or <see langword="null"/>.</returns>
+    Task<ModelVersion?> GetByStageAsync(string modelName, ModelStage stage, CancellationToken cancellationToken);
+
+    /// <summary>Returns the version an alias points at, or <see langword="null"/>.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="alias">The alias.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version or <see langword="null"/>.</returns>
+    Task<ModelVersion?> GetByAliasAsync(string modelName, string alias, CancellationToken cancellationToken);
+
+    /// <summary>Returns a model's history, oldest first.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The changes.</returns>
+    Task<IReadOnlyList<RegistryChange>> GetHistoryAsync(string modelName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts back the version that was in <paramref name="stage"/> before the last version moved there (archiving the
+    /// current one), in one transaction, and records it.
+    /// </summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="stage">The stage to roll back.</param>
+    /// <param name="actor">Who makes the change.</param>
+    /// <param name="reason">Why, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version now in the stage.</returns>
+    /// <exception cref="RegistryException">The history has no earlier version for the stage.</exception>
+    Task<ModelVersion> RollbackStageAsync(string modelName, ModelStage stage, string actor, string? reason, CancellationToken cancellationToken);
+
+    /// <summary>Reads a version's artifact, verifying its SHA-256.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="version">The version number.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The artifact bytes.</returns>
+    /// <exception cref="ArtifactIntegrityException">The artifact is missing or corrupt.</exception>
+    Task<byte[]> ReadArtifactAsync(string modelName, int version, CancellationToken cancellationToken);
+
+    /// <summary>Streams every change after <paramref name="afterSequence"/>, then new ones as they happen, until cancelled.</summary>
+    /// <param name="afterSequence">The last sequence already seen (0 for everything).</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The changes, in sequence order.</returns>
+    IAsyncEnumerable<RegistryChange> WatchAsync(long afterSequence, CancellationToken cancellationToken);
+}

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace Recsys.Registry;
+
+/// <summary>Stores artifacts by their SHA-256 (lower-case hex).</summary>
+internal interface IArtifactStore
+{
+    Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>Returns the stored bytes, or null when nothing is stored under that hash.</summary>
+    Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken);
+}
+
+internal static class Artifacts
+{
+    public static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
+}
+
+/// <summary>
+/// Artifacts as files <c>sha256/ab/abcdef…</c> under a folder. A file is written to a temporary name, flushed to
+/// disk and renamed into place, so a crash never leaves a partial file under a content address.
+/// </summary>
+internal sealed class FileArtifactStore(string root) : IArtifactStore
+{
+    public async Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var path = PathOf(sha256);
+        if (File.Exists(path) && new FileInfo(path).Length == content.Length)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.WriteThrough))
+        {
+            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public async Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken)
+    {
+        var path = PathOf(sha256);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    private string PathOf(string sha256) => Path.Combine(root, "sha256", sha256[..2], sha256);
+}
+
+/// <summary>Artifacts in process memory, for tests.</summary>
+internal sealed class MemoryArtifactStore : IArtifactStore
+{
+    private readonly ConcurrentDictionary<string, byte[]> _artifacts = new(StringComparer.Ordinal);
+
+    public Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        _artifacts.TryAdd(sha256, content.ToArray());
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken) =>
+        Task.FromResult(_artifacts.TryGetValue(sha256, out var bytes) ? (byte[]?)bytes.Clone() : null);
+
+    /// <summary>Overwrites stored bytes (tests of corruption detection).</summary>
+    internal void Corrupt(string sha256, byte[] bytes) => _artifacts[sha256] = bytes;
+}

@@ -1,0 +1,48 @@
+using Microsoft.Data.Sqlite;
+
+namespace Recsys.Registry;
+
+/// <summary>Opens the built-in registry backends.</summary>
+public static class ModelRegistries
+{
+    /// <summary>
+    /// Opens (creating and migrating as needed) the embedded registry in a directory: <c>registry.db</c>, a SQLite
+    /// database, and <c>artifacts/</c>, the content-addressed model files.
+    /// </summary>
+    /// <param name="directory">The registry directory.</param>
+    /// <param name="timeProvider">The clock of timestamps and of the change feed's polling; <see langword="null"/> for the system clock.</param>
+    /// <param name="pollInterval">How often <see cref="IModelRegistry.WatchAsync"/> looks for changes; default 500 ms.</param>
+    /// <returns>The registry.</returns>
+    public static IModelRegistry OpenSqlite(string directory, TimeProvider? timeProvider = null, TimeSpan? pollInterval = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, "registry.db"),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            DefaultTimeout = 60,
+            Pooling = true,
+        }.ToString();
+        return new SqliteModelRegistry(connectionString, new FileArtifactStore(Path.Combine(directory, "artifacts")), timeProvider ?? TimeProvider.System, pollInterval ?? TimeSpan.FromMilliseconds(500), keepAlive: false);
+    }
+
+    /// <summary>
+    /// Creates a registry that lives in process memory, for tests: the same SQL and transactions as the embedded
+    /// registry on an in-memory SQLite database, with artifacts in memory. Dispose it (it is <see cref="IDisposable"/>) to free it.
+    /// </summary>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
+    /// <param name="pollInterval">How often <see cref="IModelRegistry.WatchAsync"/> looks for changes; default 50 ms.</param>
+    /// <returns>The registry.</returns>
+    public static IModelRegistry CreateInMemory(TimeProvider? timeProvider = null, TimeSpan? pollInterval = null)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = $"recsys-registry-{Guid.NewGuid():N}",
+            Mode = SqliteOpenMode.Memory,
+            Cache = SqliteCacheMode.Shared,
+            DefaultTimeout = 60,
+        }.ToString();
+        return new SqliteModelRegistry(connectionString, new MemoryArtifactStore(), timeProvider ?? TimeProvider.System, pollInterval ?? TimeSpan.FromMilliseconds(50), keepAlive: true);
+    }
+}

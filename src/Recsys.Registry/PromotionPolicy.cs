@@ -1,0 +1,136 @@
+using System.Globalization;
+
+namespace Recsys.Registry;
+
+/// <summary>What the promotion policy decided about a candidate.</summary>
+public enum PromotionOutcome
+{
+    /// <summary>The candidate goes to Production (the old Production version is archived).</summary>
+    Promote = 0,
+
+    /// <summary>The candidate goes to Staging.</summary>
+    Stage = 1,
+
+    /// <summary>The candidate fails a gate and is archived.</summary>
+    Reject = 2,
+}
+
+/// <summary>A promotion decision with the numbers behind it.</summary>
+/// <param name="Outcome">The outcome.</param>
+/// <param name="Reason">A sentence with the compared numbers.</param>
+/// <param name="Candidate">The candidate's primary metric, or NaN.</param>
+/// <param name="Production">Production's primary metric, or <see langword="null"/> without a Production version.</param>
+public sealed record PromotionDecision(PromotionOutcome Outcome, string Reason, double Candidate, double? Production);
+
+/// <summary>
+/// When a candidate replaces Production: its primary metric must beat Production's by <see cref="MinImprovement"/>
+/// (RMSE and MAE: lower is better; other metrics: higher is better, unless <see cref="HigherIsBetter"/> says
+/// otherwise), on the same evaluation, and pass every gate. Without a Production version the first candidate that
+/// passes the gates is promoted. A candidate that passes the gates but does not beat Production goes to Staging.
+/// </summary>
+public sealed class PromotionPolicy
+{
+    /// <summary>Gets or sets the metric compared.</summary>
+    /// <value>The default value is <c>rmse</c>.</value>
+    public string PrimaryMetric { get; set; } = "rmse";
+
+    /// <summary>Gets or sets whether a higher primary metric is better; <see langword="null"/> infers it from the name.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public bool? HigherIsBetter { get; set; }
+
+    /// <summary>Gets or sets the smallest improvement over Production that promotes (in the metric's units).</summary>
+    /// <value>The default value is 0 (any strict improvement).</value>
+    public double MinImprovement { get; set; }
+
+    /// <summary>Gets the lowest values secondary metrics must reach (for example <c>ndcg_at_10</c> ≥ 0.05).</summary>
+    public IDictionary<string, double> MinimumMetrics { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>Gets the highest values secondary metrics may have (for example <c>mae</c> ≤ 0.8).</summary>
+    public IDictionary<string, double> MaximumMetrics { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the smallest evaluation (metric <c>test_size</c>) a decision may rest on.</summary>
+    /// <value>The default value is 0.</value>
+    public int MinTestSize { get; set; }
+
+    /// <summary>Decides about a candidate.</summary>
+    /// <param name="candidate">The candidate's metrics.</param>
+    /// <param name="production">Production's metrics on the same evaluation, or <see langword="null"/> when nothing is in Production.</param>
+    /// <returns>The decision.</returns>
+    public PromotionDecision Decide(IReadOnlyDictionary<string, double> candidate, IReadOnlyDictionary<string, double>? production)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        var inv = CultureInfo.InvariantCulture;
+        if (!candidate.TryGetValue(PrimaryMetric, out var value) || !double.IsFinite(value))
+        {
+            return new(PromotionOutcome.Reject, $"the candidate has no finite '{PrimaryMetric}' metric", double.NaN, null);
+        }
+
+        if (MinTestSize > 0 && (!candidate.TryGetValue("test_size", out var size) || size < MinTestSize))
+        {
+            return new(PromotionOutcome.Reject, string.Create(inv, $"the evaluation has {(candidate.TryGetValue("test_size", out var s) ? s : 0)} test interactions; at least {MinTestSize} are required"), value, null);
+        }
+
+        foreach (var (metric, minimum) in MinimumMetrics)
+        {
+            if (!candidate.TryGetValue(metric, out var m) || !(m >= minimum))
+            {
+                return new(PromotionOutcome.Reject, string.Create(inv, $"gate failed: {metric} = {(candidate.TryGetValue(metric, out var x) ? x : double.NaN)} is below {minimum}"), value, null);
+            }
+        }
+
+        foreach (var (metric, maximum) in MaximumMetrics)
+        {
+            if (!candidate.TryGetValue(metric, out var m) || !(m <= maximum))
+            {
+                return new(PromotionOutcome.Reject, string.Create(inv, $"gate failed: {metric} = {(candidate.TryGetValue(metric, out var x) ? x : double.NaN)} is above {maximum}"), value, null);
+            }
+        }
+
+        if (production is null || !production.TryGetValue(PrimaryMetric, out var current) || !double.IsFinite(current))
+        {
+            return new(PromotionOutcome.Promote, string.Create(inv, $"no Production {PrimaryMetric} to compare with; {PrimaryMetric} = {value:G6} passes the gates"), value, null);
+        }
+
+        var higher = HigherIsBetter ?? !(PrimaryMetric.Equals("rmse", StringComparison.OrdinalIgnoreCase) || PrimaryMetric.Equals("mae", StringComparison.OrdinalIgnoreCase));
+        var improvement = higher ? value - current : current - value;
+        return improvement > MinImprovement
+            ? new(PromotionOutcome.Promote, string.Create(inv, $"{PrimaryMetric} {value:G6} beats Production's {current:G6} by {improvement:G4} (> {MinImprovement})"), value, current)
+            : new(PromotionOutcome.Stage, string.Create(inv, $"{PrimaryMetric} {value:G6} does not beat Production's {current:G6} by more than {MinImprovement}"), value, current);
+    }
+}
+
+/// <summary>Applies a <see cref="PromotionPolicy"/> through any <see cref="IModelRegistry"/>.</summary>
+public static class ModelRegistryPromotion
+{
+    /// <summary>
+    /// Decides about a candidate version and moves it: Production (archiving the old one), Staging, or Archived when
+    /// rejected. The decision and its numbers are the reason recorded in the history.
+    /// </summary>
+    /// <param name="registry">The registry.</param>
+    /// <param name="modelName">The model.</param>
+    /// <param name="version">The candidate version.</param>
+    /// <param name="policy">The policy.</param>
+    /// <param name="productionMetrics">Production's metrics on the candidate's evaluation split; <see langword="null"/> uses the metrics stored with the Production version.</param>
+    /// <param name="actor">Who decides.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The decision.</returns>
+    public static async Task<PromotionDecision> PromoteAsync(
+        this IModelRegistry registry, string modelName, int version, PromotionPolicy policy, IReadOnlyDictionary<string, double>? productionMetrics, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(policy);
+        var candidate = await registry.GetVersionAsync(modelName, version, cancellationToken).ConfigureAwait(false);
+        var production = await registry.GetByStageAsync(modelName, ModelStage.Production, cancellationToken).ConfigureAwait(false);
+        var decision = production is not null && production.Version == version
+            ? new PromotionDecision(PromotionOutcome.Promote, "the candidate is already in Production", double.NaN, null)
+            : policy.Decide(candidate.Metrics, production is null ? null : productionMetrics ?? production.Metrics);
+        var stage = decision.Outcome switch
+        {
+            PromotionOutcome.Promote => ModelStage.Production,
+            PromotionOutcome.Stage => ModelStage.Staging,
+            _ => ModelStage.Archived,
+        };
+        await registry.TransitionStageAsync(modelName, version, stage, archiveExisting: stage == ModelStage.Production, actor, $"promotion policy: {decision.Outcome}: {decision.Reason}", cancellationToken).ConfigureAwait(false);
+        return decision;
+    }
+}
