@@ -238,7 +238,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await ReadModelAsync(connection, null, modelName, cancellationToken).ConfigureAwait(false);
-        return await ReadHistoryAsync(connection, "model = $model", 0, cancellationToken, ("$model", modelName)).ConfigureAwait(false);
+        return await ReadHistoryAsync(connection, null, "model = $model", 0, cancellationToken, ("$model", modelName)).ConfigureAwait(false);
     }
 
     public Task<ModelVersion> RollbackStageAsync(string modelName, ModelStage stage, string actor, string? reason, CancellationToken cancellationToken)
@@ -273,6 +273,29 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IDisposable
         }, cancellationToken);
     }
 
+    public Task<ModelVersion> RollbackAliasAsync(string modelName, string alias, string actor, string? reason, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await ReadModelAsync(connection, transaction, modelName, cancellationToken).ConfigureAwait(false);
+            var changes = await ReadHistoryAsync(connection, transaction, "model = $model AND alias = $alias", 0, cancellationToken, ("$model", modelName), ("$alias", alias)).ConfigureAwait(false);
+            var last = changes.Count > 0 ? changes[^1] : throw new RegistryEntryNotFoundException($"Model '{modelName}' has no alias '{alias}' in its history.");
+            var target = last.PreviousVersion
+                ?? throw new RegistryException($"Alias '{alias}' of model '{modelName}' did not point at another version before version {last.Version}.");
+            var current = await AliasTargetAsync(connection, transaction, modelName, alias, cancellationToken).ConfigureAwait(false);
+            RequireReady(await ReadVersionAsync(connection, transaction, modelName, target, cancellationToken).ConfigureAwait(false));
+            await using var upsert = Command(
+                connection,
+                transaction,
+                "INSERT INTO aliases (model, alias, version) VALUES ($model, $alias, $version) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version",
+                ("$model", modelName),
+                ("$alias", alias),
+                ("$version", target));
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await AppendHistoryAsync(connection, transaction, RegistryChangeKind.AliasRolledBack, modelName, target, null, null, alias, current, actor, reason, cancellationToken).ConfigureAwait(false);
+            await TouchAsync(connection, transaction, modelName, cancellationToken).ConfigureAwait(false);
+            return await ReadVersionAsync(connection, transaction, modelName, target, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
     public async Task<byte[]> ReadArtifactAsync(string modelName, int version, CancellationToken cancellationToken)
     {
         var v = await GetVersionAsync(modelName, version, cancellationToken).ConfigureAwait(false);
@@ -296,7 +319,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IDisposable
             IReadOnlyList<RegistryChange> changes;
             await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
             {
-                changes = await ReadHistoryAsync(connection, "1 = 1", last, cancellationToken).ConfigureAwait(false);
+                changes = await ReadHistoryAsync(connection, null, "1 = 1", last, cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var change in changes)
@@ -493,11 +516,11 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IDisposable
         return value is null ? null : Convert.ToInt32(value, CultureInfo.InvariantCulture);
     }
 
-    private static async Task<IReadOnlyList<RegistryChange>> ReadHistoryAsync(SqliteConnection connection, string where, long after, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task<IReadOnlyList<RegistryChange>> ReadHistoryAsync(SqliteConnection connection, SqliteTransaction? transaction, string where, long after, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(
             connection,
-            null,
+            transaction,
             $"SELECT sequence, kind, model, version, from_stage, to_stage, alias, previous_version, actor, at, reason FROM history WHERE ({where}) AND sequence > $after ORDER BY sequence",
             [.. parameters, ("$after", after)]);
         var result = new List<RegistryChange>();

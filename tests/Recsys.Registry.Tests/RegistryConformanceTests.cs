@@ -162,6 +162,23 @@ public abstract class RegistryConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task RollbackAlias_RestoresThePreviousTargetOrTheDeletedAlias()
+    {
+        await Registry.RegisterVersionAsync("m", Candidate(1), Artifact("a"), Ct);
+        await Registry.RegisterVersionAsync("m", Candidate(1), Artifact("b"), Ct);
+        await Registry.SetAliasAsync("m", "champion", 1, "t", null, Ct);
+        await Assert.ThrowsAsync<RegistryException>(() => Registry.RollbackAliasAsync("m", "champion", "t", null, Ct));
+        await Registry.SetAliasAsync("m", "champion", 2, "t", null, Ct);
+
+        Assert.Equal(1, (await Registry.RollbackAliasAsync("m", "champion", "oncall", "bad", Ct)).Version);
+        Assert.Equal(1, (await Registry.GetByAliasAsync("m", "champion", Ct))!.Version);
+
+        await Registry.DeleteAliasAsync("m", "champion", "t", null, Ct);
+        Assert.Equal(1, (await Registry.RollbackAliasAsync("m", "champion", "t", "undo delete", Ct)).Version);
+        Assert.Equal(RegistryChangeKind.AliasRolledBack, (await Registry.GetHistoryAsync("m", Ct))[^1].Kind);
+    }
+
+    [Fact]
     public async Task Promote_FollowsThePolicyAndRecordsTheDecision()
     {
         var policy = new PromotionPolicy { PrimaryMetric = "rmse", MinImprovement = 0.005 };

@@ -122,6 +122,16 @@ public interface IModelRegistry
     /// <exception cref="RegistryException">The history has no earlier version for the stage.</exception>
     Task<ModelVersion> RollbackStageAsync(string modelName, ModelStage stage, string actor, string? reason, CancellationToken cancellationToken);
 
+    /// <summary>Points an alias back at the version it pointed at before its last change (or restores a deleted alias), and records it.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="alias">The alias.</param>
+    /// <param name="actor">Who makes the change.</param>
+    /// <param name="reason">Why, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version the alias now points at.</returns>
+    /// <exception cref="RegistryException">The alias never pointed at another version.</exception>
+    Task<ModelVersion> RollbackAliasAsync(string modelName, string alias, string actor, string? reason, CancellationToken cancellationToken);
+
     /// <summary>Reads a version's artifact, verifying its SHA-256.</summary>
     /// <param name="modelName">The model name.</param>
     /// <param name="version">The version number.</param>
