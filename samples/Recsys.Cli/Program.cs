@@ -5,6 +5,7 @@ var root = new RootCommand("recsys: train and evaluate recommenders on interacti
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(RecommendCommand.Create());
+root.Subcommands.Add(RegistryCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(AlgorithmsCommand.Create());
 return root.Parse(args).Invoke();

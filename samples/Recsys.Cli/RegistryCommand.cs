@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Globalization;
+using Recsys.Recommenders;
+using Recsys.Registry;
+
+namespace Recsys.Cli;
+
+/// <summary><c>recsys registry …</c>: the model registry from the command line.</summary>
+internal static class RegistryCommand
+{
+    public static Command Create()
+    {
+        var path = new Option<DirectoryInfo>("--registry") { Description = "The registry directory (SQLite database and artifacts).", DefaultValueFactory = _ => new DirectoryInfo("registry"), Recursive = true };
+        var actor = new Option<string>("--actor") { Description = "Who makes the change (recorded in the history).", DefaultValueFactory = _ => Environment.UserName, Recursive = true };
+        var reason = new Option<string?>("--reason") { Description = "Why (recorded in the history).", Recursive = true };
+        var model = new Argument<string>("model") { Description = "The model name." };
+        var version = new Argument<int>("version") { Description = "The version number." };
+        var stage = new Argument<string>("stage") { Description = "None, Staging, Production or Archived." };
+        var alias = new Argument<string>("alias") { Description = "The alias (for example champion)." };
+
+        var command = new Command("registry", "Inspect and change the model registry.");
+        command.Options.Add(path);
+        command.Options.Add(actor);
+        command.Options.Add(reason);
+
+        var list = new Command("list", "List the registered models.");
+        list.SetAction((r, ct) => Run(r, path, async registry =>
+        {
+            foreach (var m in await registry.ListModelsAsync(null, 0, int.MaxValue, ct))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Name}\tupdated {m.UpdatedAt:u}"));
+            }
+        }));
+
+        var versions = new Command("versions", "List a model's versions, newest first.") { model };
+        versions.SetAction((r, ct) => Run(r, path, async registry =>
+        {
+            foreach (var v in await registry.ListVersionsAsync(r.GetValue(model)!, ct))
+            {
+                Print(v);
+            }
+        }));
+
+        var show = new Command("show", "Show one version.") { model, version };
+        show.SetAction((r, ct) => Run(r, path, async registry =>
+        {
+            var v = await registry.GetVersionAsync(r.GetValue(model)!, r.GetValue(version), ct);
+            Print(v);
+            Console.WriteLine($"  parameters {v.Parameters}");
+            Console.WriteLine($"  sha256     {v.ArtifactSha256} ({v.ArtifactSize} bytes)");
+            if (v.Lineage is { } l)
+            {
+                Console.WriteLine($"  lineage    data {l.DataFingerprint}, {l.Rows} rows, {l.Users} users, {l.Items} items, split {l.Split}, Recsys {l.LibraryVersion}");
+            }
+        }));
+
+        var file = new Option<FileInfo>("--file") { Description = "The model file to register (from 'recsys train').", Required = true };
+        var metric = new Option<string[]>("--metric") { Description = "A metric as name=value; repeat for several.", AllowMultipleArgumentsPerToken = true };
+        var register = new Command("register", "Register a model file as a new version.") { model, file, metric };
+        register.SetAction((r, ct) => Run(r, path, async registry =>
+        {
+            var bytes = await File.ReadAllBytesAsync(r.GetValue(file)!.FullName, ct);
+            var package = ModelFile.Read(new MemoryStream(bytes));
+            var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var m in r.GetValue(metric) ?? [])
+            {
+                var parts = m.Split('=', 2);
+                if (parts.Length != 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                {
+                    throw new UsageException($"--metric '{m}' is not name=value.");
+                }
+
+                metrics[parts[0]] = value;
+            }
+
+            var v = await registry.RegisterVersionAsync(r.GetValue(model)!, new NewModelVersion { Trainer = package.Model.Algorithm, Metrics = metrics, Actor = r.GetValue(actor)! }, bytes, ct);
+            Print(v);
+        }));
+
+        var archive = new Option<bool>("--archive-existing") { Description = "Archive the versions already in the stage." };
+        var transition = new Command("transition", "Move a version to a stage.") { model, version, stage, archive };
+        transition.SetAction((r, ct) => Run(r, path, async registry =>
+            Print(await registry.TransitionStageAsync(r.GetValue(model)!, r.GetValue(version), ParseStage(r.GetValue(stage)!), r.GetValue(archive), r.GetValue(actor)!, r.GetValue(reason), ct))));
+
+        var aliasCommand = new Command("alias", "Point an alias at a version.") { model, alias, version };
+        aliasCommand.SetAction((r, ct) => Run(r, path, async registry =>
+            Print(await registry.SetAliasAsync(r.GetValue(model)!, r.GetValue(alias)!, r.GetValue(version), r.GetValue(actor)!, r.GetValue(reason), ct))));
+
+        var history = new Command("history", "Show a model's audit history.") { model };
+        history.SetAction((r, ct) => Run(r, path, async registry =>
+        {
+            foreach (var h in await registry.GetHistoryAsync(r.GetValue(model)!, ct))
+            {
+                var what = h.Kind switch
+                {
+                    RegistryChangeKind.StageChanged or RegistryChangeKind.StageRolledBack => $"v{h.Version} {h.FromStage} -> {h.ToStage}",
+                    RegistryChangeKind.AliasSet or RegistryChangeKind.AliasDeleted or RegistryChangeKind.AliasRolledBack => $"{h.Alias}: v{h.PreviousVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"} -> v{h.Version}",
+                    _ => $"v{h.Version}",
+                };
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"#{h.Sequence,-4} {h.At:u}  {h.Kind,-17} {what,-28} by {h.Actor}{(h.Reason is null ? string.Empty : $" ({h.Reason})")}"));
+            }
+        }));
+
+        var rollback = new Command("rollback", "Put back the version a stage held before its last change.") { model, stage };
+        rollback.SetAction((r, ct) => Run(r, path, async registry =>
+            Print(await registry.RollbackStageAsync(r.GetValue(model)!, ParseStage(r.GetValue(stage)!), r.GetValue(actor)!, r.GetValue(reason), ct))));
+
+        var primary = new Option<string>("--metric-name") { Description = "The primary metric.", DefaultValueFactory = _ => "rmse" };
+        var margin = new Option<double>("--min-improvement") { Description = "The smallest improvement over Production that promotes." };
+        var promote = new Command("promote", "Apply the promotion policy to a candidate: Production, Staging or Archived.") { model, version, primary, margin };
+        promote.SetAction((r, ct) => Run(r, path, async registry =>
+        {
+            var policy = new PromotionPolicy { PrimaryMetric = r.GetValue(primary)!, MinImprovement = r.GetValue(margin) };
+            var decision = await registry.PromoteAsync(r.GetValue(model)!, r.GetValue(version), policy, null, r.GetValue(actor)!, ct);
+            Console.WriteLine($"{decision.Outcome}: {decision.Reason}");
+        }));
+
+        foreach (var sub in new[] { list, versions, show, register, transition, aliasCommand, history, rollback, promote })
+        {
+            command.Subcommands.Add(sub);
+        }
+
+        return command;
+    }
+
+    private static ModelStage ParseStage(string text) =>
+        Enum.TryParse<ModelStage>(text, ignoreCase: true, out var stage) && Enum.IsDefined(stage)
+            ? stage
+            : throw new UsageException($"Unknown stage '{text}'; use None, Staging, Production or Archived.");
+
+    private static void Print(ModelVersion v) =>
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{v.ModelName} v{v.Version}\t{v.Status}\t{v.Stage}\t{v.Trainer}\t{string.Join(' ', v.Metrics.Select(m => $"{m.Key}={m.Value:G5}"))}\t{(v.Aliases.Count == 0 ? string.Empty : "@" + string.Join(",@", v.Aliases))}"));
+
+    private static async Task<int> Run(ParseResult result, Option<DirectoryInfo> path, Func<IModelRegistry, Task> action)
+    {
+        try
+        {
+            await action(ModelRegistries.OpenSqlite(result.GetValue(path)!.FullName));
+            return 0;
+        }
+        catch (Exception e) when (e is RegistryException or UsageException or ModelFormatException or IOException or ArgumentException)
+        {
+            Console.Error.WriteLine($"recsys registry: {e.Message}");
+            return e is RegistryEntryNotFoundException ? 3 : 1;
+        }
+    }
+}
