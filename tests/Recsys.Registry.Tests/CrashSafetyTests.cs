@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Recsys.Data;
+using Recsys.Factorization;
+using Recsys.Recommenders;
+using Recsys.Registry;
+
+namespace Recsys.Registry.Tests;
+
+/// <summary>
+/// Really kills (SIGKILL) a <c>recsys registry register</c> child process at random moments, many times, and checks
+/// that the registry stays readable, version numbers stay unique, and no READY version lacks a verifiable artifact.
+/// </summary>
+public sealed class CrashSafetyTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"recsys-crash-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task RegisterKilledAtRandomMoments_NoReadyVersionWithoutItsArtifact()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cli = FindCli();
+        Directory.CreateDirectory(_directory);
+        var modelFile = Path.Combine(_directory, "model.bin");
+        var data = new SyntheticDataGenerator(new SyntheticDataOptions { Users = 3_000, Items = 8_000, Interactions = 60_000 }).GenerateDataset(ct);
+        ModelFile.Save(modelFile, new BiasedMatrixFactorizationTrainer(new MatrixFactorizationOptions { Rank = 64, Epochs = 1 }).Fit(data, ct));
+        var registryPath = Path.Combine(_directory, "registry");
+        var random = new Random(7);
+        var killed = 0;
+
+        for (var attempt = 0; attempt < 25; attempt++)
+        {
+            using var process = Process.Start(new ProcessStartInfo("dotnet", [cli, "registry", "--registry", registryPath, "register", "crash", "--file", modelFile, "--metric", "rmse=0.9"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var delay = random.Next(50, 900);
+            if (!process.WaitForExit(delay))
+            {
+                process.Kill(entireProcessTree: true); // SIGKILL on Linux
+                killed++;
+            }
+
+            await process.WaitForExitAsync(ct);
+            await CheckInvariantsAsync(registryPath, ct);
+        }
+
+        Assert.True(killed >= 5, $"only {killed} of 25 runs were killed before they finished; the test did not exercise crashes");
+        var registry = ModelRegistries.OpenSqlite(registryPath);
+        var versions = await registry.ListVersionsAsync("crash", ct);
+        Assert.Contains(versions, v => v.Status == ModelVersionStatus.Ready);
+    }
+
+    private static async Task CheckInvariantsAsync(string registryPath, CancellationToken ct)
+    {
+        var registry = ModelRegistries.OpenSqlite(registryPath);
+        IReadOnlyList<ModelVersion> versions;
+        try
+        {
+            versions = await registry.ListVersionsAsync("crash", ct);
+        }
+        catch (RegistryEntryNotFoundException)
+        {
+            return; // killed before the model row was committed
+        }
+
+        Assert.Equal(versions.Count, versions.Select(v => v.Version).Distinct().Count());
+        foreach (var version in versions.Where(v => v.Status == ModelVersionStatus.Ready))
+        {
+            var bytes = await registry.ReadArtifactAsync("crash", version.Version, ct);
+            Assert.Equal(version.ArtifactSize, bytes.LongLength);
+        }
+    }
+
+    private static string FindCli()
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "samples", "Recsys.Cli", "bin", configuration, "net10.0", "recsys.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("recsys.dll was not found; build samples/Recsys.Cli first.");
+    }
+}
