@@ -55,9 +55,21 @@ public sealed class CrashSafetyTests : IDisposable
         }
 
         Assert.True(killed >= 5, $"only {killed} of 25 runs were killed before they finished; the test did not exercise crashes");
+
+        // After all the crashes, a registration left to finish still works and gets the next unique number.
+        using var last = Process.Start(new ProcessStartInfo("dotnet", [cli, "registry", "--registry", registryPath, "register", "crash", "--file", modelFile, "--metric", "rmse=0.8"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        await last.WaitForExitAsync(ct);
+        Assert.Equal(0, last.ExitCode);
         var registry = ModelRegistries.OpenSqlite(registryPath);
         var versions = await registry.ListVersionsAsync("crash", ct);
-        Assert.Contains(versions, v => v.Status == ModelVersionStatus.Ready);
+        var newest = versions[0];
+        Assert.Equal((ModelVersionStatus.Ready, 0.8), (newest.Status, newest.Metrics["rmse"]));
+        Assert.Equal(new FileInfo(modelFile).Length, (await registry.ReadArtifactAsync("crash", newest.Version, ct)).LongLength);
+        await CheckInvariantsAsync(registryPath, ct);
     }
 
     private static async Task CheckInvariantsAsync(string registryPath, CancellationToken ct)
