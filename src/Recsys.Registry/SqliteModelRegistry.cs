@@ -191,14 +191,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IDisposable
             var target = await ReadVersionAsync(connection, transaction, modelName, version, cancellationToken).ConfigureAwait(false);
             RequireReady(target);
             var previous = await AliasTargetAsync(connection, transaction, modelName, alias, cancellationToken).ConfigureAwait(false);
-            await using var upsert = Command(
-                connection,
-                transaction,
-                "INSERT INTO aliases (model, alias, version) VALUES ($model, $alias, $version) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version",
-                ("$model", modelName),
-                ("$alias", alias),
-                ("$version", version));
-            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await UpsertAliasAsync(connection, transaction, modelName, alias, version, cancellationToken).ConfigureAwait(false);
             await AppendHistoryAsync(connection, transaction, RegistryChangeKind.AliasSet, modelName, version, null, null, alias, previous, actor, reason, cancellationToken).ConfigureAwait(false);
             await TouchAsync(connection, transaction, modelName, cancellationToken).ConfigureAwait(false);
             return await ReadVersionAsync(connection, transaction, modelName, version, cancellationToken).ConfigureAwait(false);
@@ -283,14 +276,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IDisposable
                 ?? throw new RegistryException($"Alias '{alias}' of model '{modelName}' did not point at another version before version {last.Version}.");
             var current = await AliasTargetAsync(connection, transaction, modelName, alias, cancellationToken).ConfigureAwait(false);
             RequireReady(await ReadVersionAsync(connection, transaction, modelName, target, cancellationToken).ConfigureAwait(false));
-            await using var upsert = Command(
-                connection,
-                transaction,
-                "INSERT INTO aliases (model, alias, version) VALUES ($model, $alias, $version) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version",
-                ("$model", modelName),
-                ("$alias", alias),
-                ("$version", target));
-            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await UpsertAliasAsync(connection, transaction, modelName, alias, target, cancellationToken).ConfigureAwait(false);
             await AppendHistoryAsync(connection, transaction, RegistryChangeKind.AliasRolledBack, modelName, target, null, null, alias, current, actor, reason, cancellationToken).ConfigureAwait(false);
             await TouchAsync(connection, transaction, modelName, cancellationToken).ConfigureAwait(false);
             return await ReadVersionAsync(connection, transaction, modelName, target, cancellationToken).ConfigureAwait(false);
@@ -507,6 +493,18 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IDisposable
         }
 
         return result;
+    }
+
+    private static async Task UpsertAliasAsync(SqliteConnection connection, SqliteTransaction transaction, string modelName, string alias, int version, CancellationToken cancellationToken)
+    {
+        await using var upsert = Command(
+            connection,
+            transaction,
+            "INSERT INTO aliases (model, alias, version) VALUES ($model, $alias, $version) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version",
+            ("$model", modelName),
+            ("$alias", alias),
+            ("$version", version));
+        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int?> AliasTargetAsync(SqliteConnection connection, SqliteTransaction? transaction, string modelName, string alias, CancellationToken cancellationToken)
