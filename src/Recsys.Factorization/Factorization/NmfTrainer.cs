@@ -210,36 +210,40 @@ public sealed class NmfTrainer : IRecommenderTrainer
         var violations = new double[parts];
         Parallel.For(0, parts, part =>
         {
-            var xht = new double[k];
+            Span<double> xht = new double[k];
+            var offsets = x.Offsets;
+            var columns = x.Columns;
+            var values = x.Values;
             var violation = 0.0;
             var end = (int)((long)rows * (part + 1) / parts);
             for (var r = (int)((long)rows * part / parts); r < end; r++)
             {
-                Array.Clear(xht);
-                for (var j = x.Offsets[r]; j < x.Offsets[r + 1]; j++)
+                // Scalar loops bounded by span lengths (no bounds checks): for the small ranks NMF is used with, a
+                // vector call per row costs more than it saves.
+                xht.Clear();
+                for (var j = offsets[r]; j < offsets[r + 1]; j++)
                 {
-                    var value = x.Values[j];
-                    var other = ht.AsSpan(x.Columns[j] * k, k);
-                    for (var t = 0; t < k; t++)
+                    var value = values[j];
+                    var other = ht.AsSpan(columns[j] * k, xht.Length);
+                    for (var t = 0; t < other.Length; t++)
                     {
                         xht[t] += value * other[t];
                     }
                 }
 
-                // Scalar loops: for the small ranks NMF is used with, a vector call per row costs more than it saves.
-                var row = w.AsSpan(r * k, k);
-                for (var t = 0; t < k; t++)
+                var row = w.AsSpan(r * k, xht.Length);
+                for (var t = 0; t < row.Length; t++)
                 {
+                    var gramRow = gram.AsSpan(t * k, row.Length);
                     var gradient = -xht[t];
-                    var gramRow = gram.AsSpan(t * k, k);
-                    for (var s = 0; s < k; s++)
+                    for (var s = 0; s < gramRow.Length; s++)
                     {
                         gradient += gramRow[s] * row[s];
                     }
 
                     var projected = row[t] == 0 ? Math.Min(0, gradient) : gradient;
                     violation += Math.Abs(projected);
-                    var hessian = gram[(t * k) + t];
+                    var hessian = gramRow[t];
                     if (hessian != 0)
                     {
                         row[t] = Math.Max(row[t] - (gradient / hessian), 0);
