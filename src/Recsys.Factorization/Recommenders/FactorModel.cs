@@ -90,22 +90,18 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
             return;
         }
 
+        var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
         if (p.Rank > 0)
         {
-            ScoreKernel.Scores(p.ItemFactors, p.Rank, p.UserFactor(user), scores);
-        }
-        else
-        {
-            scores.Clear();
+            ScoreKernel.Scores(p.ItemFactors, p.Rank, p.UserFactor(user), p.ItemBias, offset, scores);
+            return;
         }
 
+        scores.Fill(offset);
         if (p.ItemBias is not null)
         {
             TensorPrimitives.Add(scores, p.ItemBias, scores);
         }
-
-        var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
-        TensorPrimitives.Add(scores, offset, scores);
     }
 
     protected override void ScoreItemsForUnknownUser(Span<float> scores) => Parts.ColdScores.CopyTo(scores);

@@ -44,12 +44,18 @@ public sealed class KernelTests
         var items = 1 + itemsByte;
         var factors = Vector(seed, items * rank, items * rank);
         var user = Vector(seed + 7, rank, rank);
+        var bias = Vector(seed + 9, items, items);
         var fast = new float[items];
         var reference = new float[items];
+        var fastNoBias = new float[items];
+        var referenceNoBias = new float[items];
 
-        Recsys.Recommenders.ScoreKernel.Scores(factors, rank, user, fast);
-        Recsys.Recommenders.ScoreKernel.ScoresScalar(factors, rank, user, reference);
+        Recsys.Recommenders.ScoreKernel.Scores(factors, rank, user, bias, 3.5f, fast);
+        Recsys.Recommenders.ScoreKernel.ScoresScalar(factors, rank, user, bias, 3.5f, reference);
+        Recsys.Recommenders.ScoreKernel.Scores(factors, rank, user, fastNoBias);
+        Recsys.Recommenders.ScoreKernel.ScoresScalar(factors, rank, user, [], 0f, referenceNoBias);
 
-        return fast.Zip(reference).All(x => Math.Abs(x.First - x.Second) <= 1e-5f * Math.Max(1f, Math.Abs(x.Second)));
+        static bool Close((float First, float Second) x) => Math.Abs(x.First - x.Second) <= 1e-5f * Math.Max(1f, Math.Abs(x.Second));
+        return fast.Zip(reference).All(Close) && fastNoBias.Zip(referenceNoBias).All(Close);
     }
 }
