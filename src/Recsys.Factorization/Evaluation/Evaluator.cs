@@ -32,17 +32,8 @@ public static class Evaluator
         options.Validate();
 
         // Map the held-out identifiers onto the model's indices once.
-        var userMap = new int[test.Users.Count];
-        for (var u = 0; u < userMap.Length; u++)
-        {
-            userMap[u] = model.Users.IndexOf(test.Users[u]);
-        }
-
-        var itemMap = new int[test.Items.Count];
-        for (var i = 0; i < itemMap.Length; i++)
-        {
-            itemMap[i] = model.Items.IndexOf(test.Items[i]);
-        }
+        var userMap = IdMapping.Map(test.Users, model.Users);
+        var itemMap = IdMapping.Map(test.Items, model.Items);
 
         var (rmse, mae, unknownUsers, unknownItems, predictSeconds) = RatingErrors(model, test, userMap, itemMap);
         var ranking = Rank(model, test, userMap, itemMap, options, cancellationToken);

@@ -53,13 +53,7 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
         var stride = SgdKernel.Stride(o.Rank);
         var (trainRows, validationRows) = SgdSetup.SplitRows(training, o.ValidationFraction, o.Seed);
 
-        var mean = 0.0;
-        foreach (var row in trainRows)
-        {
-            mean += training.RowValues[row];
-        }
-
-        mean /= trainRows.Length;
+        var mean = SgdSetup.Mean(training, trainRows);
         var state = new SgdState(users, items, stride, o.Rank, o.InitialStandardDeviation, o.Seed);
         var blocks = new SgdBlocks(training, trainRows, o.EffectiveThreads, o.Seed);
         var userSlots = blocks.UserSlots;

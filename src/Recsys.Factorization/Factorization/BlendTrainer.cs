@@ -88,11 +88,11 @@ public sealed class BlendTrainer : IRecommenderTrainer
         for (var c = 0; c < m; c++)
         {
             var model = _components[c].Fit(split.Train, null, cancellationToken);
+            var userMap = IdMapping.Map(split.Test.Users, model.Users);
+            var itemMap = IdMapping.Map(split.Test.Items, model.Items);
             for (var row = 0; row < split.Test.Count; row++)
             {
-                var user = model.Users.IndexOf(split.Test.Users[split.Test.RowUsers[row]]);
-                var item = model.Items.IndexOf(split.Test.Items[split.Test.RowItems[row]]);
-                features[(row * n) + c + 1] = model.Predict(user, item);
+                features[(row * n) + c + 1] = model.Predict(userMap[split.Test.RowUsers[row]], itemMap[split.Test.RowItems[row]]);
             }
 
             progress?.Report(new TrainingProgress(Name, c + 1, 2 * m, double.NaN));

@@ -145,6 +145,18 @@ internal static class SgdSetup
         return (rows[validation..], rows[..validation]);
     }
 
+    /// <summary>The mean value of the given rows (the μ of the SGD models, fitted on the training rows only).</summary>
+    public static double Mean(InteractionDataset data, int[] rows)
+    {
+        var sum = 0.0;
+        foreach (var row in rows)
+        {
+            sum += data.RowValues[row];
+        }
+
+        return sum / rows.Length;
+    }
+
     public static double ValidationRmse(InteractionDataset data, int[] rows, Func<int, int, float> predict)
     {
         var sum = 0.0;

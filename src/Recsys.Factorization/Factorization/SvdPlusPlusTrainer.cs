@@ -70,13 +70,7 @@ public sealed class SvdPlusPlusTrainer : IRecommenderTrainer
             isTrain[row] = true;
         }
 
-        var mean = 0.0;
-        foreach (var row in trainRows)
-        {
-            mean += training.RowValues[row];
-        }
-
-        mean /= trainRows.Length;
+        var mean = SgdSetup.Mean(training, trainRows);
         var mu = (float)mean;
         var state = new SgdState(users, items, stride, rank, o.InitialStandardDeviation, o.Seed);
         var y = new float[items * rank];
