@@ -26,7 +26,7 @@ internal static class RegistryCommand
         var list = new Command("list", "List the registered models.");
         list.SetAction((r, ct) => Run(r, path, async registry =>
         {
-            foreach (var m in await registry.ListModelsAsync(null, 0, int.MaxValue, ct))
+            foreach (var m in await registry.ListModelsAsync(new ModelSearch { Take = int.MaxValue }, ct))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Name}\tupdated {m.UpdatedAt:u}"));
             }

@@ -55,7 +55,7 @@ public abstract class RegistryConformanceTests : IDisposable
         Assert.Equal(64, second.ArtifactSha256.Length);
         Assert.Equal(Artifact("model two"), await Registry.ReadArtifactAsync("movies", 2, Ct));
         Assert.Equal([2, 1], (await Registry.ListVersionsAsync("movies", Ct)).Select(v => v.Version));
-        Assert.Equal(["movies"], (await Registry.ListModelsAsync(null, 0, 10, Ct)).Select(m => m.Name));
+        Assert.Equal(["movies"], (await Registry.ListModelsAsync(null, Ct)).Select(m => m.Name));
     }
 
     [Fact]
@@ -84,6 +84,32 @@ public abstract class RegistryConformanceTests : IDisposable
 
         Assert.Equal(Name, (await Registry.GetModelAsync(Name, Ct)).Name);
         Assert.Equal(1, (await Registry.GetByAliasAsync(Name, "' OR 1=1 --", Ct))!.Version);
+    }
+
+    [Fact]
+    public async Task ModelAndVersionMetadata_AreUpdatedAndSearchable()
+    {
+        await Registry.GetOrCreateModelAsync("movies-mf", "first description", Ct);
+        await Registry.GetOrCreateModelAsync("movies-als", null, Ct);
+        await Registry.GetOrCreateModelAsync("books-mf", null, Ct);
+        await Registry.RegisterVersionAsync("movies-mf", Candidate(0.9), Artifact("a"), Ct);
+
+        var updated = await Registry.UpdateModelAsync("movies-mf", "rating prediction", new Dictionary<string, string> { ["team"] = "recs", ["domain"] = "movies" }, Ct);
+        await Registry.UpdateModelAsync("movies-als", null, new Dictionary<string, string> { ["team"] = "search" }, Ct);
+        var version = await Registry.UpdateVersionAsync("movies-mf", 1, "tuned rank", new Dictionary<string, string> { ["reviewed"] = "yes" }, Ct);
+
+        Assert.Equal(("rating prediction", "movies"), (updated.Description, updated.Tags["domain"]));
+        Assert.Equal(("tuned rank", "yes"), (version.Description, version.Tags["reviewed"]));
+        Assert.Equal(0.9, version.Metrics["rmse"]); // metadata updates leave metrics and the artifact alone
+        Assert.Equal(Artifact("a"), await Registry.ReadArtifactAsync("movies-mf", 1, Ct));
+        Assert.Equal("rating prediction", (await Registry.UpdateModelAsync("movies-mf", null, null, Ct)).Description);
+
+        Assert.Equal(["movies-als", "movies-mf"], (await Registry.ListModelsAsync(new ModelSearch { NameContains = "MOVIES" }, Ct)).Select(m => m.Name));
+        Assert.Equal(["movies-mf"], (await Registry.ListModelsAsync(new ModelSearch { Tags = new Dictionary<string, string> { ["team"] = "recs" } }, Ct)).Select(m => m.Name));
+        Assert.Equal(["movies-als"], (await Registry.ListModelsAsync(new ModelSearch { Skip = 1, Take = 1 }, Ct)).Select(m => m.Name));
+        Assert.Empty(await Registry.ListModelsAsync(new ModelSearch { NameContains = "movies", Tags = new Dictionary<string, string> { ["team"] = "ads" } }, Ct));
+        await Assert.ThrowsAsync<RegistryEntryNotFoundException>(() => Registry.UpdateModelAsync("nope", "x", null, Ct));
+        await Assert.ThrowsAsync<RegistryEntryNotFoundException>(() => Registry.UpdateVersionAsync("movies-mf", 7, "x", null, Ct));
     }
 
     [Fact]

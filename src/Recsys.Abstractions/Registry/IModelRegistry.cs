@@ -21,13 +21,30 @@ public interface IModelRegistry
     /// <exception cref="RegistryEntryNotFoundException">There is no such model.</exception>
     Task<RegisteredModel> GetModelAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>Lists the models whose name contains <paramref name="filter"/>, by name, a page at a time.</summary>
-    /// <param name="filter">A substring of the name, or <see langword="null"/> for all.</param>
-    /// <param name="skip">How many to skip.</param>
-    /// <param name="take">How many to return at most.</param>
+    /// <summary>Lists the models that match <paramref name="search"/>, ordered by name, a page at a time.</summary>
+    /// <param name="search">The filter and page; <see langword="null"/> for the first 100 models.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The models.</returns>
-    Task<IReadOnlyList<RegisteredModel>> ListModelsAsync(string? filter, int skip, int take, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RegisteredModel>> ListModelsAsync(ModelSearch? search, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a model's description and/or tags.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="description">The new description, or <see langword="null"/> to keep the current one.</param>
+    /// <param name="tags">The new tags (they replace all current tags), or <see langword="null"/> to keep them.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The updated model.</returns>
+    /// <exception cref="RegistryEntryNotFoundException">There is no such model.</exception>
+    Task<RegisteredModel> UpdateModelAsync(string name, string? description, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a version's description and/or tags. Its artifact, metrics and lineage never change.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="version">The version number.</param>
+    /// <param name="description">The new description, or <see langword="null"/> to keep the current one.</param>
+    /// <param name="tags">The new tags (they replace all current tags), or <see langword="null"/> to keep them.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The updated version.</returns>
+    /// <exception cref="RegistryEntryNotFoundException">There is no such model or version.</exception>
+    Task<ModelVersion> UpdateVersionAsync(string modelName, int version, string? description, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken);
 
     /// <summary>
     /// Registers a new version: reserves the next number (status <see cref="ModelVersionStatus.Pending"/>), stores the

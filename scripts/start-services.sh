@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs (Debian packages, when missing) and starts the servers the tests use, on loopback only:
+#   PostgreSQL 15 on a throwaway data directory, port 5433, user postgres, trust authentication, database recsys_test;
+#   Redis 7 on port 6379.
+# The tests find them through RECSYS_POSTGRES and RECSYS_REDIS; these defaults match what this script starts:
+#   RECSYS_POSTGRES="Host=127.0.0.1;Port=5433;Username=postgres;Database=recsys_test"
+#   RECSYS_REDIS="127.0.0.1:6379"
+# Safe to run again: servers already answering are left alone.
+set -euo pipefail
+
+PG_PORT="${RECSYS_PG_PORT:-5433}"
+PG_DATA="${RECSYS_PG_DATA:-/tmp/recsys-pg}"
+REDIS_PORT="${RECSYS_REDIS_PORT:-6379}"
+
+need=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "services: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+PG_BIN=/usr/lib/postgresql/15/bin
+if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
+  echo "services: PostgreSQL already answers on 127.0.0.1:$PG_PORT"
+else
+  as_pg=()
+  if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); fi
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    rm -rf "$PG_DATA"
+    mkdir -p "$PG_DATA"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA"
+    "${as_pg[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  # Sockets in the data directory: /var/run/postgresql may not exist or not be writable.
+  "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c fsync=on -c max_connections=200" start >/dev/null
+  echo "services: PostgreSQL 15 started on 127.0.0.1:$PG_PORT (data $PG_DATA)"
+fi
+if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'recsys_test'" | grep -q 1; then
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE recsys_test"
+fi
+
+if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  echo "services: Redis already answers on 127.0.0.1:$REDIS_PORT"
+else
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes >/dev/null
+  for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  echo "services: Redis started on 127.0.0.1:$REDIS_PORT"
+fi

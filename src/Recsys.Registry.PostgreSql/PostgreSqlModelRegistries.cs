@@ -1,0 +1,74 @@
+using Npgsql;
+
+namespace Recsys.Registry;
+
+/// <summary>Options of the PostgreSQL registry.</summary>
+public sealed class PostgreSqlRegistryOptions
+{
+    /// <summary>
+    /// Gets or sets the schema that holds the registry's tables, created when missing; <see langword="null"/> (the
+    /// default) uses the connection's search path (normally <c>public</c>).
+    /// </summary>
+    public string? Schema { get; set; }
+
+    /// <summary>Gets or sets the clock of timestamps; <see langword="null"/> for the system clock.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long the change feed waits for a notification before it reads the history anyway (it also
+    /// does so while the listening connection is broken); default 5 seconds.
+    /// </summary>
+    public TimeSpan FallbackPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Opens the PostgreSQL registry backend.</summary>
+public static class PostgreSqlModelRegistries
+{
+    /// <summary>
+    /// Opens the registry on a PostgreSQL database. The schema is created or migrated on first use; the returned
+    /// registry owns its connection pool: dispose it (it is <see cref="IAsyncDisposable"/>) at shutdown.
+    /// </summary>
+    /// <param name="connectionString">An Npgsql connection string, for example <c>Host=db;Username=recsys;Password=…;Database=recsys</c>.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The registry.</returns>
+    public static IModelRegistry Open(string connectionString, PostgreSqlRegistryOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        options ??= new PostgreSqlRegistryOptions();
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (options.Schema is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(options.Schema, nameof(options));
+            builder.ConnectionStringBuilder.SearchPath = options.Schema;
+        }
+
+        builder.ConnectionStringBuilder.ApplicationName ??= "recsys-registry";
+        return Create(builder.Build(), ownsDataSource: true, options);
+    }
+
+    /// <summary>
+    /// Opens the registry on an existing data source (for example one registered in dependency injection). The
+    /// data source is not disposed with the registry, and <see cref="PostgreSqlRegistryOptions.Schema"/> must be
+    /// <see langword="null"/>: set the search path on the data source instead.
+    /// </summary>
+    /// <param name="dataSource">The data source.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The registry.</returns>
+    public static IModelRegistry FromDataSource(NpgsqlDataSource dataSource, PostgreSqlRegistryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        options ??= new PostgreSqlRegistryOptions();
+        if (options.Schema is not null)
+        {
+            throw new ArgumentException("Set the schema through the data source's search path when passing a data source.", nameof(options));
+        }
+
+        return Create(dataSource, ownsDataSource: false, options);
+    }
+
+    private static PostgreSqlModelRegistry Create(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlRegistryOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.FallbackPollInterval, TimeSpan.Zero, nameof(options));
+        return new PostgreSqlModelRegistry(dataSource, ownsDataSource, options.Schema, options.TimeProvider ?? TimeProvider.System, options.FallbackPollInterval);
+    }
+}

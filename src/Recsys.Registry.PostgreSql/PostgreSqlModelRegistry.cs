@@ -1,0 +1,191 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace Recsys.Registry;
+
+/// <summary>
+/// The registry on PostgreSQL. Writes are serialized by a transaction-scoped advisory lock per schema (so version
+/// numbers are unique and history is committed in sequence order across machines); artifacts live in the
+/// <c>artifacts</c> table, so replicas need no shared disk; the change feed wakes on <c>LISTEN/NOTIFY</c>.
+/// </summary>
+internal sealed class PostgreSqlModelRegistry : SqlModelRegistry, IDisposable, IAsyncDisposable
+{
+    /// <summary>The notification channel; the payload is the schema and the history sequence.</summary>
+    internal const string Channel = "recsys_registry";
+
+    private static readonly string[] SchemaMigrations =
+    [
+        """
+        CREATE TABLE models (
+            name text PRIMARY KEY, description text, tags text NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);
+        CREATE TABLE versions (
+            model text NOT NULL REFERENCES models(name), version integer NOT NULL, status text NOT NULL, stage text NOT NULL,
+            trainer text NOT NULL, parameters text NOT NULL, metrics text NOT NULL, lineage text, signature text,
+            tags text NOT NULL, description text, artifact_sha256 text NOT NULL, artifact_size bigint NOT NULL,
+            created_at timestamptz NOT NULL, stage_changed_at timestamptz NOT NULL, stage_sequence bigint NOT NULL,
+            PRIMARY KEY (model, version));
+        CREATE TABLE aliases (
+            model text NOT NULL, alias text NOT NULL, version integer NOT NULL, PRIMARY KEY (model, alias));
+        CREATE TABLE history (
+            sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind text NOT NULL, model text NOT NULL, version integer NOT NULL,
+            from_stage text, to_stage text, alias text, previous_version integer, actor text NOT NULL, at timestamptz NOT NULL, reason text);
+        CREATE INDEX history_model ON history(model, sequence);
+        CREATE TABLE artifacts (
+            sha256 text PRIMARY KEY, content bytea NOT NULL, size bigint NOT NULL, created_at timestamptz NOT NULL);
+        """,
+    ];
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly string? _schema;
+    private readonly long _lockKey;
+
+    public PostgreSqlModelRegistry(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, TimeProvider time, TimeSpan pollInterval)
+        : base(new PostgreSqlArtifactStore(dataSource), time, pollInterval)
+    {
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _schema = schema;
+        var scope = "recsys.registry/" + (schema ?? new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).SearchPath ?? "");
+        _lockKey = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(scope)), 0);
+    }
+
+    protected override IReadOnlyList<string> Migrations => SchemaMigrations;
+
+    protected override string AliasListSql =>
+        "(SELECT string_agg(a.alias, chr(31) ORDER BY a.alias) FROM aliases a WHERE a.model = v.model AND a.version = v.version)";
+
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Held until commit or rollback: one writer per registry schema, on every machine.
+            await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(@key)", ("@key", _lockKey));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    protected override async Task PrepareAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (_schema is not null)
+        {
+            await using var command = Command(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS \"{_schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Delivered to listeners when the transaction commits, never when it rolls back.
+    protected override async Task OnHistoryAppendedAsync(DbConnection connection, DbTransaction transaction, long sequence, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT pg_notify(@channel, @payload)", ("@channel", Channel), ("@payload", $"{_schema}:{sequence}"));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task<IChangeSignal> OpenChangeSignalAsync(CancellationToken cancellationToken)
+    {
+        var signal = new NotificationSignal(_dataSource);
+        await signal.TryListenAsync(cancellationToken).ConfigureAwait(false);
+        return signal;
+    }
+
+    /// <summary>
+    /// A connection that LISTENs on <see cref="Channel"/>. If it breaks (a server restart), the feed falls back to
+    /// polling until it can listen again; every wake-up is followed by a read of the history, so nothing is missed.
+    /// </summary>
+    private sealed class NotificationSignal(NpgsqlDataSource dataSource) : IChangeSignal
+    {
+        private NpgsqlConnection? _connection;
+
+        public async Task TryListenAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var listen = new NpgsqlCommand($"LISTEN {Channel}", connection);
+                await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _connection = connection;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                _connection = null;
+            }
+        }
+
+        public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (_connection is null)
+            {
+                await Task.Delay(timeout, cancellationToken).ConfigureAwait(false);
+                await TryListenAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                await _connection.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+                _connection = null;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
+
+/// <summary>Artifacts as rows of the <c>artifacts</c> table, inserted in their own transaction before the version turns READY.</summary>
+internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource) : IArtifactStore
+{
+    public async Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO artifacts (sha256, content, size, created_at) VALUES (@sha, @content, @size, now()) ON CONFLICT (sha256) DO NOTHING");
+        command.Parameters.AddWithValue("sha", sha256);
+        command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("content", content) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        command.Parameters.AddWithValue("size", (long)content.Length);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT content FROM artifacts WHERE sha256 = @sha");
+        command.Parameters.AddWithValue("sha", sha256);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+}
