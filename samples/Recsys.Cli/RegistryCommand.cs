@@ -10,7 +10,12 @@ internal static class RegistryCommand
 {
     public static Command Create()
     {
-        var path = new Option<DirectoryInfo>("--registry") { Description = "The registry directory (SQLite database and artifacts).", DefaultValueFactory = _ => new DirectoryInfo("registry"), Recursive = true };
+        var path = new Option<string>("--registry")
+        {
+            Description = "The registry: a directory (embedded SQLite database and artifacts) or a PostgreSQL connection string (Host=…;Database=…). Default: $RECSYS_REGISTRY, else ./registry.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RECSYS_REGISTRY") is { Length: > 0 } value ? value : "registry",
+            Recursive = true,
+        };
         var actor = new Option<string>("--actor") { Description = "Who makes the change (recorded in the history).", DefaultValueFactory = _ => Environment.UserName, Recursive = true };
         var reason = new Option<string?>("--reason") { Description = "Why (recorded in the history).", Recursive = true };
         var model = new Argument<string>("model") { Description = "The model name." };
@@ -133,17 +138,39 @@ internal static class RegistryCommand
             CultureInfo.InvariantCulture,
             $"{v.ModelName} v{v.Version}\t{v.Status}\t{v.Stage}\t{v.Trainer}\t{string.Join(' ', v.Metrics.Select(m => $"{m.Key}={m.Value:G5}"))}\t{(v.Aliases.Count == 0 ? string.Empty : "@" + string.Join(",@", v.Aliases))}"));
 
-    private static async Task<int> Run(ParseResult result, Option<DirectoryInfo> path, Func<IModelRegistry, Task> action)
+    private static async Task<int> Run(ParseResult result, Option<string> path, Func<IModelRegistry, Task> action)
     {
         try
         {
-            await action(ModelRegistries.OpenSqlite(result.GetValue(path)!.FullName));
+            var registry = OpenRegistry(result.GetValue(path)!);
+            try
+            {
+                await action(registry);
+            }
+            finally
+            {
+                if (registry is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync();
+                }
+                else
+                {
+                    (registry as IDisposable)?.Dispose();
+                }
+            }
+
             return 0;
         }
-        catch (Exception e) when (e is RegistryException or UsageException or ModelFormatException or IOException or ArgumentException)
+        catch (Exception e) when (e is RegistryException or UsageException or ModelFormatException or IOException or ArgumentException or System.Data.Common.DbException)
         {
             Console.Error.WriteLine($"recsys registry: {e.Message}");
             return e is RegistryEntryNotFoundException ? 3 : 1;
         }
     }
+
+    /// <summary>A PostgreSQL connection string (it names a host) or a directory of the embedded registry.</summary>
+    internal static IModelRegistry OpenRegistry(string location) =>
+        location.Contains("Host=", StringComparison.OrdinalIgnoreCase) || location.Contains("Server=", StringComparison.OrdinalIgnoreCase)
+            ? PostgreSqlModelRegistries.Open(location)
+            : ModelRegistries.OpenSqlite(Path.GetFullPath(location));
 }

@@ -55,7 +55,9 @@ internal static class TrainCommand
     {
         public void Report(TrainingProgress value)
         {
-            var line = string.Create(CultureInfo.InvariantCulture, $"{value.Algorithm}: epoch {value.Epoch}/{value.Epochs}, loss {value.Loss:G6}");
+            var line = double.IsNaN(value.Loss)
+                ? string.Create(CultureInfo.InvariantCulture, $"{value.Algorithm}: step {value.Epoch}/{value.Epochs}")
+                : string.Create(CultureInfo.InvariantCulture, $"{value.Algorithm}: epoch {value.Epoch}/{value.Epochs}, loss {value.Loss:G6}");
             if (Console.IsErrorRedirected)
             {
                 Console.Error.WriteLine(line);

@@ -7,7 +7,7 @@ public sealed class PostgreSqlRegistryOptions
 {
     /// <summary>
     /// Gets or sets the schema that holds the registry's tables, created when missing; <see langword="null"/> (the
-    /// default) uses the connection's search path (normally <c>public</c>).
+    /// default) uses the first schema of the connection string's <c>Search Path</c>, else the server's default (normally <c>public</c>).
     /// </summary>
     public string? Schema { get; set; }
 
@@ -36,14 +36,15 @@ public static class PostgreSqlModelRegistries
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         options ??= new PostgreSqlRegistryOptions();
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (options.Schema is not null)
+        var schema = options.Schema ?? FirstOf(builder.ConnectionStringBuilder.SearchPath);
+        if (schema is not null)
         {
-            ArgumentException.ThrowIfNullOrWhiteSpace(options.Schema, nameof(options));
-            builder.ConnectionStringBuilder.SearchPath = options.Schema;
+            ArgumentException.ThrowIfNullOrWhiteSpace(schema, nameof(options));
+            builder.ConnectionStringBuilder.SearchPath = schema;
         }
 
         builder.ConnectionStringBuilder.ApplicationName ??= "recsys-registry";
-        return Create(builder.Build(), ownsDataSource: true, options);
+        return Create(builder.Build(), ownsDataSource: true, schema, options);
     }
 
     /// <summary>
@@ -63,12 +64,15 @@ public static class PostgreSqlModelRegistries
             throw new ArgumentException("Set the schema through the data source's search path when passing a data source.", nameof(options));
         }
 
-        return Create(dataSource, ownsDataSource: false, options);
+        return Create(dataSource, ownsDataSource: false, null, options);
     }
 
-    private static PostgreSqlModelRegistry Create(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlRegistryOptions options)
+    private static string? FirstOf(string? searchPath) =>
+        searchPath?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+
+    private static PostgreSqlModelRegistry Create(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, PostgreSqlRegistryOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.FallbackPollInterval, TimeSpan.Zero, nameof(options));
-        return new PostgreSqlModelRegistry(dataSource, ownsDataSource, options.Schema, options.TimeProvider ?? TimeProvider.System, options.FallbackPollInterval);
+        return new PostgreSqlModelRegistry(dataSource, ownsDataSource, schema, options.TimeProvider ?? TimeProvider.System, options.FallbackPollInterval);
     }
 }

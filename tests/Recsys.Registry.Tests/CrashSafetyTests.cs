@@ -10,9 +10,15 @@ namespace Recsys.Registry.Tests;
 /// Really kills (SIGKILL) a <c>recsys registry register</c> child process at random moments, many times, and checks
 /// that the registry stays readable, version numbers stay unique, and no READY version lacks a verifiable artifact.
 /// </summary>
-public sealed class CrashSafetyTests : IDisposable
+public abstract class CrashSafetyTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"recsys-crash-{Guid.NewGuid():N}");
+
+    /// <summary>The temporary directory of the test (model file; the SQLite registry).</summary>
+    protected string TestDirectory => _directory;
+
+    /// <summary>What <c>recsys registry --registry</c> is given.</summary>
+    protected abstract string RegistryLocation { get; }
 
     public void Dispose()
     {
@@ -21,6 +27,16 @@ public sealed class CrashSafetyTests : IDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
+
+        DisposeStore();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Opens the registry the child processes write to.</summary>
+    protected abstract IModelRegistry OpenRegistry();
+
+    protected virtual void DisposeStore()
+    {
     }
 
     [Fact]
@@ -32,7 +48,7 @@ public sealed class CrashSafetyTests : IDisposable
         var modelFile = Path.Combine(_directory, "model.bin");
         var data = new SyntheticDataGenerator(new SyntheticDataOptions { Users = 3_000, Items = 8_000, Interactions = 60_000 }).GenerateDataset(ct);
         ModelFile.Save(modelFile, new BiasedMatrixFactorizationTrainer(new MatrixFactorizationOptions { Rank = 64, Epochs = 1 }).Fit(data, ct));
-        var registryPath = Path.Combine(_directory, "registry");
+        var registryPath = RegistryLocation;
         var random = new Random(7);
         var killed = 0;
 
@@ -51,7 +67,7 @@ public sealed class CrashSafetyTests : IDisposable
             }
 
             await process.WaitForExitAsync(ct);
-            await CheckInvariantsAsync(registryPath, ct);
+            await CheckInvariantsAsync(ct);
         }
 
         Assert.True(killed >= 5, $"only {killed} of 25 runs were killed before they finished; the test did not exercise crashes");
@@ -64,17 +80,18 @@ public sealed class CrashSafetyTests : IDisposable
         })!;
         await last.WaitForExitAsync(ct);
         Assert.Equal(0, last.ExitCode);
-        var registry = ModelRegistries.OpenSqlite(registryPath);
-        var versions = await registry.ListVersionsAsync("crash", ct);
+        using var registry = (IDisposable)OpenRegistry();
+        var versions = await ((IModelRegistry)registry).ListVersionsAsync("crash", ct);
         var newest = versions[0];
         Assert.Equal((ModelVersionStatus.Ready, 0.8), (newest.Status, newest.Metrics["rmse"]));
-        Assert.Equal(new FileInfo(modelFile).Length, (await registry.ReadArtifactAsync("crash", newest.Version, ct)).LongLength);
-        await CheckInvariantsAsync(registryPath, ct);
+        Assert.Equal(new FileInfo(modelFile).Length, (await ((IModelRegistry)registry).ReadArtifactAsync("crash", newest.Version, ct)).LongLength);
+        await CheckInvariantsAsync(ct);
     }
 
-    private static async Task CheckInvariantsAsync(string registryPath, CancellationToken ct)
+    private async Task CheckInvariantsAsync(CancellationToken ct)
     {
-        var registry = ModelRegistries.OpenSqlite(registryPath);
+        using var owner = (IDisposable)OpenRegistry();
+        var registry = (IModelRegistry)owner;
         IReadOnlyList<ModelVersion> versions;
         try
         {
@@ -107,4 +124,28 @@ public sealed class CrashSafetyTests : IDisposable
 
         throw new InvalidOperationException("recsys.dll was not found; build samples/Recsys.Cli first.");
     }
+}
+
+public sealed class SqliteCrashSafetyTests : CrashSafetyTests
+{
+    protected override string RegistryLocation => Path.Combine(TestDirectory, "registry");
+
+    protected override IModelRegistry OpenRegistry() => ModelRegistries.OpenSqlite(RegistryLocation);
+}
+
+public sealed class PostgreSqlCrashSafetyTests : CrashSafetyTests
+{
+    private readonly string _schema;
+
+    public PostgreSqlCrashSafetyTests()
+    {
+        PostgresServer.Require();
+        _schema = PostgresServer.NewSchema();
+    }
+
+    protected override string RegistryLocation => new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { SearchPath = _schema }.ToString();
+
+    protected override IModelRegistry OpenRegistry() => PostgreSqlRegistryTests.OpenRegistry(_schema);
+
+    protected override void DisposeStore() => PostgresServer.DropSchema(_schema);
 }

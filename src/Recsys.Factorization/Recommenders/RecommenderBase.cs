@@ -6,7 +6,7 @@ namespace Recsys.Recommenders;
 /// Shared top-N machinery: a model scores every item for a user (or for an unknown user), and the base class
 /// removes the user's training items, applies the filter and selects the best with <see cref="TopN"/>.
 /// </summary>
-internal abstract class RecommenderBase : IRecommender
+internal abstract class RecommenderBase : IRecommender, ITrainingHistory
 {
     protected RecommenderBase(string algorithm, TrainingFootprint training)
     {
@@ -23,6 +23,19 @@ internal abstract class RecommenderBase : IRecommender
     public TrainingFootprint Training { get; }
 
     public abstract float Predict(int user, int item);
+
+    public ReadOnlySpan<int> SeenItems(int user) => Training.Seen(user);
+
+    public int[] ItemInteractionCounts()
+    {
+        var counts = new int[Items.Count];
+        foreach (var item in Training.SeenItems)
+        {
+            counts[item]++;
+        }
+
+        return counts;
+    }
 
     public virtual void Predict(ReadOnlySpan<int> users, ReadOnlySpan<int> items, Span<float> destination)
     {
