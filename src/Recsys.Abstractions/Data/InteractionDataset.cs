@@ -133,6 +133,48 @@ public sealed class InteractionDataset
     /// <summary>Gets the by-user row at every position of the by-item view.</summary>
     public ReadOnlySpan<int> ItemRows => _itemRows;
 
+    /// <summary>
+    /// A SHA-256 fingerprint (lower-case hex) of the interactions: user id, item id, value and timestamp of every row,
+    /// ordered by user id, then item id (ordinal). Equal data gives equal fingerprints, whatever order it was read in.
+    /// </summary>
+    /// <returns>The fingerprint.</returns>
+    public string ComputeFingerprint()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Span<byte> numbers = stackalloc byte[12];
+        var rows = new int[0];
+        foreach (var user in Enumerable.Range(0, Users.Count).OrderBy(u => Users[u], StringComparer.Ordinal))
+        {
+            var start = _userOffsets[user];
+            var end = _userOffsets[user + 1];
+            if (rows.Length < end - start)
+            {
+                rows = new int[end - start];
+            }
+
+            var order = rows.AsSpan(0, end - start);
+            for (var k = 0; k < order.Length; k++)
+            {
+                order[k] = start + k;
+            }
+
+            order.Sort((a, b) => string.CompareOrdinal(Items[_rowItems[a]], Items[_rowItems[b]]));
+            var userId = System.Text.Encoding.UTF8.GetBytes(Users[user]);
+            foreach (var row in order)
+            {
+                hash.AppendData(userId);
+                hash.AppendData([0]);
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Items[_rowItems[row]]));
+                hash.AppendData([0]);
+                System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(numbers, _rowValues[row]);
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(numbers[4..], _rowTimestamps[row]);
+                hash.AppendData(numbers);
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     /// <summary>Gets the items a user interacted with, in ascending index order.</summary>
     /// <param name="user">The user index.</param>
     /// <returns>The item indices.</returns>

@@ -1,0 +1,352 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Recsys.Data;
+using Recsys.Evaluation;
+using Recsys.Recommenders;
+using Recsys.Registry;
+
+namespace Recsys.AspNetCore;
+
+/// <summary>The outcome of reloading one served target.</summary>
+/// <param name="Target">The target: the configured stage or alias, an alias, or another model's name.</param>
+/// <param name="PreviousVersion">The version served before, if any.</param>
+/// <param name="Version">The version served now, if any.</param>
+/// <param name="Error">Why loading the registry's version failed (the previous one keeps serving), or null.</param>
+internal sealed record ReloadOutcome(string Target, int? PreviousVersion, int? Version, string? Error);
+
+/// <summary>An <c>algorithm</c> that names neither an alias of the served model nor a registered model.</summary>
+internal sealed class UnknownAlgorithmException(string message) : Exception(message);
+
+/// <summary>
+/// Keeps the served models: resolves each target (the configured stage or alias; aliases and other models asked for
+/// by name) in the registry, loads and verifies the version, and swaps it in atomically. Reloads on the registry's
+/// change feed and on demand; a failed load leaves the previous version serving and is reported.
+/// </summary>
+internal sealed partial class ModelProvider : BackgroundService
+{
+    private const string DefaultTarget = "";
+
+    private readonly IModelRegistry _registry;
+    private readonly RecommenderOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ModelProvider> _logger;
+    private readonly RecommenderMetrics _metrics;
+    private readonly ConcurrentDictionary<string, ServedModel> _served = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lazy<ItemMetadata?> _movies;
+
+    public ModelProvider(IModelRegistry registry, IOptions<RecommenderOptions> options, TimeProvider time, ILogger<ModelProvider> logger, RecommenderMetrics metrics)
+    {
+        _registry = registry;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        _movies = new(() => _options.MoviesPath is { } path ? Recsys.Data.MovieLens.ReadMovies(path) : null);
+    }
+
+    /// <summary>The model of the configured stage or alias, or null while there is none.</summary>
+    public ServedModel? Current => _served.TryGetValue(DefaultTarget, out var model) ? model : null;
+
+    /// <summary>Completes when the first load attempt (and bootstrap, if enabled) has finished.</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>The error of the last start-up or reload attempt of the default target, if it failed.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>The model for <paramref name="algorithm"/>: an alias of the served model, or another registered model's name.</summary>
+    public async ValueTask<ServedModel?> GetAsync(string? algorithm, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(algorithm))
+        {
+            return Current;
+        }
+
+        if (_served.TryGetValue(algorithm, out var loaded))
+        {
+            return loaded;
+        }
+
+        await _reloadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_served.TryGetValue(algorithm, out loaded))
+            {
+                return loaded;
+            }
+
+            var version = await ResolveAsync(algorithm, cancellationToken).ConfigureAwait(false);
+            if (version is null)
+            {
+                return null;
+            }
+
+            var model = await LoadAsync(version, cancellationToken).ConfigureAwait(false);
+            _served[algorithm] = model;
+            return model;
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+
+    /// <summary>Re-resolves every served target and swaps in new versions; returns what changed or failed.</summary>
+    public async Task<IReadOnlyList<ReloadOutcome>> ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _reloadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var targets = _served.Keys.Append(DefaultTarget).Distinct(StringComparer.Ordinal).ToList();
+            var outcomes = new List<ReloadOutcome>(targets.Count);
+            foreach (var target in targets)
+            {
+                outcomes.Add(await ReloadTargetAsync(target, cancellationToken).ConfigureAwait(false));
+            }
+
+            return outcomes;
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        long watermark = 0;
+        try
+        {
+            var history = await SafeHistoryAsync(stoppingToken).ConfigureAwait(false);
+            watermark = history.Count > 0 ? history[^1].Sequence : 0;
+            await ReloadAsync(stoppingToken).ConfigureAwait(false);
+            if (Current is null && _options.Bootstrap.Enabled)
+            {
+                await BootstrapAsync(stoppingToken).ConfigureAwait(false);
+                await ReloadAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LastError = e.Message;
+            LogStartFailed(e);
+        }
+        finally
+        {
+            _started.TrySetResult();
+        }
+
+        // Follow the change feed; a broken feed (database restart) is re-opened after a pause.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var change in _registry.WatchAsync(watermark, stoppingToken).ConfigureAwait(false))
+                {
+                    watermark = change.Sequence;
+                    if (IsRelevant(change))
+                    {
+                        await ReloadAsync(stoppingToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogFeedFailed(e);
+                await Task.Delay(TimeSpan.FromSeconds(2), _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private bool IsRelevant(RegistryChange change) =>
+        change.Kind != RegistryChangeKind.VersionRegistered || _served.Values.Any(m => m.Version.ModelName == change.ModelName);
+
+    private async Task<IReadOnlyList<RegistryChange>> SafeHistoryAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _registry.GetHistoryAsync(_options.ModelName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryEntryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    private async Task<ReloadOutcome> ReloadTargetAsync(string target, CancellationToken cancellationToken)
+    {
+        _served.TryGetValue(target, out var current);
+        try
+        {
+            var version = await ResolveAsync(target, cancellationToken).ConfigureAwait(false);
+            if (version is null || (current is not null && current.Version.Version == version.Version && current.Version.ModelName == version.ModelName))
+            {
+                // Nothing newer to serve. A target that vanished (stage emptied) keeps serving what it has.
+                return new ReloadOutcome(Describe(target), current?.Version.Version, current?.Version.Version, null);
+            }
+
+            var model = await LoadAsync(version, cancellationToken).ConfigureAwait(false);
+            _served[target] = model; // the swap: one reference write; requests in flight keep the old object
+            if (target == DefaultTarget)
+            {
+                LastError = null;
+            }
+
+            _metrics.ModelLoaded(model, isDefaultTarget: target == DefaultTarget);
+            LogSwapped(Describe(target), current?.Version.Version, version.Version);
+            return new ReloadOutcome(Describe(target), current?.Version.Version, version.Version, null);
+        }
+        catch (Exception e) when (e is RegistryException or ModelFormatException or IOException or InvalidDataException or InvalidOperationException or System.Data.Common.DbException or UnknownAlgorithmException)
+        {
+            if (target == DefaultTarget)
+            {
+                LastError = e.Message;
+            }
+
+            _metrics.ModelLoadFailed();
+            LogLoadFailed(e, Describe(target));
+            return new ReloadOutcome(Describe(target), current?.Version.Version, current?.Version.Version, e.Message);
+        }
+    }
+
+    private string Describe(string target) =>
+        target == DefaultTarget ? $"{_options.ModelName}@{_options.Alias ?? _options.Stage.ToString()}" : target;
+
+    private async Task<ModelVersion?> ResolveAsync(string target, CancellationToken cancellationToken)
+    {
+        if (target == DefaultTarget)
+        {
+            try
+            {
+                return _options.Alias is { } alias
+                    ? await _registry.GetByAliasAsync(_options.ModelName, alias, cancellationToken).ConfigureAwait(false)
+                    : await _registry.GetByStageAsync(_options.ModelName, _options.Stage, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryEntryNotFoundException)
+            {
+                return null;
+            }
+        }
+
+        // An alias of the served model first, then another registered model at the configured stage.
+        try
+        {
+            if (await _registry.GetByAliasAsync(_options.ModelName, target, cancellationToken).ConfigureAwait(false) is { } byAlias)
+            {
+                return byAlias;
+            }
+        }
+        catch (RegistryEntryNotFoundException)
+        {
+        }
+
+        try
+        {
+            return await _registry.GetByStageAsync(target, _options.Stage, cancellationToken).ConfigureAwait(false)
+                ?? throw new UnknownAlgorithmException($"Model '{target}' has no {_options.Stage} version to serve.");
+        }
+        catch (RegistryEntryNotFoundException)
+        {
+            throw new UnknownAlgorithmException($"Unknown algorithm '{target}': it is neither an alias of model '{_options.ModelName}' nor a registered model.");
+        }
+    }
+
+    /// <summary>Reads (hash-verified by the registry), deserializes and exercises the version before it can be swapped in.</summary>
+    private async Task<ServedModel> LoadAsync(ModelVersion version, CancellationToken cancellationToken)
+    {
+        var bytes = await _registry.ReadArtifactAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false);
+        var package = ModelFile.Read(new MemoryStream(bytes, writable: false));
+        var model = new ServedModel(package.Model, package.ItemMetadata ?? _movies.Value, version, _time.GetUtcNow());
+        if (model.Model.Users.Count > 0)
+        {
+            Span<ScoredItem> probe = stackalloc ScoredItem[1];
+            model.Model.Recommend(0, probe);
+        }
+
+        return model;
+    }
+
+    private async Task BootstrapAsync(CancellationToken cancellationToken)
+    {
+        var options = _options.Bootstrap;
+        LogBootstrapping(options.Algorithm, options.DataPath ?? "synthetic data");
+        var (model, version) = await Task.Run(
+            () =>
+            {
+                var data = options.DataPath is { } path
+                    ? Recsys.Data.MovieLens.ReadRatings(path, BadRowPolicy.Skip).Dataset
+                    : new SyntheticDataGenerator(new SyntheticDataOptions { Seed = options.Seed }).GenerateDataset(cancellationToken);
+                var split = DataSplitter.RandomHoldout(data, options.TestFraction, options.Seed);
+                var trainer = RecommenderAlgorithms.Create(options.Algorithm);
+                var trained = trainer.Fit(split.Train, cancellationToken);
+                var result = Evaluator.Evaluate(trained, split.Test, cancellationToken: cancellationToken);
+                var metadata = new NewModelVersion
+                {
+                    Trainer = options.Algorithm,
+                    Metrics = MetricsOf(result),
+                    Lineage = new ModelLineage(data.ComputeFingerprint(), data.Count, data.Users.Count, data.Items.Count, split.Description, typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown"),
+                    Description = $"bootstrap on {options.DataPath ?? "synthetic data"}",
+                    Actor = "bootstrap",
+                };
+                return (trained, metadata);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        using var buffer = new MemoryStream();
+        ModelFile.Write(buffer, model, _movies.Value);
+        var registered = await _registry.RegisterVersionAsync(_options.ModelName, version, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
+        if (_options.Alias is { } alias)
+        {
+            await _registry.SetAliasAsync(_options.ModelName, alias, registered.Version, "bootstrap", "nothing was served", cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _registry.TransitionStageAsync(_options.ModelName, registered.Version, _options.Stage, archiveExisting: true, "bootstrap", "nothing was served", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static Dictionary<string, double> MetricsOf(EvaluationResult result)
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Add(string name, double value)
+        {
+            if (double.IsFinite(value))
+            {
+                metrics[name] = value;
+            }
+        }
+
+        Add("rmse", result.Rmse);
+        Add("mae", result.Mae);
+        Add("precision_at_k", result.PrecisionAtK);
+        Add("recall_at_k", result.RecallAtK);
+        Add("ndcg_at_k", result.NdcgAtK);
+        Add("map_at_k", result.MapAtK);
+        Add("hit_rate_at_k", result.HitRateAtK);
+        Add("coverage", result.Coverage);
+        Add("test_size", result.RatingCount);
+        return metrics;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the model to serve failed at start-up")]
+    private partial void LogStartFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The registry change feed failed; re-opening it")]
+    private partial void LogFeedFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Target}: version {Previous} -> {Version}")]
+    private partial void LogSwapped(string target, int? previous, int version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading {Target} failed; the previous version keeps serving")]
+    private partial void LogLoadFailed(Exception exception, string target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Nothing to serve: bootstrapping {Algorithm} on {Data}")]
+    private partial void LogBootstrapping(string algorithm, string data);
+}

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
+using Recsys.Recommenders;
+
+namespace Recsys.AspNetCore;
+
+/// <summary>A request that passed validation.</summary>
+internal sealed record RecommendationQuery(
+    string UserId,
+    int Count,
+    bool ExcludeSeen,
+    string? Algorithm,
+    IReadOnlyList<string> IncludeGenres,
+    IReadOnlyList<string> ExcludeGenres,
+    IReadOnlyList<string> ExcludeItems,
+    float? MinScore);
+
+/// <summary>Input that is well-formed but cannot be served (unknown genre, genre filter without metadata).</summary>
+internal sealed class InvalidQueryException(string message) : Exception(message);
+
+/// <summary>No model is loaded for the request.</summary>
+internal sealed class ModelUnavailableException(string message) : Exception(message);
+
+/// <summary>What is cached per (model version, user, request).</summary>
+internal sealed record CachedRecommendations(RecommendationItem[] Items, string? Fallback);
+
+/// <summary>Produces recommendation lists: picks the model (A/B arm or requested algorithm), applies filters, falls back to popularity for unknown users, caches by model version.</summary>
+internal sealed class RecommendationService(
+    ModelProvider provider,
+    HybridCache cache,
+    RecentInteractions recent,
+    RecommenderMetrics metrics,
+    IOptions<RecommenderOptions> options)
+{
+    private readonly RecommenderOptions _options = options.Value;
+
+    public async Task<RecommendationResponse> RecommendAsync(RecommendationQuery query, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var variant = query.Algorithm is null ? PickVariant(query.UserId) : null;
+        var algorithm = query.Algorithm ?? variant;
+        var model = await provider.GetAsync(algorithm, cancellationToken).ConfigureAwait(false)
+            ?? throw new ModelUnavailableException(algorithm is null ? "No model is loaded yet." : $"No version of '{algorithm}' is loaded.");
+        CheckGenres(model, query);
+        var seen = query.ExcludeSeen ? await recent.GetAsync(query.UserId, cancellationToken).ConfigureAwait(false) : null;
+
+        var state = new Computation(model, query, seen);
+        CachedRecommendations result;
+        if (_options.CacheDuration > TimeSpan.Zero)
+        {
+            result = await cache.GetOrCreateAsync(
+                CacheKey(model, query, seen),
+                state,
+                static (s, _) => ValueTask.FromResult(s.Run()),
+                new HybridCacheEntryOptions { Expiration = _options.CacheDuration, LocalCacheExpiration = _options.CacheDuration },
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            result = state.Run();
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        metrics.Served(model.Version.ModelName, variant, result.Fallback, !state.Ran, elapsed);
+        return new RecommendationResponse(
+            query.UserId,
+            result.Items,
+            new ModelInfo(model.Version.ModelName, model.Version.Version),
+            result.Fallback ?? model.Model.Algorithm,
+            result.Fallback,
+            variant,
+            elapsed,
+            !state.Ran);
+    }
+
+    public async Task<SimilarItemsResponse?> SimilarAsync(string itemId, int count, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var model = await provider.GetAsync(null, cancellationToken).ConfigureAwait(false) ?? throw new ModelUnavailableException("No model is loaded yet.");
+        if (model.Similarity is null)
+        {
+            throw new InvalidQueryException($"The served model ({model.Model.Algorithm}) has no item similarity.");
+        }
+
+        if (!model.Model.Items.TryGetIndex(itemId, out var item))
+        {
+            return null;
+        }
+
+        var buffer = new ScoredItem[count];
+        var n = model.Similarity.SimilarItems(item, buffer);
+        return new SimilarItemsResponse(itemId, ToItems(model, buffer.AsSpan(0, n)), new ModelInfo(model.Version.ModelName, model.Version.Version), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>The A/B arm of a user: a stable hash of the id picks an arm in proportion to the weights.</summary>
+    internal string? PickVariant(string userId)
+    {
+        if (_options.Experiment.Count == 0)
+        {
+            return null;
+        }
+
+        var total = _options.Experiment.Sum(v => v.Weight);
+        var bucket = (int)(StableHash(userId) % (uint)total);
+        foreach (var arm in _options.Experiment)
+        {
+            if (bucket < arm.Weight)
+            {
+                return arm.Alias;
+            }
+
+            bucket -= arm.Weight;
+        }
+
+        return _options.Experiment[^1].Alias;
+    }
+
+    /// <summary>FNV-1a over the UTF-16 code units: the same on every machine and process, unlike string.GetHashCode.</summary>
+    internal static uint StableHash(string value)
+    {
+        var hash = 2166136261u;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    private static void CheckGenres(ServedModel model, RecommendationQuery query)
+    {
+        if (query.IncludeGenres.Count == 0 && query.ExcludeGenres.Count == 0)
+        {
+            return;
+        }
+
+        if (!model.HasMetadata)
+        {
+            throw new InvalidQueryException("Genre filters need item metadata, and the served model has none (set Recsys:MoviesPath or train with --movies).");
+        }
+    }
+
+    private static string CacheKey(ServedModel model, RecommendationQuery query, IReadOnlySet<string>? seen)
+    {
+        var key = new StringBuilder("recsys:rec:").Append(model.Key).Append(':').Append(query.Count).Append(':').Append(query.ExcludeSeen ? 1 : 0)
+            .Append(':').Append(query.MinScore?.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(':').AppendJoin(',', query.IncludeGenres).Append(':').AppendJoin(',', query.ExcludeGenres)
+            .Append(':').AppendJoin(',', query.ExcludeItems).Append(":s").Append(seen?.Count ?? 0)
+            .Append(':').Append(query.UserId);
+        return key.ToString();
+    }
+
+    internal static RecommendationItem[] ToItems(ServedModel model, ReadOnlySpan<ScoredItem> items)
+    {
+        var result = new RecommendationItem[items.Length];
+        for (var k = 0; k < items.Length; k++)
+        {
+            result[k] = new RecommendationItem(model.Model.Items[items[k].Item], items[k].Score, model.Attributes[items[k].Item]?.Title);
+        }
+
+        return result;
+    }
+
+    /// <summary>The work behind one cache miss.</summary>
+    private sealed class Computation(ServedModel model, RecommendationQuery query, IReadOnlySet<string>? seen)
+    {
+        public bool Ran { get; private set; }
+
+        public CachedRecommendations Run()
+        {
+            Ran = true;
+            var excluded = new HashSet<int>();
+            foreach (var id in query.ExcludeItems.Concat(seen ?? Enumerable.Empty<string>()))
+            {
+                if (model.Model.Items.TryGetIndex(id, out var index))
+                {
+                    excluded.Add(index);
+                }
+            }
+
+            var predicate = GenrePredicate();
+            var buffer = new ScoredItem[query.Count];
+            if (model.Model.Users.TryGetIndex(query.UserId, out var user))
+            {
+                var filter = new RecommendationFilter
+                {
+                    ExcludeSeen = query.ExcludeSeen,
+                    ExcludedItems = excluded.Count > 0 ? excluded : null,
+                    ItemPredicate = predicate,
+                    MinScore = query.MinScore,
+                };
+                var n = model.Model.Recommend(user, buffer, filter);
+                return new CachedRecommendations(ToItems(model, buffer.AsSpan(0, n)), null);
+            }
+
+            // Cold start: the most interacted items, filtered alike; score = share of the top item's count.
+            var top = model.PopularityOrder.Length > 0 ? Math.Max(1, model.PopularityCounts[model.PopularityOrder[0]]) : 1;
+            var count = 0;
+            foreach (var item in model.PopularityOrder)
+            {
+                if (count == buffer.Length)
+                {
+                    break;
+                }
+
+                var score = model.PopularityCounts[item] / (float)top;
+                if (excluded.Contains(item) || (predicate is not null && !predicate(item)) || score < query.MinScore)
+                {
+                    continue;
+                }
+
+                buffer[count++] = new ScoredItem(item, score);
+            }
+
+            return new CachedRecommendations(ToItems(model, buffer.AsSpan(0, count)), "popularity");
+        }
+
+        private Func<int, bool>? GenrePredicate()
+        {
+            if (query.IncludeGenres.Count == 0 && query.ExcludeGenres.Count == 0)
+            {
+                return null;
+            }
+
+            var attributes = model.Attributes;
+            var include = query.IncludeGenres;
+            var exclude = query.ExcludeGenres;
+            return item =>
+            {
+                var a = attributes[item];
+                if (a is null)
+                {
+                    return include.Count == 0;
+                }
+
+                return (include.Count == 0 || include.Any(a.HasGenre)) && !exclude.Any(a.HasGenre);
+            };
+        }
+    }
+}

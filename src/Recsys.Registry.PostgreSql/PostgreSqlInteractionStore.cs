@@ -1,0 +1,39 @@
+using System.Data.Common;
+using Npgsql;
+using Recsys.Data;
+
+namespace Recsys.Registry;
+
+/// <summary>The interaction store in a PostgreSQL table.</summary>
+internal sealed class PostgreSqlInteractionStore(NpgsqlDataSource dataSource) : SqlInteractionStore, IAsyncDisposable, IDisposable
+{
+    protected override string CreateSql =>
+        """
+        CREATE TABLE IF NOT EXISTS interactions (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id text NOT NULL, item_id text NOT NULL, value double precision NOT NULL, timestamp bigint NOT NULL);
+        CREATE INDEX IF NOT EXISTS interactions_user ON interactions(user_id, id);
+        """;
+
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    public void Dispose() => dataSource.Dispose();
+
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>Opens the PostgreSQL interaction store.</summary>
+public static class PostgreSqlInteractionStores
+{
+    /// <summary>
+    /// Opens the interaction store on a PostgreSQL database (table <c>interactions</c> in the first schema of the
+    /// connection string's search path, created on first use). Dispose it at shutdown.
+    /// </summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <returns>The store.</returns>
+    public static IInteractionStore Open(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        return new PostgreSqlInteractionStore(NpgsqlDataSource.Create(connectionString));
+    }
+}
