@@ -1,0 +1,251 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Recsys.Registry;
+
+namespace Recsys.AspNetCore.Tests;
+
+/// <summary>The endpoints in-process, on a SQLite registry with real trained models.</summary>
+public sealed class EndpointTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private ServingHost _host = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var registry = ModelRegistries.OpenSqlite(_directory.Path);
+        await TestModels.RegisterAsync(registry, seed: 1);
+        _host = await ServingHost.StartAsync(ServingHost.Sqlite(_directory.Path));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task Recommendations_KnownUser_RealUnseenItemsFromTheProductionModel()
+    {
+        var user = TestModels.Dataset.Users[0];
+        var body = await GetJsonAsync($"/users/{user}/recommendations?num_recommendations=7");
+
+        var items = body.GetProperty("recommendations").EnumerateArray().ToList();
+        Assert.Equal(7, items.Count);
+        var seen = TestModels.Dataset.GetUserItems(0).ToArray().Select(i => TestModels.Dataset.Items[i]).ToHashSet();
+        Assert.All(items, i => Assert.DoesNotContain(i.GetProperty("item_id").GetString()!, seen));
+        Assert.All(items, i => Assert.StartsWith("Movie ", i.GetProperty("title").GetString(), StringComparison.Ordinal));
+        var scores = items.Select(i => i.GetProperty("score").GetSingle()).ToList();
+        Assert.Equal(scores.OrderDescending(), scores);
+        Assert.Equal(("movies", 1), (body.GetProperty("model").GetProperty("name").GetString(), body.GetProperty("model").GetProperty("version").GetInt32()));
+        Assert.Equal("als-implicit", body.GetProperty("algorithm_used").GetString());
+        Assert.False(body.TryGetProperty("fallback", out _));
+    }
+
+    [Fact]
+    public async Task Recommendations_SecondIdenticalRequest_IsACacheHit()
+    {
+        var request = new { user_id = TestModels.Dataset.Users[1], num_recommendations = 5 };
+        var first = await PostJsonAsync("/recommendations", request);
+        var second = await PostJsonAsync("/recommendations", request);
+
+        Assert.False(first.GetProperty("cache_hit").GetBoolean());
+        Assert.True(second.GetProperty("cache_hit").GetBoolean());
+        Assert.Equal(first.GetProperty("recommendations").ToString(), second.GetProperty("recommendations").ToString());
+    }
+
+    [Fact]
+    public async Task Recommendations_UnknownUser_PopularityFallbackThatRespectsFilters()
+    {
+        var unfiltered = await PostJsonAsync("/recommendations", new { user_id = "new-user", num_recommendations = 5 });
+        var top = unfiltered.GetProperty("recommendations")[0].GetProperty("item_id").GetString()!;
+        var filtered = await PostJsonAsync("/recommendations", new { user_id = "new-user", num_recommendations = 5, filters = new { exclude_items = new[] { top }, include_genres = new[] { "Animation" } } });
+
+        Assert.Equal("popularity", unfiltered.GetProperty("fallback").GetString());
+        Assert.Equal("popularity", filtered.GetProperty("algorithm_used").GetString());
+        var ids = filtered.GetProperty("recommendations").EnumerateArray().Select(i => i.GetProperty("item_id").GetString()!).ToList();
+        Assert.Equal(5, ids.Count);
+        Assert.DoesNotContain(top, ids);
+        Assert.All(ids, id => Assert.Equal(0, int.Parse(id, System.Globalization.CultureInfo.InvariantCulture) % 5)); // Animation = every fifth item
+    }
+
+    [Fact]
+    public async Task Recommendations_GenreAndScoreFilters_AreApplied()
+    {
+        var user = TestModels.Dataset.Users[2];
+        var body = await PostJsonAsync("/recommendations", new { user_id = user, num_recommendations = 20, filters = new { include_genres = new[] { "comedy" }, exclude_genres = new[] { "Animation" }, min_score = 0.01 } });
+
+        var items = body.GetProperty("recommendations").EnumerateArray().ToList();
+        Assert.NotEmpty(items);
+        Assert.All(items, i =>
+        {
+            var id = int.Parse(i.GetProperty("item_id").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(id % 2 == 0 && id % 5 != 0, $"item {id} is not a non-animated comedy");
+            Assert.True(i.GetProperty("score").GetSingle() >= 0.01f);
+        });
+    }
+
+    [Fact]
+    public async Task Interactions_AreStoredAndExcludedAtOnce()
+    {
+        var user = TestModels.Dataset.Users[3];
+        var before = await GetJsonAsync($"/users/{user}/recommendations?num_recommendations=3");
+        var top = before.GetProperty("recommendations")[0].GetProperty("item_id").GetString()!;
+
+        using var post = await _host.Client.PostAsJsonAsync("/interactions", new[] { new { user_id = user, item_id = top, rating = 5.0 } }, Ct);
+        Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+        var after = await GetJsonAsync($"/users/{user}/recommendations?num_recommendations=3");
+
+        Assert.DoesNotContain(top, after.GetProperty("recommendations").EnumerateArray().Select(i => i.GetProperty("item_id").GetString()));
+        Assert.Equal(1, (await GetJsonAsync("/stats")).GetProperty("stored_interactions").GetInt64());
+        var store = InteractionStores.OpenSqlite(_directory.Path);
+        Assert.Equal((user, top, 5f), (await store.GetUserInteractionsAsync(user, Ct)).Select(i => (i.UserId, i.ItemId, i.Value)).Single());
+    }
+
+    [Fact]
+    public async Task Similar_KnownItem_ReturnsOtherItems_UnknownItemIs404()
+    {
+        var item = TestModels.Dataset.Items[0];
+        var body = await GetJsonAsync($"/items/{item}/similar?num_recommendations=4");
+        using var unknown = await _host.Client.GetAsync("/items/no-such-item/similar", Ct);
+
+        var ids = body.GetProperty("similar_items").EnumerateArray().Select(i => i.GetProperty("item_id").GetString()).ToList();
+        Assert.Equal(4, ids.Count);
+        Assert.DoesNotContain(item, ids);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Stats_ReportTheRegistryMetricsOfTheServedVersion()
+    {
+        var stats = await GetJsonAsync("/stats");
+
+        Assert.Equal(1, stats.GetProperty("model").GetProperty("version").GetInt32());
+        Assert.Equal(0.101, stats.GetProperty("metrics").GetProperty("ndcg_at_k").GetDouble(), 6);
+        Assert.Equal(TestModels.Dataset.Users.Count, stats.GetProperty("users").GetInt32());
+        Assert.Equal("Production", stats.GetProperty("stage").GetString());
+    }
+
+    [Fact]
+    public async Task Health_LiveReadyAndMetricsAnswer()
+    {
+        using var live = await _host.Client.GetAsync("/health/live", Ct);
+        using var ready = await _host.Client.GetAsync("/health/ready", Ct);
+        await PostJsonAsync("/recommendations", new { user_id = "x" });
+        var metrics = await _host.Client.GetStringAsync("/metrics", Ct);
+        var openApi = await GetJsonAsync("/openapi/recsys.json");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (live.StatusCode, ready.StatusCode));
+        Assert.Contains("recsys_recommendations_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("recsys_model_version", metrics, StringComparison.Ordinal);
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/recommendations", out _));
+    }
+
+    [Fact]
+    public async Task AdminEndpoints_NeedTheKey()
+    {
+        using var missing = await _host.Client.PostAsync("/admin/reload-models", null, Ct);
+        using var wrong = await SendAsync(HttpMethod.Post, "/admin/reload-models", "nope");
+        using var right = await SendAsync(HttpMethod.Post, "/admin/reload-models", "test-key");
+        using var retrain = await SendAsync(HttpMethod.Post, "/models/retrain", "test-key");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, retrain.StatusCode);
+        Assert.Equal("application/problem+json", retrain.Content.Headers.ContentType?.MediaType);
+    }
+
+    public static TheoryData<string, string?, string> BadBodies => new()
+    {
+        { "malformed JSON", "application/json", "{\"user_id\": \"1\"," },
+        { "wrong type of user_id", "application/json", "{\"user_id\": 1}" },
+        { "wrong type of num_recommendations", "application/json", "{\"user_id\": \"1\", \"num_recommendations\": \"ten\"}" },
+        { "num_recommendations 0", "application/json", "{\"user_id\": \"1\", \"num_recommendations\": 0}" },
+        { "num_recommendations 101", "application/json", "{\"user_id\": \"1\", \"num_recommendations\": 101}" },
+        { "num_recommendations -1", "application/json", "{\"user_id\": \"1\", \"num_recommendations\": -1}" },
+        { "num_recommendations huge", "application/json", "{\"user_id\": \"1\", \"num_recommendations\": 99999999999999999999}" },
+        { "num_recommendations fractional", "application/json", "{\"user_id\": \"1\", \"num_recommendations\": 2.5}" },
+        { "10 kB user id", "application/json", $"{{\"user_id\": \"{new string('u', 10_240)}\"}}" },
+        { "empty user id", "application/json", "{\"user_id\": \"  \"}" },
+        { "missing user id", "application/json", "{\"num_recommendations\": 3}" },
+        { "unknown algorithm", "application/json", "{\"user_id\": \"1\", \"algorithm\": \"no-such-model\"}" },
+        { "missing body", "application/json", "" },
+        { "JSON null", "application/json", "null" },
+        { "array body", "application/json", "[1, 2]" },
+        { "filters of the wrong type", "application/json", "{\"user_id\": \"1\", \"filters\": {\"exclude_items\": \"42\"}}" },
+        { "non-finite min_score", "application/json", "{\"user_id\": \"1\", \"filters\": {\"min_score\": \"NaN\"}}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task BadInput_IsA400ProblemNever5xx(string what, string? contentType, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = contentType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var response = await _host.Client.PostAsync("/recommendations", content, Ct);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        Assert.DoesNotContain("   at ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/users/1/recommendations?num_recommendations=abc", HttpStatusCode.BadRequest)]
+    [InlineData("/users/1/recommendations?num_recommendations=0", HttpStatusCode.BadRequest)]
+    [InlineData("/users/1/recommendations?exclude_seen=maybe", HttpStatusCode.BadRequest)]
+    [InlineData("/users/1/recommendations?algorithm=unknown", HttpStatusCode.BadRequest)]
+    [InlineData("/items/1/similar?num_recommendations=1000", HttpStatusCode.BadRequest)]
+    public async Task BadQuery_IsAProblem(string url, HttpStatusCode expected)
+    {
+        using var response = await _host.Client.GetAsync(url, Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task OversizedBodyAndWrongMediaType_AreRejectedWithProblems()
+    {
+        using var big = new StringContent($"{{\"user_id\": \"1\", \"filters\": {{\"exclude_items\": [{string.Join(',', Enumerable.Repeat("\"123456789\"", 10_000))}]}}}}", Encoding.UTF8, "application/json");
+        using var tooLarge = await _host.Client.PostAsync("/recommendations", big, Ct);
+        using var text = new StringContent("user_id=1", Encoding.UTF8, "text/plain");
+        using var wrongType = await _host.Client.PostAsync("/recommendations", text, Ct);
+        using var interactions = await _host.Client.PostAsJsonAsync("/interactions", new { user_id = "1" }, Ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, interactions.StatusCode);
+        Assert.Contains("item_id", await interactions.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> GetJsonAsync(string url)
+    {
+        using var response = await _host.Client.GetAsync(url, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"GET {url}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<JsonElement> PostJsonAsync(string url, object body)
+    {
+        using var response = await _host.Client.PostAsJsonAsync(url, body, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"POST {url}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string key)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Add("X-Api-Key", key);
+        return _host.Client.SendAsync(request, Ct);
+    }
+}

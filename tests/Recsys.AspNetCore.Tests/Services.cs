@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Recsys.AspNetCore.Tests;
+
+/// <summary>
+/// The servers of the tests. PostgreSQL: <c>RECSYS_POSTGRES</c> (default: what scripts/start-services.sh starts).
+/// Redis: each test that needs one starts its own <c>redis-server</c> on a free loopback port, so it can stop it.
+/// Missing servers skip the test with the reason, unless <c>RECSYS_REQUIRE_SERVICES=1</c> (CI), where they fail.
+/// </summary>
+internal static class Services
+{
+    public static string PostgresConnectionString =>
+        Environment.GetEnvironmentVariable("RECSYS_POSTGRES") is { Length: > 0 } value ? value : "Host=127.0.0.1;Port=5433;Username=postgres;Database=recsys_test";
+
+    private static readonly Lazy<string?> PostgresProblem = new(() =>
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Timeout = 3 }.ToString());
+            connection.Open();
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or ArgumentException)
+        {
+            return $"{PostgresConnectionString}: {e.Message}";
+        }
+    });
+
+    public static void RequirePostgres() => Require("PostgreSQL", PostgresProblem.Value);
+
+    public static string NewSchema() => $"recsys_test_{Guid.NewGuid():N}";
+
+    public static void DropSchema(string schema)
+    {
+        using var connection = new NpgsqlConnection(PostgresConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Starts a private redis-server on a free loopback port; dispose to kill it.</summary>
+    public static RedisServer StartRedis()
+    {
+        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+        Require("Redis", binary is null ? "redis-server is not installed (scripts/start-services.sh installs it)" : null);
+        var port = FreePort();
+        var process = Process.Start(new ProcessStartInfo(binary!, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return new RedisServer(process, port);
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        process.Kill();
+        throw new InvalidOperationException("redis-server did not start listening within 5 s.");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Require(string what, string? problem)
+    {
+        if (problem is null)
+        {
+            return;
+        }
+
+        if (Environment.GetEnvironmentVariable("RECSYS_REQUIRE_SERVICES") == "1")
+        {
+            throw new InvalidOperationException($"RECSYS_REQUIRE_SERVICES=1 but {what} is unavailable: {problem}");
+        }
+
+        Assert.Skip($"{what} is unavailable ({problem}). Run scripts/start-services.sh or set RECSYS_POSTGRES.");
+    }
+}
+
+internal sealed class RedisServer(Process process, int port) : IDisposable
+{
+    public string Configuration => $"127.0.0.1:{port}";
+
+    public void Stop()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        process.Dispose();
+    }
+}

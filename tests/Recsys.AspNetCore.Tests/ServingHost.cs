@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Recsys.Registry;
+
+namespace Recsys.AspNetCore.Tests;
+
+/// <summary>A web host with the recommender mapped, in-process (TestServer) or on real Kestrel on loopback.</summary>
+internal sealed class ServingHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ServingHost(WebApplication app, HttpClient client)
+    {
+        _app = app;
+        Client = client;
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ServingHost> StartAsync(
+        Action<IRecommenderBuilder> backend,
+        Action<RecommenderOptions>? configure = null,
+        bool kestrel = false)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (kestrel)
+        {
+            builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
+        var recommender = builder.Services.AddRecommender(options =>
+        {
+            options.ModelName = TestModels.Model;
+            options.AdminApiKey = "test-key";
+            configure?.Invoke(options);
+        });
+        backend(recommender);
+        var app = builder.Build();
+        app.MapRecommender();
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        await app.Services.GetRequiredService<ModelProvider>().Started;
+
+        HttpClient client;
+        if (kestrel)
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            client = new HttpClient { BaseAddress = new Uri(address) };
+        }
+        else
+        {
+            client = app.GetTestClient();
+        }
+
+        return new ServingHost(app, client);
+    }
+
+    public static Action<IRecommenderBuilder> Sqlite(string directory) => b => b.AddSqliteRegistry(directory);
+
+    public IModelRegistry Registry => _app.Services.GetRequiredService<IModelRegistry>();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A temporary directory, deleted on dispose.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"recsys-serving-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
+}
