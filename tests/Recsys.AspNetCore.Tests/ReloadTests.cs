@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Recsys.Registry;
+
+namespace Recsys.AspNetCore.Tests;
+
+/// <summary>Hot reload, failed reload, several replicas, Redis and the sample host: real Kestrel where it matters.</summary>
+public sealed class ReloadTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task HotReload_UnderEightConcurrentClients_NoFailedRequestAndOnlyOldOrNewVersions()
+    {
+        using var directory = new TempDirectory();
+        var registry = ModelRegistries.OpenSqlite(directory.Path);
+        await TestModels.RegisterAsync(registry, seed: 1);
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), o => o.CacheDuration = TimeSpan.Zero, kestrel: true);
+
+        var versions = new ConcurrentBag<int>();
+        var failures = new ConcurrentBag<string>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            var k = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var user = TestModels.Dataset.Users[(c * 37 + k++) % TestModels.Dataset.Users.Count];
+                try
+                {
+                    using var response = await host.Client.GetAsync($"/users/{user}/recommendations?num_recommendations=10", CancellationToken.None);
+                    var text = await response.Content.ReadAsStringAsync(CancellationToken.None);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        failures.Add($"{(int)response.StatusCode} {text}");
+                        continue;
+                    }
+
+                    var body = JsonDocument.Parse(text).RootElement;
+                    versions.Add(body.GetProperty("model").GetProperty("version").GetInt32());
+                    if (body.GetProperty("recommendations").GetArrayLength() is 0 or > 10 && TestModels.Dataset.GetUserItems(TestModels.Dataset.Users.IndexOf(user)).Length < 390)
+                    {
+                        failures.Add($"wrong list length: {text}");
+                    }
+                }
+                catch (HttpRequestException e)
+                {
+                    failures.Add(e.Message);
+                }
+            }
+        }, CancellationToken.None)).ToArray();
+
+        await Task.Delay(500, Ct);
+        await TestModels.RegisterAsync(registry, seed: 2); // v2 to Production: the change feed reloads
+        await WaitForVersionAsync(host.Client, 2, TimeSpan.FromSeconds(10));
+        await TestModels.RegisterAsync(registry, seed: 3); // v3 through the admin endpoint, while the feed may race it
+        using (var reload = new HttpRequestMessage(HttpMethod.Post, "/admin/reload-models"))
+        {
+            reload.Headers.Add("X-Api-Key", "test-key");
+            using var response = await host.Client.SendAsync(reload, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await WaitForVersionAsync(host.Client, 3, TimeSpan.FromSeconds(10));
+        await Task.Delay(300, Ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} failed requests, first: {failures.FirstOrDefault()}");
+        Assert.True(versions.Count > 100, $"only {versions.Count} requests completed");
+        Assert.Equal([1, 2, 3], versions.Distinct().Order());
+    }
+
+    [Fact]
+    public async Task FailedReload_CorruptArtifact_KeepsServingTheOldVersionAndSaysSo()
+    {
+        using var directory = new TempDirectory();
+        var registry = ModelRegistries.OpenSqlite(directory.Path);
+        await TestModels.RegisterAsync(registry, seed: 1);
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path));
+        var v2 = await TestModels.RegisterAsync(registry, seed: 2, stage: null);
+        var file = Directory.GetFiles(Path.Combine(directory.Path, "artifacts"), v2.ArtifactSha256, SearchOption.AllDirectories).Single();
+        var bytes = await File.ReadAllBytesAsync(file, Ct);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+        await registry.TransitionStageAsync(TestModels.Model, 2, ModelStage.Production, true, "test", null, Ct);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/reload-models");
+        request.Headers.Add("X-Api-Key", "test-key");
+        using var reload = await host.Client.SendAsync(request, Ct);
+        var problem = await reload.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, reload.StatusCode);
+        Assert.Contains("corrupt", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("still serving version 1", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var served = await host.Client.GetFromJsonAsync<JsonElement>($"/users/{TestModels.Dataset.Users[0]}/recommendations", Ct);
+        Assert.Equal(1, served.GetProperty("model").GetProperty("version").GetInt32());
+        var stats = await host.Client.GetFromJsonAsync<JsonElement>("/stats", Ct);
+        Assert.Contains("corrupt", stats.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        using var ready = await host.Client.GetAsync("/health/ready", Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode); // still serving: ready
+    }
+
+    [Fact]
+    public async Task Experiment_SplitsUsersStablyBetweenAliases()
+    {
+        using var directory = new TempDirectory();
+        var registry = ModelRegistries.OpenSqlite(directory.Path);
+        await TestModels.RegisterAsync(registry, seed: 1);
+        await TestModels.RegisterAsync(registry, seed: 2, stage: null);
+        await registry.SetAliasAsync(TestModels.Model, "champion", 1, "test", null, Ct);
+        await registry.SetAliasAsync(TestModels.Model, "challenger", 2, "test", null, Ct);
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), o =>
+        {
+            o.Experiment.Add(new TrafficVariant { Alias = "champion", Weight = 70 });
+            o.Experiment.Add(new TrafficVariant { Alias = "challenger", Weight = 30 });
+        });
+
+        var arms = new Dictionary<string, int>();
+        foreach (var user in TestModels.Dataset.Users.Take(200))
+        {
+            var body = await host.Client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations?num_recommendations=1", Ct);
+            var again = await host.Client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations?num_recommendations=1", Ct);
+            var variant = body.GetProperty("variant").GetString()!;
+            Assert.Equal(variant, again.GetProperty("variant").GetString());
+            Assert.Equal(variant == "champion" ? 1 : 2, body.GetProperty("model").GetProperty("version").GetInt32());
+            arms[variant] = arms.GetValueOrDefault(variant) + 1;
+        }
+
+        Assert.InRange(arms["champion"], 110, 170); // 70 % of 200, with room for the hash
+        Assert.InRange(arms["challenger"], 30, 90);
+        var explicitAlias = await host.Client.GetFromJsonAsync<JsonElement>($"/users/{TestModels.Dataset.Users[0]}/recommendations?algorithm=challenger", Ct);
+        Assert.Equal(2, explicitAlias.GetProperty("model").GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task TwoReplicas_OnOnePostgreSqlRegistry_BothServeAPromotionWithinTwoSeconds()
+    {
+        Services.RequirePostgres();
+        var schema = Services.NewSchema();
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(Services.PostgresConnectionString) { SearchPath = schema }.ToString();
+        try
+        {
+            var registry = PostgreSqlModelRegistries.Open(connection);
+            await TestModels.RegisterAsync(registry, seed: 1);
+            await using var a = await ServingHost.StartAsync(b => b.AddPostgreSqlRegistry(connection), o => o.CacheDuration = TimeSpan.Zero, kestrel: true);
+            await using var b = await ServingHost.StartAsync(b => b.AddPostgreSqlRegistry(connection), o => o.CacheDuration = TimeSpan.Zero, kestrel: true);
+            Assert.Equal(1, await ServedVersionAsync(a.Client));
+            Assert.Equal(1, await ServedVersionAsync(b.Client));
+
+            var v2 = await TestModels.RegisterAsync(registry, seed: 2, stage: null);
+            var promoted = System.Diagnostics.Stopwatch.StartNew();
+            await registry.TransitionStageAsync(TestModels.Model, v2.Version, ModelStage.Production, true, "test", "promote", Ct);
+            await Task.WhenAll(WaitForVersionAsync(a.Client, 2, TimeSpan.FromSeconds(2)), WaitForVersionAsync(b.Client, 2, TimeSpan.FromSeconds(2)));
+
+            Assert.True(promoted.Elapsed < TimeSpan.FromSeconds(2.5), $"the replicas took {promoted.Elapsed}");
+            await ((IAsyncDisposable)registry).DisposeAsync();
+        }
+        finally
+        {
+            Services.DropSchema(schema);
+        }
+    }
+
+    [Fact]
+    public async Task RedisSecondLevel_SharedBetweenReplicas_AndItsOutageCausesNo5xx()
+    {
+        using var redis = Services.StartRedis();
+        using var directory = new TempDirectory();
+        var registry = ModelRegistries.OpenSqlite(directory.Path);
+        await TestModels.RegisterAsync(registry, seed: 1);
+        await using var a = await ServingHost.StartAsync(b => b.AddSqliteRegistry(directory.Path).AddRedisCache(redis.Configuration));
+        await using var b = await ServingHost.StartAsync(b => b.AddSqliteRegistry(directory.Path).AddRedisCache(redis.Configuration));
+        var user = TestModels.Dataset.Users[4];
+
+        var first = await a.Client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations", Ct);
+        await Task.Delay(200, Ct); // the L2 write is in the background
+        var fromOtherReplica = await b.Client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations", Ct);
+        Assert.False(first.GetProperty("cache_hit").GetBoolean());
+        Assert.True(fromOtherReplica.GetProperty("cache_hit").GetBoolean(), "replica b did not find replica a's list in Redis");
+
+        redis.Stop();
+        for (var k = 0; k < 20; k++)
+        {
+            using var response = await b.Client.GetAsync($"/users/{TestModels.Dataset.Users[10 + k]}/recommendations", Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var metrics = await b.Client.GetStringAsync("/metrics", Ct);
+        Assert.Contains("recsys_cache_distributed_errors_total", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SampleHost_FreshFolder_BootstrapsAndServesRealRecommendations()
+    {
+        using var directory = new TempDirectory();
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Recsys:Registry", directory.Path));
+        using var client = factory.CreateClient();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        HttpResponseMessage response;
+        while ((response = await client.GetAsync("/users/1/recommendations", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
+        {
+            response.Dispose();
+            await Task.Delay(200, Ct);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(10, body.GetProperty("recommendations").GetArrayLength());
+            Assert.Equal("movies", body.GetProperty("model").GetProperty("name").GetString());
+        }
+
+        var stats = await client.GetFromJsonAsync<JsonElement>("/stats", Ct);
+        Assert.True(stats.GetProperty("metrics").GetProperty("ndcg_at_k").GetDouble() > 0.02, stats.ToString()); // measured, not a placeholder
+    }
+
+    private static async Task<int> ServedVersionAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/users/{TestModels.Dataset.Users[0]}/recommendations", Ct)).GetProperty("model").GetProperty("version").GetInt32();
+
+    private static async Task WaitForVersionAsync(HttpClient client, int version, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (await ServedVersionAsync(client) != version)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"version {version} was not served within {timeout}");
+            await Task.Delay(50, Ct);
+        }
+    }
+}
