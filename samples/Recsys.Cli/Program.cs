@@ -6,6 +6,8 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(RecommendCommand.Create());
 root.Subcommands.Add(RegistryCommand.Create());
+root.Subcommands.Add(RetrainCommand.Create());
+root.Subcommands.Add(RetrainCommand.CreateRuns());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(AlgorithmsCommand.Create());
 return root.Parse(args).Invoke();

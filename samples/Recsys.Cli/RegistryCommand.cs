@@ -170,7 +170,8 @@ internal static class RegistryCommand
 
     /// <summary>A PostgreSQL connection string (it names a host) or a directory of the embedded registry.</summary>
     internal static IModelRegistry OpenRegistry(string location) =>
-        location.Contains("Host=", StringComparison.OrdinalIgnoreCase) || location.Contains("Server=", StringComparison.OrdinalIgnoreCase)
-            ? PostgreSqlModelRegistries.Open(location)
-            : ModelRegistries.OpenSqlite(Path.GetFullPath(location));
+        IsPostgreSql(location) ? PostgreSqlModelRegistries.Open(location) : ModelRegistries.OpenSqlite(Path.GetFullPath(location));
+
+    internal static bool IsPostgreSql(string location) =>
+        location.Contains("Host=", StringComparison.OrdinalIgnoreCase) || location.Contains("Server=", StringComparison.OrdinalIgnoreCase);
 }

@@ -71,3 +71,5 @@ internal sealed record StatsResponse(
     string? LastError);
 
 internal sealed record ReloadResponse(bool Success, IReadOnlyList<ReloadOutcome> Targets);
+
+internal sealed record RetrainAccepted(string RunId, string StatusUrl);

@@ -290,7 +290,7 @@ internal sealed partial class ModelProvider : BackgroundService
                 var metadata = new NewModelVersion
                 {
                     Trainer = options.Algorithm,
-                    Metrics = MetricsOf(result),
+                    Metrics = Recsys.Retraining.RetrainingService.MetricsOf(result),
                     Lineage = new ModelLineage(data.ComputeFingerprint(), data.Count, data.Users.Count, data.Items.Count, split.Description, typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown"),
                     Description = $"bootstrap on {options.DataPath ?? "synthetic data"}",
                     Actor = "bootstrap",
@@ -310,29 +310,6 @@ internal sealed partial class ModelProvider : BackgroundService
         {
             await _registry.TransitionStageAsync(_options.ModelName, registered.Version, _options.Stage, archiveExisting: true, "bootstrap", "nothing was served", cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    internal static Dictionary<string, double> MetricsOf(EvaluationResult result)
-    {
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        void Add(string name, double value)
-        {
-            if (double.IsFinite(value))
-            {
-                metrics[name] = value;
-            }
-        }
-
-        Add("rmse", result.Rmse);
-        Add("mae", result.Mae);
-        Add("precision_at_k", result.PrecisionAtK);
-        Add("recall_at_k", result.RecallAtK);
-        Add("ndcg_at_k", result.NdcgAtK);
-        Add("map_at_k", result.MapAtK);
-        Add("hit_rate_at_k", result.HitRateAtK);
-        Add("coverage", result.Coverage);
-        Add("test_size", result.RatingCount);
-        return metrics;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loading the model to serve failed at start-up")]

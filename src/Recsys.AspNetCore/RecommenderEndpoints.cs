@@ -11,6 +11,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recsys.Data;
 using Recsys.Registry;
+using Recsys.Retraining;
+using Recsys.Runs;
+using Microsoft.Extensions.Hosting;
 
 namespace Recsys.AspNetCore;
 
@@ -41,6 +44,8 @@ public static partial class RecommenderEndpoints
         api.MapGet("/items/{item_id}/similar", GetSimilarAsync).WithName("SimilarItems").WithSummary("Items similar to an item.");
         api.MapPost("/interactions", PostInteractionsAsync).WithName("AddInteractions").WithSummary("Store interactions (one object or an array).");
         api.MapGet("/stats", GetStatsAsync).WithName("Stats").WithSummary("The served model, its registry metrics and counts.");
+        api.MapGet("/runs", ListRunsAsync).WithName("Runs").WithSummary("Recent retraining runs of the served model (or ?model=), newest first.");
+        api.MapGet("/runs/{run_id}", (string run_id, IRunStore runs, CancellationToken ct) => GetRunAsync(run_id, runs, ct)).WithName("Run").WithSummary("One retraining run with its steps.");
         var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
         admin.MapPost("/models/retrain", RetrainAsync).WithName("Retrain").WithSummary("Start a retraining run (admin).");
         admin.MapPost("/admin/reload-models", ReloadAsync).WithName("ReloadModels").WithSummary("Re-resolve and load the served models now (admin).");
@@ -249,8 +254,49 @@ public static partial class RecommenderEndpoints
         return TypedResults.Json(stats, RecommenderJsonContext.Default.StatsResponse);
     }
 
-    private static IResult RetrainAsync() =>
-        Problems.Create(StatusCodes.Status503ServiceUnavailable, "Retraining is not available", "This host has no retraining flow configured, so no run was started.");
+    private static async Task<IResult> RetrainAsync(HttpContext context, IHostApplicationLifetime lifetime)
+    {
+        if (context.RequestServices.GetService<RetrainingService>() is not { } retraining)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Retraining is not available", "This host has no retraining flow configured (services.AddRetraining(…)), so no run was started.");
+        }
+
+        try
+        {
+            // The run outlives the request: it stops with the application, not with the HTTP call.
+            var (runId, _) = await retraining.StartAsync("api", lifetime.ApplicationStopping).ConfigureAwait(false);
+            return TypedResults.Json(new RetrainAccepted(runId, $"/runs/{runId}"), RecommenderJsonContext.Default.RetrainAccepted, statusCode: StatusCodes.Status202Accepted);
+        }
+        catch (RunInProgressException e)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "A run is in progress", e.Message);
+        }
+    }
+
+    private static async Task<IResult> ListRunsAsync(HttpContext context, IRunStore runs, IOptions<RecommenderOptions> options)
+    {
+        if (!TryParse(context.Request.Query, "take", int.TryParse, out int? take, out var error))
+        {
+            return error!;
+        }
+
+        if (take is < 1 or > 1000)
+        {
+            return Problems.BadRequest($"take must be between 1 and 1000; it was {take}.");
+        }
+
+        var model = context.Request.Query["model"].ToString() is { Length: > 0 } m ? m : options.Value.ModelName;
+        var list = await runs.ListRunsAsync(model, take ?? 20, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Json(list, RecommenderJsonContext.Default.IReadOnlyListRetrainingRun);
+    }
+
+    private static async Task<IResult> GetRunAsync(string runId, IRunStore runs, CancellationToken cancellationToken)
+    {
+        var run = runId.Length > 100 ? null : await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        return run is null
+            ? Problems.Create(StatusCodes.Status404NotFound, "Unknown run", $"There is no run '{(runId.Length > 100 ? runId[..100] + "…" : runId)}'.")
+            : TypedResults.Json(run, RecommenderJsonContext.Default.RetrainingRun);
+    }
 
     private static async Task<IResult> ReloadAsync(ModelProvider provider, CancellationToken cancellationToken)
     {

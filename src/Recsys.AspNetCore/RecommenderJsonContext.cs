@@ -7,7 +7,8 @@ namespace Recsys.AspNetCore;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict,
-    AllowTrailingCommas = false)]
+    AllowTrailingCommas = false,
+    UseStringEnumConverter = true)]
 [JsonSerializable(typeof(RecommendationRequest))]
 [JsonSerializable(typeof(RecommendationResponse))]
 [JsonSerializable(typeof(SimilarItemsResponse))]
@@ -17,4 +18,7 @@ namespace Recsys.AspNetCore;
 [JsonSerializable(typeof(StatsResponse))]
 [JsonSerializable(typeof(ReloadResponse))]
 [JsonSerializable(typeof(CachedRecommendations))]
+[JsonSerializable(typeof(RetrainAccepted))]
+[JsonSerializable(typeof(Recsys.Runs.RetrainingRun))]
+[JsonSerializable(typeof(IReadOnlyList<Recsys.Runs.RetrainingRun>))]
 internal sealed partial class RecommenderJsonContext : JsonSerializerContext;

@@ -8,6 +8,7 @@ using OpenTelemetry.Metrics;
 using Recsys.Data;
 using Recsys.Recommenders;
 using Recsys.Registry;
+using Recsys.Runs;
 using StackExchange.Redis;
 
 namespace Recsys.AspNetCore;
@@ -52,6 +53,7 @@ public static class RecommenderServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IModelRegistry>(_ => ModelRegistries.OpenSqlite(Path.GetFullPath("recsys-registry")));
         services.TryAddSingleton<IInteractionStore>(_ => InteractionStores.OpenSqlite(Path.GetFullPath("recsys-registry")));
+        services.TryAddSingleton<IRunStore>(_ => ModelRegistries.OpenSqliteRunStore(Path.GetFullPath("recsys-registry")));
         services.AddMemoryCache();
         services.AddHybridCache();
         services.AddMetrics();
@@ -79,7 +81,7 @@ public static class RecommenderServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var path = Path.GetFullPath(directory);
-        return builder.UseRegistry(_ => ModelRegistries.OpenSqlite(path), _ => InteractionStores.OpenSqlite(path));
+        return builder.UseRegistry(_ => ModelRegistries.OpenSqlite(path), _ => InteractionStores.OpenSqlite(path), _ => ModelRegistries.OpenSqliteRunStore(path));
     }
 
     /// <summary>
@@ -93,21 +95,24 @@ public static class RecommenderServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        return builder.UseRegistry(_ => PostgreSqlModelRegistries.Open(connectionString), _ => PostgreSqlInteractionStores.Open(connectionString));
+        return builder.UseRegistry(_ => PostgreSqlModelRegistries.Open(connectionString), _ => PostgreSqlInteractionStores.Open(connectionString), _ => PostgreSqlModelRegistries.OpenRunStore(connectionString));
     }
 
-    /// <summary>Uses a registry and interaction store built elsewhere (tests, custom backends).</summary>
+    /// <summary>Uses a registry, interaction store and run store built elsewhere (tests, custom backends).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="registry">Creates the registry.</param>
     /// <param name="interactions">Creates the interaction store.</param>
+    /// <param name="runs">Creates the retraining run store.</param>
     /// <returns>The builder.</returns>
-    public static IRecommenderBuilder UseRegistry(this IRecommenderBuilder builder, Func<IServiceProvider, IModelRegistry> registry, Func<IServiceProvider, IInteractionStore> interactions)
+    public static IRecommenderBuilder UseRegistry(this IRecommenderBuilder builder, Func<IServiceProvider, IModelRegistry> registry, Func<IServiceProvider, IInteractionStore> interactions, Func<IServiceProvider, IRunStore> runs)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.RemoveAll<IModelRegistry>();
         builder.Services.RemoveAll<IInteractionStore>();
+        builder.Services.RemoveAll<IRunStore>();
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(interactions);
+        builder.Services.AddSingleton(runs);
         return builder;
     }
 

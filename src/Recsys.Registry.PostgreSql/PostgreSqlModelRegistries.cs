@@ -67,6 +67,22 @@ public static class PostgreSqlModelRegistries
         return Create(dataSource, ownsDataSource: false, null, options);
     }
 
+    /// <summary>
+    /// Opens the retraining run history (tables <c>runs</c>, <c>run_steps</c>) and the per-model run lock (a session
+    /// advisory lock) on a PostgreSQL database. Dispose it at shutdown.
+    /// </summary>
+    /// <param name="connectionString">An Npgsql connection string; the first schema of its search path holds the tables.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
+    /// <returns>The run store.</returns>
+    public static Recsys.Runs.IRunStore OpenRunStore(string connectionString, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var schema = FirstOf(builder.ConnectionStringBuilder.SearchPath);
+        builder.ConnectionStringBuilder.ApplicationName ??= "recsys-runs";
+        return new PostgreSqlRunStore(builder.Build(), schema, timeProvider ?? TimeProvider.System);
+    }
+
     private static string? FirstOf(string? searchPath) =>
         searchPath?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
 

@@ -17,14 +17,21 @@ public static class ModelRegistries
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(directory, "registry.db"),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            DefaultTimeout = 60,
-            Pooling = true,
-        }.ToString();
-        return new SqliteModelRegistry(connectionString, new FileArtifactStore(Path.Combine(directory, "artifacts")), timeProvider ?? TimeProvider.System, pollInterval ?? TimeSpan.FromMilliseconds(500), keepAlive: false);
+        return new SqliteModelRegistry(SqliteConnectionString(directory), new FileArtifactStore(Path.Combine(directory, "artifacts")), timeProvider ?? TimeProvider.System, pollInterval ?? TimeSpan.FromMilliseconds(500), keepAlive: false);
+    }
+
+    /// <summary>
+    /// Opens the retraining run history and run locks of the embedded registry in <paramref name="directory"/> (tables in
+    /// its <c>registry.db</c>).
+    /// </summary>
+    /// <param name="directory">The registry directory.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
+    /// <returns>The run store.</returns>
+    public static Recsys.Runs.IRunStore OpenSqliteRunStore(string directory, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        return new SqliteRunStore(SqliteConnectionString(directory), timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>
@@ -45,4 +52,12 @@ public static class ModelRegistries
         }.ToString();
         return new SqliteModelRegistry(connectionString, new MemoryArtifactStore(), timeProvider ?? TimeProvider.System, pollInterval ?? TimeSpan.FromMilliseconds(50), keepAlive: true);
     }
+
+    private static string SqliteConnectionString(string directory) => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path.Combine(directory, "registry.db"),
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        DefaultTimeout = 60,
+        Pooling = true,
+    }.ToString();
 }

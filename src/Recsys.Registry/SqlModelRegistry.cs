@@ -90,6 +90,13 @@ internal abstract class SqlModelRegistry : IModelRegistry
         return result;
     }
 
+    public Task<bool> FailPendingVersionAsync(string modelName, int version, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await using var failed = Command(connection, transaction, "UPDATE versions SET status = 'Failed' WHERE model = @model AND version = @version AND status = 'Pending'", ("@model", modelName), ("@version", version));
+            return await failed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
     public Task<RegisteredModel> UpdateModelAsync(string name, string? description, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {

@@ -27,6 +27,16 @@ public interface IModelRegistry
     /// <returns>The models.</returns>
     Task<IReadOnlyList<RegisteredModel>> ListModelsAsync(ModelSearch? search, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Marks a <see cref="ModelVersionStatus.Pending"/> version <see cref="ModelVersionStatus.Failed"/> (its
+    /// registration will never finish, for example because its process was killed). Other statuses are left alone.
+    /// </summary>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="version">The version number.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether the version was pending and is now failed.</returns>
+    Task<bool> FailPendingVersionAsync(string modelName, int version, CancellationToken cancellationToken);
+
     /// <summary>Replaces a model's description and/or tags.</summary>
     /// <param name="name">The model name.</param>
     /// <param name="description">The new description, or <see langword="null"/> to keep the current one.</param>

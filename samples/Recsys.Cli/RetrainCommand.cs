@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Recsys.Data;
+using Recsys.Recommenders;
+using Recsys.Registry;
+using Recsys.Retraining;
+using Recsys.Runs;
+
+namespace Recsys.Cli;
+
+/// <summary><c>recsys retrain</c> runs the retraining flow once; <c>recsys runs list|show</c> shows the run history.</summary>
+internal static class RetrainCommand
+{
+    public static Command Create()
+    {
+        var registry = RegistryOption();
+        var model = new Option<string>("--model") { Description = "The registered model to train.", DefaultValueFactory = _ => "movies" };
+        var data = new Option<FileInfo?>("--data") { Description = "ratings.csv (MovieLens) or u.data; default: the built-in synthetic data." };
+        var store = new Option<bool>("--with-interactions") { Description = "Add everything in the registry's interaction store (what POST /interactions stored)." };
+        var candidates = new Option<string>("--candidates") { Description = "Comma-separated algorithms trained in parallel.", DefaultValueFactory = _ => "biased-mf,als,svdpp" };
+        var split = new Option<string>("--split") { Description = "temporal:F, random:F, user:F or last:N.", DefaultValueFactory = _ => "temporal:0.2" };
+        var metric = new Option<string>("--metric") { Description = "The promotion metric (rmse, mae: lower is better; others higher).", DefaultValueFactory = _ => "rmse" };
+        var margin = new Option<double>("--min-improvement") { Description = "How much the best candidate must beat Production by.", DefaultValueFactory = _ => 0.0 };
+        var parallelism = new Option<int>("--parallelism") { Description = "Candidates trained at once.", DefaultValueFactory = _ => 2 };
+        var movies = new Option<FileInfo?>("--movies") { Description = "movies.csv: titles and genres stored in the model files." };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs of every candidate (default: each algorithm's)." };
+        var command = new Command("retrain", "Run the retraining flow once: load, split, train candidates in parallel, evaluate them and Production, register, promote.")
+        {
+            registry, model, data, store, candidates, split, metric, margin, parallelism, movies, epochs,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var location = result.GetValue(registry)!;
+            var options = new RetrainingOptions
+            {
+                ModelName = result.GetValue(model)!,
+                Split = result.GetValue(split)!,
+                MaxParallelism = result.GetValue(parallelism),
+                MoviesPath = result.GetValue(movies)?.FullName,
+            };
+            options.Promotion.PrimaryMetric = result.GetValue(metric)!;
+            options.Promotion.MinImprovement = result.GetValue(margin);
+            foreach (var name in result.GetValue(candidates)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                options.Candidates.Add(new CandidateOptions { Algorithm = name, Settings = new AlgorithmSettings { Epochs = result.GetValue(epochs) } });
+            }
+
+            var (models, runs, interactions) = Open(location);
+            IInteractionSource source = result.GetValue(data) is { } file ? InteractionSources.File(file.FullName) : InteractionSources.Synthetic(new SyntheticDataOptions());
+            if (result.GetValue(store))
+            {
+                source = InteractionSources.Store(interactions, source);
+            }
+
+            var service = new RetrainingService(models, runs, source, Options.Create(options), new StderrLogger<RetrainingService>(), interactions);
+            try
+            {
+                await service.RecoverAsync(cancellationToken);
+                var run = await service.RunAsync("manual", cancellationToken);
+                Print(run);
+                return run.State == RunState.Succeeded ? 0 : 1;
+            }
+            catch (RunInProgressException e)
+            {
+                Console.Error.WriteLine($"recsys retrain: {e.Message}");
+                return 4;
+            }
+        });
+        return command;
+    }
+
+    public static Command CreateRuns()
+    {
+        var registry = RegistryOption();
+        var model = new Option<string?>("--model") { Description = "Only this model's runs." };
+        var take = new Option<int>("--take") { Description = "How many runs.", DefaultValueFactory = _ => 20 };
+        var id = new Argument<string>("run-id") { Description = "The run id." };
+        var list = new Command("list", "The latest runs, newest first.") { model, take };
+        list.SetAction(async (result, cancellationToken) =>
+        {
+            var (_, runs, _) = Open(result.GetValue(registry)!);
+            foreach (var run in await runs.ListRunsAsync(result.GetValue(model), result.GetValue(take), cancellationToken))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.Id}  {run.ModelName,-12} {run.State,-10} {run.Trigger,-12} {run.StartedAt:u}  {Duration(run),8}  {run.Decision ?? run.Error}"));
+            }
+
+            return 0;
+        });
+        var show = new Command("show", "One run with its steps.") { id };
+        show.SetAction(async (result, cancellationToken) =>
+        {
+            var (_, runs, _) = Open(result.GetValue(registry)!);
+            if (await runs.GetRunAsync(result.GetValue(id)!, cancellationToken) is not { } run)
+            {
+                Console.Error.WriteLine($"recsys runs: there is no run '{result.GetValue(id)}'.");
+                return 3;
+            }
+
+            Print(run);
+            return 0;
+        });
+        var command = new Command("runs", "The retraining run history.") { list, show };
+        command.Options.Add(registry);
+        return command;
+    }
+
+    private static Option<string> RegistryOption() => new("--registry")
+    {
+        Description = "The registry: a directory (SQLite) or a PostgreSQL connection string. Default: $RECSYS_REGISTRY, else ./registry.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RECSYS_REGISTRY") is { Length: > 0 } value ? value : "registry",
+        Recursive = true,
+    };
+
+    private static (IModelRegistry Models, IRunStore Runs, IInteractionStore Interactions) Open(string location) =>
+        RegistryCommand.IsPostgreSql(location)
+            ? (PostgreSqlModelRegistries.Open(location), PostgreSqlModelRegistries.OpenRunStore(location), PostgreSqlInteractionStores.Open(location))
+            : (ModelRegistries.OpenSqlite(Path.GetFullPath(location)), ModelRegistries.OpenSqliteRunStore(Path.GetFullPath(location)), InteractionStores.OpenSqlite(Path.GetFullPath(location)));
+
+    private static void Print(RetrainingRun run)
+    {
+        Console.WriteLine($"run {run.Id}: {run.State} (model {run.ModelName}, trigger {run.Trigger}, worker {run.Owner}, {Duration(run)})");
+        foreach (var step in run.Steps)
+        {
+            var seconds = step.FinishedAt is { } end ? ((end - step.StartedAt).TotalSeconds).ToString("F2", CultureInfo.InvariantCulture) + " s" : "…";
+            Console.WriteLine($"  {step.Name,-22} {step.State,-10} attempts {step.Attempts}  {seconds,9}  {step.Error ?? step.Detail}");
+        }
+
+        Console.WriteLine(run.Decision is null ? $"  error: {run.Error}" : $"  decision: {run.Decision}");
+    }
+
+    private static string Duration(RetrainingRun run) =>
+        run.FinishedAt is { } end ? ((end - run.StartedAt).TotalSeconds).ToString("F1", CultureInfo.InvariantCulture) + " s" : "running";
+
+    /// <summary>Log lines on standard error: steps, retries, epochs and losses while the run goes.</summary>
+    private sealed class StderrLogger<T> : ILogger<T>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel.ToString()[..4].ToLowerInvariant()} {formatter(state, exception)}");
+            }
+        }
+    }
+}

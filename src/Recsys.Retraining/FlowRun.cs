@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using Recsys.Runs;
+
+namespace Recsys.Retraining;
+
+/// <summary>How one step is retried and bounded.</summary>
+public sealed class StepPolicy
+{
+    /// <summary>Gets or sets how many attempts the step gets in all; default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Gets or sets the delay before the first retry; later ones grow exponentially, with jitter. Default 1 s.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest delay between attempts; default 30 s.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long one attempt may take; <see langword="null"/> (the default) for no limit.</summary>
+    public TimeSpan? Timeout { get; set; }
+}
+
+/// <summary>A step that failed on its last attempt.</summary>
+public sealed class StepFailedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="step">The step.</param>
+    /// <param name="attempts">How many attempts it took.</param>
+    /// <param name="inner">The last attempt's error.</param>
+    public StepFailedException(string step, int attempts, Exception inner)
+        : base($"Step '{step}' failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: {inner.Message}", inner)
+    {
+        Step = step;
+        Attempts = attempts;
+    }
+
+    /// <summary>Gets the step.</summary>
+    public string Step { get; }
+
+    /// <summary>Gets how many attempts it took.</summary>
+    public int Attempts { get; }
+}
+
+/// <summary>
+/// Runs the steps of one run: each with retries (exponential backoff with jitter), a per-attempt timeout and
+/// cooperative cancellation, and records every step's state and attempts in the run store as it goes. Results pass
+/// from step to step as typed values.
+/// </summary>
+public sealed partial class FlowRun
+{
+    private readonly IRunStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a run context.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="store">Where steps are recorded.</param>
+    /// <param name="time">The clock (delays, timestamps).</param>
+    /// <param name="logger">The logger.</param>
+    public FlowRun(string runId, IRunStore store, TimeProvider time, ILogger logger)
+    {
+        RunId = runId;
+        _store = store;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Gets the run id.</summary>
+    public string RunId { get; }
+
+    /// <summary>Runs one step.</summary>
+    /// <typeparam name="T">The step's result.</typeparam>
+    /// <param name="name">The step name (unique in the run).</param>
+    /// <param name="policy">Its retries and timeout.</param>
+    /// <param name="action">The work; it gets a token that is cancelled on timeout or run cancellation.</param>
+    /// <param name="describe">Describes the result for the run history, or null.</param>
+    /// <param name="cancellationToken">Cancels the step and the run.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="StepFailedException">The last attempt failed.</exception>
+    public async Task<T> StepAsync<T>(string name, StepPolicy policy, Func<CancellationToken, Task<T>> action, Func<T, string?>? describe, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(action);
+        var started = _time.GetUtcNow();
+        var attempts = 1;
+        await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Running, attempts, started, null, null, null), CancellationToken.None).ConfigureAwait(false);
+        LogStepStarted(RunId, name);
+
+        var builder = new ResiliencePipelineBuilder { TimeProvider = _time };
+        if (policy.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = policy.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = policy.BaseDelay,
+                MaxDelay = policy.MaxDelay,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException || e is TimeoutRejectedException),
+                OnRetry = async arguments =>
+                {
+                    var error = arguments.Outcome.Exception?.Message;
+                    LogRetry(RunId, name, attempts, arguments.RetryDelay.TotalSeconds, error);
+                    RetrainingMetrics.Retried(name);
+                    attempts++;
+                    await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Running, attempts, started, null, error, null), CancellationToken.None).ConfigureAwait(false);
+                },
+            });
+        }
+
+        if (policy.Timeout is { } timeout)
+        {
+            builder.AddTimeout(timeout);
+        }
+
+        var pipeline = builder.Build();
+        try
+        {
+            var result = await pipeline.ExecuteAsync(async token => await action(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Succeeded, attempts, started, _time.GetUtcNow(), null, describe?.Invoke(result)), CancellationToken.None).ConfigureAwait(false);
+            LogStepFinished(RunId, name, attempts);
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Cancelled, attempts, started, _time.GetUtcNow(), "cancelled", null), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e)
+        {
+            await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Failed, attempts, started, _time.GetUtcNow(), e.Message, null), CancellationToken.None).ConfigureAwait(false);
+            LogStepFailed(e, RunId, name, attempts);
+            throw new StepFailedException(name, attempts, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: step {Step} started")]
+    private partial void LogStepStarted(string runId, string step);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: step {Step} succeeded after {Attempts} attempt(s)")]
+    private partial void LogStepFinished(string runId, string step, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: step {Step} attempt {Attempt} failed; retrying in {Seconds:F1} s: {Error}")]
+    private partial void LogRetry(string runId, string step, int attempt, double seconds, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId}: step {Step} failed after {Attempts} attempt(s)")]
+    private partial void LogStepFailed(Exception exception, string runId, string step, int attempts);
+}

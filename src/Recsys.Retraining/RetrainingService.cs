@@ -1,0 +1,397 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Recsys.Data;
+using Recsys.Evaluation;
+using Recsys.Recommenders;
+using Recsys.Registry;
+using Recsys.Runs;
+
+namespace Recsys.Retraining;
+
+/// <summary>A run could not start because another run of the model holds its lock.</summary>
+public sealed class RunInProgressException(string modelName)
+    : Exception($"A retraining run of model '{modelName}' is already in progress on some worker.")
+{
+    /// <summary>Gets the model.</summary>
+    public string ModelName { get; } = modelName;
+}
+
+/// <summary>
+/// The retraining flow: load → split → train the candidates in parallel → evaluate every candidate and the current
+/// Production model on the same test split → register each candidate with metrics, parameters and lineage → apply the
+/// promotion policy. One run per model at a time across all workers (the run store's model lock); every step and
+/// attempt is recorded in the run history.
+/// </summary>
+public sealed partial class RetrainingService
+{
+    private static readonly JsonSerializerOptions ParameterJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly IModelRegistry _registry;
+    private readonly IRunStore _runs;
+    private readonly IInteractionSource _source;
+    private readonly IInteractionStore? _interactions;
+    private readonly RetrainingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RetrainingService> _logger;
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="registry">The registry candidates are registered in.</param>
+    /// <param name="runs">The run history and locks (the registry's database).</param>
+    /// <param name="source">Where runs load interactions.</param>
+    /// <param name="options">The flow's options.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="interactions">The interaction store, for data-volume triggers; optional.</param>
+    /// <param name="time">The clock; optional.</param>
+    public RetrainingService(IModelRegistry registry, IRunStore runs, IInteractionSource source, IOptions<RetrainingOptions> options, ILogger<RetrainingService> logger, IInteractionStore? interactions = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _registry = registry;
+        _runs = runs;
+        _source = source;
+        _interactions = interactions;
+        _options = options.Value;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets the options.</summary>
+    public RetrainingOptions Options => _options;
+
+    /// <summary>Gets the run store.</summary>
+    public IRunStore Runs => _runs;
+
+    /// <summary>
+    /// Starts a run in the background and returns its id once it holds the model's lock and is recorded.
+    /// </summary>
+    /// <param name="trigger">What started it (<c>api</c>, <c>schedule</c>, <c>manual</c>, <c>data-volume</c>).</param>
+    /// <param name="cancellationToken">Cancels the run (including after this method returns).</param>
+    /// <returns>The run id and the task of the whole run.</returns>
+    /// <exception cref="RunInProgressException">Another run of the model is in progress.</exception>
+    public async Task<(string RunId, Task<RetrainingRun> Completion)> StartAsync(string trigger, CancellationToken cancellationToken)
+    {
+        var (runId, runLock) = await BeginAsync(trigger, cancellationToken).ConfigureAwait(false);
+        var completion = Task.Run(() => ExecuteAsync(runId, runLock, cancellationToken), CancellationToken.None);
+        return (runId, completion);
+    }
+
+    /// <summary>Runs the flow to its end.</summary>
+    /// <param name="trigger">What started it.</param>
+    /// <param name="cancellationToken">Cancels the run (it is then recorded as cancelled).</param>
+    /// <returns>The finished run as recorded.</returns>
+    /// <exception cref="RunInProgressException">Another run of the model is in progress.</exception>
+    public async Task<RetrainingRun> RunAsync(string trigger, CancellationToken cancellationToken)
+    {
+        var (runId, runLock) = await BeginAsync(trigger, cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(runId, runLock, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks runs of a dead worker abandoned and fails the PENDING versions they left, when no live run holds the
+    /// model's lock. Workers call it at start-up.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether the lock was free (and the clean-up ran).</returns>
+    public async Task<bool> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var recovery = $"recovery-{Guid.NewGuid():N}";
+        var runLock = await _runs.TryLockModelAsync(_options.ModelName, recovery, cancellationToken).ConfigureAwait(false);
+        if (runLock is null)
+        {
+            return false;
+        }
+
+        await using (runLock.ConfigureAwait(false))
+        {
+            await FailOrphanedVersionsAsync(recovery, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>How many interactions the store gained since the model's last run (null without a store).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The count.</returns>
+    public async Task<long?> NewInteractionsAsync(CancellationToken cancellationToken)
+    {
+        if (_interactions is null)
+        {
+            return null;
+        }
+
+        var now = await _interactions.CountAsync(cancellationToken).ConfigureAwait(false);
+        var last = (await _runs.ListRunsAsync(_options.ModelName, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        return now - (last?.InteractionCount ?? 0);
+    }
+
+    private async Task<(string RunId, IAsyncDisposable Lock)> BeginAsync(string trigger, CancellationToken cancellationToken)
+    {
+        if (_options.Candidates.Count == 0)
+        {
+            throw new InvalidOperationException("RetrainingOptions.Candidates is empty: add at least one candidate.");
+        }
+
+        var runId = $"{_time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+        var runLock = await _runs.TryLockModelAsync(_options.ModelName, runId, cancellationToken).ConfigureAwait(false)
+            ?? throw new RunInProgressException(_options.ModelName);
+        try
+        {
+            await FailOrphanedVersionsAsync(runId, cancellationToken).ConfigureAwait(false);
+            var count = _interactions is null ? 0 : await _interactions.CountAsync(cancellationToken).ConfigureAwait(false);
+            await _runs.CreateRunAsync(new RetrainingRun(runId, _options.ModelName, trigger, RunState.Running, _owner, _time.GetUtcNow(), null, null, null, count, []), cancellationToken).ConfigureAwait(false);
+            LogRunStarted(runId, _options.ModelName, trigger);
+            return (runId, runLock);
+        }
+        catch
+        {
+            await runLock.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>With the lock held, no other run is live: a PENDING version tagged by another run will never finish.</summary>
+    private async Task FailOrphanedVersionsAsync(string runId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ModelVersion> versions;
+        try
+        {
+            versions = await _registry.ListVersionsAsync(_options.ModelName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryEntryNotFoundException)
+        {
+            return;
+        }
+
+        foreach (var version in versions.Where(v => v.Status == ModelVersionStatus.Pending && v.Tags.TryGetValue("run_id", out var owner) && owner != runId))
+        {
+            if (await _registry.FailPendingVersionAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false))
+            {
+                LogOrphanFailed(version.ModelName, version.Version, version.Tags["run_id"]);
+            }
+        }
+    }
+
+    private async Task<RetrainingRun> ExecuteAsync(string runId, IAsyncDisposable runLock, CancellationToken cancellationToken)
+    {
+        await using (runLock.ConfigureAwait(false))
+        {
+            var flow = new FlowRun(runId, _runs, _time, _logger);
+            var started = Stopwatch.GetTimestamp();
+            RunState state;
+            string? error = null;
+            string? decision = null;
+            try
+            {
+                decision = await FlowAsync(flow, cancellationToken).ConfigureAwait(false);
+                state = RunState.Succeeded;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                state = RunState.Cancelled;
+                error = "cancelled";
+            }
+            catch (Exception e) when (e is StepFailedException or InvalidOperationException)
+            {
+                state = RunState.Failed;
+                error = e.Message;
+            }
+
+            await _runs.FinishRunAsync(runId, state, error, decision, CancellationToken.None).ConfigureAwait(false);
+            RetrainingMetrics.RunFinished(state, Stopwatch.GetElapsedTime(started));
+            LogRunFinished(runId, state, decision ?? error);
+            return (await _runs.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false))!;
+        }
+    }
+
+    private async Task<string> FlowAsync(FlowRun flow, CancellationToken cancellationToken)
+    {
+        var data = await flow.StepAsync(
+            "load",
+            _options.Load,
+            ct => _source.LoadAsync(ct),
+            d => string.Create(CultureInfo.InvariantCulture, $"{_source.Description}: {d.Count:N0} interactions, {d.Users.Count:N0} users, {d.Items.Count:N0} items"),
+            cancellationToken).ConfigureAwait(false);
+
+        var split = await flow.StepAsync(
+            "split",
+            new StepPolicy { MaxAttempts = 1 },
+            _ => Task.FromResult(SplitSpecification.Parse(_options.Split).Apply(data, _options.Seed)[0]),
+            s => string.Create(CultureInfo.InvariantCulture, $"{s.Description}: {s.Train.Count:N0} train, {s.Test.Count:N0} test"),
+            cancellationToken).ConfigureAwait(false);
+
+        var metadata = _options.MoviesPath is { } movies ? Recsys.Data.MovieLens.ReadMovies(movies) : null;
+
+        // Train in parallel, bounded; each candidate is a step of its own (its own attempts and errors).
+        var trained = new (CandidateOptions Candidate, IRecommender Model)[_options.Candidates.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, _options.Candidates.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
+            async (k, ct) =>
+            {
+                var candidate = _options.Candidates[k];
+                var name = $"train {k + 1}: {candidate.Name}";
+                var model = await flow.StepAsync(
+                    name,
+                    _options.Train,
+                    token => Task.Run(() => (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings)).Fit(split.Train, new ProgressLog(this, flow.RunId, name), token), token),
+                    m => $"{m.Algorithm}: {m.Users.Count:N0} users, {m.Items.Count:N0} items",
+                    ct).ConfigureAwait(false);
+                trained[k] = (candidate, model);
+            }).ConfigureAwait(false);
+
+        var evaluation = new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold };
+        var (scores, production, productionScore) = await flow.StepAsync(
+            "evaluate",
+            _options.Registry,
+            async ct =>
+            {
+                var candidateScores = trained.Select(t => Evaluator.Evaluate(t.Model, split.Test, evaluation, ct)).ToArray();
+                var current = await CurrentProductionAsync(ct).ConfigureAwait(false);
+                var currentScore = current is null ? null : Evaluator.Evaluate(current.Value.Model, split.Test, evaluation, ct);
+                return (candidateScores, current?.Version, currentScore);
+            },
+            r => string.Join("; ", r.candidateScores.Select((s, k) => $"{trained[k].Candidate.Name} {Describe(s)}"))
+                + (r.currentScore is null ? "; no Production model" : $"; Production v{r.Item2!.Version} {Describe(r.currentScore)}"),
+            cancellationToken).ConfigureAwait(false);
+
+        var registered = await flow.StepAsync(
+            "register",
+            _options.Registry,
+            async ct =>
+            {
+                var versions = new List<ModelVersion>();
+                for (var k = 0; k < trained.Length; k++)
+                {
+                    versions.Add(await RegisterAsync(flow.RunId, trained[k].Candidate, trained[k].Model, scores[k], split, metadata, ct).ConfigureAwait(false));
+                }
+
+                return versions;
+            },
+            v => string.Join(", ", v.Select(x => $"v{x.Version} ({x.Trainer})")),
+            cancellationToken).ConfigureAwait(false);
+
+        return await flow.StepAsync(
+            "promote",
+            _options.Registry,
+            async ct =>
+            {
+                var policy = _options.Promotion;
+                var best = registered.Select((v, k) => (Version: v, Score: scores[k]))
+                    .OrderBy(x => Rank(policy, x.Version.Metrics))
+                    .First();
+                var productionMetrics = productionScore is null ? null : MetricsOf(productionScore);
+                var decision = await _registry.PromoteAsync(_options.ModelName, best.Version.Version, policy, productionMetrics, $"run {flow.RunId}", ct).ConfigureAwait(false);
+                return $"v{best.Version.Version} ({best.Version.Trainer}): {decision.Outcome}: {decision.Reason}"
+                    + (production is null ? "" : $" (Production was v{production.Version}, evaluated on the same split)");
+            },
+            d => d,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sort key: the best candidate by the policy's primary metric first; candidates without it last.</summary>
+    private static double Rank(PromotionPolicy policy, IReadOnlyDictionary<string, double> metrics)
+    {
+        if (!metrics.TryGetValue(policy.PrimaryMetric, out var value) || !double.IsFinite(value))
+        {
+            return double.PositiveInfinity;
+        }
+
+        var higherIsBetter = policy.HigherIsBetter ?? !policy.PrimaryMetric.Contains("rmse", StringComparison.OrdinalIgnoreCase) && !policy.PrimaryMetric.Contains("mae", StringComparison.OrdinalIgnoreCase);
+        return higherIsBetter ? -value : value;
+    }
+
+    private async Task<(IRecommender Model, ModelVersion Version)?> CurrentProductionAsync(CancellationToken cancellationToken)
+    {
+        ModelVersion? version;
+        try
+        {
+            version = await _registry.GetByStageAsync(_options.ModelName, ModelStage.Production, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryEntryNotFoundException)
+        {
+            return null;
+        }
+
+        if (version is null)
+        {
+            return null;
+        }
+
+        var bytes = await _registry.ReadArtifactAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false);
+        return (ModelFile.Read(new MemoryStream(bytes, writable: false)).Model, version);
+    }
+
+    private async Task<ModelVersion> RegisterAsync(string runId, CandidateOptions candidate, IRecommender model, EvaluationResult score, DataSplit split, ItemMetadata? metadata, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        ModelFile.Write(buffer, model, metadata);
+        var train = split.Train;
+        return await _registry.RegisterVersionAsync(
+            _options.ModelName,
+            new NewModelVersion
+            {
+                Trainer = candidate.Name,
+                Parameters = JsonSerializer.Serialize(candidate.Settings, ParameterJson),
+                Metrics = MetricsOf(score),
+                Lineage = new ModelLineage(train.ComputeFingerprint(), train.Count, train.Users.Count, train.Items.Count, split.Description, typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown"),
+                Tags = new Dictionary<string, string> { ["run_id"] = runId },
+                Description = $"retraining run {runId} on {_source.Description}",
+                Actor = $"run {runId}",
+            },
+            buffer.ToArray(),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The registry metrics of an evaluation (finite values only; NaN means "could not be measured").</summary>
+    public static Dictionary<string, double> MetricsOf(EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Add(string name, double value)
+        {
+            if (double.IsFinite(value))
+            {
+                metrics[name] = value;
+            }
+        }
+
+        Add("rmse", result.Rmse);
+        Add("mae", result.Mae);
+        Add("precision_at_k", result.PrecisionAtK);
+        Add("recall_at_k", result.RecallAtK);
+        Add("ndcg_at_k", result.NdcgAtK);
+        Add("map_at_k", result.MapAtK);
+        Add("hit_rate_at_k", result.HitRateAtK);
+        Add("coverage", result.Coverage);
+        Add("test_size", result.RatingCount);
+        return metrics;
+    }
+
+    private static string Describe(EvaluationResult r) =>
+        string.Create(CultureInfo.InvariantCulture, $"rmse {r.Rmse:F4}, ndcg@{r.K} {r.NdcgAtK:F4}");
+
+    /// <summary>Training progress to the log (step, epoch, loss).</summary>
+    private sealed class ProgressLog(RetrainingService service, string runId, string step) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            service.LogProgress(runId, step, value.Epoch, value.Epochs, value.Loss);
+            RetrainingMetrics.Progress(value.Epoch, value.Loss);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {Model} started (trigger {Trigger})")]
+    private partial void LogRunStarted(string runId, string model, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} finished: {State}: {Outcome}")]
+    private partial void LogRunFinished(string runId, RunState state, string? outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: {Step}: epoch {Epoch}/{Epochs}, loss {Loss}")]
+    private partial void LogProgress(string runId, string step, int epoch, int epochs, double loss);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Model} version {Version} was left PENDING by run {RunId}, whose worker stopped; marked FAILED")]
+    private partial void LogOrphanFailed(string model, int version, string runId);
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Recsys.Data;
+using Recsys.Registry;
+using Recsys.Runs;
+
+namespace Recsys.Retraining;
+
+/// <summary>Registers the retraining flow.</summary>
+public static class RetrainingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="RetrainingService"/>. It needs an <see cref="IModelRegistry"/> and an <see cref="IRunStore"/>
+    /// (the registry backends' registrations add both) and an <see cref="IInteractionSource"/>; without one it reads the
+    /// registered <see cref="IInteractionStore"/>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures the flow (candidates, split, promotion policy, triggers).</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddRetraining(this IServiceCollection services, Action<RetrainingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.Configure(configure);
+        services.AddOptions<RetrainingOptions>().Validate(o => o.Candidates.Count > 0, "Retraining needs at least one candidate.")
+            .Validate(o => o.MaxParallelism >= 1, "Retraining MaxParallelism must be at least 1.")
+            .Validate(o => !o.Split.StartsWith("kfold", StringComparison.OrdinalIgnoreCase), "Retraining needs a single split, not k-fold.")
+            .Validate(o => o.Cron is null || TryCron(o.Cron), "Retraining Cron is not a valid five-field cron expression.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IInteractionSource>(sp => InteractionSources.Store(sp.GetRequiredService<IInteractionStore>()));
+        services.TryAddSingleton(sp => new RetrainingService(
+            sp.GetRequiredService<IModelRegistry>(),
+            sp.GetRequiredService<IRunStore>(),
+            sp.GetRequiredService<IInteractionSource>(),
+            sp.GetRequiredService<IOptions<RetrainingOptions>>(),
+            sp.GetRequiredService<ILogger<RetrainingService>>(),
+            sp.GetService<IInteractionStore>(),
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>Adds <see cref="RetrainingWorker"/>, the hosted service that runs the flow on its triggers.</summary>
+    /// <param name="services">The services (call <see cref="AddRetraining"/> too).</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddRetrainingWorker(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHostedService<RetrainingWorker>();
+        return services;
+    }
+
+    private static bool TryCron(string cron)
+    {
+        try
+        {
+            Cronos.CronExpression.Parse(cron);
+            return true;
+        }
+        catch (Cronos.CronFormatException)
+        {
+            return false;
+        }
+    }
+}
