@@ -7,7 +7,9 @@ namespace Recsys.Registry;
 /// <summary>The interaction store in a PostgreSQL table.</summary>
 internal sealed class PostgreSqlInteractionStore(NpgsqlDataSource dataSource) : SqlInteractionStore, IAsyncDisposable, IDisposable
 {
+    // One batch is one implicit transaction: the DDL lock is held until the table exists.
     protected override string CreateSql =>
+        PostgreSqlModelRegistry.DdlLock +
         """
         CREATE TABLE IF NOT EXISTS interactions (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id text NOT NULL, item_id text NOT NULL, value double precision NOT NULL, timestamp bigint NOT NULL);

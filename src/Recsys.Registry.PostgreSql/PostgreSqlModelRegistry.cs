@@ -15,6 +15,12 @@ internal sealed class PostgreSqlModelRegistry : SqlModelRegistry, IDisposable, I
     /// <summary>The notification channel; the payload is the schema and the history sequence.</summary>
     internal const string Channel = "recsys_registry";
 
+    /// <summary>
+    /// Every Recsys schema change (registry, run store, interaction store) takes this transaction advisory lock first,
+    /// so processes that start together never race on CREATE SCHEMA / CREATE TABLE IF NOT EXISTS.
+    /// </summary>
+    internal const string DdlLock = "SELECT pg_advisory_xact_lock(7305721406598113723);";
+
     private static readonly string[] SchemaMigrations =
     [
         """
@@ -95,11 +101,11 @@ internal sealed class PostgreSqlModelRegistry : SqlModelRegistry, IDisposable, I
 
     protected override async Task PrepareAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        if (_schema is not null)
-        {
-            await using var command = Command(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS \"{_schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await using var command = Command(
+            connection,
+            transaction,
+            DdlLock + (_schema is null ? "" : $"CREATE SCHEMA IF NOT EXISTS \"{_schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\";"));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // Delivered to listeners when the transaction commits, never when it rolls back.

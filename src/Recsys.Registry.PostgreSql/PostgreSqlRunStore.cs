@@ -11,8 +11,9 @@ namespace Recsys.Registry;
 /// </summary>
 internal sealed class PostgreSqlRunStore(NpgsqlDataSource dataSource, string? schema, TimeProvider time) : SqlRunStore(time)
 {
+    // One batch is one implicit transaction: the DDL lock is held until the tables exist.
     protected override string CreateSql =>
-        (schema is null ? "" : $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\";\n") +
+        PostgreSqlModelRegistry.DdlLock + (schema is null ? "" : $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\";\n") +
         """
         CREATE TABLE IF NOT EXISTS runs (
             id text PRIMARY KEY, model text NOT NULL, trigger_name text NOT NULL, state text NOT NULL, owner text NOT NULL,

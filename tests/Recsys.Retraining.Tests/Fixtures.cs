@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Recsys.Data;
+using Recsys.Recommenders;
+using Recsys.Registry;
+using Recsys.Runs;
+
+namespace Recsys.Retraining.Tests;
+
+/// <summary>Registries in temporary folders or PostgreSQL schemas, small data, and services over them.</summary>
+internal sealed class Workspace : IDisposable
+{
+    private readonly string? _schema;
+
+    private Workspace(string? schema)
+    {
+        _schema = schema;
+        Location = schema is null
+            ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"recsys-retrain-{Guid.NewGuid():N}")
+            : new NpgsqlConnectionStringBuilder(PostgresConnectionString) { SearchPath = schema }.ToString();
+        Registry = schema is null ? ModelRegistries.OpenSqlite(Location) : PostgreSqlModelRegistries.Open(Location);
+        Runs = schema is null ? ModelRegistries.OpenSqliteRunStore(Location) : PostgreSqlModelRegistries.OpenRunStore(Location);
+    }
+
+    public static string PostgresConnectionString =>
+        Environment.GetEnvironmentVariable("RECSYS_POSTGRES") is { Length: > 0 } value ? value : "Host=127.0.0.1;Port=5433;Username=postgres;Database=recsys_test";
+
+    /// <summary>A registry directory (SQLite) or a PostgreSQL connection string with its own schema.</summary>
+    public string Location { get; }
+
+    public IModelRegistry Registry { get; }
+
+    public IRunStore Runs { get; }
+
+    public static InteractionDataset SmallData { get; } =
+        new SyntheticDataGenerator(new SyntheticDataOptions { Users = 400, Items = 600, Interactions = 30_000, Seed = 3 }).GenerateDataset();
+
+    public static Workspace Sqlite() => new(null);
+
+    public static Workspace Postgres()
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Timeout = 3 }.ToString());
+            connection.Open();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            if (Environment.GetEnvironmentVariable("RECSYS_REQUIRE_SERVICES") == "1")
+            {
+                throw;
+            }
+
+            Assert.Skip($"PostgreSQL is unavailable at {PostgresConnectionString} ({e.Message}). Run scripts/start-services.sh or set RECSYS_POSTGRES.");
+        }
+
+        return new Workspace($"recsys_test_{Guid.NewGuid():N}");
+    }
+
+    public RetrainingService Service(IInteractionSource? source = null, Action<RetrainingOptions>? configure = null, IRunStore? runs = null, IModelRegistry? registry = null)
+    {
+        var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2" };
+        options.Load.BaseDelay = TimeSpan.FromMilliseconds(10);
+        options.Registry.BaseDelay = TimeSpan.FromMilliseconds(10);
+        options.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new AlgorithmSettings { Epochs = 5, Rank = 8 } });
+        options.Candidates.Add(new CandidateOptions { Algorithm = "als", Settings = new AlgorithmSettings { Epochs = 3, Rank = 8 } });
+        configure?.Invoke(options);
+        return new RetrainingService(registry ?? Registry, runs ?? Runs, source ?? InteractionSources.FromDelegate("small synthetic", _ => Task.FromResult(SmallData)), Options.Create(options), NullLogger<RetrainingService>.Instance);
+    }
+
+    public void Dispose()
+    {
+        (Registry as IDisposable)?.Dispose();
+        (Runs as IDisposable)?.Dispose();
+        if (_schema is not null)
+        {
+            using var connection = new NpgsqlConnection(PostgresConnectionString);
+            connection.Open();
+            using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE", connection);
+            drop.ExecuteNonQuery();
+        }
+        else
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(Location))
+            {
+                Directory.Delete(Location, recursive: true);
+            }
+        }
+    }
+}
+
+/// <summary>A trainer that throws, or that waits on each epoch so a test can cancel in the middle of training.</summary>
+internal sealed class ScriptedTrainer(Action<int> onEpoch, int epochs = 50) : IRecommenderTrainer
+{
+    public string Algorithm => "scripted";
+
+    public IRecommender Fit(InteractionDataset training, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        for (var epoch = 1; epoch <= epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            onEpoch(epoch);
+            progress?.Report(new TrainingProgress("scripted", epoch, epochs, 1.0 / epoch));
+        }
+
+        return RecommenderAlgorithms.Create("popularity").Fit(training, cancellationToken);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using Recsys.Data;
+using Recsys.Recommenders;
+using Recsys.Registry;
+using Recsys.Runs;
+
+namespace Recsys.Retraining.Tests;
+
+/// <summary>The flow's faults, for real: failing steps, throwing trainers, cancellation, concurrent workers.</summary>
+public sealed class RetrainingFlowTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Run_TrainsEveryCandidate_RegistersWithMetricsAndLineage_AndPromotesTheBest()
+    {
+        using var workspace = Workspace.Sqlite();
+
+        var run = await workspace.Service().RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        string[] expected = ["evaluate", "load", "promote", "register", "split", "train 1: biased-mf", "train 2: als"];
+        Assert.Equal(expected, run.Steps.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.All(run.Steps, s => Assert.Equal((StepState.Succeeded, 1), (s.State, s.Attempts)));
+        var versions = await workspace.Registry.ListVersionsAsync("movies", Ct);
+        Assert.Equal(2, versions.Count);
+        Assert.All(versions, v =>
+        {
+            Assert.Equal(ModelVersionStatus.Ready, v.Status);
+            Assert.Equal(run.Id, v.Tags["run_id"]);
+            Assert.InRange(v.Metrics["rmse"], 0.3, 2.0);
+            Assert.Equal(Workspace.SmallData.Count, v.Lineage!.Rows + v.Metrics["test_size"], 0);
+            Assert.Equal(64, v.Lineage.DataFingerprint.Length);
+        });
+        var production = await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct);
+        Assert.Equal(versions.MinBy(v => v.Metrics["rmse"])!.Version, production!.Version);
+        Assert.StartsWith($"v{production.Version} ", run.Decision, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Step_FailingTwiceThenSucceeding_RunSucceedsWithThreeAttemptsRecorded()
+    {
+        using var workspace = Workspace.Sqlite();
+        var calls = 0;
+        var flaky = InteractionSources.FromDelegate("flaky", _ => ++calls <= 2 ? throw new IOException($"transient failure {calls}") : Task.FromResult(Workspace.SmallData));
+
+        var run = await workspace.Service(flaky).RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        var load = run.Steps.Single(s => s.Name == "load");
+        Assert.Equal((StepState.Succeeded, 3), (load.State, load.Attempts));
+        Assert.Equal(3, calls);
+        Assert.Equal(run, await workspace.Runs.GetRunAsync(run.Id, Ct), RunComparer.Instance);
+    }
+
+    [Fact]
+    public async Task Trainer_Throwing_FailsTheRun_AndLeavesProductionAlone()
+    {
+        using var workspace = Workspace.Sqlite();
+        var first = await workspace.Service().RunAsync("manual", Ct);
+        var production = await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct);
+
+        var run = await workspace.Service(configure: o =>
+        {
+            o.Candidates.Add(new CandidateOptions { Algorithm = "broken", Trainer = () => new ScriptedTrainer(epoch => throw new InvalidDataException($"diverged at epoch {epoch}")) });
+        }).RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Succeeded, first.State);
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.Contains("diverged at epoch 1", run.Error, StringComparison.Ordinal);
+        Assert.Equal(StepState.Failed, run.Steps.Single(s => s.Name == "train 3: broken").State);
+        Assert.DoesNotContain(run.Steps, s => s.Name == "register");
+        Assert.Equal(production!.Version, (await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version);
+        Assert.Equal(2, (await workspace.Registry.ListVersionsAsync("movies", Ct)).Count); // nothing registered by the failed run
+    }
+
+    [Fact]
+    public async Task Cancellation_DuringTraining_CancelsTheRunWithinOneEpoch()
+    {
+        using var workspace = Workspace.Sqlite();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var epochsAfterCancel = 0;
+        var cancelledAt = 0;
+        var trainer = new ScriptedTrainer(epoch =>
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref epochsAfterCancel);
+            }
+
+            if (epoch == 3)
+            {
+                cancelledAt = epoch;
+                cancel.Cancel();
+            }
+
+            Thread.Sleep(20);
+        });
+
+        var run = await workspace.Service(configure: o =>
+        {
+            o.Candidates.Clear();
+            o.Candidates.Add(new CandidateOptions { Algorithm = "slow", Trainer = () => trainer });
+        }).RunAsync("manual", cancel.Token);
+
+        Assert.Equal(RunState.Cancelled, run.State);
+        Assert.Equal(3, cancelledAt);
+        Assert.Equal(0, epochsAfterCancel); // the trainer stopped at the next epoch boundary
+        Assert.Equal(StepState.Cancelled, run.Steps.Single(s => s.Name == "train 1: slow").State);
+        await Assert.ThrowsAsync<RegistryEntryNotFoundException>(() => workspace.Registry.GetModelAsync("movies", Ct)); // nothing was registered
+    }
+
+    [Fact]
+    public async Task RealTrainer_Cancelled_StopsWithinAnEpoch()
+    {
+        var data = new SyntheticDataGenerator(new SyntheticDataOptions { Users = 3_000, Items = 3_000, Interactions = 300_000 }).GenerateDataset(Ct);
+        using var cancel = new CancellationTokenSource();
+        var epochs = new List<(int Epoch, long Ticks)>();
+        var progress = new SynchronousProgress(p =>
+        {
+            epochs.Add((p.Epoch, Stopwatch.GetTimestamp()));
+            if (p.Epoch == 2)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => RecommenderAlgorithms.Create("biased-mf", new AlgorithmSettings { Epochs = 100 }).Fit(data, progress, cancel.Token));
+        Assert.Equal([1, 2], epochs.Select(e => e.Epoch));
+    }
+
+    [Fact]
+    public async Task TwoWorkers_OnOnePostgreSqlRegistry_TriggeredAtOnce_ExactlyOneTrains()
+    {
+        using var workspace = Workspace.Postgres();
+        using var other = new OtherWorker(workspace.Location);
+        var trained = 0;
+        CandidateOptions Counting() => new()
+        {
+            Algorithm = "counted",
+            Trainer = () => new ScriptedTrainer(epoch => { if (epoch == 1) { Interlocked.Increment(ref trained); } Thread.Sleep(30); }, epochs: 10),
+        };
+        var a = workspace.Service(configure: o => { o.Candidates.Clear(); o.Candidates.Add(Counting()); });
+        var b = workspace.Service(configure: o => { o.Candidates.Clear(); o.Candidates.Add(Counting()); }, runs: other.Runs, registry: other.Registry);
+
+        var results = await Task.WhenAll(Attempt(a), Attempt(b));
+
+        Assert.Equal(1, trained);
+        Assert.Single(results, r => r == "ran");
+        Assert.Single(results, r => r == "refused");
+        Assert.Single(await workspace.Runs.ListRunsAsync("movies", 10, Ct));
+
+        static async Task<string> Attempt(RetrainingService service)
+        {
+            try
+            {
+                return (await service.RunAsync("api", Ct)).State == RunState.Succeeded ? "ran" : "failed";
+            }
+            catch (RunInProgressException)
+            {
+                return "refused";
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RunLock_OnSqlite_RefusesASecondRunWhileOneIsLive()
+    {
+        using var workspace = Workspace.Sqlite();
+        await using var held = await workspace.Runs.TryLockModelAsync("movies", "first", Ct);
+
+        Assert.NotNull(held);
+        Assert.Null(await ModelRegistries.OpenSqliteRunStore(workspace.Location).TryLockModelAsync("movies", "second", Ct));
+        await Assert.ThrowsAsync<RunInProgressException>(() => workspace.Service().RunAsync("manual", Ct));
+    }
+
+    /// <summary>A second worker's connections: its own registry and run store on the same database.</summary>
+    private sealed class OtherWorker(string location) : IDisposable
+    {
+        public IModelRegistry Registry { get; } = PostgreSqlModelRegistries.Open(location);
+
+        public IRunStore Runs { get; } = PostgreSqlModelRegistries.OpenRunStore(location);
+
+        public void Dispose()
+        {
+            (Registry as IDisposable)?.Dispose();
+            (Runs as IDisposable)?.Dispose();
+        }
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    private sealed class RunComparer : IEqualityComparer<RetrainingRun?>
+    {
+        public static readonly RunComparer Instance = new();
+
+        public bool Equals(RetrainingRun? x, RetrainingRun? y) =>
+            x is not null && y is not null && x.Id == y.Id && x.State == y.State && x.Steps.Select(s => (s.Name, s.State, s.Attempts)).SequenceEqual(y.Steps.Select(s => (s.Name, s.State, s.Attempts)));
+
+        public int GetHashCode(RetrainingRun? obj) => obj?.Id.GetHashCode(StringComparison.Ordinal) ?? 0;
+    }
+}
