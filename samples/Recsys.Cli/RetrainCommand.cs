@@ -26,9 +26,10 @@ internal static class RetrainCommand
         var parallelism = new Option<int>("--parallelism") { Description = "Candidates trained at once.", DefaultValueFactory = _ => 2 };
         var movies = new Option<FileInfo?>("--movies") { Description = "movies.csv: titles and genres stored in the model files." };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs of every candidate (default: each algorithm's)." };
+        var rank = new Option<int?>("--rank") { Description = "Latent factors of every candidate (default: each algorithm's)." };
         var command = new Command("retrain", "Run the retraining flow once: load, split, train candidates in parallel, evaluate them and Production, register, promote.")
         {
-            registry, model, data, store, candidates, split, metric, margin, parallelism, movies, epochs,
+            registry, model, data, store, candidates, split, metric, margin, parallelism, movies, epochs, rank,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -44,7 +45,7 @@ internal static class RetrainCommand
             options.Promotion.MinImprovement = result.GetValue(margin);
             foreach (var name in result.GetValue(candidates)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                options.Candidates.Add(new CandidateOptions { Algorithm = name, Settings = new AlgorithmSettings { Epochs = result.GetValue(epochs) } });
+                options.Candidates.Add(new CandidateOptions { Algorithm = name, Settings = new AlgorithmSettings { Epochs = result.GetValue(epochs), Rank = result.GetValue(rank) } });
             }
 
             var (models, runs, interactions) = Open(location);

@@ -21,8 +21,36 @@ internal static class Artifacts
 /// Artifacts as files <c>sha256/ab/abcdef…</c> under a folder. A file is written to a temporary name, flushed to
 /// disk and renamed into place, so a crash never leaves a partial file under a content address.
 /// </summary>
-internal sealed class FileArtifactStore(string root) : IArtifactStore
+internal sealed class FileArtifactStore : IArtifactStore
 {
+    private readonly string _root;
+
+    /// <summary>Opens the store and deletes temporary files a killed writer left more than an hour ago.</summary>
+    public FileArtifactStore(string root)
+    {
+        _root = root;
+        var folder = Path.Combine(root, "sha256");
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*.tmp", SearchOption.AllDirectories))
+        {
+            try
+            {
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > TimeSpan.FromHours(1))
+                {
+                    File.Delete(file);
+                }
+            }
+            catch (IOException)
+            {
+                // Another process is cleaning up too, or still writing: leave it.
+            }
+        }
+    }
+
     public async Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var path = PathOf(sha256);
@@ -48,7 +76,7 @@ internal sealed class FileArtifactStore(string root) : IArtifactStore
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
     }
 
-    private string PathOf(string sha256) => Path.Combine(root, "sha256", sha256[..2], sha256);
+    private string PathOf(string sha256) => Path.Combine(_root, "sha256", sha256[..2], sha256);
 }
 
 /// <summary>Artifacts in process memory, for tests.</summary>
