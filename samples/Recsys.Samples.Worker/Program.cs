@@ -1,0 +1,86 @@
+using OpenTelemetry.Metrics;
+using Recsys.Data;
+using Recsys.Recommenders;
+using Recsys.Registry;
+using Recsys.Retraining;
+using Recsys.Runs;
+
+// The sample retraining worker: runs the retraining flow of "movies" on its triggers against a registry, and serves
+// /health and /metrics. Web hosts on the same registry pick up what it promotes through the change feed.
+//
+//   dotnet run --project samples/Recsys.Samples.Worker -- --registry ../Recsys.Samples.WebApi/recsys-registry \
+//       --data ../shared/data/ml-latest-small/ratings.csv --interval 00:10:00
+//
+// Settings (appsettings.json, Recsys__* variables or the command line): Recsys:Registry (directory) or
+// Recsys:PostgreSql, Recsys:Data (base ratings file; the interaction store is always added), Recsys:Retraining:*
+// (ModelName, Candidates, Split, MaxParallelism, Interval, Cron, MinNewInteractions, Promotion:{PrimaryMetric,MinImprovement}).
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
+{
+    ["--registry"] = "Recsys:Registry",
+    ["--postgres"] = "Recsys:PostgreSql",
+    ["--data"] = "Recsys:Data",
+    ["--interval"] = "Recsys:Retraining:Interval",
+    ["--cron"] = "Recsys:Retraining:Cron",
+    ["--min-new-interactions"] = "Recsys:Retraining:MinNewInteractions",
+});
+
+var settings = builder.Configuration.GetSection("Recsys");
+if (settings["PostgreSql"] is { Length: > 0 } postgres)
+{
+    builder.Services.AddSingleton(_ => PostgreSqlModelRegistries.Open(postgres));
+    builder.Services.AddSingleton(_ => PostgreSqlModelRegistries.OpenRunStore(postgres));
+    builder.Services.AddSingleton(_ => PostgreSqlInteractionStores.Open(postgres));
+}
+else
+{
+    var directory = Path.GetFullPath(settings["Registry"] is { Length: > 0 } d ? d : "recsys-registry");
+    builder.Services.AddSingleton(_ => ModelRegistries.OpenSqlite(directory));
+    builder.Services.AddSingleton(_ => ModelRegistries.OpenSqliteRunStore(directory));
+    builder.Services.AddSingleton(_ => InteractionStores.OpenSqlite(directory));
+}
+
+builder.Services.AddSingleton(sp => InteractionSources.Store(
+    sp.GetRequiredService<IInteractionStore>(),
+    settings["Data"] is { Length: > 0 } data ? InteractionSources.File(data) : InteractionSources.Synthetic(new SyntheticDataOptions())));
+builder.Services.AddRetraining(options =>
+{
+    settings.GetSection("Retraining").Bind(options);
+    if (options.Candidates.Count == 0)
+    {
+        foreach (var algorithm in new[] { "biased-mf", "als", "svdpp" })
+        {
+            options.Candidates.Add(new CandidateOptions { Algorithm = algorithm });
+        }
+    }
+});
+builder.Services.AddRetrainingWorker();
+builder.Services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("run-store");
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RetrainingMetrics.MeterName).AddPrometheusExporter());
+
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+
+var app = builder.Build();
+app.MapHealthChecks("/health");
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapGet("/runs", (IRunStore runs, Microsoft.Extensions.Options.IOptions<RetrainingOptions> options, CancellationToken ct) =>
+    runs.ListRunsAsync(options.Value.ModelName, 20, ct));
+app.Run();
+
+/// <summary>Healthy when the run history (the registry database) answers.</summary>
+internal sealed class RunStoreHealthCheck(IRunStore runs) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var latest = await runs.ListRunsAsync(null, 1, cancellationToken);
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(latest.Count == 0 ? "no runs yet" : $"latest run {latest[0].Id}: {latest[0].State}");
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("the run store does not answer", e);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Recsys.AspNetCore;
+using Recsys.Registry;
+using Recsys.Runs;
+
+namespace Recsys.Retraining.Tests;
+
+/// <summary>The whole loop: retraining on ml-latest-small, a web host on the same registry, HTTP-started runs.</summary>
+public sealed class EndToEndTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task MovieLens_ThreeCandidatesInParallel_BestPromotedOnlyWhenBetter_WebHostServesItByItself()
+    {
+        var ratings = FindMovieLens();
+        using var workspace = Workspace.Sqlite();
+        await using var web = await StartWebAsync(workspace.Location, retraining: false);
+        var service = new RetrainingService(workspace.Registry, workspace.Runs, InteractionSources.File(ratings), Options.Create(MovieLensOptions()), NullLogger<RetrainingService>.Instance);
+
+        var first = await service.RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Succeeded, first.State);
+        var trains = first.Steps.Where(s => s.Name.StartsWith("train", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, trains.Count);
+        Assert.Contains(trains, a => trains.Any(b => a != b && a.StartedAt < b.FinishedAt && b.StartedAt < a.FinishedAt)); // they overlapped: parallel
+        var versions = await workspace.Registry.ListVersionsAsync("movies", Ct);
+        Assert.Equal(3, versions.Count);
+        Assert.All(versions, v => Assert.InRange(v.Metrics["rmse"], 0.8, 1.2)); // measured on the temporal split, not hard-coded
+        var production = await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct);
+        Assert.Equal(versions.MinBy(v => v.Metrics["rmse"])!.Version, production!.Version);
+        await WaitForServedVersionAsync(web.Client, production.Version);
+
+        // Same data, same candidates: nothing beats Production by the margin, so nothing is promoted.
+        var second = await service.RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Succeeded, second.State);
+        Assert.DoesNotContain("Promote:", second.Decision, StringComparison.Ordinal);
+        Assert.Equal(production.Version, (await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version);
+        Assert.Equal(6, (await workspace.Registry.ListVersionsAsync("movies", Ct)).Count);
+        Assert.Equal(production.Version, await ServedVersionAsync(web.Client));
+    }
+
+    [Fact]
+    public async Task RetrainOverHttp_Returns202WithARunId_AndTheRunIsQueryable()
+    {
+        using var workspace = Workspace.Sqlite();
+        await using var web = await StartWebAsync(workspace.Location, retraining: true);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/models/retrain");
+        request.Headers.Add("X-Api-Key", "key");
+        using var response = await web.Client.SendAsync(request, Ct);
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var runId = accepted.GetProperty("run_id").GetString()!;
+
+        JsonElement run;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            await Task.Delay(100, Ct);
+            run = await web.Client.GetFromJsonAsync<JsonElement>($"/runs/{runId}", Ct);
+        }
+        while (run.GetProperty("state").GetString() == "Running" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("Succeeded", run.GetProperty("state").GetString());
+        Assert.Equal("api", run.GetProperty("trigger").GetString());
+        Assert.Equal(runId, (await web.Client.GetFromJsonAsync<JsonElement>("/runs", Ct))[0].GetProperty("id").GetString());
+        using var unknown = await web.Client.GetAsync("/runs/nope", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        await WaitForServedVersionAsync(web.Client, (await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version);
+    }
+
+    [Fact]
+    public async Task Worker_DataVolumeTrigger_RunsWhenEnoughInteractionsArrive()
+    {
+        using var workspace = Workspace.Sqlite();
+        var store = InteractionStores.OpenSqlite(workspace.Location);
+        var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2", MinNewInteractions = 50, TriggerCheckInterval = TimeSpan.FromMilliseconds(100) };
+        options.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new Recommenders.AlgorithmSettings { Epochs = 3 } });
+        var service = new RetrainingService(workspace.Registry, workspace.Runs, InteractionSources.Store(store, InteractionSources.FromDelegate("small", _ => Task.FromResult(Workspace.SmallData))), Options.Create(options), NullLogger<RetrainingService>.Instance, store);
+        using var worker = new RetrainingWorker(service, TimeProvider.System, NullLogger<RetrainingWorker>.Instance);
+        await worker.StartAsync(Ct);
+
+        await store.AppendAsync([.. Enumerable.Range(0, 49).Select(i => new Recsys.Data.Interaction("u1", $"i{i}", 4, i))], Ct);
+        await Task.Delay(600, Ct);
+        Assert.Empty(await workspace.Runs.ListRunsAsync("movies", 10, Ct)); // 49 < 50: no run
+
+        await store.AppendAsync([new Recsys.Data.Interaction("u1", "i49", 4, 49)], Ct);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        IReadOnlyList<RetrainingRun> runs;
+        while ((runs = await workspace.Runs.ListRunsAsync("movies", 10, Ct)).Count == 0 || runs[0].State == RunState.Running)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no run finished within 30 s of the 50th interaction");
+            await Task.Delay(100, Ct);
+        }
+
+        await worker.StopAsync(Ct);
+        Assert.Equal(("data-volume", RunState.Succeeded, 50L), (runs[0].Trigger, runs[0].State, runs[0].InteractionCount));
+        Assert.Single(runs);
+    }
+
+    private static RetrainingOptions MovieLensOptions()
+    {
+        var options = new RetrainingOptions { ModelName = "movies", Split = "temporal:0.2", MaxParallelism = 2 };
+        options.Promotion.PrimaryMetric = "rmse";
+        options.Promotion.MinImprovement = 0.001;
+        foreach (var algorithm in new[] { "biased-mf", "als", "svdpp" })
+        {
+            options.Candidates.Add(new CandidateOptions { Algorithm = algorithm });
+        }
+
+        return options;
+    }
+
+    private static string FindMovieLens()
+    {
+        if (Environment.GetEnvironmentVariable("RECSYS_MOVIELENS_DIR") is { Length: > 0 } configured && File.Exists(Path.Combine(configured, "ratings.csv")))
+        {
+            return Path.Combine(configured, "ratings.csv");
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data", "ml-latest-small", "ratings.csv");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        Assert.Skip("MovieLens latest-small was not found (../shared/data/ml-latest-small or RECSYS_MOVIELENS_DIR).");
+        return "";
+    }
+
+    private static async Task<WebHost> StartWebAsync(string registry, bool retraining)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseTestServer();
+        builder.Services.AddRecommender(o =>
+        {
+            o.ModelName = "movies";
+            o.AdminApiKey = "key";
+            o.CacheDuration = TimeSpan.Zero;
+        }).AddSqliteRegistry(registry);
+        if (retraining)
+        {
+            builder.Services.AddSingleton(InteractionSources.FromDelegate("small", _ => Task.FromResult(Workspace.SmallData)));
+            builder.Services.AddRetraining(o =>
+            {
+                o.ModelName = "movies";
+                o.Split = "random:0.2";
+                o.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new Recommenders.AlgorithmSettings { Epochs = 3 } });
+            });
+        }
+
+        var app = builder.Build();
+        app.MapRecommender();
+        await app.StartAsync(Ct);
+        return new WebHost(app);
+    }
+
+    private static async Task<int?> ServedVersionAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("/stats", Ct);
+        var stats = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return stats.TryGetProperty("model", out var model) ? model.GetProperty("version").GetInt32() : null;
+    }
+
+    private static async Task WaitForServedVersionAsync(HttpClient client, int version)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await ServedVersionAsync(client) != version)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the web host did not serve version {version} within 10 s");
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    private sealed class WebHost(WebApplication app) : IAsyncDisposable
+    {
+        public HttpClient Client { get; } = app.GetTestClient();
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+    }
+}
