@@ -9,8 +9,7 @@ namespace Recsys.Registry;
 /// <summary>The interaction store on a relational database: one append-only table, created on first use.</summary>
 internal abstract class SqlInteractionStore : IInteractionStore
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _created;
+    private CreateOnce? _table;
 
     /// <summary>Creates the <c>interactions</c> table and its user index when missing.</summary>
     protected abstract string CreateSql { get; }
@@ -92,25 +91,7 @@ internal abstract class SqlInteractionStore : IInteractionStore
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (!_created)
-        {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (!_created)
-                {
-                    await using var create = connection.CreateCommand();
-                    create.CommandText = CreateSql;
-                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    _created = true;
-                }
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-
+        await LazyInitializer.EnsureInitialized(ref _table, () => new CreateOnce(CreateSql)).EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
         return connection;
     }
 }

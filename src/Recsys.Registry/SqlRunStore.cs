@@ -6,8 +6,7 @@ namespace Recsys.Registry;
 /// <summary>Runs and their steps in the registry's database; the model lock is the backend's.</summary>
 internal abstract class SqlRunStore(TimeProvider time) : IRunStore
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _created;
+    private CreateOnce? _tables;
 
     protected TimeProvider Time { get; } = time;
 
@@ -83,24 +82,7 @@ internal abstract class SqlRunStore(TimeProvider time) : IRunStore
     protected async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (!_created)
-        {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (!_created)
-                {
-                    await using var create = Command(connection, null, CreateSql);
-                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    _created = true;
-                }
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-
+        await LazyInitializer.EnsureInitialized(ref _tables, () => new CreateOnce(CreateSql)).EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
@@ -117,21 +99,8 @@ internal abstract class SqlRunStore(TimeProvider time) : IRunStore
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
+    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        Sql.Command(connection, transaction, sql, parameters);
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
