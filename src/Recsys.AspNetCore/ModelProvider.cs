@@ -94,8 +94,11 @@ internal sealed partial class ModelProvider : BackgroundService
         }
     }
 
-    /// <summary>Re-resolves every served target and swaps in new versions; returns what changed or failed.</summary>
-    public async Task<IReadOnlyList<ReloadOutcome>> ReloadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Re-resolves every served target and swaps in new versions; with <paramref name="force"/>, reads, verifies and
+    /// swaps in even an unchanged version. Returns what changed or failed.
+    /// </summary>
+    public async Task<IReadOnlyList<ReloadOutcome>> ReloadAsync(CancellationToken cancellationToken, bool force = false)
     {
         await _reloadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -104,7 +107,7 @@ internal sealed partial class ModelProvider : BackgroundService
             var outcomes = new List<ReloadOutcome>(targets.Count);
             foreach (var target in targets)
             {
-                outcomes.Add(await ReloadTargetAsync(target, cancellationToken).ConfigureAwait(false));
+                outcomes.Add(await ReloadTargetAsync(target, force, cancellationToken).ConfigureAwait(false));
             }
 
             return outcomes;
@@ -180,13 +183,13 @@ internal sealed partial class ModelProvider : BackgroundService
         }
     }
 
-    private async Task<ReloadOutcome> ReloadTargetAsync(string target, CancellationToken cancellationToken)
+    private async Task<ReloadOutcome> ReloadTargetAsync(string target, bool force, CancellationToken cancellationToken)
     {
         _served.TryGetValue(target, out var current);
         try
         {
             var version = await ResolveAsync(target, cancellationToken).ConfigureAwait(false);
-            if (version is null || (current is not null && current.Version.Version == version.Version && current.Version.ModelName == version.ModelName))
+            if (version is null || (!force && current is not null && current.Version.Version == version.Version && current.Version.ModelName == version.ModelName))
             {
                 // Nothing newer to serve. A target that vanished (stage emptied) keeps serving what it has.
                 return new ReloadOutcome(Describe(target), current?.Version.Version, current?.Version.Version, null);

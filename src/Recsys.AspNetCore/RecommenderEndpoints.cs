@@ -48,7 +48,7 @@ public static partial class RecommenderEndpoints
         api.MapGet("/runs/{run_id}", (string run_id, IRunStore runs, CancellationToken ct) => GetRunAsync(run_id, runs, ct)).WithName("Run").WithSummary("One retraining run with its steps.");
         var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
         admin.MapPost("/models/retrain", RetrainAsync).WithName("Retrain").WithSummary("Start a retraining run (admin).");
-        admin.MapPost("/admin/reload-models", ReloadAsync).WithName("ReloadModels").WithSummary("Re-resolve and load the served models now (admin).");
+        admin.MapPost("/admin/reload-models", ReloadAsync).WithName("ReloadModels").WithSummary("Re-resolve and load the served models now; ?force=true reloads unchanged versions too (admin).");
 
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ModelLoadedHealthCheck.ReadyTag) });
@@ -298,9 +298,14 @@ public static partial class RecommenderEndpoints
             : TypedResults.Json(run, RecommenderJsonContext.Default.RetrainingRun);
     }
 
-    private static async Task<IResult> ReloadAsync(ModelProvider provider, CancellationToken cancellationToken)
+    private static async Task<IResult> ReloadAsync(HttpContext context, ModelProvider provider, CancellationToken cancellationToken)
     {
-        var outcomes = await provider.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        if (!TryParse(context.Request.Query, "force", bool.TryParse, out bool? force, out var error))
+        {
+            return error!;
+        }
+
+        var outcomes = await provider.ReloadAsync(cancellationToken, force ?? false).ConfigureAwait(false);
         var failed = outcomes.Where(o => o.Error is not null).ToList();
         if (failed.Count == 0)
         {

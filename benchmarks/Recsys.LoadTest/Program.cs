@@ -1,0 +1,328 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+// The HTTP load generator: N virtual users (closed loop) or a fixed request rate (open loop: latency from the
+// scheduled send time, so a slow server cannot hide its queueing — no coordinated omission), a weighted task mix
+// like the original locustfile, optional think time, optional model reloads during the run.
+var url = new Option<string>("--url") { Description = "The server.", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+var users = new Option<int>("--users") { Description = "Concurrent virtual users (connections).", DefaultValueFactory = _ => 100 };
+var duration = new Option<double>("--duration") { Description = "Seconds to run (after --warmup).", DefaultValueFactory = _ => 30 };
+var warmup = new Option<double>("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 5 };
+var requests = new Option<long?>("--requests") { Description = "Stop after this many measured requests instead of --duration." };
+var rate = new Option<double?>("--rate") { Description = "Fixed-rate mode: requests per second across all users." };
+var think = new Option<double>("--think-time") { Description = "Milliseconds each virtual user waits between requests.", DefaultValueFactory = _ => 0 };
+var mix = new Option<string>("--mix") { Description = "Task weights.", DefaultValueFactory = _ => "recommendations=3,filtered=1,health=1" };
+var dataFile = new Option<FileInfo?>("--data") { Description = "ratings.csv whose user ids are requested (default: --user-range)." };
+var userRange = new Option<string>("--user-range") { Description = "first-last numeric user ids.", DefaultValueFactory = _ => "1-610" };
+var reloadEvery = new Option<double?>("--reload-every") { Description = "Seconds between POST /admin/reload-models?force=true." };
+var apiKey = new Option<string?>("--api-key") { Description = "The admin key for reloads (X-Api-Key)." };
+var p95 = new Option<double?>("--target-p95") { Description = "Fail (exit 2) when overall p95 is above this many ms." };
+var p99 = new Option<double?>("--target-p99") { Description = "Fail (exit 2) when overall p99 is above this many ms." };
+var success = new Option<double?>("--target-success") { Description = "Fail (exit 2) when the success rate is below this percentage." };
+var minRps = new Option<double?>("--target-rps") { Description = "Fail (exit 2) when throughput is below this many requests/s." };
+var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON here." };
+var root = new RootCommand("recsys-loadtest: HTTP load for the Recsys web host.")
+{
+    url, users, duration, warmup, requests, rate, think, mix, dataFile, userRange, reloadEvery, apiKey, p95, p99, success, minRps, json,
+};
+root.SetAction(async (r, ct) =>
+{
+    var settings = new LoadSettings(
+        new Uri(r.GetValue(url)!),
+        r.GetValue(users),
+        TimeSpan.FromSeconds(r.GetValue(duration)),
+        TimeSpan.FromSeconds(r.GetValue(warmup)),
+        r.GetValue(requests),
+        r.GetValue(rate),
+        TimeSpan.FromMilliseconds(r.GetValue(think)),
+        LoadTasks.Parse(r.GetValue(mix)!),
+        LoadTasks.UserIds(r.GetValue(dataFile), r.GetValue(userRange)!),
+        r.GetValue(reloadEvery) is { } s ? TimeSpan.FromSeconds(s) : null,
+        r.GetValue(apiKey));
+    var report = await LoadRunner.RunAsync(settings, ct);
+    report.Print(Console.Out);
+    if (r.GetValue(json) is { } file)
+    {
+        await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }), ct);
+    }
+
+    var missed = new List<string>();
+    if (r.GetValue(p95) is { } maxP95 && report.Overall.P95 > maxP95)
+    {
+        missed.Add($"p95 {report.Overall.P95:F2} ms > {maxP95} ms");
+    }
+
+    if (r.GetValue(p99) is { } maxP99 && report.Overall.P99 > maxP99)
+    {
+        missed.Add($"p99 {report.Overall.P99:F2} ms > {maxP99} ms");
+    }
+
+    if (r.GetValue(success) is { } minSuccess && report.Overall.SuccessRate * 100 < minSuccess)
+    {
+        missed.Add($"success {report.Overall.SuccessRate:P3} < {minSuccess} %");
+    }
+
+    if (r.GetValue(minRps) is { } targetRps && report.Overall.Rps < targetRps)
+    {
+        missed.Add($"{report.Overall.Rps:F0} requests/s < {targetRps}");
+    }
+
+    foreach (var m in missed)
+    {
+        Console.Error.WriteLine($"target missed: {m}");
+    }
+
+    return missed.Count == 0 ? 0 : 2;
+});
+return await root.Parse(args).InvokeAsync();
+
+internal sealed record LoadSettings(
+    Uri Url, int Users, TimeSpan Duration, TimeSpan Warmup, long? Requests, double? Rate, TimeSpan Think,
+    IReadOnlyList<(string Name, int Weight)> Mix, string[] UserIds, TimeSpan? ReloadEvery, string? ApiKey);
+
+internal static class LoadTasks
+{
+    public static IReadOnlyList<(string Name, int Weight)> Parse(string text)
+    {
+        var known = new[] { "recommendations", "filtered", "health", "similar" };
+        var mix = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+        {
+            var pieces = part.Split('=');
+            if (pieces.Length != 2 || !known.Contains(pieces[0]) || !int.TryParse(pieces[1], CultureInfo.InvariantCulture, out var weight) || weight < 0)
+            {
+                throw new ArgumentException($"--mix entry '{part}' is not task=weight with a task among {string.Join(", ", known)}.");
+            }
+
+            return (pieces[0], weight);
+        }).ToList();
+        return mix.Sum(m => m.Item2) > 0 ? mix : throw new ArgumentException("--mix needs a positive total weight.");
+    }
+
+    public static string[] UserIds(FileInfo? ratings, string range)
+    {
+        if (ratings is not null)
+        {
+            return [.. File.ReadLines(ratings.FullName).Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]).Distinct()];
+        }
+
+        var bounds = range.Split('-');
+        var first = int.Parse(bounds[0], CultureInfo.InvariantCulture);
+        var last = int.Parse(bounds[1], CultureInfo.InvariantCulture);
+        return [.. Enumerable.Range(first, last - first + 1).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+    }
+
+    public static HttpRequestMessage Request(string task, string user, Random random) => task switch
+    {
+        "recommendations" => new HttpRequestMessage(HttpMethod.Get, $"/users/{user}/recommendations?num_recommendations=10"),
+        "filtered" => new HttpRequestMessage(HttpMethod.Post, "/recommendations")
+        {
+            Content = new StringContent(
+                "{\"user_id\":\"" + user + "\",\"num_recommendations\":10,\"filters\":{\"exclude_genres\":[\"Horror\"],\"min_score\":"
+                    + (random.NextDouble() * 0.5).ToString("F2", CultureInfo.InvariantCulture) + "}}",
+                Encoding.UTF8,
+                "application/json"),
+        },
+        "similar" => new HttpRequestMessage(HttpMethod.Get, $"/items/1/similar?num_recommendations=10"),
+        _ => new HttpRequestMessage(HttpMethod.Get, "/health/ready"),
+    };
+}
+
+internal sealed record LatencySummary(string Task, long Requests, long Failures, double SuccessRate, double Rps, double P50, double P75, double P90, double P95, double P99, double Max);
+
+internal sealed record LoadReport(string Mode, int Users, double Seconds, LatencySummary Overall, IReadOnlyList<LatencySummary> Tasks, long Reloads, long ReloadFailures, IReadOnlyList<string> SampleErrors)
+{
+    public void Print(TextWriter output)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Mode}, {Users} users, {Seconds:F1} s measured; reloads {Reloads} ({ReloadFailures} failed)"));
+        output.WriteLine("| task | requests | failures | success | req/s | p50 ms | p75 ms | p90 ms | p95 ms | p99 ms | max ms |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in Tasks.Append(Overall))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Task} | {s.Requests:N0} | {s.Failures:N0} | {s.SuccessRate:P3} | {s.Rps:N0} | {s.P50:F2} | {s.P75:F2} | {s.P90:F2} | {s.P95:F2} | {s.P99:F2} | {s.Max:F2} |"));
+        }
+
+        foreach (var error in SampleErrors)
+        {
+            output.WriteLine($"error: {error}");
+        }
+    }
+}
+
+internal static class LoadRunner
+{
+    public static async Task<LoadReport> RunAsync(LoadSettings settings, CancellationToken cancellationToken)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Users, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var client = new HttpClient(handler) { BaseAddress = settings.Url, Timeout = TimeSpan.FromSeconds(30) };
+        var weights = settings.Mix.SelectMany(m => Enumerable.Repeat(m.Name, m.Weight)).ToArray();
+        var recorders = Enumerable.Range(0, settings.Users).Select(_ => new Recorder()).ToArray();
+        var measuring = 0;
+        long measured = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var start = Stopwatch.GetTimestamp();
+        var measureFrom = start + (long)(settings.Warmup.TotalSeconds * Stopwatch.Frequency);
+        long reloads = 0, reloadFailures = 0;
+
+        var reloader = settings.ReloadEvery is { } every ? Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(every, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                using var reload = new HttpRequestMessage(HttpMethod.Post, "/admin/reload-models?force=true");
+                reload.Headers.Add("X-Api-Key", settings.ApiKey ?? "");
+                try
+                {
+                    using var response = await client.SendAsync(reload, CancellationToken.None);
+                    Interlocked.Increment(ref reloads);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref reloadFailures);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref reloadFailures);
+                }
+            }
+        }) : Task.CompletedTask;
+
+        // Open loop: request k is due at start + k / rate; its latency counts from then, not from when a user was free.
+        long next = 0;
+        var interval = settings.Rate is { } r ? Stopwatch.Frequency / r : 0;
+        var workers = recorders.Select((recorder, index) => Task.Run(async () =>
+        {
+            var random = new Random(index * 7919 + 1);
+            while (!stop.IsCancellationRequested)
+            {
+                long scheduled;
+                if (interval > 0)
+                {
+                    scheduled = start + (long)(Interlocked.Increment(ref next) * interval);
+                    var wait = scheduled - Stopwatch.GetTimestamp();
+                    if (wait > 0)
+                    {
+                        try
+                        {
+                            await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), stop.Token);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            return;
+                        }
+                    }
+                }
+                else
+                {
+                    scheduled = Stopwatch.GetTimestamp();
+                }
+
+                var task = weights[random.Next(weights.Length)];
+                var user = settings.UserIds[random.Next(settings.UserIds.Length)];
+                using var request = LoadTasks.Request(task, user, random);
+                string? error = null;
+                try
+                {
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        error = $"{task}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    error = $"{task}: {e.Message}";
+                }
+
+                var done = Stopwatch.GetTimestamp();
+                if (scheduled >= measureFrom)
+                {
+                    Volatile.Write(ref measuring, 1);
+                    recorder.Add(task, done - scheduled, error);
+                    if (settings.Requests is { } limit && Interlocked.Increment(ref measured) >= limit)
+                    {
+                        await stop.CancelAsync();
+                    }
+                }
+
+                if (settings.Think > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(settings.Think, stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }
+        }, CancellationToken.None)).ToArray();
+
+        if (settings.Requests is null)
+        {
+            try
+            {
+                await Task.Delay(settings.Warmup + settings.Duration, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await stop.CancelAsync();
+        }
+
+        await Task.WhenAll(workers);
+        await reloader;
+        var seconds = Math.Max(1e-9, (double)(Stopwatch.GetTimestamp() - measureFrom) / Stopwatch.Frequency);
+        var all = recorders.SelectMany(r => r.Samples).ToList();
+        var tasks = all.GroupBy(s => s.Task).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Summarize(g.Key, [.. g], seconds)).ToList();
+        return new LoadReport(
+            settings.Rate is { } rr ? $"fixed rate {rr:N0}/s" : "closed loop",
+            settings.Users,
+            seconds,
+            Summarize("all", all, seconds),
+            tasks,
+            reloads,
+            reloadFailures,
+            [.. recorders.SelectMany(r => r.Errors).Take(5)]);
+    }
+
+    private static LatencySummary Summarize(string task, List<Sample> samples, double seconds)
+    {
+        var latencies = samples.Select(s => s.Ticks * 1000.0 / Stopwatch.Frequency).Order().ToArray();
+        double Percentile(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p * latencies.Length) - 1)];
+        var failures = samples.LongCount(s => s.Failed);
+        return new LatencySummary(task, samples.Count, failures, samples.Count == 0 ? double.NaN : 1 - (double)failures / samples.Count, samples.Count / seconds,
+            Percentile(0.50), Percentile(0.75), Percentile(0.90), Percentile(0.95), Percentile(0.99), latencies.Length == 0 ? double.NaN : latencies[^1]);
+    }
+
+    private readonly record struct Sample(string Task, long Ticks, bool Failed);
+
+    private sealed class Recorder
+    {
+        public List<Sample> Samples { get; } = new(1 << 16);
+
+        public List<string> Errors { get; } = [];
+
+        public void Add(string task, long ticks, string? error)
+        {
+            Samples.Add(new Sample(task, ticks, error is not null));
+            if (error is not null && Errors.Count < 5)
+            {
+                Errors.Add(error.Length > 300 ? error[..300] : error);
+            }
+        }
+    }
+}
