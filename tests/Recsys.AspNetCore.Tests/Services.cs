@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Npgsql;
+using Recsys.Tests.Shared;
 
 namespace Recsys.AspNetCore.Tests;
 
@@ -12,40 +12,19 @@ namespace Recsys.AspNetCore.Tests;
 /// </summary>
 internal static class Services
 {
-    public static string PostgresConnectionString =>
-        Environment.GetEnvironmentVariable("RECSYS_POSTGRES") is { Length: > 0 } value ? value : "Host=127.0.0.1;Port=5433;Username=postgres;Database=recsys_test";
+    public static string PostgresConnectionString => TestEnvironment.PostgresConnectionString;
 
-    private static readonly Lazy<string?> PostgresProblem = new(() =>
-    {
-        try
-        {
-            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Timeout = 3 }.ToString());
-            connection.Open();
-            return null;
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or ArgumentException)
-        {
-            return $"{PostgresConnectionString}: {e.Message}";
-        }
-    });
+    public static void RequirePostgres() => TestEnvironment.RequirePostgres();
 
-    public static void RequirePostgres() => Require("PostgreSQL", PostgresProblem.Value);
+    public static string NewSchema() => TestEnvironment.NewSchema();
 
-    public static string NewSchema() => $"recsys_test_{Guid.NewGuid():N}";
-
-    public static void DropSchema(string schema)
-    {
-        using var connection = new NpgsqlConnection(PostgresConnectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-        command.ExecuteNonQuery();
-    }
+    public static void DropSchema(string schema) => TestEnvironment.DropSchema(schema);
 
     /// <summary>Starts a private redis-server on a free loopback port; dispose to kill it.</summary>
     public static RedisServer StartRedis()
     {
         var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
-        Require("Redis", binary is null ? "redis-server is not installed (scripts/start-services.sh installs it)" : null);
+        TestEnvironment.Require("Redis", binary is null ? "redis-server is not installed (scripts/start-services.sh installs it)" : null);
         var port = FreePort();
         var process = Process.Start(new ProcessStartInfo(binary!, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         {
@@ -75,21 +54,6 @@ internal static class Services
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static void Require(string what, string? problem)
-    {
-        if (problem is null)
-        {
-            return;
-        }
-
-        if (Environment.GetEnvironmentVariable("RECSYS_REQUIRE_SERVICES") == "1")
-        {
-            throw new InvalidOperationException($"RECSYS_REQUIRE_SERVICES=1 but {what} is unavailable: {problem}");
-        }
-
-        Assert.Skip($"{what} is unavailable ({problem}). Run scripts/start-services.sh or set RECSYS_POSTGRES.");
     }
 }
 

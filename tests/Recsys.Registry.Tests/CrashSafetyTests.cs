@@ -3,6 +3,7 @@ using Recsys.Data;
 using Recsys.Factorization;
 using Recsys.Recommenders;
 using Recsys.Registry;
+using Recsys.Tests.Shared;
 
 namespace Recsys.Registry.Tests;
 
@@ -43,7 +44,7 @@ public abstract class CrashSafetyTests : IDisposable
     public async Task RegisterKilledAtRandomMoments_NoReadyVersionWithoutItsArtifact()
     {
         var ct = TestContext.Current.CancellationToken;
-        var cli = FindCli();
+        var cli = TestEnvironment.FindCli();
         Directory.CreateDirectory(_directory);
         var modelFile = Path.Combine(_directory, "model.bin");
         var data = new SyntheticDataGenerator(new SyntheticDataOptions { Users = 3_000, Items = 8_000, Interactions = 60_000 }).GenerateDataset(ct);
@@ -109,21 +110,6 @@ public abstract class CrashSafetyTests : IDisposable
             Assert.Equal(version.ArtifactSize, bytes.LongLength);
         }
     }
-
-    private static string FindCli()
-    {
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "samples", "Recsys.Cli", "bin", configuration, "net10.0", "recsys.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("recsys.dll was not found; build samples/Recsys.Cli first.");
-    }
 }
 
 public sealed class SqliteCrashSafetyTests : CrashSafetyTests
@@ -139,13 +125,13 @@ public sealed class PostgreSqlCrashSafetyTests : CrashSafetyTests
 
     public PostgreSqlCrashSafetyTests()
     {
-        PostgresServer.Require();
-        _schema = PostgresServer.NewSchema();
+        TestEnvironment.RequirePostgres();
+        _schema = TestEnvironment.NewSchema();
     }
 
-    protected override string RegistryLocation => new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { SearchPath = _schema }.ToString();
+    protected override string RegistryLocation => new Npgsql.NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString) { SearchPath = _schema }.ToString();
 
     protected override IModelRegistry OpenRegistry() => PostgreSqlRegistryTests.OpenRegistry(_schema);
 
-    protected override void DisposeStore() => PostgresServer.DropSchema(_schema);
+    protected override void DisposeStore() => TestEnvironment.DropSchema(_schema);
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using Recsys.Registry;
+using Recsys.Tests.Shared;
 
 namespace Recsys.Registry.Tests;
 
@@ -12,8 +13,8 @@ public sealed class PostgreSqlRegistryTests : RegistryConformanceTests
 
     protected override IModelRegistry CreateRegistry()
     {
-        PostgresServer.Require();
-        _schema = PostgresServer.NewSchema();
+        TestEnvironment.RequirePostgres();
+        _schema = TestEnvironment.NewSchema();
         return OpenRegistry(_schema);
     }
 
@@ -21,7 +22,7 @@ public sealed class PostgreSqlRegistryTests : RegistryConformanceTests
     {
         if (_schema is not null)
         {
-            PostgresServer.DropSchema(_schema);
+            TestEnvironment.DropSchema(_schema);
         }
     }
 
@@ -45,7 +46,7 @@ public sealed class PostgreSqlRegistryTests : RegistryConformanceTests
     {
         // A second registry instance with its own connection pool stands in for another machine. Its fallback poll
         // is a minute, so only a notification can deliver the change within the test's few seconds.
-        await using var other = (IAsyncDisposable)PostgreSqlModelRegistries.Open(PostgresServer.ConnectionString, new PostgreSqlRegistryOptions { Schema = _schema, FallbackPollInterval = TimeSpan.FromMinutes(1) });
+        await using var other = (IAsyncDisposable)PostgreSqlModelRegistries.Open(TestEnvironment.PostgresConnectionString, new PostgreSqlRegistryOptions { Schema = _schema, FallbackPollInterval = TimeSpan.FromMinutes(1) });
         var replica = (IModelRegistry)other;
         await Registry.RegisterVersionAsync("m", Candidate(0.9), Artifact("one"), Ct);
         var registered = await replica.RegisterVersionAsync("m", Candidate(0.8), Artifact("two"), Ct);
@@ -78,7 +79,7 @@ public sealed class PostgreSqlRegistryTests : RegistryConformanceTests
     [Fact]
     public async Task ConcurrentFirstUse_MigratesTheSchemaOnce()
     {
-        var schema = PostgresServer.NewSchema();
+        var schema = TestEnvironment.NewSchema();
         try
         {
             var registries = Enumerable.Range(0, 6).Select(_ => OpenRegistry(schema)).ToArray();
@@ -91,16 +92,16 @@ public sealed class PostgreSqlRegistryTests : RegistryConformanceTests
         }
         finally
         {
-            PostgresServer.DropSchema(schema);
+            TestEnvironment.DropSchema(schema);
         }
     }
 
     internal static IModelRegistry OpenRegistry(string schema) =>
-        PostgreSqlModelRegistries.Open(PostgresServer.ConnectionString, new PostgreSqlRegistryOptions { Schema = schema, FallbackPollInterval = TimeSpan.FromMilliseconds(200) });
+        PostgreSqlModelRegistries.Open(TestEnvironment.PostgresConnectionString, new PostgreSqlRegistryOptions { Schema = schema, FallbackPollInterval = TimeSpan.FromMilliseconds(200) });
 
     private async Task<NpgsqlConnection> OpenSchemaConnectionAsync()
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { SearchPath = _schema }.ToString());
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString) { SearchPath = _schema }.ToString());
         await connection.OpenAsync(Ct);
         return connection;
     }

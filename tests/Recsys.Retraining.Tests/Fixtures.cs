@@ -5,6 +5,7 @@ using Recsys.Data;
 using Recsys.Recommenders;
 using Recsys.Registry;
 using Recsys.Runs;
+using Recsys.Tests.Shared;
 
 namespace Recsys.Retraining.Tests;
 
@@ -23,8 +24,7 @@ internal sealed class Workspace : IDisposable
         Runs = schema is null ? ModelRegistries.OpenSqliteRunStore(Location) : PostgreSqlModelRegistries.OpenRunStore(Location);
     }
 
-    public static string PostgresConnectionString =>
-        Environment.GetEnvironmentVariable("RECSYS_POSTGRES") is { Length: > 0 } value ? value : "Host=127.0.0.1;Port=5433;Username=postgres;Database=recsys_test";
+    public static string PostgresConnectionString => TestEnvironment.PostgresConnectionString;
 
     /// <summary>A registry directory (SQLite) or a PostgreSQL connection string with its own schema.</summary>
     public string Location { get; }
@@ -40,21 +40,7 @@ internal sealed class Workspace : IDisposable
 
     public static Workspace Postgres()
     {
-        try
-        {
-            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Timeout = 3 }.ToString());
-            connection.Open();
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            if (Environment.GetEnvironmentVariable("RECSYS_REQUIRE_SERVICES") == "1")
-            {
-                throw;
-            }
-
-            Assert.Skip($"PostgreSQL is unavailable at {PostgresConnectionString} ({e.Message}). Run scripts/start-services.sh or set RECSYS_POSTGRES.");
-        }
-
+        TestEnvironment.RequirePostgres();
         return new Workspace($"recsys_test_{Guid.NewGuid():N}");
     }
 
@@ -75,10 +61,7 @@ internal sealed class Workspace : IDisposable
         (Runs as IDisposable)?.Dispose();
         if (_schema is not null)
         {
-            using var connection = new NpgsqlConnection(PostgresConnectionString);
-            connection.Open();
-            using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE", connection);
-            drop.ExecuteNonQuery();
+            TestEnvironment.DropSchema(_schema);
         }
         else
         {

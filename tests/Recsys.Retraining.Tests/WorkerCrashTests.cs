@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Recsys.Registry;
 using Recsys.Runs;
+using Recsys.Tests.Shared;
 
 namespace Recsys.Retraining.Tests;
 
@@ -17,7 +18,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
     public async Task WorkerKilledMidRun_RunIsAbandonedAndNoPendingVersionRemains()
     {
         using var workspace = Workspace.Sqlite();
-        var cli = FindCli();
+        var cli = TestEnvironment.FindCli();
         var random = new Random(11);
         var pendingCleaned = 0;
         var trace = new List<string>();
@@ -99,20 +100,5 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
         {
             return [];
         }
-    }
-
-    private static string FindCli()
-    {
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "samples", "Recsys.Cli", "bin", configuration, "net10.0", "recsys.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("recsys.dll was not found; build samples/Recsys.Cli first.");
     }
 }
