@@ -2,9 +2,10 @@
 # Installs (Debian packages, when missing) and starts the servers the tests use, on loopback only:
 #   PostgreSQL 15 on a throwaway data directory, port 5433, user postgres, trust authentication, database recsys_test;
 #   Redis 7 on port 6379.
-# The tests find them through RECSYS_POSTGRES and RECSYS_REDIS; these defaults match what this script starts:
+# The tests find PostgreSQL through RECSYS_POSTGRES; its default matches what this script starts:
 #   RECSYS_POSTGRES="Host=127.0.0.1;Port=5433;Username=postgres;Database=recsys_test"
-#   RECSYS_REDIS="127.0.0.1:6379"
+# The Redis tests start their own redis-server (from the package installed here) on a free port; the one started
+# here on 6379 is for the sample host (--redis 127.0.0.1:6379).
 # Safe to run again: servers already answering are left alone.
 set -euo pipefail
 
