@@ -79,24 +79,25 @@ public sealed partial class RetrainingWorker : BackgroundService
     private async Task<string?> DueTriggerAsync(DateTimeOffset workerStarted, CancellationToken cancellationToken)
     {
         var options = _service.Options;
-        var now = _time.GetUtcNow();
         var last = (await _service.Runs.ListRunsAsync(options.ModelName, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-        if (options.Interval is { } interval && (last is null || now - last.StartedAt >= interval))
+        var newInteractions = options.MinNewInteractions is null ? null : await _service.NewInteractionsAsync(cancellationToken).ConfigureAwait(false);
+        return DueTrigger(options, _cron, last?.StartedAt, workerStarted, _time.GetUtcNow(), newInteractions);
+    }
+
+    /// <summary>Which trigger is due now, if any: the schedule (interval or cron) first, then the data volume.</summary>
+    internal static string? DueTrigger(RetrainingOptions options, CronExpression? cron, DateTimeOffset? lastRunStarted, DateTimeOffset workerStarted, DateTimeOffset now, long? newInteractions)
+    {
+        if (options.Interval is { } interval && (lastRunStarted is null || now - lastRunStarted.Value >= interval))
         {
             return "schedule";
         }
 
-        if (_cron is not null && _cron.GetNextOccurrence((last?.StartedAt ?? workerStarted).UtcDateTime, TimeZoneInfo.Utc) is { } next && next <= now.UtcDateTime)
+        if (cron is not null && cron.GetNextOccurrence((lastRunStarted ?? workerStarted).UtcDateTime, TimeZoneInfo.Utc) is { } next && next <= now.UtcDateTime)
         {
             return "schedule";
         }
 
-        if (options.MinNewInteractions is { } minimum && await _service.NewInteractionsAsync(cancellationToken).ConfigureAwait(false) >= minimum)
-        {
-            return "data-volume";
-        }
-
-        return null;
+        return options.MinNewInteractions is { } minimum && newInteractions >= minimum ? "data-volume" : null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trigger skipped: {Reason}")]
