@@ -21,6 +21,10 @@ internal sealed class PostgreSqlModelRegistry : SqlModelRegistry, IDisposable, I
     /// </summary>
     internal const string DdlLock = "SELECT pg_advisory_xact_lock(7305721406598113723);";
 
+    /// <summary>The DDL lock, then the schema's creation when there is one: the start of every Recsys schema script.</summary>
+    internal static string DdlPrelude(string? schema) =>
+        DdlLock + (schema is null ? "" : $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\";\n");
+
     private static readonly string[] SchemaMigrations =
     [
         """
@@ -101,10 +105,7 @@ internal sealed class PostgreSqlModelRegistry : SqlModelRegistry, IDisposable, I
 
     protected override async Task PrepareAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var command = Command(
-            connection,
-            transaction,
-            DdlLock + (_schema is null ? "" : $"CREATE SCHEMA IF NOT EXISTS \"{_schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\";"));
+        await using var command = Command(connection, transaction, DdlPrelude(_schema));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

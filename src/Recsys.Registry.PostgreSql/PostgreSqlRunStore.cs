@@ -13,7 +13,7 @@ internal sealed class PostgreSqlRunStore(NpgsqlDataSource dataSource, string? sc
 {
     // One batch is one implicit transaction: the DDL lock is held until the tables exist.
     protected override string CreateSql =>
-        PostgreSqlModelRegistry.DdlLock + (schema is null ? "" : $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\";\n") +
+        PostgreSqlModelRegistry.DdlPrelude(schema) +
         """
         CREATE TABLE IF NOT EXISTS runs (
             id text PRIMARY KEY, model text NOT NULL, trigger_name text NOT NULL, state text NOT NULL, owner text NOT NULL,
