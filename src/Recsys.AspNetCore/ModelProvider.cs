@@ -294,7 +294,7 @@ internal sealed partial class ModelProvider : BackgroundService
                 {
                     Trainer = options.Algorithm,
                     Metrics = Recsys.Retraining.RetrainingService.MetricsOf(result),
-                    Lineage = new ModelLineage(data.ComputeFingerprint(), data.Count, data.Users.Count, data.Items.Count, split.Description, typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown"),
+                    Lineage = Recsys.Retraining.RetrainingService.LineageOf(split),
                     Description = $"bootstrap on {options.DataPath ?? "synthetic data"}",
                     Actor = "bootstrap",
                 };

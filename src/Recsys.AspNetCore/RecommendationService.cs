@@ -35,6 +35,7 @@ internal sealed class RecommendationService(
     IOptions<RecommenderOptions> options)
 {
     private readonly RecommenderOptions _options = options.Value;
+    private readonly HybridCacheEntryOptions _entryOptions = new() { Expiration = options.Value.CacheDuration, LocalCacheExpiration = options.Value.CacheDuration };
 
     public async Task<RecommendationResponse> RecommendAsync(RecommendationQuery query, CancellationToken cancellationToken)
     {
@@ -54,7 +55,7 @@ internal sealed class RecommendationService(
                 CacheKey(model, query, seen),
                 state,
                 static (s, _) => ValueTask.FromResult(s.Run()),
-                new HybridCacheEntryOptions { Expiration = _options.CacheDuration, LocalCacheExpiration = _options.CacheDuration },
+                _entryOptions,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         else

@@ -115,16 +115,25 @@ public sealed partial class RetrainingService
     /// <summary>How many interactions the store gained since the model's last run (null without a store).</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The count.</returns>
-    public async Task<long?> NewInteractionsAsync(CancellationToken cancellationToken)
-    {
-        if (_interactions is null)
-        {
-            return null;
-        }
+    public async Task<long?> NewInteractionsAsync(CancellationToken cancellationToken) =>
+        _interactions is null
+            ? null
+            : await NewInteractionsSinceAsync((await _runs.ListRunsAsync(_options.ModelName, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault(), cancellationToken).ConfigureAwait(false);
 
-        var now = await _interactions.CountAsync(cancellationToken).ConfigureAwait(false);
-        var last = (await _runs.ListRunsAsync(_options.ModelName, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-        return now - (last?.InteractionCount ?? 0);
+    /// <summary>How many interactions the store gained since <paramref name="lastRun"/> (all of them without one; null without a store).</summary>
+    internal async Task<long?> NewInteractionsSinceAsync(RetrainingRun? lastRun, CancellationToken cancellationToken) =>
+        _interactions is null ? null : await _interactions.CountAsync(cancellationToken).ConfigureAwait(false) - (lastRun?.InteractionCount ?? 0);
+
+    /// <summary>
+    /// The lineage of a model trained on <paramref name="split"/>'s training part: fingerprint, counts, split, library version.
+    /// </summary>
+    /// <param name="split">The split the model was trained and measured on.</param>
+    /// <returns>The lineage.</returns>
+    public static ModelLineage LineageOf(DataSplit split)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        var train = split.Train;
+        return new ModelLineage(train.ComputeFingerprint(), train.Count, train.Users.Count, train.Items.Count, split.Description, typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown");
     }
 
     private async Task<(string RunId, IAsyncDisposable Lock)> BeginAsync(string trigger, CancellationToken cancellationToken)
@@ -328,7 +337,6 @@ public sealed partial class RetrainingService
     {
         using var buffer = new MemoryStream();
         ModelFile.Write(buffer, model, metadata);
-        var train = split.Train;
         return await _registry.RegisterVersionAsync(
             _options.ModelName,
             new NewModelVersion
@@ -336,7 +344,7 @@ public sealed partial class RetrainingService
                 Trainer = candidate.Name,
                 Parameters = JsonSerializer.Serialize(candidate.Settings, ParameterJson),
                 Metrics = MetricsOf(score),
-                Lineage = new ModelLineage(train.ComputeFingerprint(), train.Count, train.Users.Count, train.Items.Count, split.Description, typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown"),
+                Lineage = LineageOf(split),
                 Tags = new Dictionary<string, string> { ["run_id"] = runId },
                 Description = $"retraining run {runId} on {_source.Description}",
                 Actor = $"run {runId}",

@@ -80,7 +80,7 @@ public sealed partial class RetrainingWorker : BackgroundService
     {
         var options = _service.Options;
         var last = (await _service.Runs.ListRunsAsync(options.ModelName, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-        var newInteractions = options.MinNewInteractions is null ? null : await _service.NewInteractionsAsync(cancellationToken).ConfigureAwait(false);
+        var newInteractions = options.MinNewInteractions is null ? null : await _service.NewInteractionsSinceAsync(last, cancellationToken).ConfigureAwait(false);
         return DueTrigger(options, _cron, last?.StartedAt, workerStarted, _time.GetUtcNow(), newInteractions);
     }
 
