@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recsys.Data;
 using Recsys.Registry;
 using Recsys.Retraining;
 using Recsys.Runs;
-using Microsoft.Extensions.Hosting;
 
 namespace Recsys.AspNetCore;
 

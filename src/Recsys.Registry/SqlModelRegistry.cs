@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Data.Common;
 
 namespace Recsys.Registry;
 
