@@ -21,7 +21,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 });
 
 var settings = builder.Configuration.GetSection("Recsys");
-var recommender = builder.Services.AddRecommender(settings.Bind);
+var recommender = builder.Services.AddRecommender(); // binds the Recsys section
 if (settings["PostgreSql"] is { Length: > 0 } postgres)
 {
     recommender.AddPostgreSqlRegistry(postgres);

@@ -2,9 +2,12 @@ using Recsys.Registry;
 
 namespace Recsys.AspNetCore;
 
-/// <summary>What the recommender serves and how. Bound from the <c>Recsys</c> configuration section by the sample.</summary>
+/// <summary>What the recommender serves and how. Bound from the <c>Recsys</c> configuration section.</summary>
 public sealed class RecommenderOptions
 {
+    /// <summary>The configuration section <c>AddRecommender</c> binds: <c>Recsys</c>.</summary>
+    public const string SectionName = "Recsys";
+
     /// <summary>Gets or sets the registered model to serve; default <c>recommender</c>.</summary>
     public string ModelName { get; set; } = "recommender";
 

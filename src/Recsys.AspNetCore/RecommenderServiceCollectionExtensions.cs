@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -24,15 +25,18 @@ public interface IRecommenderBuilder
 public static class RecommenderServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds model serving with the default options: the embedded SQLite registry and interaction store in
-    /// <c>./recsys-registry</c> unless a backend is added, HybridCache, metrics, health checks and OpenAPI.
-    /// Calling it again adds nothing twice.
+    /// Adds model serving: options bound from the <c>Recsys</c> configuration section (<see cref="RecommenderOptions.SectionName"/>)
+    /// when the host has configuration, the embedded SQLite registry and interaction store in <c>./recsys-registry</c>
+    /// unless a backend is added, HybridCache, metrics, health checks and OpenAPI. Calling it again adds nothing twice.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns>The builder.</returns>
     public static IRecommenderBuilder AddRecommender(this IServiceCollection services) => services.AddRecommender(_ => { });
 
-    /// <summary>Adds model serving (see <see cref="AddRecommender(IServiceCollection)"/>) and configures its options.</summary>
+    /// <summary>
+    /// Adds model serving (see <see cref="AddRecommender(IServiceCollection)"/>) and configures its options; the
+    /// delegate runs after the <c>Recsys</c> configuration section is bound, so what it sets wins.
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the options (validated at start-up).</param>
     /// <returns>The builder.</returns>
@@ -40,14 +44,17 @@ public static class RecommenderServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.Configure(configure);
         var builder = new RecommenderBuilder(services);
         if (services.Any(d => d.ServiceType == typeof(RecommenderMarker)))
         {
+            services.Configure(configure);
             return builder;
         }
 
         services.AddSingleton<RecommenderMarker>();
+        services.AddSingleton<IConfigureOptions<RecommenderOptions>>(sp => new ConfigureOptions<RecommenderOptions>(
+            options => sp.GetService<IConfiguration>()?.GetSection(RecommenderOptions.SectionName).Bind(options)));
+        services.Configure(configure);
         services.AddOptions<RecommenderOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommenderOptions>, RecommenderOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
