@@ -22,6 +22,9 @@ public static class BenchmarkData
     public static InteractionDataset Synthetic(int users, int items, int interactions) =>
         new SyntheticDataGenerator(new SyntheticDataOptions { Users = users, Items = items, Interactions = interactions, Seed = 42 }).GenerateDataset();
 
+    /// <summary>Synthetic data of <paramref name="interactions"/> interactions over n/100 users and max(2,000, n/500) items.</summary>
+    public static InteractionDataset SyntheticOfSize(int interactions) => Synthetic(interactions / 100, Math.Max(2_000, interactions / 500), interactions);
+
     private static string? Find()
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })

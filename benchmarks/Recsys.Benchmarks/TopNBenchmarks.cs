@@ -4,7 +4,7 @@ using Recsys.Recommenders;
 
 namespace Recsys.Benchmarks;
 
-/// <summary>Top-10 for one user (seen items excluded) over 8,928 (the MovieLens split's catalog), 10 k and 1 M items at rank 32, 64 and 128.</summary>
+/// <summary>Top-10 for one user (seen items excluded) over 8,928 (the MovieLens split's catalog), 10 k, 100 k and 1 M items at rank 32, 64 and 128.</summary>
 [MemoryDiagnoser]
 public class TopNBenchmarks
 {
@@ -15,7 +15,7 @@ public class TopNBenchmarks
     [Params(32, 64, 128)]
     public int Rank { get; set; }
 
-    [Params(8_928, 10_000, 1_000_000)]
+    [Params(8_928, 10_000, 100_000, 1_000_000)]
     public int Items { get; set; }
 
     [GlobalSetup]

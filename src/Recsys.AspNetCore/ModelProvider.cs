@@ -135,7 +135,7 @@ internal sealed partial class ModelProvider : BackgroundService
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LastError = e.Message;
-            LogStartFailed(e);
+            Log.StartFailed(_logger, e);
         }
         finally
         {
@@ -162,7 +162,7 @@ internal sealed partial class ModelProvider : BackgroundService
             }
             catch (Exception e)
             {
-                LogFeedFailed(e);
+                Log.FeedFailed(_logger, e);
                 await Task.Delay(TimeSpan.FromSeconds(2), _time, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -203,7 +203,7 @@ internal sealed partial class ModelProvider : BackgroundService
             }
 
             _metrics.ModelLoaded(model, isDefaultTarget: target == DefaultTarget);
-            LogSwapped(Describe(target), current?.Version.Version, version.Version);
+            Log.Swapped(_logger, Describe(target), current?.Version.Version, version.Version);
             return new ReloadOutcome(Describe(target), current?.Version.Version, version.Version, null);
         }
         catch (Exception e) when (e is RegistryException or ModelFormatException or IOException or InvalidDataException or InvalidOperationException or System.Data.Common.DbException or UnknownAlgorithmException)
@@ -214,7 +214,7 @@ internal sealed partial class ModelProvider : BackgroundService
             }
 
             _metrics.ModelLoadFailed();
-            LogLoadFailed(e, Describe(target));
+            Log.LoadFailed(_logger, e, Describe(target));
             return new ReloadOutcome(Describe(target), current?.Version.Version, current?.Version.Version, e.Message);
         }
     }
@@ -279,7 +279,7 @@ internal sealed partial class ModelProvider : BackgroundService
     private async Task BootstrapAsync(CancellationToken cancellationToken)
     {
         var options = _options.Bootstrap;
-        LogBootstrapping(options.Algorithm, options.DataPath ?? "synthetic data");
+        Log.Bootstrapping(_logger, options.Algorithm, options.DataPath ?? "synthetic data");
         var (model, version) = await Task.Run(
             () =>
             {
@@ -315,18 +315,6 @@ internal sealed partial class ModelProvider : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the model to serve failed at start-up")]
-    private partial void LogStartFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The registry change feed failed; re-opening it")]
-    private partial void LogFeedFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Target}: version {Previous} -> {Version}")]
-    private partial void LogSwapped(string target, int? previous, int version);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Loading {Target} failed; the previous version keeps serving")]
-    private partial void LogLoadFailed(Exception exception, string target);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Nothing to serve: bootstrapping {Algorithm} on {Data}")]
-    private partial void LogBootstrapping(string algorithm, string data);
 }

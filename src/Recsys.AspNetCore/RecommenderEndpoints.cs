@@ -443,12 +443,9 @@ public static partial class RecommenderEndpoints
             }
             catch (Exception e) when (e is RegistryException or System.Data.Common.DbException or IOException or InvalidOperationException)
             {
-                LogFailed(e, context.HttpContext.Request.Path);
+                Log.RequestFailed(logger, e, context.HttpContext.Request.Path);
                 return Problems.Create(StatusCodes.Status500InternalServerError, "Internal error", $"The request failed ({e.GetType().Name}); the server log has the details. Trace id: {context.HttpContext.TraceIdentifier}.");
             }
         }
-
-        [LoggerMessage(Level = LogLevel.Error, Message = "Request to {Path} failed")]
-        private partial void LogFailed(Exception exception, string path);
     }
 }

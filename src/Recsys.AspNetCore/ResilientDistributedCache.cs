@@ -72,9 +72,6 @@ internal sealed partial class ResilientDistributedCache(IDistributedCache inner,
     {
         metrics.DistributedCacheError();
         Interlocked.Exchange(ref _closedAfterTicks, (time.GetUtcNow() + OpenFor).UtcTicks);
-        LogFailed(e, OpenFor.TotalSeconds);
+        Log.DistributedCacheFailed(logger, e, OpenFor.TotalSeconds);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The distributed cache failed; serving without it for {Seconds} s")]
-    private partial void LogFailed(Exception exception, double seconds);
 }

@@ -86,7 +86,7 @@ public sealed partial class FlowRun
         var started = _time.GetUtcNow();
         var attempts = 1;
         await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Running, attempts, started, null, null, null), CancellationToken.None).ConfigureAwait(false);
-        LogStepStarted(RunId, name);
+        Log.StepStarted(_logger, RunId, name);
 
         var builder = new ResiliencePipelineBuilder { TimeProvider = _time };
         if (policy.MaxAttempts > 1)
@@ -102,7 +102,7 @@ public sealed partial class FlowRun
                 OnRetry = async arguments =>
                 {
                     var error = arguments.Outcome.Exception?.Message;
-                    LogRetry(RunId, name, attempts, arguments.RetryDelay.TotalSeconds, error);
+                    Log.Retry(_logger, RunId, name, attempts, arguments.RetryDelay.TotalSeconds, error);
                     RetrainingMetrics.Retried(name);
                     attempts++;
                     await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Running, attempts, started, null, error, null), CancellationToken.None).ConfigureAwait(false);
@@ -120,7 +120,7 @@ public sealed partial class FlowRun
         {
             var result = await pipeline.ExecuteAsync(async token => await action(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Succeeded, attempts, started, _time.GetUtcNow(), null, describe?.Invoke(result)), CancellationToken.None).ConfigureAwait(false);
-            LogStepFinished(RunId, name, attempts);
+            Log.StepFinished(_logger, RunId, name, attempts);
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -131,20 +131,10 @@ public sealed partial class FlowRun
         catch (Exception e)
         {
             await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Failed, attempts, started, _time.GetUtcNow(), e.Message, null), CancellationToken.None).ConfigureAwait(false);
-            LogStepFailed(e, RunId, name, attempts);
+            Log.StepFailed(_logger, e, RunId, name, attempts);
             throw new StepFailedException(name, attempts, e);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: step {Step} started")]
-    private partial void LogStepStarted(string runId, string step);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: step {Step} succeeded after {Attempts} attempt(s)")]
-    private partial void LogStepFinished(string runId, string step, int attempts);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: step {Step} attempt {Attempt} failed; retrying in {Seconds:F1} s: {Error}")]
-    private partial void LogRetry(string runId, string step, int attempt, double seconds, string? error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId}: step {Step} failed after {Attempts} attempt(s)")]
-    private partial void LogStepFailed(Exception exception, string runId, string step, int attempts);
 }

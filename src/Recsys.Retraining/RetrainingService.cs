@@ -151,7 +151,7 @@ public sealed partial class RetrainingService
             await FailOrphanedVersionsAsync(runId, cancellationToken).ConfigureAwait(false);
             var count = _interactions is null ? 0 : await _interactions.CountAsync(cancellationToken).ConfigureAwait(false);
             await _runs.CreateRunAsync(new RetrainingRun(runId, _options.ModelName, trigger, RunState.Running, _owner, _time.GetUtcNow(), null, null, null, count, []), cancellationToken).ConfigureAwait(false);
-            LogRunStarted(runId, _options.ModelName, trigger);
+            Log.RunStarted(_logger, runId, _options.ModelName, trigger);
             return (runId, runLock);
         }
         catch
@@ -178,7 +178,7 @@ public sealed partial class RetrainingService
         {
             if (await _registry.FailPendingVersionAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false))
             {
-                LogOrphanFailed(version.ModelName, version.Version, version.Tags["run_id"]);
+                Log.OrphanFailed(_logger, version.ModelName, version.Version, version.Tags["run_id"]);
             }
         }
     }
@@ -210,7 +210,7 @@ public sealed partial class RetrainingService
 
             await _runs.FinishRunAsync(runId, state, error, decision, CancellationToken.None).ConfigureAwait(false);
             RetrainingMetrics.RunFinished(state, Stopwatch.GetElapsedTime(started));
-            LogRunFinished(runId, state, decision ?? error);
+            Log.RunFinished(_logger, runId, state, decision ?? error);
             return (await _runs.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false))!;
         }
     }
@@ -386,20 +386,10 @@ public sealed partial class RetrainingService
     {
         public void Report(TrainingProgress value)
         {
-            service.LogProgress(runId, step, value.Epoch, value.Epochs, value.Loss);
+            Log.Progress(service._logger, runId, step, value.Epoch, value.Epochs, value.Loss);
             RetrainingMetrics.Progress(value.Epoch, value.Loss);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {Model} started (trigger {Trigger})")]
-    private partial void LogRunStarted(string runId, string model, string trigger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} finished: {State}: {Outcome}")]
-    private partial void LogRunFinished(string runId, RunState state, string? outcome);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: {Step}: epoch {Epoch}/{Epochs}, loss {Loss}")]
-    private partial void LogProgress(string runId, string step, int epoch, int epochs, double loss);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Model} version {Version} was left PENDING by run {RunId}, whose worker stopped; marked FAILED")]
-    private partial void LogOrphanFailed(string model, int version, string runId);
 }

@@ -39,7 +39,7 @@ public sealed partial class RetrainingWorker : BackgroundService
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogFailed(e, "recovery");
+            Log.WorkerFailed(_logger, e, "recovery");
         }
 
         var options = _service.Options;
@@ -54,7 +54,7 @@ public sealed partial class RetrainingWorker : BackgroundService
             }
             catch (RunInProgressException e)
             {
-                LogSkipped(e.Message);
+                Log.Skipped(_logger, e.Message);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -62,7 +62,7 @@ public sealed partial class RetrainingWorker : BackgroundService
             }
             catch (Exception e)
             {
-                LogFailed(e, "trigger check");
+                Log.WorkerFailed(_logger, e, "trigger check");
             }
 
             try
@@ -99,10 +99,4 @@ public sealed partial class RetrainingWorker : BackgroundService
 
         return options.MinNewInteractions is { } minimum && newInteractions >= minimum ? "data-volume" : null;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Trigger skipped: {Reason}")]
-    private partial void LogSkipped(string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retraining {Phase} failed")]
-    private partial void LogFailed(Exception exception, string phase);
 }

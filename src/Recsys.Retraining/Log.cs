@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Recsys.Runs;
+
+namespace Recsys.Retraining;
+
+/// <summary>
+/// Every log message of this assembly, source-generated in one class: the .NET 10 LoggerMessage generator emits
+/// several classes in an unstable order (dotnet/runtime#119587), which made builds non-deterministic.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Model} version {Version} was left PENDING by run {RunId}, whose worker stopped; marked FAILED")]
+    public static partial void OrphanFailed(ILogger logger, string model, int version, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: {Step}: epoch {Epoch}/{Epochs}, loss {Loss}")]
+    public static partial void Progress(ILogger logger, string runId, string step, int epoch, int epochs, double loss);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: step {Step} attempt {Attempt} failed; retrying in {Seconds:F1} s: {Error}")]
+    public static partial void Retry(ILogger logger, string runId, string step, int attempt, double seconds, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} finished: {State}: {Outcome}")]
+    public static partial void RunFinished(ILogger logger, string runId, RunState state, string? outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {Model} started (trigger {Trigger})")]
+    public static partial void RunStarted(ILogger logger, string runId, string model, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trigger skipped: {Reason}")]
+    public static partial void Skipped(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId}: step {Step} failed after {Attempts} attempt(s)")]
+    public static partial void StepFailed(ILogger logger, Exception exception, string runId, string step, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: step {Step} succeeded after {Attempts} attempt(s)")]
+    public static partial void StepFinished(ILogger logger, string runId, string step, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: step {Step} started")]
+    public static partial void StepStarted(ILogger logger, string runId, string step);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retraining {Phase} failed")]
+    public static partial void WorkerFailed(ILogger logger, Exception exception, string phase);
+}
