@@ -10,15 +10,15 @@ using System.Text.Json;
 // like the original locustfile, optional think time, optional model reloads during the run.
 var url = new Option<string>("--url") { Description = "The server.", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
 var users = new Option<int>("--users") { Description = "Concurrent virtual users (connections).", DefaultValueFactory = _ => 100 };
-var duration = new Option<double>("--duration") { Description = "Seconds to run (after --warmup).", DefaultValueFactory = _ => 30 };
-var warmup = new Option<double>("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 5 };
+var duration = new Option<TimeSpan>("--duration") { Description = "How long to measure (after --warmup): 60, 60s, 2m or 500ms.", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = Durations.Parse };
+var warmup = new Option<TimeSpan>("--warmup") { Description = "Load before measuring: 5, 5s, 1m or 500ms.", DefaultValueFactory = _ => TimeSpan.FromSeconds(5), CustomParser = Durations.Parse };
 var requests = new Option<long?>("--requests") { Description = "Stop after this many measured requests instead of --duration." };
 var rate = new Option<double?>("--rate") { Description = "Fixed-rate mode: requests per second across all users." };
 var think = new Option<double>("--think-time") { Description = "Milliseconds each virtual user waits between requests.", DefaultValueFactory = _ => 0 };
 var mix = new Option<string>("--mix") { Description = "Task weights.", DefaultValueFactory = _ => "recommendations=3,filtered=1,health=1" };
 var dataFile = new Option<FileInfo?>("--data") { Description = "ratings.csv whose user ids are requested (default: --user-range)." };
 var userRange = new Option<string>("--user-range") { Description = "first-last numeric user ids.", DefaultValueFactory = _ => "1-610" };
-var reloadEvery = new Option<double?>("--reload-every") { Description = "Seconds between POST /admin/reload-models?force=true." };
+var reloadEvery = new Option<TimeSpan?>("--reload-every") { Description = "Time between POST /admin/reload-models?force=true: 5, 5s or 1m.", CustomParser = r => Durations.Parse(r) };
 var apiKey = new Option<string?>("--api-key") { Description = "The admin key for reloads (X-Api-Key)." };
 var p95 = new Option<double?>("--target-p95") { Description = "Fail (exit 2) when overall p95 is above this many ms." };
 var p99 = new Option<double?>("--target-p99") { Description = "Fail (exit 2) when overall p99 is above this many ms." };
@@ -34,14 +34,14 @@ root.SetAction(async (r, ct) =>
     var settings = new LoadSettings(
         new Uri(r.GetValue(url)!),
         r.GetValue(users),
-        TimeSpan.FromSeconds(r.GetValue(duration)),
-        TimeSpan.FromSeconds(r.GetValue(warmup)),
+        r.GetValue(duration),
+        r.GetValue(warmup),
         r.GetValue(requests),
         r.GetValue(rate),
         TimeSpan.FromMilliseconds(r.GetValue(think)),
         LoadTasks.Parse(r.GetValue(mix)!),
         LoadTasks.UserIds(r.GetValue(dataFile), r.GetValue(userRange)!),
-        r.GetValue(reloadEvery) is { } s ? TimeSpan.FromSeconds(s) : null,
+        r.GetValue(reloadEvery),
         r.GetValue(apiKey));
     var report = await LoadRunner.RunAsync(settings, ct);
     report.Print(Console.Out);
@@ -83,6 +83,30 @@ return await root.Parse(args).InvokeAsync();
 internal sealed record LoadSettings(
     Uri Url, int Users, TimeSpan Duration, TimeSpan Warmup, long? Requests, double? Rate, TimeSpan Think,
     IReadOnlyList<(string Name, int Weight)> Mix, string[] UserIds, TimeSpan? ReloadEvery, string? ApiKey);
+
+internal static class Durations
+{
+    /// <summary>A duration option: a number of seconds, or a number with the unit ms, s, m or h (60, 60s, 2m, 500ms).</summary>
+    public static TimeSpan Parse(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : "";
+        var (number, scale) = text switch
+        {
+            _ when text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (text[..^2], 0.001),
+            _ when text.EndsWith('s') || text.EndsWith('S') => (text[..^1], 1.0),
+            _ when text.EndsWith('m') || text.EndsWith('M') => (text[..^1], 60.0),
+            _ when text.EndsWith('h') || text.EndsWith('H') => (text[..^1], 3600.0),
+            _ => (text, 1.0),
+        };
+        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && double.IsFinite(value))
+        {
+            return TimeSpan.FromSeconds(value * scale);
+        }
+
+        result.AddError($"{result.Argument.Name}: '{text}' is not a positive duration such as 60, 60s, 2m or 500ms.");
+        return default;
+    }
+}
 
 internal static class LoadTasks
 {
