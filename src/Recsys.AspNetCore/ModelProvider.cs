@@ -24,7 +24,7 @@ internal sealed class UnknownAlgorithmException(string message) : Exception(mess
 /// by name) in the registry, loads and verifies the version, and swaps it in atomically. Reloads on the registry's
 /// change feed and on demand; a failed load leaves the previous version serving and is reported.
 /// </summary>
-internal sealed partial class ModelProvider : BackgroundService
+internal sealed class ModelProvider : BackgroundService
 {
     private const string DefaultTarget = "";
 

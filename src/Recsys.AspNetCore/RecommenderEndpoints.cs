@@ -18,7 +18,7 @@ using Recsys.Runs;
 namespace Recsys.AspNetCore;
 
 /// <summary>Maps the recommender's HTTP endpoints.</summary>
-public static partial class RecommenderEndpoints
+public static class RecommenderEndpoints
 {
     private const int MaxListEntries = 1_000;
 
@@ -416,7 +416,7 @@ public static partial class RecommenderEndpoints
         Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The body is larger than {options.MaxRequestBodyBytes} bytes.");
 
     /// <summary>Turns the service's exceptions into problem details; anything unexpected is a 500 without internals.</summary>
-    private sealed partial class ErrorFilter(ILogger<ErrorFilter> logger) : IEndpointFilter
+    private sealed class ErrorFilter(ILogger<ErrorFilter> logger) : IEndpointFilter
     {
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {

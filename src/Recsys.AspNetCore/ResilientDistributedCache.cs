@@ -8,7 +8,7 @@ namespace Recsys.AspNetCore;
 /// logged and counted (<c>recsys.cache.distributed_errors</c>), and after one the cache is bypassed for a few seconds
 /// rather than waited on by every request while Redis is down.
 /// </summary>
-internal sealed partial class ResilientDistributedCache(IDistributedCache inner, RecommenderMetrics metrics, ILogger<ResilientDistributedCache> logger, TimeProvider time) : IDistributedCache
+internal sealed class ResilientDistributedCache(IDistributedCache inner, RecommenderMetrics metrics, ILogger<ResilientDistributedCache> logger, TimeProvider time) : IDistributedCache
 {
     private static readonly TimeSpan OpenFor = TimeSpan.FromSeconds(5);
     private long _closedAfterTicks;

@@ -48,7 +48,7 @@ public sealed class StepFailedException : Exception
 /// cooperative cancellation, and records every step's state and attempts in the run store as it goes. Results pass
 /// from step to step as typed values.
 /// </summary>
-public sealed partial class FlowRun
+public sealed class FlowRun
 {
     private readonly IRunStore _store;
     private readonly TimeProvider _time;

@@ -25,7 +25,7 @@ public sealed class RunInProgressException(string modelName)
 /// promotion policy. One run per model at a time across all workers (the run store's model lock); every step and
 /// attempt is recorded in the run history.
 /// </summary>
-public sealed partial class RetrainingService
+public sealed class RetrainingService
 {
     private static readonly JsonSerializerOptions ParameterJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -9,7 +9,7 @@ namespace Recsys.Retraining;
 /// since the last run". At start-up it marks runs of a dead worker abandoned. Runs already in progress on another
 /// worker are skipped, not queued.
 /// </summary>
-public sealed partial class RetrainingWorker : BackgroundService
+public sealed class RetrainingWorker : BackgroundService
 {
     private readonly RetrainingService _service;
     private readonly TimeProvider _time;
