@@ -56,6 +56,7 @@ public sealed class ReloadTests
         await Task.Delay(500, Ct);
         await TestModels.RegisterAsync(registry, seed: 2); // v2 to Production: the change feed reloads
         await WaitForVersionAsync(host.Client, 2, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => versions.Contains(2), "the clients saw version 2");
         await TestModels.RegisterAsync(registry, seed: 3); // v3 through the admin endpoint, while the feed may race it
         using (var reload = new HttpRequestMessage(HttpMethod.Post, "/admin/reload-models"))
         {
@@ -65,7 +66,7 @@ public sealed class ReloadTests
         }
 
         await WaitForVersionAsync(host.Client, 3, TimeSpan.FromSeconds(10));
-        await Task.Delay(300, Ct);
+        await WaitUntilAsync(() => versions.Count(v => v == 3) >= 50, "the clients saw version 3 fifty times");
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
@@ -177,10 +178,22 @@ public sealed class ReloadTests
         var user = TestModels.Dataset.Users[4];
 
         var first = await a.Client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations", Ct);
-        await Task.Delay(200, Ct); // the L2 write is in the background
-        var fromOtherReplica = await b.Client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations", Ct);
         Assert.False(first.GetProperty("cache_hit").GetBoolean());
+
+        // The L2 write is in the background: poll until replica a's entry is in Redis, then ask replica b (whose L1 is empty).
+        using (var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (await connection.GetServer(connection.GetEndPoints()[0]).DatabaseSizeAsync() == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "replica a wrote nothing to Redis within 10 s");
+                await Task.Delay(50, Ct);
+            }
+        }
+
+        var fromOtherReplica = await b.Client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations", Ct);
         Assert.True(fromOtherReplica.GetProperty("cache_hit").GetBoolean(), "replica b did not find replica a's list in Redis");
+        Assert.Equal(first.GetProperty("recommendations").ToString(), fromOtherReplica.GetProperty("recommendations").ToString());
 
         redis.Stop();
         for (var k = 0; k < 20; k++)
@@ -222,6 +235,16 @@ public sealed class ReloadTests
 
     private static async Task<int> ServedVersionAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonElement>($"/users/{TestModels.Dataset.Users[0]}/recommendations", Ct)).GetProperty("model").GetProperty("version").GetInt32();
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within 10 s: {what}");
+            await Task.Delay(20, Ct);
+        }
+    }
 
     private static async Task WaitForVersionAsync(HttpClient client, int version, TimeSpan timeout)
     {
