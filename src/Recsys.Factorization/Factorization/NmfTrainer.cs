@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Recsys.Baselines;
 using Recsys.Data;
 using Recsys.Numerics;
@@ -52,7 +55,14 @@ public sealed class NmfTrainer : IRecommenderTrainer
         var users = training.Users.Count;
         var items = training.Items.Count;
         var x = TruncatedSvdTrainer.ToSparse(training, new double[users]);
-        var (w, ht) = Initialize(x, training, k, o, cancellationToken);
+        var (w0, ht0) = Initialize(x, training, k, o, cancellationToken);
+
+        // The solvers work on rows padded with zeros to a whole number of SIMD vectors (10 → 12 with AVX2): padded
+        // entries stay zero (their Gram rows and columns are zero and they are never updated), so every inner loop
+        // is a few full-vector operations.
+        var stride = Stride(k);
+        var w = Pad(w0, k, stride);
+        var ht = Pad(ht0, k, stride);
         var byUser = (training.UserOffsets.ToArray(), training.RowItems.ToArray(), Array.ConvertAll(training.RowValues.ToArray(), static v => (double)v));
         var byItem = (training.ItemOffsets.ToArray(), training.ItemUsers.ToArray(), Array.ConvertAll(training.ItemValues.ToArray(), static v => (double)v));
 
@@ -62,7 +72,7 @@ public sealed class NmfTrainer : IRecommenderTrainer
             for (var iteration = 0; iteration < o.MaxIterations; iteration++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var violation = CoordinateDescent(byUser, users, w, ht, k) + CoordinateDescent(byItem, items, ht, w, k);
+                var violation = CoordinateDescent(byUser, users, w, ht, k, stride) + CoordinateDescent(byItem, items, ht, w, k, stride);
                 progress?.Report(new TrainingProgress(Algorithm, iteration + 1, o.MaxIterations, violation));
                 if (iteration == 0)
                 {
@@ -83,16 +93,16 @@ public sealed class NmfTrainer : IRecommenderTrainer
                 squaredNorm += (double)v * v;
             }
 
-            var initialError = FrobeniusError(byUser, users, w, ht, k, squaredNorm);
+            var initialError = FrobeniusError(byUser, users, w, ht, stride, squaredNorm);
             var previous = initialError;
             for (var iteration = 0; iteration < o.MaxIterations; iteration++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Multiplicative(byUser, users, w, ht, k);
-                Multiplicative(byItem, items, ht, w, k);
+                Multiplicative(byUser, users, w, ht, k, stride);
+                Multiplicative(byItem, items, ht, w, k, stride);
                 // As scikit-learn, the error is computed (and convergence checked) every 10 iterations.
                 var check = o.Tolerance > 0 && (iteration + 1) % 10 == 0;
-                var error = check ? FrobeniusError(byUser, users, w, ht, k, squaredNorm) : double.NaN;
+                var error = check ? FrobeniusError(byUser, users, w, ht, stride, squaredNorm) : double.NaN;
                 progress?.Report(new TrainingProgress(Algorithm, iteration + 1, o.MaxIterations, error));
                 if (check)
                 {
@@ -110,8 +120,8 @@ public sealed class NmfTrainer : IRecommenderTrainer
         return new FactorModel(Algorithm, TrainerParameters.ToJson(o), footprint, new FactorModelParts
         {
             Rank = k,
-            UserFactors = Array.ConvertAll(w, static v => (float)v),
-            ItemFactors = Array.ConvertAll(ht, static v => (float)v),
+            UserFactors = Unpad(w, k, stride),
+            ItemFactors = Unpad(ht, k, stride),
             ColdScores = footprint.ItemCounts(),
         });
     }
@@ -202,15 +212,51 @@ public sealed class NmfTrainer : IRecommenderTrainer
         return (Math.Sqrt(positive), Math.Sqrt(negative));
     }
 
-    /// <summary>One coordinate-descent sweep over the rows of <paramref name="w"/> (scikit-learn's _update_cdnmf_fast); returns the projected-gradient violation.</summary>
-    internal static double CoordinateDescent((int[] Offsets, int[] Columns, double[] Values) x, int rows, double[] w, double[] ht, int k)
+    /// <summary>The row length of the padded working matrices: <paramref name="k"/> rounded up to whole vectors.</summary>
+    internal static int Stride(int k) => (k + Vector<double>.Count - 1) / Vector<double>.Count * Vector<double>.Count;
+
+    private static double[] Pad(double[] m, int k, int stride)
     {
-        var gram = Gram(ht, k);
+        var rows = m.Length / k;
+        var padded = new double[rows * stride];
+        for (var r = 0; r < rows; r++)
+        {
+            m.AsSpan(r * k, k).CopyTo(padded.AsSpan(r * stride, k));
+        }
+
+        return padded;
+    }
+
+    private static float[] Unpad(double[] padded, int k, int stride)
+    {
+        var rows = padded.Length / stride;
+        var m = new float[rows * k];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var t = 0; t < k; t++)
+            {
+                m[(r * k) + t] = (float)padded[(r * stride) + t];
+            }
+        }
+
+        return m;
+    }
+
+    /// <summary>
+    /// One coordinate-descent sweep over the rows of <paramref name="w"/> (scikit-learn's _update_cdnmf_fast); returns
+    /// the projected-gradient violation. Rows are <paramref name="stride"/> long, of which the first <paramref name="k"/> are used.
+    /// </summary>
+    internal static double CoordinateDescent((int[] Offsets, int[] Columns, double[] Values) x, int rows, double[] w, double[] ht, int k, int stride)
+    {
+        var gram = Gram(ht, stride);
         var parts = Math.Max(1, Math.Min(4 * Environment.ProcessorCount, rows / 64));
         var violations = new double[parts];
         Parallel.For(0, parts, part =>
         {
-            Span<double> xht = new double[k];
+            // The row's gradient G w − X Hᵀ (G = H Hᵀ), kept current as each coordinate moves: one vector update per
+            // move instead of a fresh dot product per coordinate, which would chain every update on a reduction.
+            Span<Vector<double>> gradient = stackalloc Vector<double>[stride / Vector<double>.Count];
+            var gramVectors = MemoryMarshal.Cast<double, Vector<double>>(gram.AsSpan());
             var offsets = x.Offsets;
             var columns = x.Columns;
             var values = x.Values;
@@ -218,35 +264,36 @@ public sealed class NmfTrainer : IRecommenderTrainer
             var end = (int)((long)rows * (part + 1) / parts);
             for (var r = (int)((long)rows * part / parts); r < end; r++)
             {
-                // Scalar loops bounded by span lengths (no bounds checks): for the small ranks NMF is used with, a
-                // vector call per row costs more than it saves.
-                xht.Clear();
+                gradient.Clear();
                 for (var j = offsets[r]; j < offsets[r + 1]; j++)
                 {
-                    var value = values[j];
-                    var other = ht.AsSpan(columns[j] * k, xht.Length);
-                    for (var t = 0; t < other.Length; t++)
+                    AddScaled(gradient, -values[j], MemoryMarshal.Cast<double, Vector<double>>(ht.AsSpan(columns[j] * stride, stride)));
+                }
+
+                var row = w.AsSpan(r * stride, stride);
+                for (var s = 0; s < k; s++)
+                {
+                    if (row[s] != 0)
                     {
-                        xht[t] += value * other[t];
+                        AddScaled(gradient, row[s], gramVectors.Slice(s * gradient.Length, gradient.Length));
                     }
                 }
 
-                var row = w.AsSpan(r * k, xht.Length);
-                for (var t = 0; t < row.Length; t++)
+                var gradients = MemoryMarshal.Cast<Vector<double>, double>(gradient);
+                for (var t = 0; t < k; t++)
                 {
-                    var gramRow = gram.AsSpan(t * k, row.Length);
-                    var gradient = -xht[t];
-                    for (var s = 0; s < gramRow.Length; s++)
-                    {
-                        gradient += gramRow[s] * row[s];
-                    }
-
-                    var projected = row[t] == 0 ? Math.Min(0, gradient) : gradient;
+                    var current = row[t];
+                    var projected = current == 0 ? Math.Min(0, gradients[t]) : gradients[t];
                     violation += Math.Abs(projected);
-                    var hessian = gramRow[t];
+                    var hessian = gram[(t * stride) + t];
                     if (hessian != 0)
                     {
-                        row[t] = Math.Max(row[t] - (gradient / hessian), 0);
+                        var updated = Math.Max(current - (gradients[t] / hessian), 0);
+                        if (updated != current)
+                        {
+                            row[t] = updated;
+                            AddScaled(gradient, updated - current, gramVectors.Slice(t * gradient.Length, gradient.Length));
+                        }
                     }
                 }
             }
@@ -262,32 +309,34 @@ public sealed class NmfTrainer : IRecommenderTrainer
         return total;
     }
 
-    /// <summary>w ← w ∘ (X Hᵀ) / (W H Hᵀ), the Frobenius multiplicative update.</summary>
-    private static void Multiplicative((int[] Offsets, int[] Columns, double[] Values) x, int rows, double[] w, double[] ht, int k)
+    /// <summary>accumulator += scale × vectors.</summary>
+    private static void AddScaled(Span<Vector<double>> accumulator, double scale, ReadOnlySpan<Vector<double>> vectors)
     {
-        var gram = Gram(ht, k);
-        Parallel.For(0, rows, () => (Numerator: new double[k], Denominator: new double[k]), (r, _, buffers) =>
+        var factor = new Vector<double>(scale);
+        for (var v = 0; v < accumulator.Length; v++)
         {
-            var (numerator, denominator) = buffers;
+            accumulator[v] = Vector.FusedMultiplyAdd(factor, vectors[v], accumulator[v]);
+        }
+    }
+
+    /// <summary>w ← w ∘ (X Hᵀ) / (W H Hᵀ), the Frobenius multiplicative update.</summary>
+    private static void Multiplicative((int[] Offsets, int[] Columns, double[] Values) x, int rows, double[] w, double[] ht, int k, int stride)
+    {
+        var gram = Gram(ht, stride);
+        Parallel.For(0, rows, () => new double[stride], (r, _, numerator) =>
+        {
             Array.Clear(numerator);
             for (var j = x.Offsets[r]; j < x.Offsets[r + 1]; j++)
             {
-                var c = x.Columns[j];
-                for (var t = 0; t < k; t++)
-                {
-                    numerator[t] += x.Values[j] * ht[(c * k) + t];
-                }
+                TensorPrimitives.MultiplyAdd(ht.AsSpan(x.Columns[j] * stride, stride), x.Values[j], numerator, numerator);
             }
 
-            var row = w.AsSpan(r * k, k);
+            // (W H Hᵀ)[r, t] = Σ_s w[r, s] gram[s, t], and gram is symmetric: one dot per factor, read before the row changes.
+            var row = w.AsSpan(r * stride, stride);
+            Span<double> denominator = stackalloc double[k];
             for (var t = 0; t < k; t++)
             {
-                var d = 0.0;
-                for (var s = 0; s < k; s++)
-                {
-                    d += row[s] * gram[(s * k) + t];
-                }
-
+                var d = TensorPrimitives.Dot(row, gram.AsSpan(t * stride, stride));
                 denominator[t] = d == 0 ? double.Epsilon : d;
             }
 
@@ -296,65 +345,57 @@ public sealed class NmfTrainer : IRecommenderTrainer
                 row[t] *= numerator[t] / denominator[t];
             }
 
-            return buffers;
+            return numerator;
         }, static _ => { });
     }
 
     /// <summary>‖X − W H‖_F = sqrt(‖X‖² − 2 Σ_obs x (W H) + tr((WᵀW)(H Hᵀ))).</summary>
-    private static double FrobeniusError((int[] Offsets, int[] Columns, double[] Values) x, int rows, double[] w, double[] ht, int k, double squaredNorm)
+    private static double FrobeniusError((int[] Offsets, int[] Columns, double[] Values) x, int rows, double[] w, double[] ht, int stride, double squaredNorm)
     {
         var cross = 0.0;
         for (var r = 0; r < rows; r++)
         {
+            var row = w.AsSpan(r * stride, stride);
             for (var j = x.Offsets[r]; j < x.Offsets[r + 1]; j++)
             {
-                var c = x.Columns[j];
-                var dot = 0.0;
-                for (var t = 0; t < k; t++)
-                {
-                    dot += w[(r * k) + t] * ht[(c * k) + t];
-                }
-
-                cross += x.Values[j] * dot;
+                cross += x.Values[j] * TensorPrimitives.Dot(row, ht.AsSpan(x.Columns[j] * stride, stride));
             }
         }
 
-        var wtw = Gram(w, k);
-        var hht = Gram(ht, k);
-        var trace = 0.0;
-        for (var a = 0; a < k * k; a++)
-        {
-            trace += wtw[a] * hht[a];
-        }
-
-        return Math.Sqrt(Math.Max(0, squaredNorm - (2 * cross) + trace));
+        var wtw = Gram(w, stride);
+        var hht = Gram(ht, stride);
+        return Math.Sqrt(Math.Max(0, squaredNorm - (2 * cross) + TensorPrimitives.Dot(wtw, hht)));
     }
 
-    /// <summary>mᵀm for a row-major (rows × k) matrix; parallel, summed in a fixed order.</summary>
-    private static double[] Gram(double[] m, int k)
+    /// <summary>mᵀm for a row-major matrix with rows of <paramref name="stride"/> (a whole number of vectors); parallel, summed in a fixed order.</summary>
+    private static double[] Gram(double[] m, int stride)
     {
-        var rows = m.Length / k;
+        var rows = m.Length / stride;
         var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, rows / 1024));
         var partial = new double[parts][];
         Parallel.For(0, parts, part =>
         {
-            var local = new double[k * k];
+            var local = new double[stride * stride];
+            var targets = MemoryMarshal.Cast<double, Vector<double>>(local.AsSpan());
+            var width = stride / Vector<double>.Count;
             var end = (int)((long)rows * (part + 1) / parts);
             for (var r = (int)((long)rows * part / parts); r < end; r++)
             {
-                var row = m.AsSpan(r * k, k);
-                for (var a = 0; a < k; a++)
+                var row = m.AsSpan(r * stride, stride);
+                var rowVectors = MemoryMarshal.Cast<double, Vector<double>>(row);
+                for (var a = 0; a < row.Length; a++)
                 {
                     var va = row[a];
                     if (va == 0)
                     {
-                        continue;
+                        continue; // also skips the padding
                     }
 
-                    var target = local.AsSpan(a * k, k);
-                    for (var b = 0; b < k; b++)
+                    var scale = new Vector<double>(va);
+                    var target = targets.Slice(a * width, width);
+                    for (var v = 0; v < width; v++)
                     {
-                        target[b] += va * row[b];
+                        target[v] = Vector.FusedMultiplyAdd(scale, rowVectors[v], target[v]);
                     }
                 }
             }
@@ -363,7 +404,7 @@ public sealed class NmfTrainer : IRecommenderTrainer
         });
         for (var part = 1; part < parts; part++)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(partial[0], partial[part], partial[0]);
+            TensorPrimitives.Add(partial[0], partial[part], partial[0]);
         }
 
         return partial[0];
