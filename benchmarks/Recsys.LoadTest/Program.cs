@@ -14,7 +14,7 @@ var duration = new Option<TimeSpan>("--duration") { Description = "How long to m
 var warmup = new Option<TimeSpan>("--warmup") { Description = "Load before measuring: 5, 5s, 1m or 500ms.", DefaultValueFactory = _ => TimeSpan.FromSeconds(5), CustomParser = Durations.Parse };
 var requests = new Option<long?>("--requests") { Description = "Stop after this many measured requests instead of --duration." };
 var rate = new Option<double?>("--rate") { Description = "Fixed-rate mode: requests per second across all users." };
-var think = new Option<double>("--think-time") { Description = "Milliseconds each virtual user waits between requests.", DefaultValueFactory = _ => 0 };
+var think = new Option<double>("--think-time") { Description = "Milliseconds each virtual user waits between requests (closed loop).", DefaultValueFactory = _ => 0 };
 var mix = new Option<string>("--mix") { Description = "Task weights.", DefaultValueFactory = _ => "recommendations=3,filtered=1,health=1" };
 var dataFile = new Option<FileInfo?>("--data") { Description = "ratings.csv whose user ids are requested (default: --user-range)." };
 var userRange = new Option<string>("--user-range") { Description = "first-last numeric user ids.", DefaultValueFactory = _ => "1-610" };
@@ -184,7 +184,6 @@ internal static class LoadRunner
         using var client = new HttpClient(handler) { BaseAddress = settings.Url, Timeout = TimeSpan.FromSeconds(30) };
         var weights = settings.Mix.SelectMany(m => Enumerable.Repeat(m.Name, m.Weight)).ToArray();
         var recorders = Enumerable.Range(0, settings.Users).Select(_ => new Recorder()).ToArray();
-        var measuring = 0;
         long measured = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var start = Stopwatch.GetTimestamp();
@@ -222,24 +221,108 @@ internal static class LoadRunner
             }
         }) : Task.CompletedTask;
 
-        // Open loop: request k is due at start + k / rate; its latency counts from then, not from when a user was free.
-        long next = 0;
-        var interval = settings.Rate is { } r ? Stopwatch.Frequency / r : 0;
-        var workers = recorders.Select((recorder, index) => Task.Run(async () =>
+        async Task SendAsync(Recorder recorder, string task, HttpRequestMessage request, long scheduled)
         {
-            var random = new Random(index * 7919 + 1);
-            while (!stop.IsCancellationRequested)
+            string? error = null;
+            try
             {
-                long scheduled;
-                if (interval > 0)
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
+                if (!response.IsSuccessStatusCode)
                 {
-                    scheduled = start + (long)(Interlocked.Increment(ref next) * interval);
-                    var wait = scheduled - Stopwatch.GetTimestamp();
-                    if (wait > 0)
+                    error = $"{task}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                error = $"{task}: {e.Message}";
+            }
+            finally
+            {
+                request.Dispose();
+            }
+
+            if (scheduled >= measureFrom)
+            {
+                recorder.Add(task, Stopwatch.GetTimestamp() - scheduled, error);
+                if (settings.Requests is { } limit && Interlocked.Increment(ref measured) >= limit)
+                {
+                    await stop.CancelAsync();
+                }
+            }
+        }
+
+        Task[] workers;
+        if (settings.Rate is { } rate)
+        {
+            // Open loop: request k is due at start + k / rate and its latency counts from then, not from when a user was
+            // free (no coordinated omission). One dedicated dispatcher thread keeps the schedule, so neither the timer
+            // queue nor a busy thread pool can shift it: it sleeps 1 ms at a time (it never spins, which would take a
+            // core from the server) and sends every request that is due, so a request can leave up to about 1 ms late,
+            // and that lateness is part of its measured latency. Each request takes a free virtual user (connection);
+            // when all are busy it waits for one while its clock runs.
+            var free = new SemaphoreSlim(recorders.Length);
+            var idle = new System.Collections.Concurrent.ConcurrentBag<Recorder>(recorders);
+            var inFlight = new System.Collections.Concurrent.ConcurrentDictionary<Task, byte>();
+            var dispatched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var dispatcher = new Thread(() =>
+            {
+                try
+                {
+                    var random = new Random(7919);
+                    var interval = Stopwatch.Frequency / rate;
+                    for (long k = 1; !stop.IsCancellationRequested; k++)
+                    {
+                        var scheduled = start + (long)(k * interval);
+                        while (scheduled > Stopwatch.GetTimestamp() && !stop.IsCancellationRequested)
+                        {
+                            Thread.Sleep(1);
+                        }
+
+                        free.Wait(stop.Token);
+                        idle.TryTake(out var recorder);
+                        var task = weights[random.Next(weights.Length)];
+                        var request = LoadTasks.Request(task, settings.UserIds[random.Next(settings.UserIds.Length)], random);
+                        var send = Task.Run(() => SendAsync(recorder!, task, request, scheduled), CancellationToken.None);
+                        inFlight.TryAdd(send, 0);
+                        send.ContinueWith(
+                            done =>
+                            {
+                                inFlight.TryRemove(done, out _);
+                                idle.Add(recorder!);
+                                free.Release();
+                            },
+                            CancellationToken.None,
+                            TaskContinuationOptions.ExecuteSynchronously,
+                            TaskScheduler.Default);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                finally
+                {
+                    dispatched.SetResult();
+                }
+            })
+            { IsBackground = true, Name = "load dispatcher", Priority = ThreadPriority.AboveNormal };
+            dispatcher.Start();
+            workers = [dispatched.Task.ContinueWith(_ => Task.WhenAll(inFlight.Keys), TaskScheduler.Default).Unwrap()];
+        }
+        else
+        {
+            // Closed loop: each virtual user sends, waits for the answer, thinks, and sends again.
+            workers = recorders.Select((recorder, index) => Task.Run(async () =>
+            {
+                var random = new Random(index * 7919 + 1);
+                while (!stop.IsCancellationRequested)
+                {
+                    var task = weights[random.Next(weights.Length)];
+                    await SendAsync(recorder, task, LoadTasks.Request(task, settings.UserIds[random.Next(settings.UserIds.Length)], random), Stopwatch.GetTimestamp());
+                    if (settings.Think > TimeSpan.Zero)
                     {
                         try
                         {
-                            await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), stop.Token);
+                            await Task.Delay(settings.Think, stop.Token);
                         }
                         catch (OperationCanceledException)
                         {
@@ -247,52 +330,8 @@ internal static class LoadRunner
                         }
                     }
                 }
-                else
-                {
-                    scheduled = Stopwatch.GetTimestamp();
-                }
-
-                var task = weights[random.Next(weights.Length)];
-                var user = settings.UserIds[random.Next(settings.UserIds.Length)];
-                using var request = LoadTasks.Request(task, user, random);
-                string? error = null;
-                try
-                {
-                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        error = $"{task}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    error = $"{task}: {e.Message}";
-                }
-
-                var done = Stopwatch.GetTimestamp();
-                if (scheduled >= measureFrom)
-                {
-                    Volatile.Write(ref measuring, 1);
-                    recorder.Add(task, done - scheduled, error);
-                    if (settings.Requests is { } limit && Interlocked.Increment(ref measured) >= limit)
-                    {
-                        await stop.CancelAsync();
-                    }
-                }
-
-                if (settings.Think > TimeSpan.Zero)
-                {
-                    try
-                    {
-                        await Task.Delay(settings.Think, stop.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-                }
-            }
-        }, CancellationToken.None)).ToArray();
+            }, CancellationToken.None)).ToArray();
+        }
 
         if (settings.Requests is null)
         {

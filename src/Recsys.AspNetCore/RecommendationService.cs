@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -24,6 +25,11 @@ internal sealed class InvalidQueryException(string message) : Exception(message)
 internal sealed class ModelUnavailableException(string message) : Exception(message);
 
 /// <summary>What is cached per (model version, user, request).</summary>
+/// <remarks>
+/// Sealed and marked immutable, so HybridCache hands out the cached instance itself on a local hit instead of
+/// deserializing a copy per request; nothing mutates it (nor its items) after it is built.
+/// </remarks>
+[ImmutableObject(true)]
 internal sealed record CachedRecommendations(RecommendationItem[] Items, string? Fallback);
 
 /// <summary>Produces recommendation lists: picks the model (A/B arm or requested algorithm), applies filters, falls back to popularity for unknown users, caches by model version.</summary>
