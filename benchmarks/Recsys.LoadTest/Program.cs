@@ -29,6 +29,18 @@ var root = new RootCommand("recsys-loadtest: HTTP load for the Recsys web host."
 {
     url, users, duration, warmup, requests, rate, think, mix, dataFile, userRange, reloadEvery, apiKey, p95, p99, success, minRps, json,
 };
+root.Validators.Add(result =>
+{
+    if (result.GetValue(rate) is { } perSecond && !(perSecond > 0 && double.IsFinite(perSecond)))
+    {
+        result.AddError($"--rate: {perSecond} is not a positive number of requests per second.");
+    }
+
+    if (result.GetValue(rate) is not null && result.GetValue(think) > 0)
+    {
+        result.AddError("--think-time applies to the closed loop; with --rate the schedule alone sets when requests are sent.");
+    }
+});
 root.SetAction(async (r, ct) =>
 {
     var settings = new LoadSettings(
