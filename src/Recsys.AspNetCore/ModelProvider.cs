@@ -314,7 +314,4 @@ internal sealed class ModelProvider : BackgroundService
             await _registry.TransitionStageAsync(_options.ModelName, registered.Version, _options.Stage, archiveExisting: true, "bootstrap", "nothing was served", cancellationToken).ConfigureAwait(false);
         }
     }
-
-
-
 }

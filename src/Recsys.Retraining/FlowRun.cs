@@ -135,6 +135,4 @@ public sealed class FlowRun
             throw new StepFailedException(name, attempts, e);
         }
     }
-
-
 }

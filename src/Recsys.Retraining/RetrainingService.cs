@@ -390,6 +390,4 @@ public sealed class RetrainingService
             RetrainingMetrics.Progress(value.Epoch, value.Loss);
         }
     }
-
-
 }
