@@ -56,7 +56,7 @@ public sealed class ReloadTests
         await Task.Delay(500, Ct);
         await TestModels.RegisterAsync(registry, seed: 2); // v2 to Production: the change feed reloads
         await WaitForVersionAsync(host.Client, 2, TimeSpan.FromSeconds(10));
-        await WaitUntilAsync(() => versions.Contains(2), "the clients saw version 2");
+        await WaitUntilAsync(() => Task.FromResult(versions.Contains(2)), "the clients saw version 2", TimeSpan.FromSeconds(10));
         await TestModels.RegisterAsync(registry, seed: 3); // v3 through the admin endpoint, while the feed may race it
         using (var reload = new HttpRequestMessage(HttpMethod.Post, "/admin/reload-models"))
         {
@@ -66,7 +66,7 @@ public sealed class ReloadTests
         }
 
         await WaitForVersionAsync(host.Client, 3, TimeSpan.FromSeconds(10));
-        await WaitUntilAsync(() => versions.Count(v => v == 3) >= 50, "the clients saw version 3 fifty times");
+        await WaitUntilAsync(() => Task.FromResult(versions.Count(v => v == 3) >= 50), "the clients saw version 3 fifty times", TimeSpan.FromSeconds(10));
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
@@ -183,12 +183,8 @@ public sealed class ReloadTests
         // The L2 write is in the background: poll until replica a's entry is in Redis, then ask replica b (whose L1 is empty).
         using (var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration))
         {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (await connection.GetServer(connection.GetEndPoints()[0]).DatabaseSizeAsync() == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "replica a wrote nothing to Redis within 10 s");
-                await Task.Delay(50, Ct);
-            }
+            var server = connection.GetServer(connection.GetEndPoints()[0]);
+            await WaitUntilAsync(async () => await server.DatabaseSizeAsync() > 0, "replica a wrote its list to Redis", TimeSpan.FromSeconds(10));
         }
 
         var fromOtherReplica = await b.Client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations", Ct);
@@ -236,23 +232,16 @@ public sealed class ReloadTests
     private static async Task<int> ServedVersionAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonElement>($"/users/{TestModels.Dataset.Users[0]}/recommendations", Ct)).GetProperty("model").GetProperty("version").GetInt32();
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"not within 10 s: {what}");
+            Assert.True(DateTime.UtcNow < deadline, $"not within {timeout}: {what}");
             await Task.Delay(20, Ct);
         }
     }
 
-    private static async Task WaitForVersionAsync(HttpClient client, int version, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (await ServedVersionAsync(client) != version)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"version {version} was not served within {timeout}");
-            await Task.Delay(50, Ct);
-        }
-    }
+    private static Task WaitForVersionAsync(HttpClient client, int version, TimeSpan timeout) =>
+        WaitUntilAsync(async () => await ServedVersionAsync(client) == version, $"version {version} served", timeout);
 }
