@@ -21,8 +21,12 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
         var cli = TestEnvironment.FindCli();
         var random = new Random(11);
         var pendingCleaned = 0;
+        var abandoned = 0;
         var trace = new List<string>();
-        for (var attempt = 0; attempt < 6; attempt++)
+
+        // Six kills that land mid-run; a kill that comes after the run finished (a loaded machine can deschedule this
+        // test between the log line and the kill) is recorded and retried, up to twelve attempts.
+        for (var attempt = 0; attempt < 12 && abandoned < 6; attempt++)
         {
             var target = attempt % 3 == 2 ? "step train 2: biased-mf started" : "step register started";
             var leftovers = Directory.Exists(Path.Combine(workspace.Location, "artifacts"))
@@ -46,7 +50,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
                         // written to a temporary file, which is renamed into place before the row turns READY.
                         var artifacts = Path.Combine(workspace.Location, "artifacts");
                         var deadline = Stopwatch.StartNew();
-                        while (deadline.Elapsed < TimeSpan.FromSeconds(5)
+                        while (deadline.Elapsed < TimeSpan.FromSeconds(5) && !process.HasExited
                             && !(Directory.Exists(artifacts) && Directory.EnumerateFiles(artifacts, "*.tmp", SearchOption.AllDirectories).Except(leftovers).Any()))
                         {
                         }
@@ -70,8 +74,16 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
             Assert.True(await workspace.Service().RecoverAsync(Ct));
 
             var runs = await workspace.Runs.ListRunsAsync("movies", 100, Ct);
-            Assert.Equal(RunState.Abandoned, runs[0].State);
             Assert.DoesNotContain(runs, r => r.State == RunState.Running);
+            if (runs[0].State == RunState.Succeeded)
+            {
+                Assert.Equal(0, pendingBefore);
+                trace.Add($"attempt {attempt} {target}: the run had finished before the kill");
+                continue;
+            }
+
+            Assert.Equal(RunState.Abandoned, runs[0].State);
+            abandoned++;
             var versions = await VersionsAsync(workspace);
             Assert.DoesNotContain(versions, v => v.Status == ModelVersionStatus.Pending);
             foreach (var version in versions.Where(v => v.Status == ModelVersionStatus.Ready))
@@ -83,7 +95,8 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
             trace.Add($"attempt {attempt} {target}: pending {pendingBefore}, versions {string.Join(",", versions.Select(v => $"{v.Version}:{v.Status}"))}");
         }
 
-        output.WriteLine($"PENDING versions left by killed workers and failed by recovery: {pendingCleaned}");
+        output.WriteLine($"PENDING versions left by killed workers and failed by recovery: {pendingCleaned}; {string.Join(" | ", trace)}");
+        Assert.True(abandoned >= 6, $"only {abandoned} kills landed mid-run: {string.Join(" | ", trace)}");
         Assert.True(pendingCleaned >= 2, $"only {pendingCleaned} kills left a PENDING version; the test did not exercise that path: {string.Join(" | ", trace)}");
         var finished = await workspace.Service().RunAsync("manual", Ct);
         Assert.Equal(RunState.Succeeded, finished.State);
