@@ -24,11 +24,16 @@ internal static class EvaluateCommand
         var k = new Option<int>("--k") { Description = "Cut-off of the ranking metrics.", DefaultValueFactory = _ => 10 };
         var threshold = new Option<double>("--threshold") { Description = "Lowest held-out rating that counts as relevant.", DefaultValueFactory = _ => 4.0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var repeat = new Option<int>("--repeat")
+        {
+            Description = "Train and evaluate N times with the model seeds S, S+1, … (S = --model-seed, default 1) and report each metric's mean and standard deviation over the seeds.",
+            DefaultValueFactory = _ => 1,
+        };
         var hyper = new HyperParameterOptions();
 
         var command = new Command("evaluate", "Train an algorithm and measure RMSE, MAE and ranking metrics on held-out data (synthetic data unless --train/--test or --data is given).")
         {
-            train, test, split, algorithm, k, threshold, json,
+            train, test, split, algorithm, k, threshold, json, repeat,
         };
         foreach (var option in data.All.Concat(hyper.All))
         {
@@ -39,18 +44,37 @@ internal static class EvaluateCommand
         {
             try
             {
-                var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result));
+                var repeats = result.GetValue(repeat);
+                if (repeats < 1)
+                {
+                    throw new UsageException($"--repeat must be at least 1, not {repeats}.");
+                }
+
+                IRecommenderTrainer Trainer(ulong? seed)
+                {
+                    var settings = hyper.Settings(result);
+                    settings.Seed = seed ?? settings.Seed;
+                    return RecommenderAlgorithms.Create(result.GetValue(algorithm)!, settings);
+                }
+
+                var trainer = Trainer(null); // an unknown algorithm or a bad setting fails before the data is read
+                var firstSeed = result.GetValue(hyper.ModelSeed) ?? 1;
+                var seeds = repeats == 1 ? null : Enumerable.Range(0, repeats).Select(r => firstSeed + (ulong)r).ToArray();
                 var options = new EvaluationOptions { K = result.GetValue(k), RelevanceThreshold = result.GetValue(threshold) };
                 options.Validate();
                 var (source, splits) = LoadSplits(result, data, train, test, split);
-                var evaluation = Evaluate(trainer, splits, options, cancellationToken);
+
+                // Several seeds: one result per seed (the mean of its folds), so the spread is the seeds'.
+                var evaluation = seeds is null
+                    ? Evaluator.CrossValidate(trainer, splits, options, cancellationToken)
+                    : new CrossValidationResult([.. seeds.Select(seed => Evaluator.CrossValidate(Trainer(seed), splits, options, cancellationToken).Mean)]);
                 if (result.GetValue(json))
                 {
-                    WriteJson(source, splits, evaluation);
+                    WriteJson(source, splits, seeds, evaluation);
                 }
                 else
                 {
-                    WriteTable(source, splits, evaluation);
+                    WriteTable(source, splits, seeds, evaluation);
                 }
 
                 return Task.FromResult(0);
@@ -99,31 +123,43 @@ internal static class EvaluateCommand
         return (description, specification.Apply(dataset, seed));
     }
 
-    private static CrossValidationResult Evaluate(IRecommenderTrainer trainer, IReadOnlyList<DataSplit> splits, EvaluationOptions options, CancellationToken cancellationToken) =>
-        Evaluator.CrossValidate(trainer, splits, options, cancellationToken);
-
-    private static void WriteTable(string source, IReadOnlyList<DataSplit> splits, CrossValidationResult evaluation)
+    private static void WriteTable(string source, IReadOnlyList<DataSplit> splits, ulong[]? seeds, CrossValidationResult evaluation)
     {
-        var r = evaluation.Mean;
+        var r = Summary(seeds, evaluation);
         var inv = CultureInfo.InvariantCulture;
+
+        // With several folds or seeds each metric is the mean, then ± the standard deviation and the range.
+        string M(Func<EvaluationResult, double> metric) => evaluation.Folds.Count == 1
+            ? metric(r).ToString("F4", inv)
+            : string.Create(inv, $"{metric(r):F4} ± {evaluation.StandardDeviation(metric):F4} ({evaluation.Folds.Min(metric):F4} to {evaluation.Folds.Max(metric):F4})");
+
         Console.WriteLine($"data        {source}");
         Console.WriteLine(splits.Count == 1
             ? string.Create(inv, $"split       {splits[0].Description}: train {splits[0].Train.Count:N0}, test {splits[0].Test.Count:N0}")
             : string.Create(inv, $"split       {splits.Count} folds (mean of the folds)"));
+        if (seeds is not null)
+        {
+            Console.WriteLine(string.Create(inv, $"seeds       {seeds.Length} model seeds, {seeds[0]} to {seeds[^1]}: mean ± standard deviation (lowest to highest) over the seeds"));
+        }
+        else if (splits.Count > 1)
+        {
+            Console.WriteLine("spread      mean ± standard deviation (lowest to highest) over the folds");
+        }
+
         Console.WriteLine($"algorithm   {r.Algorithm}");
-        Console.WriteLine(string.Create(inv, $"RMSE        {r.Rmse:F4}   ({r.RatingCount:N0} predictions; {r.UnknownUserRatings} with unknown user, {r.UnknownItemRatings} with unknown item: fallback prediction)"));
-        Console.WriteLine(string.Create(inv, $"MAE         {r.Mae:F4}"));
-        Console.WriteLine(string.Create(inv, $"P@{r.K,-9} {r.PrecisionAtK:F4}   ({r.RankedUsers:N0} users with a held-out rating >= {r.RelevanceThreshold}, all items ranked)"));
-        Console.WriteLine(string.Create(inv, $"R@{r.K,-9} {r.RecallAtK:F4}"));
-        Console.WriteLine(string.Create(inv, $"NDCG@{r.K,-6} {r.NdcgAtK:F4}"));
-        Console.WriteLine(string.Create(inv, $"MAP@{r.K,-7} {r.MapAtK:F4}"));
-        Console.WriteLine(string.Create(inv, $"HR@{r.K,-8} {r.HitRateAtK:F4}"));
-        Console.WriteLine(string.Create(inv, $"coverage    {r.Coverage:F4}"));
+        Console.WriteLine(string.Create(inv, $"RMSE        {M(static x => x.Rmse)}   ({r.RatingCount:N0} predictions; {r.UnknownUserRatings} with unknown user, {r.UnknownItemRatings} with unknown item: fallback prediction)"));
+        Console.WriteLine(string.Create(inv, $"MAE         {M(static x => x.Mae)}"));
+        Console.WriteLine(string.Create(inv, $"P@{r.K,-9} {M(static x => x.PrecisionAtK)}   ({r.RankedUsers:N0} users with a held-out rating >= {r.RelevanceThreshold}, all items ranked)"));
+        Console.WriteLine(string.Create(inv, $"R@{r.K,-9} {M(static x => x.RecallAtK)}"));
+        Console.WriteLine(string.Create(inv, $"NDCG@{r.K,-6} {M(static x => x.NdcgAtK)}"));
+        Console.WriteLine(string.Create(inv, $"MAP@{r.K,-7} {M(static x => x.MapAtK)}"));
+        Console.WriteLine(string.Create(inv, $"HR@{r.K,-8} {M(static x => x.HitRateAtK)}"));
+        Console.WriteLine(string.Create(inv, $"coverage    {M(static x => x.Coverage)}"));
         Console.WriteLine(string.Create(inv, $"fit         {r.FitSeconds:F3} s"));
         Console.WriteLine(string.Create(inv, $"predict     {r.PredictSeconds:F3} s (ratings), {r.RecommendSeconds:F3} s (top-{r.K} lists)"));
     }
 
-    private static void WriteJson(string source, IReadOnlyList<DataSplit> splits, CrossValidationResult evaluation)
+    private static void WriteJson(string source, IReadOnlyList<DataSplit> splits, ulong[]? seeds, CrossValidationResult evaluation)
     {
         using var stream = Console.OpenStandardOutput();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -131,20 +167,33 @@ internal static class EvaluateCommand
             writer.WriteStartObject();
             writer.WriteString("data", source);
             writer.WriteString("split", splits.Count == 1 ? splits[0].Description : $"kfold:{splits.Count}");
-            WriteMetrics(writer, evaluation.Mean);
-            if (splits.Count > 1)
+            WriteMetrics(writer, Summary(seeds, evaluation));
+            if (evaluation.Folds.Count > 1)
             {
-                writer.WriteStartArray("folds");
-                foreach (var fold in evaluation.Folds)
+                writer.WriteStartObject("sd");
+                foreach (var (name, metric) in Spread)
+                {
+                    Number(writer, name, evaluation.StandardDeviation(metric));
+                }
+
+                writer.WriteEndObject();
+                writer.WriteStartArray(seeds is null ? "folds" : "runs");
+                for (var f = 0; f < evaluation.Folds.Count; f++)
                 {
                     writer.WriteStartObject();
-                    WriteMetrics(writer, fold);
+                    if (seeds is not null)
+                    {
+                        writer.WriteNumber("seed", seeds[f]);
+                    }
+
+                    WriteMetrics(writer, evaluation.Folds[f]);
                     writer.WriteEndObject();
                 }
 
                 writer.WriteEndArray();
             }
-            else
+
+            if (splits.Count == 1)
             {
                 writer.WriteNumber("train_interactions", splits[0].Train.Count);
                 writer.WriteNumber("test_interactions", splits[0].Test.Count);
@@ -155,6 +204,34 @@ internal static class EvaluateCommand
 
         stream.WriteByte((byte)'\n');
     }
+
+    /// <summary>The metrics whose spread is reported, by their JSON names.</summary>
+    private static readonly (string Name, Func<EvaluationResult, double> Metric)[] Spread =
+    [
+        ("rmse", static r => r.Rmse),
+        ("mae", static r => r.Mae),
+        ("precision_at_k", static r => r.PrecisionAtK),
+        ("recall_at_k", static r => r.RecallAtK),
+        ("ndcg_at_k", static r => r.NdcgAtK),
+        ("map_at_k", static r => r.MapAtK),
+        ("hit_rate_at_k", static r => r.HitRateAtK),
+        ("coverage", static r => r.Coverage),
+        ("fit_seconds", static r => r.FitSeconds),
+    ];
+
+    /// <summary>
+    /// The mean of the results; over seeds every run saw the same data, so the counts are one run's, not their sum
+    /// (which is right for folds).
+    /// </summary>
+    private static EvaluationResult Summary(ulong[]? seeds, CrossValidationResult evaluation) => seeds is null
+        ? evaluation.Mean
+        : evaluation.Mean with
+        {
+            RatingCount = evaluation.Folds[0].RatingCount,
+            UnknownUserRatings = evaluation.Folds[0].UnknownUserRatings,
+            UnknownItemRatings = evaluation.Folds[0].UnknownItemRatings,
+            RankedUsers = evaluation.Folds[0].RankedUsers,
+        };
 
     private static void WriteMetrics(Utf8JsonWriter writer, EvaluationResult r)
     {

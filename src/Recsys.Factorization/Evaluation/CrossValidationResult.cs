@@ -1,6 +1,9 @@
 namespace Recsys.Evaluation;
 
-/// <summary>The results of k-fold cross-validation: one per fold and their mean.</summary>
+/// <summary>
+/// The results of several evaluations of one algorithm — the folds of k-fold cross-validation, or the same split
+/// trained with several seeds: each result, their mean and their spread.
+/// </summary>
 public sealed class CrossValidationResult
 {
     /// <summary>Initializes a new instance of the <see cref="CrossValidationResult"/> class.</summary>
@@ -43,4 +46,20 @@ public sealed class CrossValidationResult
 
     /// <summary>Gets the mean of every metric over the folds (counts are summed, timings averaged).</summary>
     public EvaluationResult Mean { get; }
+
+    /// <summary>Gets the sample standard deviation (n − 1 denominator) of one metric over the folds.</summary>
+    /// <param name="metric">The metric, for example <c>r =&gt; r.NdcgAtK</c>.</param>
+    /// <returns>The standard deviation; 0 with one fold, NaN when a fold's value is NaN.</returns>
+    public double StandardDeviation(Func<EvaluationResult, double> metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        if (Folds.Count == 1)
+        {
+            return 0;
+        }
+
+        var mean = Folds.Average(metric);
+        var squares = Folds.Sum(r => (metric(r) - mean) * (metric(r) - mean));
+        return Math.Sqrt(squares / (Folds.Count - 1));
+    }
 }

@@ -88,6 +88,20 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void StandardDeviation_IsTheSampleStandardDeviationOverTheFolds()
+    {
+        var template = Evaluator.FitAndEvaluate(new BaselineTrainer(), DataSplitter.RandomHoldout(TestDatasets.Synthetic(4, 25, 30, 12), 0.2, 1));
+        EvaluationResult With(double ndcg) => template with { NdcgAtK = ndcg };
+
+        var result = new CrossValidationResult([With(0.2), With(0.4), With(0.9)]);
+
+        // mean 0.5; squared deviations 0.09 + 0.01 + 0.16 = 0.26 over n - 1 = 2
+        Assert.Equal(Math.Sqrt(0.13), result.StandardDeviation(r => r.NdcgAtK), 12);
+        Assert.Equal(0, new CrossValidationResult([With(0.3)]).StandardDeviation(r => r.NdcgAtK));
+        Assert.True(double.IsNaN(new CrossValidationResult([With(0.3), With(double.NaN)]).StandardDeviation(r => r.NdcgAtK)));
+    }
+
+    [Fact]
     public void Evaluate_SyntheticData_LearnedBiasesBeatTheGlobalMean()
     {
         var split = DataSplitter.RandomHoldout(SyntheticDataGenerator.CreateDefault(), 0.2, 42);

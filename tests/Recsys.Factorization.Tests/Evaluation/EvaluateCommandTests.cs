@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Recsys.Tests.Shared;
+
+namespace Recsys.Factorization.Tests.Evaluation;
+
+/// <summary>
+/// <c>recsys evaluate --repeat</c>: the seed spread of a randomized model, run as a user runs it (a child process on
+/// small synthetic data).
+/// </summary>
+public sealed class EvaluateCommandTests
+{
+    private static readonly string[] SmallData = ["--users", "150", "--items", "300", "--ratings", "6000"];
+
+    [Fact]
+    public async Task Repeat_ReportsEverySeedTheirMeanAndTheirStandardDeviation()
+    {
+        var (exit, output, error) = await RunAsync(["evaluate", "--algorithm", "truncated-svd", "--rank", "8", "--repeat", "3", "--model-seed", "5", "--json", .. SmallData]);
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        var runs = root.GetProperty("runs").EnumerateArray().ToArray();
+        Assert.Equal([5UL, 6UL, 7UL], runs.Select(r => r.GetProperty("seed").GetUInt64()));
+        var ndcg = runs.Select(r => r.GetProperty("ndcg_at_k").GetDouble()).ToArray();
+        Assert.True(ndcg.Distinct().Count() > 1, $"the seeds gave the same model: {string.Join(", ", ndcg)}");
+        var mean = ndcg.Average();
+        Assert.Equal(mean, root.GetProperty("ndcg_at_k").GetDouble(), 12);
+        Assert.Equal(Math.Sqrt(ndcg.Sum(x => (x - mean) * (x - mean)) / 2), root.GetProperty("sd").GetProperty("ndcg_at_k").GetDouble(), 12);
+
+        // Every run ranked the same users on the same test set: the counts are one run's, not three.
+        Assert.Equal(runs[0].GetProperty("rating_count").GetInt32(), root.GetProperty("rating_count").GetInt32());
+        Assert.Equal(root.GetProperty("test_interactions").GetInt32(), root.GetProperty("rating_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Repeat_EachRunEqualsASingleEvaluationWithItsSeed()
+    {
+        var (_, repeated, _) = await RunAsync(["evaluate", "--algorithm", "truncated-svd", "--rank", "8", "--repeat", "2", "--model-seed", "9", "--json", .. SmallData]);
+        var (exit, single, error) = await RunAsync(["evaluate", "--algorithm", "truncated-svd", "--rank", "8", "--model-seed", "10", "--json", .. SmallData]);
+
+        Assert.True(exit == 0, error);
+        using var runs = JsonDocument.Parse(repeated);
+        using var one = JsonDocument.Parse(single);
+        var second = runs.RootElement.GetProperty("runs")[1];
+        Assert.Equal(10UL, second.GetProperty("seed").GetUInt64());
+        foreach (var metric in new[] { "rmse", "ndcg_at_k", "precision_at_k", "coverage" })
+        {
+            Assert.Equal(one.RootElement.GetProperty(metric).GetDouble(), second.GetProperty(metric).GetDouble());
+        }
+
+        Assert.False(one.RootElement.TryGetProperty("sd", out _));
+    }
+
+    [Fact]
+    public async Task Repeat_BelowOne_IsAUsageErrorThatNamesTheOption()
+    {
+        var (exit, _, error) = await RunAsync(["evaluate", "--repeat", "0"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--repeat must be at least 1, not 0.", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [Cli.Find(), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output, await error);
+    }
+}
