@@ -10,6 +10,22 @@ namespace Recsys.Cli;
 
 internal static class EvaluateCommand
 {
+    /// <summary>The metrics by their JSON names: written for each result and, over several, as their standard deviation.</summary>
+    private static readonly (string Name, Func<EvaluationResult, double> Metric)[] Metrics =
+    [
+        ("rmse", static r => r.Rmse),
+        ("mae", static r => r.Mae),
+        ("precision_at_k", static r => r.PrecisionAtK),
+        ("recall_at_k", static r => r.RecallAtK),
+        ("ndcg_at_k", static r => r.NdcgAtK),
+        ("map_at_k", static r => r.MapAtK),
+        ("hit_rate_at_k", static r => r.HitRateAtK),
+        ("coverage", static r => r.Coverage),
+        ("fit_seconds", static r => r.FitSeconds),
+        ("predict_seconds", static r => r.PredictSeconds),
+        ("recommend_seconds", static r => r.RecommendSeconds),
+    ];
+
     public static Command Create()
     {
         var data = new DataOptions();
@@ -171,7 +187,7 @@ internal static class EvaluateCommand
             if (evaluation.Folds.Count > 1)
             {
                 writer.WriteStartObject("sd");
-                foreach (var (name, metric) in Spread)
+                foreach (var (name, metric) in Metrics)
                 {
                     Number(writer, name, evaluation.StandardDeviation(metric));
                 }
@@ -205,20 +221,6 @@ internal static class EvaluateCommand
         stream.WriteByte((byte)'\n');
     }
 
-    /// <summary>The metrics whose spread is reported, by their JSON names.</summary>
-    private static readonly (string Name, Func<EvaluationResult, double> Metric)[] Spread =
-    [
-        ("rmse", static r => r.Rmse),
-        ("mae", static r => r.Mae),
-        ("precision_at_k", static r => r.PrecisionAtK),
-        ("recall_at_k", static r => r.RecallAtK),
-        ("ndcg_at_k", static r => r.NdcgAtK),
-        ("map_at_k", static r => r.MapAtK),
-        ("hit_rate_at_k", static r => r.HitRateAtK),
-        ("coverage", static r => r.Coverage),
-        ("fit_seconds", static r => r.FitSeconds),
-    ];
-
     /// <summary>
     /// The mean of the results; over seeds every run saw the same data, so the counts are one run's, not their sum
     /// (which is right for folds).
@@ -236,17 +238,11 @@ internal static class EvaluateCommand
     private static void WriteMetrics(Utf8JsonWriter writer, EvaluationResult r)
     {
         writer.WriteString("algorithm", r.Algorithm);
-        Number(writer, "rmse", r.Rmse);
-        Number(writer, "mae", r.Mae);
-        Number(writer, "precision_at_k", r.PrecisionAtK);
-        Number(writer, "recall_at_k", r.RecallAtK);
-        Number(writer, "ndcg_at_k", r.NdcgAtK);
-        Number(writer, "map_at_k", r.MapAtK);
-        Number(writer, "hit_rate_at_k", r.HitRateAtK);
-        Number(writer, "coverage", r.Coverage);
-        Number(writer, "fit_seconds", r.FitSeconds);
-        Number(writer, "predict_seconds", r.PredictSeconds);
-        Number(writer, "recommend_seconds", r.RecommendSeconds);
+        foreach (var (name, metric) in Metrics)
+        {
+            Number(writer, name, metric(r));
+        }
+
         writer.WriteNumber("k", r.K);
         writer.WriteNumber("relevance_threshold", r.RelevanceThreshold);
         writer.WriteNumber("ranked_users", r.RankedUsers);
