@@ -44,7 +44,7 @@ public abstract class CrashSafetyTests : IDisposable
     public async Task RegisterKilledAtRandomMoments_NoReadyVersionWithoutItsArtifact()
     {
         var ct = TestContext.Current.CancellationToken;
-        var cli = Cli.Find();
+        var cli = RecsysCli.Find();
         Directory.CreateDirectory(_directory);
         var modelFile = Path.Combine(_directory, "model.bin");
         var data = new SyntheticDataGenerator(new SyntheticDataOptions { Users = 3_000, Items = 8_000, Interactions = 60_000 }).GenerateDataset(ct);

@@ -18,7 +18,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
     public async Task WorkerKilledMidRun_RunIsAbandonedAndNoPendingVersionRemains()
     {
         using var workspace = Workspace.Sqlite();
-        var cli = Cli.Find();
+        var cli = RecsysCli.Find();
         var random = new Random(11);
         var pendingCleaned = 0;
         var abandoned = 0;

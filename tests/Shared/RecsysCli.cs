@@ -1,7 +1,7 @@
 namespace Recsys.Tests.Shared;
 
 /// <summary>The <c>recsys</c> command line, as built beside the tests.</summary>
-internal static class Cli
+internal static class RecsysCli
 {
     /// <summary>The built <c>recsys.dll</c> of the same configuration as the tests.</summary>
     public static string Find()

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Recsys.Tests.Shared;
 
-namespace Recsys.Factorization.Tests.Evaluation;
+namespace Recsys.Cli.Tests;
 
 /// <summary>
 /// <c>recsys evaluate --repeat</c>: the seed spread of a randomized model, run as a user runs it (a child process on
@@ -63,7 +63,7 @@ public sealed class EvaluateCommandTests
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [Cli.Find(), .. arguments])
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [RecsysCli.Find(), .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
