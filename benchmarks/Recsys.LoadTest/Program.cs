@@ -201,6 +201,7 @@ internal static class LoadRunner
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(settings.Warmup.TotalSeconds * Stopwatch.Frequency);
         long reloads = 0, reloadFailures = 0;
+        long measuredUntil = 0;
 
         var reloader = settings.ReloadEvery is { } every ? Task.Run(async () =>
         {
@@ -253,13 +254,29 @@ internal static class LoadRunner
                 request.Dispose();
             }
 
-            if (scheduled >= measureFrom)
+            var latency = Stopwatch.GetTimestamp() - scheduled;
+            if (scheduled < measureFrom)
             {
-                recorder.Add(task, Stopwatch.GetTimestamp() - scheduled, error);
-                if (settings.Requests is { } limit && Interlocked.Increment(ref measured) >= limit)
-                {
-                    await stop.CancelAsync();
-                }
+                return;
+            }
+
+            if (settings.Requests is not { } limit)
+            {
+                recorder.Add(task, latency, error);
+                return;
+            }
+
+            // A request count: exactly that many are measured; requests still in flight when it is reached are not.
+            var number = Interlocked.Increment(ref measured);
+            if (number <= limit)
+            {
+                recorder.Add(task, latency, error);
+            }
+
+            if (number == limit)
+            {
+                measuredUntil = Stopwatch.GetTimestamp();
+                await stop.CancelAsync();
             }
         }
 
@@ -360,7 +377,8 @@ internal static class LoadRunner
 
         await Task.WhenAll(workers);
         await reloader;
-        var seconds = Math.Max(1e-9, (double)(Stopwatch.GetTimestamp() - measureFrom) / Stopwatch.Frequency);
+        var end = Interlocked.Read(ref measuredUntil) is > 0 and var until ? until : Stopwatch.GetTimestamp();
+        var seconds = Math.Max(1e-9, (double)(end - measureFrom) / Stopwatch.Frequency);
         var all = recorders.SelectMany(r => r.Samples).ToList();
         var tasks = all.GroupBy(s => s.Task).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Summarize(g.Key, [.. g], seconds)).ToList();
         return new LoadReport(
@@ -377,10 +395,20 @@ internal static class LoadRunner
     private static LatencySummary Summarize(string task, List<Sample> samples, double seconds)
     {
         var latencies = samples.Select(s => s.Ticks * 1000.0 / Stopwatch.Frequency).Order().ToArray();
-        double Percentile(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p * latencies.Length) - 1)];
         var failures = samples.LongCount(s => s.Failed);
         return new LatencySummary(task, samples.Count, failures, samples.Count == 0 ? double.NaN : 1 - (double)failures / samples.Count, samples.Count / seconds,
-            Percentile(0.50), Percentile(0.75), Percentile(0.90), Percentile(0.95), Percentile(0.99), latencies.Length == 0 ? double.NaN : latencies[^1]);
+            Percentile(latencies, 0.50), Percentile(latencies, 0.75), Percentile(latencies, 0.90), Percentile(latencies, 0.95), Percentile(latencies, 0.99), Percentile(latencies, 1));
+    }
+
+    /// <summary>
+    /// The nearest-rank percentile: the smallest sample with at least a fraction <paramref name="p"/> of the samples at
+    /// or below it (p = 1 is the maximum); NaN without samples.
+    /// </summary>
+    internal static double Percentile(double[] sorted, double p)
+    {
+        // 1e-9 keeps p·n that is an integer in exact arithmetic (0.95 × 100) from rounding up to the next rank.
+        var rank = (int)Math.Ceiling((p * sorted.Length) - 1e-9);
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
     }
 
     private readonly record struct Sample(string Task, long Ticks, bool Failed);
