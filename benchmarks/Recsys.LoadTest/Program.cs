@@ -406,7 +406,8 @@ internal static class LoadRunner
     /// </summary>
     internal static double Percentile(double[] sorted, double p)
     {
-        // 1e-9 keeps p·n that is an integer in exact arithmetic (0.95 × 100) from rounding up to the next rank.
+        // 1e-9 keeps p·n that is an integer in exact arithmetic from rounding up to the next rank (0.07 × 100 is
+        // 7.000000000000001 in doubles).
         var rank = (int)Math.Ceiling((p * sorted.Length) - 1e-9);
         return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
     }

@@ -79,6 +79,7 @@ public sealed class LoadRunnerTests
     [InlineData(0.999, 100)]
     [InlineData(1.0, 100)]
     [InlineData(0.001, 1)]
+    [InlineData(0.07, 7)]
     public void Percentile_IsTheNearestRank(double p, double expected)
     {
         var sorted = Enumerable.Range(1, 100).Select(i => (double)i).ToArray();
