@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Recsys.Tests.Shared;
 
@@ -61,16 +60,6 @@ public sealed class EvaluateCommandTests
         Assert.Contains("--repeat must be at least 1, not 0.", error, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [RecsysCli.Find(), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(string[] arguments) =>
+        DotnetProcess.RunAsync(RecsysCli.Find(), arguments, TestContext.Current.CancellationToken);
 }

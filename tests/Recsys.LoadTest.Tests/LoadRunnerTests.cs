@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Recsys.Tests.Shared;
 
 namespace Recsys.LoadTest.Tests;
 
@@ -112,17 +112,6 @@ public sealed class LoadRunnerTests
         new(server.Url, users, duration ?? TimeSpan.FromSeconds(30), TimeSpan.Zero, requests, rate, TimeSpan.Zero,
             mix ?? [("recommendations", 1)], Users, reloadEvery, apiKey);
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string[] arguments)
-    {
-        var tool = Path.Combine(AppContext.BaseDirectory, "recsys-loadtest.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [tool, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(string[] arguments) =>
+        DotnetProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, "recsys-loadtest.dll"), arguments, Ct);
 }
