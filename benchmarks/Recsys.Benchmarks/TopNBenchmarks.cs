@@ -33,7 +33,7 @@ public class TopNBenchmarks
         }
 
         float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        _model = new FactorModel("bench", "{}", new TrainingFootprint(userIds, itemIds, offsets, seen, 0.5f, 5f), new FactorModelParts
+        _model = new FactorModel("bench", "{}", new TrainingFootprint(userIds, itemIds, offsets, seen, 0.5f, 5f, 3.5), new FactorModelParts
         {
             Global = 3.5,
             UserBias = Random(Users),

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Recsys.Data;
 using Recsys.Recommenders;
+using Recsys.Registry;
 
 namespace Recsys.Cli;
 
@@ -9,16 +11,30 @@ internal static class RecommendCommand
     public static Command Create()
     {
         var model = new Option<FileInfo>("--model") { Description = "A model file written by 'recsys train'.", Required = true };
-        var user = new Option<string>("--user") { Description = "The user id (unknown users get the cold-start ranking).", Required = true };
+        var user = new Option<string>("--user") { Description = "The user id (unknown users get the cold-start ranking: the most popular items).", Required = true };
         var count = new Option<int>("--count") { Description = "How many items.", DefaultValueFactory = _ => 10 };
         var similar = new Option<string?>("--similar-to") { Description = "List items similar to this item instead." };
-        var command = new Command("recommend", "Print the top items for a user (or similar items) from a model file.") { model, user, count, similar };
-        command.SetAction(result =>
+        var includeSeen = new Option<bool>("--include-seen") { Description = "Do not leave out the items the user has seen (training data and --history)." };
+        var history = new Option<string?>("--history") { Description = "A registry (directory or PostgreSQL connection string) whose interaction store holds interactions since training: left out as seen." };
+        var includeGenres = new Option<string?>("--include-genres") { Description = "Comma-separated genres of which an item must have one (needs titles and genres in the model file)." };
+        var excludeGenres = new Option<string?>("--exclude-genres") { Description = "Comma-separated genres an item must not have." };
+        var excludeItems = new Option<string?>("--exclude-items") { Description = "Comma-separated item ids that must not be returned." };
+        var minScore = new Option<float?>("--min-score") { Description = "The lowest score an item may have." };
+        var command = new Command("recommend", "Print the top items for a user (or similar items) from a model file; the same list HTTP serves for the same model, user and filters.")
+        {
+            model, user, count, similar, includeSeen, history, includeGenres, excludeGenres, excludeItems, minScore,
+        };
+        command.SetAction(async (result, cancellationToken) =>
         {
             try
             {
                 var package = ModelFile.Load(result.GetValue(model)!.FullName);
                 var n = result.GetValue(count);
+                if (n < 1)
+                {
+                    throw new UsageException($"--count must be at least 1; it was {n}.");
+                }
+
                 IEnumerable<RecommendedItem> items;
                 if (result.GetValue(similar) is { } itemId)
                 {
@@ -33,7 +49,37 @@ internal static class RecommendCommand
                 }
                 else
                 {
-                    items = package.Model.Recommend(result.GetValue(user)!, n);
+                    var userId = result.GetValue(user)!;
+                    var include = List(result.GetValue(includeGenres));
+                    var exclude = List(result.GetValue(excludeGenres));
+                    if ((include.Count > 0 || exclude.Count > 0) && package.ItemMetadata is null)
+                    {
+                        throw new UsageException("Genre filters need titles and genres in the model file (train with --movies).");
+                    }
+
+                    IReadOnlyList<string>? seen = null;
+                    if (result.GetValue(history) is { } location && !result.GetValue(includeSeen))
+                    {
+                        var store = RegistryCommand.IsPostgreSql(location) ? PostgreSqlInteractionStores.Open(location) : InteractionStores.OpenSqlite(Path.GetFullPath(location));
+                        seen = [.. (await store.GetUserInteractionsAsync(userId, cancellationToken)).Select(i => i.ItemId)];
+                    }
+
+                    var answer = package.Model.Recommend(new RecommendationRequest
+                    {
+                        UserId = userId,
+                        Count = n,
+                        ExcludeSeen = !result.GetValue(includeSeen),
+                        History = seen,
+                        ExcludeItems = List(result.GetValue(excludeItems)),
+                        ItemPredicate = package.ItemMetadata is { } metadata ? ItemMetadata.GenrePredicate(metadata.ByIndex(package.Model.Items), include, exclude) : null,
+                        MinScore = result.GetValue(minScore),
+                    });
+                    if (answer.ColdStart)
+                    {
+                        Console.Error.WriteLine($"recsys recommend: the model does not know user '{userId}'; these are its most popular items (cold start).");
+                    }
+
+                    items = answer.Items.Select(x => new RecommendedItem(package.Model.Items[x.Item], x.Score));
                 }
 
                 foreach (var x in items)
@@ -44,7 +90,7 @@ internal static class RecommendCommand
 
                 return 0;
             }
-            catch (Exception e) when (e is UsageException or ModelFormatException or IOException)
+            catch (Exception e) when (e is UsageException or ModelFormatException or IOException or System.Data.Common.DbException)
             {
                 Console.Error.WriteLine($"recsys recommend: {e.Message}");
                 return 1;
@@ -52,4 +98,7 @@ internal static class RecommendCommand
         });
         return command;
     }
+
+    private static List<string> List(string? value) =>
+        value is null ? [] : [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 }

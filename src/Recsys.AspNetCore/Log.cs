@@ -28,4 +28,16 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Target}: version {Previous} -> {Version}")]
     public static partial void Swapped(ILogger logger, string target, int? previous, int version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another replica is bootstrapping model {Model}; waiting for it")]
+    public static partial void BootstrapWaiting(ILogger logger, string model);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Not bootstrapping model {Model}: the registry holds {Versions} version(s) of it, and none could be served ({Reason}); stages and aliases are left as they are")]
+    public static partial void BootstrapSkipped(ILogger logger, string model, int versions, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Component} is unavailable; serving degraded (history from this replica) until it answers again")]
+    public static partial void Degraded(ILogger logger, Exception exception, string component);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Component} answers again after {Seconds:F1} s; {Fallbacks} requests were served degraded")]
+    public static partial void Recovered(ILogger logger, string component, double seconds, long fallbacks);
 }

@@ -6,6 +6,7 @@ using Recsys.Data;
 using Recsys.Evaluation;
 using Recsys.Recommenders;
 using Recsys.Registry;
+using Recsys.Runs;
 
 namespace Recsys.AspNetCore;
 
@@ -29,18 +30,22 @@ internal sealed class ModelProvider : BackgroundService
     private const string DefaultTarget = "";
 
     private readonly IModelRegistry _registry;
+    private readonly IRunStore _runs;
     private readonly RecommenderOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelProvider> _logger;
     private readonly RecommenderMetrics _metrics;
+    private readonly DependencyHealth _health;
     private readonly ConcurrentDictionary<string, ServedModel> _served = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lazy<ItemMetadata?> _movies;
 
-    public ModelProvider(IModelRegistry registry, IOptions<RecommenderOptions> options, TimeProvider time, ILogger<ModelProvider> logger, RecommenderMetrics metrics)
+    public ModelProvider(IModelRegistry registry, IRunStore runs, IOptions<RecommenderOptions> options, TimeProvider time, ILogger<ModelProvider> logger, RecommenderMetrics metrics, DependencyHealth health)
     {
+        _health = health;
         _registry = registry;
+        _runs = runs;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -126,9 +131,8 @@ internal sealed class ModelProvider : BackgroundService
             var history = await SafeHistoryAsync(stoppingToken).ConfigureAwait(false);
             watermark = history.Count > 0 ? history[^1].Sequence : 0;
             await ReloadAsync(stoppingToken).ConfigureAwait(false);
-            if (Current is null && _options.Bootstrap.Enabled)
+            if (Current is null && _options.Bootstrap.Enabled && await BootstrapIfEmptyAsync(stoppingToken).ConfigureAwait(false))
             {
-                await BootstrapAsync(stoppingToken).ConfigureAwait(false);
                 await ReloadAsync(stoppingToken).ConfigureAwait(false);
             }
         }
@@ -162,7 +166,15 @@ internal sealed class ModelProvider : BackgroundService
             }
             catch (Exception e)
             {
-                Log.FeedFailed(_logger, e);
+                if (e is System.Data.Common.DbException or IOException or TimeoutException)
+                {
+                    _health.Failed(DependencyHealth.Registry, e); // logged once per outage
+                }
+                else
+                {
+                    Log.FeedFailed(_logger, e);
+                }
+
                 await Task.Delay(TimeSpan.FromSeconds(2), _time, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -276,6 +288,60 @@ internal sealed class ModelProvider : BackgroundService
         return model;
     }
 
+    /// <summary>
+    /// Bootstraps only a registry that holds no version of the model at all, under a registry-wide lock so that of
+    /// several replicas starting together exactly one trains; the others wait for it and then load its version. A
+    /// registry with versions (even ones that cannot be loaded) is never changed here. Returns whether anything
+    /// may have been registered (so a reload is due).
+    /// </summary>
+    private async Task<bool> BootstrapIfEmptyAsync(CancellationToken cancellationToken)
+    {
+        var lockName = $"bootstrap:{_options.ModelName}";
+        var owner = $"bootstrap-{Guid.NewGuid():N}";
+        var waited = false;
+        IAsyncDisposable? bootstrapLock;
+        while ((bootstrapLock = await _runs.TryLockModelAsync(lockName, owner, cancellationToken).ConfigureAwait(false)) is null)
+        {
+            if (!waited)
+            {
+                Log.BootstrapWaiting(_logger, _options.ModelName);
+                waited = true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (bootstrapLock.ConfigureAwait(false))
+        {
+            var versions = await VersionCountAsync(cancellationToken).ConfigureAwait(false);
+            if (versions > 0)
+            {
+                if (!waited)
+                {
+                    Log.BootstrapSkipped(_logger, _options.ModelName, versions, LastError ?? $"no version at {Describe(DefaultTarget)}");
+                }
+
+                return waited;
+            }
+
+            await BootstrapAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    private async Task<int> VersionCountAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _registry.ListVersionsAsync(_options.ModelName, cancellationToken).ConfigureAwait(false)).Count;
+        }
+        catch (RegistryEntryNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Evaluates on a holdout, then refits on all the data (unless turned off), registers and stages the refit.</summary>
     private async Task BootstrapAsync(CancellationToken cancellationToken)
     {
         var options = _options.Bootstrap;
@@ -287,18 +353,20 @@ internal sealed class ModelProvider : BackgroundService
                     ? Recsys.Data.MovieLens.ReadRatings(path, BadRowPolicy.Skip).Dataset
                     : new SyntheticDataGenerator(new SyntheticDataOptions { Seed = options.Seed }).GenerateDataset(cancellationToken);
                 var split = DataSplitter.RandomHoldout(data, options.TestFraction, options.Seed);
-                var trainer = RecommenderAlgorithms.Create(options.Algorithm);
-                var trained = trainer.Fit(split.Train, cancellationToken);
-                var result = Evaluator.Evaluate(trained, split.Test, cancellationToken: cancellationToken);
+                var evaluated = RecommenderAlgorithms.Create(options.Algorithm).Fit(split.Train, cancellationToken);
+                var result = Evaluator.Evaluate(evaluated, split.Test, cancellationToken: cancellationToken);
+                var purpose = Recsys.Retraining.ModelLifecycle.PurposeOf(evaluated);
+                var served = options.Refit ? RecommenderAlgorithms.Create(options.Algorithm).Fit(data, cancellationToken) : evaluated;
                 var metadata = new NewModelVersion
                 {
                     Trainer = options.Algorithm,
-                    Metrics = Recsys.Retraining.RetrainingService.MetricsOf(result),
-                    Lineage = Recsys.Retraining.RetrainingService.LineageOf(split),
+                    Metrics = MetricCatalog.MetricsOf(result, purpose),
+                    Lineage = Recsys.Retraining.ModelLifecycle.LineageOf(options.Refit ? data : split.Train, split, options.Refit),
+                    Tags = new Dictionary<string, string> { [ModelRegistryPromotion.PurposeTag] = MetricCatalog.Format(purpose) },
                     Description = $"bootstrap on {options.DataPath ?? "synthetic data"}",
                     Actor = "bootstrap",
                 };
-                return (trained, metadata);
+                return (served, metadata);
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -307,11 +375,11 @@ internal sealed class ModelProvider : BackgroundService
         var registered = await _registry.RegisterVersionAsync(_options.ModelName, version, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
         if (_options.Alias is { } alias)
         {
-            await _registry.SetAliasAsync(_options.ModelName, alias, registered.Version, "bootstrap", "nothing was served", cancellationToken).ConfigureAwait(false);
+            await _registry.SetAliasAsync(_options.ModelName, alias, registered.Version, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await _registry.TransitionStageAsync(_options.ModelName, registered.Version, _options.Stage, archiveExisting: true, "bootstrap", "nothing was served", cancellationToken).ConfigureAwait(false);
+            await _registry.TransitionStageAsync(_options.ModelName, registered.Version, _options.Stage, archiveExisting: true, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
         }
     }
 }

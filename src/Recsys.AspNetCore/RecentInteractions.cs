@@ -1,38 +1,102 @@
+using System.Data.Common;
 using Microsoft.Extensions.Caching.Memory;
 using Recsys.Data;
 
 namespace Recsys.AspNetCore;
 
 /// <summary>
-/// The items each user interacted with since the served model was trained, from the interaction store: written
-/// through on <c>POST /interactions</c> (so this replica honours them at once) and re-read after 30 s (so other
-/// replicas sharing the store catch up).
+/// The items each user interacted with that the served model may not have learned, from the interaction store:
+/// written through on <c>POST /interactions</c> (so this replica honours them at once) and re-read after 30 s (so
+/// other replicas sharing the store catch up). While the store is unavailable, a request gets what this replica
+/// has (the user's last read history and what it stored through this replica), counted as a fallback, never an error.
 /// </summary>
-internal sealed class RecentInteractions(IInteractionStore store, IMemoryCache cache)
+internal sealed class RecentInteractions(IInteractionStore store, IMemoryCache cache, DependencyHealth health)
 {
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan KeptForOutages = TimeSpan.FromHours(1);
 
     public async ValueTask<IReadOnlySet<string>> GetAsync(string userId, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(Key(userId), out IReadOnlySet<string>? items) && items is not null)
+        if (cache.TryGetValue(FreshKey(userId), out IReadOnlySet<string>? items) && items is not null)
         {
             return items;
         }
 
-        var stored = await store.GetUserInteractionsAsync(userId, cancellationToken).ConfigureAwait(false);
-        items = stored.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
-        cache.Set(Key(userId), items, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 + items.Count });
-        return items;
-    }
-
-    public async Task AppendAsync(IReadOnlyList<Interaction> interactions, CancellationToken cancellationToken)
-    {
-        await store.AppendAsync(interactions, cancellationToken).ConfigureAwait(false);
-        foreach (var user in interactions.Select(i => i.UserId).Distinct(StringComparer.Ordinal))
+        if (health.ShouldTry(DependencyHealth.InteractionStore))
         {
-            cache.Remove(Key(user));
+            try
+            {
+                var stored = await store.GetUserInteractionsAsync(userId, cancellationToken).ConfigureAwait(false);
+                health.Succeeded(DependencyHealth.InteractionStore);
+                items = stored.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
+                cache.Set(FreshKey(userId), items, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 + items.Count });
+                cache.Set(KnownKey(userId), items, new MemoryCacheEntryOptions { SlidingExpiration = KeptForOutages, Size = 1 + items.Count });
+                return items;
+            }
+            catch (Exception e) when (IsOutage(e, cancellationToken))
+            {
+                health.Failed(DependencyHealth.InteractionStore, e);
+            }
+        }
+
+        health.Fallback(DependencyHealth.InteractionStore);
+        var known = cache.Get<IReadOnlySet<string>>(KnownKey(userId));
+        var local = cache.Get<HashSet<string>>(LocalKey(userId));
+        if (local is null)
+        {
+            return known ?? EmptySet;
+        }
+
+        lock (local)
+        {
+            var merged = new HashSet<string>(local, StringComparer.Ordinal);
+            merged.UnionWith(known ?? EmptySet);
+            return merged;
         }
     }
 
-    private static string Key(string userId) => "recsys:recent:" + userId;
+    /// <summary>Stores interactions; a store outage is an <see cref="InteractionStoreUnavailableException"/> (nothing was stored).</summary>
+    public async Task AppendAsync(IReadOnlyList<Interaction> interactions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.AppendAsync(interactions, cancellationToken).ConfigureAwait(false);
+            health.Succeeded(DependencyHealth.InteractionStore);
+        }
+        catch (Exception e) when (IsOutage(e, cancellationToken))
+        {
+            health.Failed(DependencyHealth.InteractionStore, e);
+            throw new InteractionStoreUnavailableException($"The interaction store is unavailable ({e.Message}); nothing was stored, retry later.", e);
+        }
+
+        foreach (var group in interactions.GroupBy(i => i.UserId, StringComparer.Ordinal))
+        {
+            cache.Remove(FreshKey(group.Key));
+            var local = cache.GetOrCreate(LocalKey(group.Key), entry =>
+            {
+                entry.SlidingExpiration = KeptForOutages;
+                entry.Size = 1;
+                return new HashSet<string>(StringComparer.Ordinal);
+            })!;
+            lock (local)
+            {
+                local.UnionWith(group.Select(i => i.ItemId));
+            }
+        }
+    }
+
+    /// <summary>Whether an exception means the database is unreachable or failing (as opposed to a cancelled request or a bug).</summary>
+    internal static bool IsOutage(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && e is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException;
+
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+
+    private static string FreshKey(string userId) => "recsys:recent:" + userId;
+
+    private static string KnownKey(string userId) => "recsys:known:" + userId;
+
+    private static string LocalKey(string userId) => "recsys:local:" + userId;
 }
+
+/// <summary>The interaction store cannot be reached: the write was not stored (HTTP 503 with Retry-After).</summary>
+internal sealed class InteractionStoreUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using Recsys.Data;
 using Recsys.Recommenders;
 
 namespace Recsys.AspNetCore;
@@ -170,7 +171,7 @@ internal sealed class RecommendationService(
         return result;
     }
 
-    /// <summary>The work behind one cache miss.</summary>
+    /// <summary>The work behind one cache miss: the library's one top-N code path (the CLI's too).</summary>
     private sealed class Computation(ServedModel model, RecommendationQuery query, IReadOnlySet<string>? seen)
     {
         public bool Ran { get; private set; }
@@ -178,72 +179,18 @@ internal sealed class RecommendationService(
         public CachedRecommendations Run()
         {
             Ran = true;
-            var excluded = new HashSet<int>();
-            foreach (var id in query.ExcludeItems.Concat(seen ?? Enumerable.Empty<string>()))
+            var result = model.Model.Recommend(new Recsys.Recommenders.RecommendationRequest
             {
-                if (model.Model.Items.TryGetIndex(id, out var index))
-                {
-                    excluded.Add(index);
-                }
-            }
-
-            var predicate = GenrePredicate();
-            var buffer = new ScoredItem[query.Count];
-            if (model.Model.Users.TryGetIndex(query.UserId, out var user))
-            {
-                var filter = new RecommendationFilter
-                {
-                    ExcludeSeen = query.ExcludeSeen,
-                    ExcludedItems = excluded.Count > 0 ? excluded : null,
-                    ItemPredicate = predicate,
-                    MinScore = query.MinScore,
-                };
-                var n = model.Model.Recommend(user, buffer, filter);
-                return new CachedRecommendations(ToItems(model, buffer.AsSpan(0, n)), null);
-            }
-
-            // Cold start: the most interacted items, filtered alike; score = share of the top item's count.
-            var top = model.PopularityOrder.Length > 0 ? Math.Max(1, model.PopularityCounts[model.PopularityOrder[0]]) : 1;
-            var count = 0;
-            foreach (var item in model.PopularityOrder)
-            {
-                if (count == buffer.Length)
-                {
-                    break;
-                }
-
-                var score = model.PopularityCounts[item] / (float)top;
-                if (excluded.Contains(item) || (predicate is not null && !predicate(item)) || score < query.MinScore)
-                {
-                    continue;
-                }
-
-                buffer[count++] = new ScoredItem(item, score);
-            }
-
-            return new CachedRecommendations(ToItems(model, buffer.AsSpan(0, count)), "popularity");
-        }
-
-        private Func<int, bool>? GenrePredicate()
-        {
-            if (query.IncludeGenres.Count == 0 && query.ExcludeGenres.Count == 0)
-            {
-                return null;
-            }
-
-            var attributes = model.Attributes;
-            var include = query.IncludeGenres;
-            var exclude = query.ExcludeGenres;
-            return item =>
-            {
-                var a = attributes[item];
-                if (a is null)
-                {
-                    return include.Count == 0;
-                }
-
-                return (include.Count == 0 || include.Any(a.HasGenre)) && !exclude.Any(a.HasGenre);
-            };
+                UserId = query.UserId,
+                Count = query.Count,
+                ExcludeSeen = query.ExcludeSeen,
+                History = seen,
+                ExcludeItems = query.ExcludeItems,
+                ItemPredicate = ItemMetadata.GenrePredicate(model.Attributes, query.IncludeGenres, query.ExcludeGenres),
+                MinScore = query.MinScore,
+            });
+            var items = result.Items is ScoredItem[] array ? array : [.. result.Items];
+            return new CachedRecommendations(ToItems(model, items), result.ColdStart ? "popularity" : null);
         }
     }
 }

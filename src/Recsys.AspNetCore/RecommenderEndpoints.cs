@@ -429,6 +429,18 @@ public static class RecommenderEndpoints
                 context.HttpContext.Response.Headers.RetryAfter = "5";
                 return Problems.Create(StatusCodes.Status503ServiceUnavailable, "No model to serve", e.Message);
             }
+            catch (InteractionStoreUnavailableException e)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "5";
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Interaction store unavailable", e.Message);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                // A database outage on a path with nothing in memory to fall back on (for example loading a model first asked for now).
+                Log.RequestFailed(logger, e, context.HttpContext.Request.Path);
+                context.HttpContext.Response.Headers.RetryAfter = "5";
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Database unavailable", $"The registry database did not answer ({e.Message}); retry later.");
+            }
             catch (Exception e) when (e is InvalidQueryException or UnknownAlgorithmException)
             {
                 return Problems.BadRequest(e.Message);

@@ -13,6 +13,7 @@ internal sealed class RecommenderMetrics
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _reloads;
     private readonly Counter<long> _cacheErrors;
+    private readonly Counter<long> _fallbacks;
     private long _servedVersion;
 
     public RecommenderMetrics(IMeterFactory meterFactory)
@@ -22,6 +23,7 @@ internal sealed class RecommenderMetrics
         _duration = meter.CreateHistogram<double>("recsys.recommendation.duration", "ms", "Time to produce a recommendation list, cache lookups included.");
         _reloads = meter.CreateCounter<long>("recsys.model.loads", "{load}", "Model version loads, by result.");
         _cacheErrors = meter.CreateCounter<long>("recsys.cache.distributed_errors", "{error}", "Distributed (Redis) cache operations that failed and were served without it.");
+        _fallbacks = meter.CreateCounter<long>("recsys.dependency.fallbacks", "{request}", "Requests answered without an unavailable database (interaction store or registry), from what the replica had, by component.");
         meter.CreateObservableGauge("recsys.model.version", () => Interlocked.Read(ref _servedVersion), "{version}", "The version of the model the default target serves.");
     }
 
@@ -50,4 +52,6 @@ internal sealed class RecommenderMetrics
     public void ModelLoadFailed() => _reloads.Add(1, new KeyValuePair<string, object?>("result", "failure"));
 
     public void DistributedCacheError() => _cacheErrors.Add(1);
+
+    public void Fallback(string component) => _fallbacks.Add(1, new KeyValuePair<string, object?>("component", component));
 }

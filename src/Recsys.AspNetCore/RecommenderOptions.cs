@@ -65,8 +65,9 @@ public sealed class TrafficVariant
 }
 
 /// <summary>
-/// Trains, registers and promotes a first model when the registry has no version to serve, so a fresh install
-/// serves within seconds.
+/// Trains, registers and promotes a first model when the registry holds no version of the model at all, so a fresh
+/// install serves within seconds. A registry with versions is never bootstrapped, even when its Production version
+/// cannot be loaded: that is reported (503, <c>/health/ready</c> unhealthy), not repaired by changing stages.
 /// </summary>
 public sealed class BootstrapOptions
 {
@@ -84,6 +85,12 @@ public sealed class BootstrapOptions
 
     /// <summary>Gets or sets the share of interactions held out to measure the registered metrics; default 0.2.</summary>
     public double TestFraction { get; set; } = 0.2;
+
+    /// <summary>
+    /// Gets or sets whether the model, once measured on the holdout, is trained again on all the data and that refit
+    /// is registered and served; default true (off, the served model never learns the held-out interactions).
+    /// </summary>
+    public bool Refit { get; set; } = true;
 
     /// <summary>Gets or sets the seed of the synthetic data and the split; default 42.</summary>
     public ulong Seed { get; set; } = 42;

@@ -67,9 +67,12 @@ public static class RecommenderServiceCollectionExtensions
         services.TryAddSingleton<RecommenderMetrics>();
         services.TryAddSingleton<ModelProvider>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelProvider>());
+        services.TryAddSingleton<DependencyHealth>();
         services.TryAddSingleton<RecentInteractions>();
         services.TryAddSingleton<RecommendationService>();
-        services.AddHealthChecks().AddCheck<ModelLoadedHealthCheck>("model", tags: [ModelLoadedHealthCheck.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<ModelLoadedHealthCheck>("model", tags: [ModelLoadedHealthCheck.ReadyTag])
+            .AddCheck<DependencyHealthCheck>("databases");
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(RecommenderMetrics.MeterName)
             .AddAspNetCoreInstrumentation()

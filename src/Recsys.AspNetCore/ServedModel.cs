@@ -17,18 +17,7 @@ internal sealed class ServedModel
         LoadedAt = loadedAt;
         History = model as ITrainingHistory;
         Similarity = model as IItemSimilarity;
-        Attributes = new ItemAttributes?[model.Items.Count];
-        if (metadata is not null)
-        {
-            for (var i = 0; i < Attributes.Length; i++)
-            {
-                metadata.TryGetAttributes(model.Items[i], out Attributes[i]);
-            }
-        }
-
-        var counts = History?.ItemInteractionCounts() ?? new int[model.Items.Count];
-        PopularityCounts = counts;
-        PopularityOrder = [.. Enumerable.Range(0, counts.Length).OrderByDescending(i => counts[i]).ThenBy(i => i)];
+        Attributes = metadata?.ByIndex(model.Items) ?? new ItemAttributes?[model.Items.Count];
         HasMetadata = metadata is not null;
     }
 
@@ -46,12 +35,6 @@ internal sealed class ServedModel
 
     /// <summary>Titles and genres by dense item index (null when unknown).</summary>
     public ItemAttributes?[] Attributes { get; }
-
-    /// <summary>Training interactions per item, by dense item index.</summary>
-    public int[] PopularityCounts { get; }
-
-    /// <summary>Item indices, most interacted first: the cold-start ranking.</summary>
-    public int[] PopularityOrder { get; }
 
     public string Key => $"{Version.ModelName}/{Version.Version}";
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Recsys.Evaluation;
+using Recsys.Recommenders;
 
 namespace Recsys.Registry;
 
@@ -25,14 +27,16 @@ public sealed record PromotionDecision(PromotionOutcome Outcome, string Reason, 
 /// <summary>
 /// When a candidate replaces Production: its primary metric must beat Production's by <see cref="MinImprovement"/>
 /// (RMSE and MAE: lower is better; other metrics: higher is better, unless <see cref="HigherIsBetter"/> says
-/// otherwise), on the same evaluation, and pass every gate. Without a Production version the first candidate that
-/// passes the gates is promoted. A candidate that passes the gates but does not beat Production goes to Staging.
+/// otherwise; see <see cref="MetricCatalog"/>), on the same evaluation, and pass every gate. Without a Production
+/// version the first candidate that passes the gates is promoted. A candidate that passes the gates but does not beat
+/// Production goes to Staging, and so does one that cannot be compared because Production has no meaningful value of
+/// the primary metric (a model of another purpose: an implicit top-N model has no RMSE).
 /// </summary>
 public sealed class PromotionPolicy
 {
-    /// <summary>Gets or sets the metric compared.</summary>
-    /// <value>The default value is <c>rmse</c>.</value>
-    public string PrimaryMetric { get; set; } = "rmse";
+    /// <summary>Gets or sets the metric compared (a <see cref="MetricCatalog"/> name).</summary>
+    /// <value>The default value is <c>ndcg_at_k</c>: serving hosts serve top-N lists, so a ranking metric decides.</value>
+    public string PrimaryMetric { get; set; } = "ndcg_at_k";
 
     /// <summary>Gets or sets whether a higher primary metric is better; <see langword="null"/> infers it from the name.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
@@ -54,7 +58,9 @@ public sealed class PromotionPolicy
 
     /// <summary>Decides about a candidate.</summary>
     /// <param name="candidate">The candidate's metrics.</param>
-    /// <param name="production">Production's metrics on the same evaluation, or <see langword="null"/> when nothing is in Production.</param>
+    /// <param name="production">
+    /// Production's meaningful metrics on the same evaluation, or <see langword="null"/> when nothing is in Production.
+    /// </param>
     /// <returns>The decision.</returns>
     public PromotionDecision Decide(IReadOnlyDictionary<string, double> candidate, IReadOnlyDictionary<string, double>? production)
     {
@@ -62,7 +68,7 @@ public sealed class PromotionPolicy
         var inv = CultureInfo.InvariantCulture;
         if (!candidate.TryGetValue(PrimaryMetric, out var value) || !double.IsFinite(value))
         {
-            return new(PromotionOutcome.Reject, $"the candidate has no finite '{PrimaryMetric}' metric", double.NaN, null);
+            return new(PromotionOutcome.Reject, $"the candidate has no finite '{PrimaryMetric}' metric (it is not meaningful for the candidate or was not measured)", double.NaN, null);
         }
 
         if (MinTestSize > 0 && (!candidate.TryGetValue("test_size", out var size) || size < MinTestSize))
@@ -86,12 +92,17 @@ public sealed class PromotionPolicy
             }
         }
 
-        if (production is null || !production.TryGetValue(PrimaryMetric, out var current) || !double.IsFinite(current))
+        if (production is null)
         {
-            return new(PromotionOutcome.Promote, string.Create(inv, $"no Production {PrimaryMetric} to compare with; {PrimaryMetric} = {value:G6} passes the gates"), value, null);
+            return new(PromotionOutcome.Promote, string.Create(inv, $"nothing is in Production; {PrimaryMetric} = {value:G6} passes the gates"), value, null);
         }
 
-        var higher = HigherIsBetter ?? !(PrimaryMetric.Equals("rmse", StringComparison.OrdinalIgnoreCase) || PrimaryMetric.Equals("mae", StringComparison.OrdinalIgnoreCase));
+        if (!production.TryGetValue(PrimaryMetric, out var current) || !double.IsFinite(current))
+        {
+            return new(PromotionOutcome.Stage, string.Create(inv, $"not comparable: Production has no meaningful '{PrimaryMetric}' (a model of another purpose, or not measured), so the candidate ({PrimaryMetric} = {value:G6}) is staged, not promoted"), value, null);
+        }
+
+        var higher = HigherIsBetter ?? MetricCatalog.HigherIsBetter(PrimaryMetric);
         var improvement = higher ? value - current : current - value;
         return improvement > MinImprovement
             ? new(PromotionOutcome.Promote, string.Create(inv, $"{PrimaryMetric} {value:G6} beats Production's {current:G6} by {improvement:G4} (> {MinImprovement})"), value, current)
@@ -110,7 +121,10 @@ public static class ModelRegistryPromotion
     /// <param name="modelName">The model.</param>
     /// <param name="version">The candidate version.</param>
     /// <param name="policy">The policy.</param>
-    /// <param name="productionMetrics">Production's metrics on the candidate's evaluation split; <see langword="null"/> uses the metrics stored with the Production version.</param>
+    /// <param name="productionMetrics">
+    /// Production's metrics on the candidate's evaluation split; <see langword="null"/> uses the metrics stored with the
+    /// Production version. Metrics not meaningful for a version's purpose (its <c>purpose</c> tag) are ignored on both sides.
+    /// </param>
     /// <param name="actor">Who decides.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The decision.</returns>
@@ -123,7 +137,7 @@ public static class ModelRegistryPromotion
         var production = await registry.GetByStageAsync(modelName, ModelStage.Production, cancellationToken).ConfigureAwait(false);
         var decision = production is not null && production.Version == version
             ? new PromotionDecision(PromotionOutcome.Promote, "the candidate is already in Production", double.NaN, null)
-            : policy.Decide(candidate.Metrics, production is null ? null : productionMetrics ?? production.Metrics);
+            : policy.Decide(Meaningful(candidate, candidate.Metrics), production is null ? null : Meaningful(production, productionMetrics ?? production.Metrics));
         var stage = decision.Outcome switch
         {
             PromotionOutcome.Promote => ModelStage.Production,
@@ -133,4 +147,13 @@ public static class ModelRegistryPromotion
         await registry.TransitionStageAsync(modelName, version, stage, archiveExisting: stage == ModelStage.Production, actor, $"promotion policy: {decision.Outcome}: {decision.Reason}", cancellationToken).ConfigureAwait(false);
         return decision;
     }
+
+    /// <summary>The metrics meaningful for a version's declared purpose (its <c>purpose</c> tag); all of them when it declares none.</summary>
+    private static IReadOnlyDictionary<string, double> Meaningful(ModelVersion version, IReadOnlyDictionary<string, double> metrics) =>
+        MetricCatalog.Parse(version.Tags.GetValueOrDefault(PurposeTag)) is { } purpose
+            ? metrics.Where(m => MetricCatalog.IsMeaningful(m.Key, purpose)).ToDictionary(StringComparer.Ordinal)
+            : metrics;
+
+    /// <summary>The version tag that declares what a model is for (<see cref="MetricCatalog.Format"/>).</summary>
+    public const string PurposeTag = "purpose";
 }

@@ -15,6 +15,12 @@ public sealed class CandidateOptions
     /// <summary>Gets or sets a trainer factory that replaces <see cref="Algorithm"/> (custom trainers, tests).</summary>
     public Func<IRecommenderTrainer>? Trainer { get; set; }
 
+    /// <summary>
+    /// Gets or sets what the candidate is for, which decides the metrics it may be compared on; <see langword="null"/>
+    /// takes the built-in algorithm's (custom trainers that declare nothing are judged on every metric).
+    /// </summary>
+    public ModelPurpose? Purpose { get; set; }
+
     /// <summary>Gets the name in the run history and on the registered version: the algorithm unless a factory is used.</summary>
     internal string Name => Algorithm;
 }
@@ -42,6 +48,13 @@ public sealed class RetrainingOptions
 
     /// <summary>Gets or sets the rating at or above which a held-out item counts as relevant; default 4.</summary>
     public double RelevanceThreshold { get; set; } = 4.0;
+
+    /// <summary>
+    /// Gets or sets whether each candidate, once evaluated on the split, is trained again on all the loaded data
+    /// (same algorithm and hyper-parameters) and that refit is what is registered and served; default true. Off, the
+    /// model trained on the split's training part is registered (it never learns the held-out interactions).
+    /// </summary>
+    public bool Refit { get; set; } = true;
 
     /// <summary>Gets the promotion policy: which metric decides, by how much the best candidate must beat Production.</summary>
     public PromotionPolicy Promotion { get; } = new();

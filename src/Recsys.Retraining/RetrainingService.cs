@@ -21,8 +21,10 @@ public sealed class RunInProgressException(string modelName)
 
 /// <summary>
 /// The retraining flow: load → split → train the candidates in parallel → evaluate every candidate and the current
-/// Production model on the same test split → register each candidate with metrics, parameters and lineage → apply the
-/// promotion policy. One run per model at a time across all workers (the run store's model lock); every step and
+/// Production model on the same test split → refit each candidate on all the loaded data (unless
+/// <see cref="RetrainingOptions.Refit"/> is off) → register each refit with its holdout metrics (those meaningful
+/// for its purpose), parameters and lineage → apply the promotion policy to the candidates and Production that the
+/// primary metric can judge (the others are skipped, with the reason in the decision). One run per model at a time across all workers (the run store's model lock); every step and
 /// attempt is recorded in the run history.
 /// </summary>
 public sealed class RetrainingService
@@ -132,8 +134,7 @@ public sealed class RetrainingService
     public static ModelLineage LineageOf(DataSplit split)
     {
         ArgumentNullException.ThrowIfNull(split);
-        var train = split.Train;
-        return new ModelLineage(train.ComputeFingerprint(), train.Count, train.Users.Count, train.Items.Count, split.Description, typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown");
+        return ModelLifecycle.LineageOf(split.Train, split, refit: false);
     }
 
     private async Task<(string RunId, IAsyncDisposable Lock)> BeginAsync(string trigger, CancellationToken cancellationToken)
@@ -234,25 +235,11 @@ public sealed class RetrainingService
         var metadata = _options.MoviesPath is { } movies ? Recsys.Data.MovieLens.ReadMovies(movies) : null;
 
         // Train in parallel, bounded; each candidate is a step of its own (its own attempts and errors).
-        var trained = new (CandidateOptions Candidate, IRecommender Model)[_options.Candidates.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, _options.Candidates.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
-            async (k, ct) =>
-            {
-                var candidate = _options.Candidates[k];
-                var name = $"train {k + 1}: {candidate.Name}";
-                var model = await flow.StepAsync(
-                    name,
-                    _options.Train,
-                    token => Task.Run(() => (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings)).Fit(split.Train, new ProgressLog(this, flow.RunId, name), token), token),
-                    m => $"{m.Algorithm}: {m.Users.Count:N0} users, {m.Items.Count:N0} items",
-                    ct).ConfigureAwait(false);
-                trained[k] = (candidate, model);
-            }).ConfigureAwait(false);
+        var trained = await TrainAllAsync(flow, "train", split.Train, cancellationToken).ConfigureAwait(false);
+        var purposes = trained.Select(t => ModelLifecycle.PurposeOf(t.Model, t.Candidate.Purpose)).ToArray();
 
         var evaluation = new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold };
-        var (scores, production, productionScore) = await flow.StepAsync(
+        var (scores, production, productionScore, productionPurpose) = await flow.StepAsync(
             "evaluate",
             _options.Registry,
             async ct =>
@@ -260,11 +247,15 @@ public sealed class RetrainingService
                 var candidateScores = trained.Select(t => Evaluator.Evaluate(t.Model, split.Test, evaluation, ct)).ToArray();
                 var current = await CurrentProductionAsync(ct).ConfigureAwait(false);
                 var currentScore = current is null ? null : Evaluator.Evaluate(current.Value.Model, split.Test, evaluation, ct);
-                return (candidateScores, current?.Version, currentScore);
+                var currentPurpose = current is null ? ModelPurpose.None : ModelLifecycle.PurposeOf(current.Value.Model, MetricCatalog.Parse(current.Value.Version.Tags.GetValueOrDefault(ModelRegistryPromotion.PurposeTag)));
+                return (candidateScores, current?.Version, currentScore, currentPurpose);
             },
             r => string.Join("; ", r.candidateScores.Select((s, k) => $"{trained[k].Candidate.Name} {Describe(s)}"))
                 + (r.currentScore is null ? "; no Production model" : $"; Production v{r.Item2!.Version} {Describe(r.currentScore)}"),
             cancellationToken).ConfigureAwait(false);
+
+        // Evaluate, then refit: what is registered and served learns every interaction the run loaded.
+        var artifacts = _options.Refit ? await TrainAllAsync(flow, "refit", data, cancellationToken).ConfigureAwait(false) : trained;
 
         var registered = await flow.StepAsync(
             "register",
@@ -274,12 +265,13 @@ public sealed class RetrainingService
                 var versions = new List<ModelVersion>();
                 for (var k = 0; k < trained.Length; k++)
                 {
-                    versions.Add(await RegisterAsync(flow.RunId, trained[k].Candidate, trained[k].Model, scores[k], split, metadata, ct).ConfigureAwait(false));
+                    var lineage = ModelLifecycle.LineageOf(_options.Refit ? data : split.Train, split, _options.Refit);
+                    versions.Add(await RegisterAsync(flow.RunId, trained[k].Candidate, artifacts[k].Model, MetricCatalog.MetricsOf(scores[k], purposes[k]), purposes[k], lineage, metadata, ct).ConfigureAwait(false));
                 }
 
                 return versions;
             },
-            v => string.Join(", ", v.Select(x => $"v{x.Version} ({x.Trainer})")),
+            v => string.Join(", ", v.Select(x => $"v{x.Version} ({x.Trainer})")) + (_options.Refit ? string.Create(CultureInfo.InvariantCulture, $", refit on all {data.Count:N0} interactions") : ""),
             cancellationToken).ConfigureAwait(false);
 
         return await flow.StepAsync(
@@ -288,16 +280,69 @@ public sealed class RetrainingService
             async ct =>
             {
                 var policy = _options.Promotion;
-                var best = registered.Select((v, k) => (Version: v, Score: scores[k]))
-                    .OrderBy(x => Rank(policy, x.Version.Metrics))
-                    .First();
-                var productionMetrics = productionScore is null ? null : MetricsOf(productionScore);
-                var decision = await _registry.PromoteAsync(_options.ModelName, best.Version.Version, policy, productionMetrics, $"run {flow.RunId}", ct).ConfigureAwait(false);
-                return $"v{best.Version.Version} ({best.Version.Trainer}): {decision.Outcome}: {decision.Reason}"
-                    + (production is null ? "" : $" (Production was v{production.Version}, evaluated on the same split)");
+                var metric = policy.PrimaryMetric;
+                var notes = new List<string>();
+                var comparable = new List<ModelVersion>();
+                for (var k = 0; k < registered.Count; k++)
+                {
+                    var v = registered[k];
+                    if (!MetricCatalog.IsMeaningful(metric, purposes[k]))
+                    {
+                        notes.Add($"v{v.Version} ({v.Trainer}) skipped: {metric} is not meaningful for a {MetricCatalog.Format(purposes[k])} model");
+                    }
+                    else if (!v.Metrics.TryGetValue(metric, out var value) || !double.IsFinite(value))
+                    {
+                        notes.Add($"v{v.Version} ({v.Trainer}) skipped: it has no finite {metric}");
+                    }
+                    else
+                    {
+                        notes.Add(string.Create(CultureInfo.InvariantCulture, $"v{v.Version} ({v.Trainer}) compared: {metric} {value:G6}"));
+                        comparable.Add(v);
+                    }
+                }
+
+                Dictionary<string, double>? productionMetrics = null;
+                if (production is not null && productionScore is not null)
+                {
+                    productionMetrics = MetricCatalog.MetricsOf(productionScore, productionPurpose);
+                    notes.Add(MetricCatalog.IsMeaningful(metric, productionPurpose)
+                        ? string.Create(CultureInfo.InvariantCulture, $"Production v{production.Version} ({production.Trainer}) re-evaluated on the same split: {metric} {productionMetrics.GetValueOrDefault(metric, double.NaN):G6}")
+                        : $"Production v{production.Version} ({production.Trainer}) not comparable: {metric} is not meaningful for a {MetricCatalog.Format(productionPurpose)} model, so it is not replaced");
+                }
+
+                if (comparable.Count == 0)
+                {
+                    return $"no promotion: no candidate can be judged on {metric}; " + string.Join("; ", notes);
+                }
+
+                var best = comparable.OrderBy(v => Rank(policy, v.Metrics)).First();
+                var decision = await _registry.PromoteAsync(_options.ModelName, best.Version, policy, productionMetrics, $"run {flow.RunId}", ct).ConfigureAwait(false);
+                return $"v{best.Version} ({best.Trainer}): {decision.Outcome}: {decision.Reason}; " + string.Join("; ", notes);
             },
             d => d,
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Trains every candidate on <paramref name="data"/>, in parallel and bounded, one step per candidate.</summary>
+    private async Task<(CandidateOptions Candidate, IRecommender Model)[]> TrainAllAsync(FlowRun flow, string stage, InteractionDataset data, CancellationToken cancellationToken)
+    {
+        var trained = new (CandidateOptions Candidate, IRecommender Model)[_options.Candidates.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, _options.Candidates.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
+            async (k, ct) =>
+            {
+                var candidate = _options.Candidates[k];
+                var name = $"{stage} {k + 1}: {candidate.Name}";
+                var model = await flow.StepAsync(
+                    name,
+                    _options.Train,
+                    token => Task.Run(() => (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings)).Fit(data, new ProgressLog(this, flow.RunId, name), token), token),
+                    m => string.Create(CultureInfo.InvariantCulture, $"{m.Algorithm}: {data.Count:N0} interactions, {m.Users.Count:N0} users, {m.Items.Count:N0} items"),
+                    ct).ConfigureAwait(false);
+                trained[k] = (candidate, model);
+            }).ConfigureAwait(false);
+        return trained;
     }
 
     /// <summary>Sort key: the best candidate by the policy's primary metric first; candidates without it last.</summary>
@@ -308,8 +353,7 @@ public sealed class RetrainingService
             return double.PositiveInfinity;
         }
 
-        var higherIsBetter = policy.HigherIsBetter ?? !policy.PrimaryMetric.Contains("rmse", StringComparison.OrdinalIgnoreCase) && !policy.PrimaryMetric.Contains("mae", StringComparison.OrdinalIgnoreCase);
-        return higherIsBetter ? -value : value;
+        return (policy.HigherIsBetter ?? MetricCatalog.HigherIsBetter(policy.PrimaryMetric)) ? -value : value;
     }
 
     private async Task<(IRecommender Model, ModelVersion Version)?> CurrentProductionAsync(CancellationToken cancellationToken)
@@ -333,7 +377,7 @@ public sealed class RetrainingService
         return (ModelFile.Read(new MemoryStream(bytes, writable: false)).Model, version);
     }
 
-    private async Task<ModelVersion> RegisterAsync(string runId, CandidateOptions candidate, IRecommender model, EvaluationResult score, DataSplit split, ItemMetadata? metadata, CancellationToken cancellationToken)
+    private async Task<ModelVersion> RegisterAsync(string runId, CandidateOptions candidate, IRecommender model, IReadOnlyDictionary<string, double> metrics, ModelPurpose purpose, ModelLineage lineage, ItemMetadata? metadata, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         ModelFile.Write(buffer, model, metadata);
@@ -343,9 +387,9 @@ public sealed class RetrainingService
             {
                 Trainer = candidate.Name,
                 Parameters = JsonSerializer.Serialize(candidate.Settings, ParameterJson),
-                Metrics = MetricsOf(score),
-                Lineage = LineageOf(split),
-                Tags = new Dictionary<string, string> { ["run_id"] = runId },
+                Metrics = metrics,
+                Lineage = lineage,
+                Tags = ModelLifecycle.Tags(purpose, ("run_id", runId)),
                 Description = $"retraining run {runId} on {_source.Description}",
                 Actor = $"run {runId}",
             },
@@ -353,30 +397,10 @@ public sealed class RetrainingService
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The registry metrics of an evaluation (finite values only; NaN means "could not be measured").</summary>
-    public static Dictionary<string, double> MetricsOf(EvaluationResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        void Add(string name, double value)
-        {
-            if (double.IsFinite(value))
-            {
-                metrics[name] = value;
-            }
-        }
-
-        Add("rmse", result.Rmse);
-        Add("mae", result.Mae);
-        Add("precision_at_k", result.PrecisionAtK);
-        Add("recall_at_k", result.RecallAtK);
-        Add("ndcg_at_k", result.NdcgAtK);
-        Add("map_at_k", result.MapAtK);
-        Add("hit_rate_at_k", result.HitRateAtK);
-        Add("coverage", result.Coverage);
-        Add("test_size", result.RatingCount);
-        return metrics;
-    }
+    /// <summary>The registry metrics of an evaluation: every finite catalogued metric (see <see cref="MetricCatalog.MetricsOf"/> for those meaningful for one purpose).</summary>
+    /// <param name="result">The evaluation.</param>
+    /// <returns>The metrics by name.</returns>
+    public static Dictionary<string, double> MetricsOf(EvaluationResult result) => MetricCatalog.MetricsOf(result, ModelPurpose.Both);
 
     private static string Describe(EvaluationResult r) =>
         string.Create(CultureInfo.InvariantCulture, $"rmse {r.Rmse:F4}, ndcg@{r.K} {r.NdcgAtK:F4}");

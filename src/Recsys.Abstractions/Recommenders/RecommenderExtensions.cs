@@ -37,4 +37,47 @@ public static class RecommenderExtensions
 
         return result;
     }
+
+    /// <summary>
+    /// Answers a top-N request: excludes the user's whole history when asked (training items and
+    /// <see cref="RecommendationRequest.History"/>, also for a user the model does not know), applies the filters,
+    /// and gives unknown users the model's cold-start ranking. HTTP serving and the CLI call this, so they agree.
+    /// </summary>
+    /// <param name="recommender">The model.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>The items and whether the user was unknown.</returns>
+    public static RecommendationResult Recommend(this IRecommender recommender, RecommendationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(recommender);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Count);
+        HashSet<int>? excluded = null;
+        void Exclude(IEnumerable<string>? ids)
+        {
+            foreach (var id in ids ?? [])
+            {
+                if (recommender.Items.TryGetIndex(id, out var index))
+                {
+                    (excluded ??= []).Add(index);
+                }
+            }
+        }
+
+        Exclude(request.ExcludeItems);
+        if (request.ExcludeSeen)
+        {
+            Exclude(request.History);
+        }
+
+        var user = recommender.Users.IndexOf(request.UserId);
+        var buffer = new ScoredItem[request.Count];
+        var written = recommender.Recommend(user, buffer, new RecommendationFilter
+        {
+            ExcludeSeen = request.ExcludeSeen,
+            ExcludedItems = excluded,
+            ItemPredicate = request.ItemPredicate,
+            MinScore = request.MinScore,
+        });
+        return new RecommendationResult(written == buffer.Length ? buffer : buffer[..written], user < 0);
+    }
 }

@@ -43,8 +43,6 @@ internal sealed class BlendModel : RecommenderBase
 
     protected override void ScoreItems(int user, Span<float> scores) => Combine(user, scores);
 
-    protected override void ScoreItemsForUnknownUser(Span<float> scores) => Combine(-1, scores);
-
     private void Combine(int user, Span<float> scores)
     {
         scores.Fill((float)Intercept);

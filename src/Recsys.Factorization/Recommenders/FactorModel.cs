@@ -24,21 +24,33 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
 
     public FactorModelParts Parts { get; }
 
+    /// <remarks>
+    /// A pair the model knows fully gets the model's formula. With an unknown user or item, biased models give the
+    /// global mean plus the known side's bias; models without biases give the training mean (never 0 clamped to the
+    /// lowest rating). Preference models (not clamped: implicit ALS) give 0, "no preference".
+    /// </remarks>
     public override float Predict(int user, int item)
     {
         var p = Parts;
+        var knownUser = (uint)user < (uint)Users.Count;
+        var knownItem = (uint)item < (uint)Items.Count;
         var x = p.Global;
-        if ((uint)user < (uint)Users.Count && p.UserBias is not null)
+        if (!(knownUser && knownItem) && p.ClampPredictions && p.UserBias is null && p.ItemBias is null)
+        {
+            x = Training.MeanValue;
+        }
+
+        if (knownUser && p.UserBias is not null)
         {
             x += p.UserBias[user];
         }
 
-        if ((uint)item < (uint)Items.Count && p.ItemBias is not null)
+        if (knownItem && p.ItemBias is not null)
         {
             x += p.ItemBias[item];
         }
 
-        if ((uint)user < (uint)Users.Count && (uint)item < (uint)Items.Count && p.Rank > 0)
+        if (knownUser && knownItem && p.Rank > 0)
         {
             x += TensorPrimitives.Dot(p.UserFactor(user), p.ItemFactor(item));
         }
@@ -104,7 +116,18 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         }
     }
 
-    protected override void ScoreItemsForUnknownUser(Span<float> scores) => Parts.ColdScores.CopyTo(scores);
+    /// <summary>Non-personalized models give an unknown user their own ranking; the others, the shared popularity policy.</summary>
+    protected override void ScoreItemsForUnknownUser(Span<float> scores)
+    {
+        if (Parts.NonPersonalized)
+        {
+            Parts.ColdScores.CopyTo(scores);
+        }
+        else
+        {
+            base.ScoreItemsForUnknownUser(scores);
+        }
+    }
 
     private static float[] ItemNorms(FactorModelParts p)
     {

@@ -12,8 +12,8 @@ namespace Recsys.Recommenders;
 /// </summary>
 public static class ModelFile
 {
-    /// <summary>The format version this library writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this library writes; it also reads version 1 (which lacks the training mean).</summary>
+    public const int FormatVersion = 2;
 
     private const int HeaderLength = 8 + 2 + 2 + 8;
     private const int HashLength = 32;
@@ -92,9 +92,9 @@ public static class ModelFile
         }
 
         var version = BitConverter.ToUInt16(header, 8);
-        if (version != FormatVersion)
+        if (version is < 1 or > FormatVersion)
         {
-            throw new ModelFormatException($"The model file has format version {version}; this library reads version {FormatVersion}.");
+            throw new ModelFormatException($"The model file has format version {version}; this library reads versions 1 to {FormatVersion}.");
         }
 
         var flags = BitConverter.ToUInt16(header, 10);
@@ -130,7 +130,7 @@ public static class ModelFile
         try
         {
             using var reader = new BinaryReader(new MemoryStream(body, 0, (int)length, writable: false), Encoding.UTF8);
-            var model = ReadModel(reader);
+            var model = ReadModel(reader, version);
             var metadata = ReadMetadata(reader);
             if (reader.BaseStream.Position != length)
             {
@@ -170,13 +170,13 @@ public static class ModelFile
         }
     }
 
-    private static IRecommender ReadModel(BinaryReader reader)
+    private static IRecommender ReadModel(BinaryReader reader, int version)
     {
         var kind = reader.ReadByte();
         switch (kind)
         {
             case FactorKind:
-                return ReadFactor(reader);
+                return ReadFactor(reader, version);
             case BlendKind:
                 var algorithm = reader.ReadString();
                 var intercept = reader.ReadDouble();
@@ -186,7 +186,7 @@ public static class ModelFile
                 for (var k = 0; k < count; k++)
                 {
                     weights[k] = reader.ReadDouble();
-                    components[k] = ReadModel(reader) as RecommenderBase
+                    components[k] = ReadModel(reader, version) as RecommenderBase
                         ?? throw new ModelFormatException("A blend component is not a model.");
                 }
 
@@ -206,6 +206,7 @@ public static class ModelFile
         WriteIds(writer, t.Items);
         writer.Write(t.MinValue);
         writer.Write(t.MaxValue);
+        writer.Write(t.MeanValue);
         WriteArray(writer, t.SeenOffsets);
         WriteArray(writer, t.SeenItems);
         writer.Write(p.Global);
@@ -227,7 +228,7 @@ public static class ModelFile
         WriteArray<float>(writer, p.ColdScores);
     }
 
-    private static FactorModel ReadFactor(BinaryReader reader)
+    private static FactorModel ReadFactor(BinaryReader reader, int version)
     {
         var algorithm = reader.ReadString();
         var parameters = reader.ReadString();
@@ -235,6 +236,7 @@ public static class ModelFile
         var items = ReadIds(reader);
         var min = reader.ReadSingle();
         var max = reader.ReadSingle();
+        var mean = version >= 2 ? reader.ReadDouble() : double.NaN;
         var seenOffsets = ReadArray<int>(reader);
         var seenItems = ReadArray<int>(reader);
         if (seenOffsets.Length != users.Count + 1 || seenOffsets[0] != 0 || seenOffsets[^1] != seenItems.Length)
@@ -275,7 +277,7 @@ public static class ModelFile
         };
         try
         {
-            return new FactorModel(algorithm, parameters, new TrainingFootprint(users, items, seenOffsets, seenItems, min, max), parts);
+            return new FactorModel(algorithm, parameters, new TrainingFootprint(users, items, seenOffsets, seenItems, min, max, mean), parts);
         }
         catch (ArgumentException e)
         {

@@ -6,23 +6,23 @@ namespace Recsys.Recommenders;
 /// <summary>The built-in algorithms by name.</summary>
 public static class RecommenderAlgorithms
 {
-    private static readonly Dictionary<string, (string Description, Func<AlgorithmSettings, IRecommenderTrainer> Create)> Catalog =
+    private static readonly Dictionary<string, (string Description, ModelPurpose Purpose, Func<AlgorithmSettings, IRecommenderTrainer> Create)> Catalog =
         new(StringComparer.OrdinalIgnoreCase)
         {
-            [GlobalMeanTrainer.Name] = ("the mean training rating for every pair", static _ => new GlobalMeanTrainer()),
-            [BaselineTrainer.Name] = ("regularized user and item biases (Surprise BaselineOnly, ALS)", static s => new BaselineTrainer(Apply(new BaselineOptions(), s))),
-            [PopularityTrainer.Name] = ("items ranked by interaction count", static _ => new PopularityTrainer()),
-            [PopularityTrainer.PositiveName] = ("items ranked by count of ratings >= 4", static _ => new PopularityTrainer(new PopularityOptions { Kind = PopularityKind.PositiveCount })),
-            [BiasedMatrixFactorizationTrainer.Name] = ("biased matrix factorization by parallel SGD", static s => new BiasedMatrixFactorizationTrainer(Apply(new MatrixFactorizationOptions(), s))),
-            [AlsTrainer.Name] = ("ALS on explicit ratings with biases (weighted-lambda)", static s => new AlsTrainer(Apply(new AlsOptions(), s))),
-            [ImplicitAlsTrainer.Name] = ("implicit-feedback ALS (ratings >= 4 as positives, conjugate gradient)", static s => new ImplicitAlsTrainer(Apply(new ImplicitAlsOptions(), s))),
-            [TruncatedSvdTrainer.Name] = ("randomized truncated SVD of the zero-filled rating matrix (top-N)", static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions(), s))),
-            [TruncatedSvdTrainer.CenteredName] = ("randomized truncated SVD of user-mean-centred ratings", static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions { Centering = SvdCentering.UserMean }, s))),
-            [NmfTrainer.Name] = ("NMF of the zero-filled matrix, coordinate descent (scikit-learn semantics)", static s => new NmfTrainer(Apply(new NmfOptions(), s))),
-            [NmfTrainer.MultiplicativeName] = ("NMF of the zero-filled matrix, multiplicative updates", static s => new NmfTrainer(Apply(new NmfOptions { Solver = NmfSolver.MultiplicativeUpdate }, s))),
-            [MaskedNmfTrainer.Name] = ("NMF over observed ratings only (Surprise NMF)", static s => new MaskedNmfTrainer(Apply(new MaskedNmfOptions(), s))),
-            [BlendTrainer.Name] = ("weighted blend fitted on a validation slice (default: biased-mf, svdpp, als, baseline)", static s => CreateBlend(s)),
-            [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
+            [GlobalMeanTrainer.Name] = ("the mean training rating for every pair", ModelPurpose.RatingPrediction, static _ => new GlobalMeanTrainer()),
+            [BaselineTrainer.Name] = ("regularized user and item biases (Surprise BaselineOnly, ALS)", ModelPurpose.RatingPrediction, static s => new BaselineTrainer(Apply(new BaselineOptions(), s))),
+            [PopularityTrainer.Name] = ("items ranked by interaction count", ModelPurpose.Ranking, static _ => new PopularityTrainer()),
+            [PopularityTrainer.PositiveName] = ("items ranked by count of ratings >= 4", ModelPurpose.Ranking, static _ => new PopularityTrainer(new PopularityOptions { Kind = PopularityKind.PositiveCount })),
+            [BiasedMatrixFactorizationTrainer.Name] = ("biased matrix factorization by parallel SGD", ModelPurpose.RatingPrediction, static s => new BiasedMatrixFactorizationTrainer(Apply(new MatrixFactorizationOptions(), s))),
+            [AlsTrainer.Name] = ("ALS on explicit ratings with biases (weighted-lambda)", ModelPurpose.RatingPrediction, static s => new AlsTrainer(Apply(new AlsOptions(), s))),
+            [ImplicitAlsTrainer.Name] = ("implicit-feedback ALS (ratings >= 4 as positives, conjugate gradient)", ModelPurpose.Ranking, static s => new ImplicitAlsTrainer(Apply(new ImplicitAlsOptions(), s))),
+            [TruncatedSvdTrainer.Name] = ("randomized truncated SVD of the zero-filled rating matrix (top-N)", ModelPurpose.Ranking, static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions(), s))),
+            [TruncatedSvdTrainer.CenteredName] = ("randomized truncated SVD of user-mean-centred ratings", ModelPurpose.RatingPrediction, static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions { Centering = SvdCentering.UserMean }, s))),
+            [NmfTrainer.Name] = ("NMF of the zero-filled matrix, coordinate descent (scikit-learn semantics)", ModelPurpose.Ranking, static s => new NmfTrainer(Apply(new NmfOptions(), s))),
+            [NmfTrainer.MultiplicativeName] = ("NMF of the zero-filled matrix, multiplicative updates", ModelPurpose.Ranking, static s => new NmfTrainer(Apply(new NmfOptions { Solver = NmfSolver.MultiplicativeUpdate }, s))),
+            [MaskedNmfTrainer.Name] = ("NMF over observed ratings only (Surprise NMF)", ModelPurpose.RatingPrediction, static s => new MaskedNmfTrainer(Apply(new MaskedNmfOptions(), s))),
+            [BlendTrainer.Name] = ("weighted blend fitted on a validation slice (default: biased-mf, svdpp, als, baseline)", ModelPurpose.RatingPrediction, static s => CreateBlend(s)),
+            [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", ModelPurpose.RatingPrediction, static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
         };
 
     /// <summary>Gets the names of the built-in algorithms, sorted.</summary>
@@ -33,6 +33,18 @@ public static class RecommenderAlgorithms
     /// <returns>The description.</returns>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
     public static string Describe(string name) => Lookup(name).Description;
+
+    /// <summary>
+    /// Gets what an algorithm is for: the rating models (baselines, biased MF, SVD++, explicit ALS, masked NMF,
+    /// blends, centred SVD) predict ratings; the top-N models (implicit ALS, zero-filled SVD and NMF, popularity) rank.
+    /// </summary>
+    /// <param name="name">The algorithm name (case-insensitive); a model's <see cref="IRecommender.Algorithm"/>.</param>
+    /// <returns>The purpose, or <see langword="null"/> when the algorithm is not built in.</returns>
+    public static ModelPurpose? PurposeOf(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Catalog.TryGetValue(name, out var entry) ? entry.Purpose : null;
+    }
 
     /// <summary>Creates a trainer for an algorithm.</summary>
     /// <param name="name">The algorithm name (case-insensitive).</param>
@@ -54,7 +66,7 @@ public static class RecommenderAlgorithms
         return new BlendTrainer([.. names.Select(n => Create(n, componentSettings))], new BlendOptions { Seed = settings.Seed ?? 42 });
     }
 
-    private static (string Description, Func<AlgorithmSettings, IRecommenderTrainer> Create) Lookup(string name)
+    private static (string Description, ModelPurpose Purpose, Func<AlgorithmSettings, IRecommenderTrainer> Create) Lookup(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return Catalog.TryGetValue(name, out var entry)

@@ -106,8 +106,11 @@ internal abstract class RecommenderBase : IRecommender, ITrainingHistory
     /// <summary>Writes a ranking score for every item for a known user.</summary>
     protected abstract void ScoreItems(int user, Span<float> scores);
 
-    /// <summary>Writes the cold-start ranking score of every item.</summary>
-    protected abstract void ScoreItemsForUnknownUser(Span<float> scores);
+    /// <summary>
+    /// Writes the cold-start ranking score of every item: the one policy the evaluator, the CLI and HTTP share. By
+    /// default an item's training interactions as a share of the most interacted item's (popularity).
+    /// </summary>
+    protected virtual void ScoreItemsForUnknownUser(Span<float> scores) => Training.PopularityShares().CopyTo(scores);
 
     /// <summary>Clamps a prediction to the training value range.</summary>
     protected float Clamp(double prediction) => (float)Math.Clamp(prediction, Training.MinValue, Training.MaxValue);

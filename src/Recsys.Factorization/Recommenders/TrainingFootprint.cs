@@ -2,10 +2,15 @@ using Recsys.Data;
 
 namespace Recsys.Recommenders;
 
-/// <summary>What a model keeps of its training data: the id maps, each user's training items (to exclude them from recommendations) and the value range.</summary>
+/// <summary>
+/// What a model keeps of its training data: the id maps, each user's training items (to exclude them from
+/// recommendations), the value range and mean.
+/// </summary>
 internal sealed class TrainingFootprint
 {
-    public TrainingFootprint(IdMap users, IdMap items, int[] seenOffsets, int[] seenItems, float minValue, float maxValue)
+    private float[]? _popularity;
+
+    public TrainingFootprint(IdMap users, IdMap items, int[] seenOffsets, int[] seenItems, float minValue, float maxValue, double meanValue)
     {
         if (seenOffsets.Length != users.Count + 1 || seenOffsets[^1] != seenItems.Length)
         {
@@ -18,6 +23,7 @@ internal sealed class TrainingFootprint
         SeenItems = seenItems;
         MinValue = minValue;
         MaxValue = maxValue;
+        MeanValue = double.IsFinite(meanValue) ? meanValue : (minValue + maxValue) / 2.0;
     }
 
     public IdMap Users { get; }
@@ -32,8 +38,11 @@ internal sealed class TrainingFootprint
 
     public float MaxValue { get; }
 
+    /// <summary>The mean training value: the prediction for a pair the model knows nothing about.</summary>
+    public double MeanValue { get; }
+
     public static TrainingFootprint From(InteractionDataset data) =>
-        new(data.Users, data.Items, data.UserOffsets.ToArray(), data.RowItems.ToArray(), data.MinValue, data.MaxValue);
+        new(data.Users, data.Items, data.UserOffsets.ToArray(), data.RowItems.ToArray(), data.MinValue, data.MaxValue, data.GlobalMean);
 
     public ReadOnlySpan<int> Seen(int user) => SeenItems.AsSpan(SeenOffsets[user], SeenOffsets[user + 1] - SeenOffsets[user]);
 
@@ -47,5 +56,22 @@ internal sealed class TrainingFootprint
         }
 
         return counts;
+    }
+
+    /// <summary>
+    /// The cold-start ranking every model gives an unknown user: each item's training interactions as a share of the
+    /// most interacted item's (1 for the most popular item).
+    /// </summary>
+    public ReadOnlySpan<float> PopularityShares()
+    {
+        if (_popularity is { } cached)
+        {
+            return cached;
+        }
+
+        var counts = ItemCounts();
+        var top = counts.Length == 0 ? 1f : Math.Max(1f, System.Numerics.Tensors.TensorPrimitives.Max<float>(counts));
+        System.Numerics.Tensors.TensorPrimitives.Divide(counts, top, counts);
+        return _popularity = counts;
     }
 }

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Recsys.Data;
+using Recsys.Registry;
+
+namespace Recsys.AspNetCore;
+
+/// <summary>
+/// Degraded while the interaction store or the registry is out (serving goes on from memory); each check of an out
+/// component asks it once more, so <c>/health</c> turns Healthy by itself within a check of the database's return.
+/// </summary>
+internal sealed class DependencyHealthCheck(DependencyHealth health, IInteractionStore store, IModelRegistry registry, IOptions<RecommenderOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        foreach (var (component, _, _) in health.Outages)
+        {
+            try
+            {
+                if (component == DependencyHealth.InteractionStore)
+                {
+                    await store.GetUserInteractionsAsync("", cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await registry.GetByStageAsync(options.Value.ModelName, options.Value.Stage, cancellationToken).ConfigureAwait(false);
+                }
+
+                health.Succeeded(component);
+            }
+            catch (RegistryEntryNotFoundException)
+            {
+                health.Succeeded(component);
+            }
+            catch (Exception e) when (RecentInteractions.IsOutage(e, cancellationToken))
+            {
+                health.Failed(component, e);
+            }
+        }
+
+        var outages = health.Outages;
+        return outages.Count == 0
+            ? HealthCheckResult.Healthy("The interaction store and the registry answer.")
+            : HealthCheckResult.Degraded(string.Join("; ", outages.Select(o => $"the {o.Component} is unavailable since {o.Since:u} ({o.Error}); serving from memory")));
+    }
+}
