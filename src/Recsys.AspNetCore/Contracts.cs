@@ -67,7 +67,8 @@ internal sealed record StatsResponse(
     int Users,
     int Items,
     IReadOnlyDictionary<string, double> Metrics,
-    long StoredInteractions,
+    Recsys.Registry.ModelLineage? Lineage,
+    long? StoredInteractions,
     string? LastError);
 
 internal sealed record ReloadResponse(bool Success, IReadOnlyList<ReloadOutcome> Targets);

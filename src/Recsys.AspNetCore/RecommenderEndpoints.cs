@@ -236,10 +236,23 @@ public static class RecommenderEndpoints
         return TypedResults.Json(new InteractionsAccepted(interactions.Count), RecommenderJsonContext.Default.InteractionsAccepted, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetStatsAsync(ModelProvider provider, IInteractionStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetStatsAsync(ModelProvider provider, IInteractionStore store, DependencyHealth health, CancellationToken cancellationToken)
     {
         var model = provider.Current;
-        var stored = await store.CountAsync(cancellationToken).ConfigureAwait(false);
+        long? stored = null; // null while the interaction store is unavailable
+        if (health.ShouldTry(DependencyHealth.InteractionStore))
+        {
+            try
+            {
+                stored = await store.CountAsync(cancellationToken).ConfigureAwait(false);
+                health.Succeeded(DependencyHealth.InteractionStore);
+            }
+            catch (Exception e) when (RecentInteractions.IsOutage(e, cancellationToken))
+            {
+                health.Failed(DependencyHealth.InteractionStore, e);
+            }
+        }
+
         var stats = new StatsResponse(
             model is null ? null : new ModelInfo(model.Version.ModelName, model.Version.Version),
             model?.Model.Algorithm,
@@ -249,6 +262,7 @@ public static class RecommenderEndpoints
             model?.Model.Users.Count ?? 0,
             model?.Model.Items.Count ?? 0,
             model?.Version.Metrics ?? new Dictionary<string, double>(),
+            model?.Version.Lineage,
             stored,
             provider.LastError);
         return TypedResults.Json(stats, RecommenderJsonContext.Default.StatsResponse);

@@ -160,6 +160,7 @@ public sealed class EndToEndTests
             {
                 o.ModelName = "movies";
                 o.Split = "random:0.2";
+                o.Promotion.PrimaryMetric = "rmse"; // a rating candidate
                 o.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new Recommenders.AlgorithmSettings { Epochs = 3 } });
             });
         }

@@ -47,6 +47,7 @@ internal sealed class Workspace : IDisposable
     public RetrainingService Service(IInteractionSource? source = null, Action<RetrainingOptions>? configure = null, IRunStore? runs = null, IModelRegistry? registry = null)
     {
         var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2" };
+        options.Promotion.PrimaryMetric = "rmse"; // the default candidates below are rating models
         options.Load.BaseDelay = TimeSpan.FromMilliseconds(10);
         options.Registry.BaseDelay = TimeSpan.FromMilliseconds(10);
         options.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new AlgorithmSettings { Epochs = 5, Rank = 8 } });

@@ -19,7 +19,7 @@ public sealed class RetrainingFlowTests
         var run = await workspace.Service().RunAsync("manual", Ct);
 
         Assert.Equal(RunState.Succeeded, run.State);
-        string[] expected = ["evaluate", "load", "promote", "register", "split", "train 1: biased-mf", "train 2: als"];
+        string[] expected = ["evaluate", "load", "promote", "refit 1: biased-mf", "refit 2: als", "register", "split", "train 1: biased-mf", "train 2: als"];
         Assert.Equal(expected, run.Steps.Select(s => s.Name).Order(StringComparer.Ordinal));
         Assert.All(run.Steps, s => Assert.Equal((StepState.Succeeded, 1), (s.State, s.Attempts)));
         var versions = await workspace.Registry.ListVersionsAsync("movies", Ct);
@@ -29,12 +29,54 @@ public sealed class RetrainingFlowTests
             Assert.Equal(ModelVersionStatus.Ready, v.Status);
             Assert.Equal(run.Id, v.Tags["run_id"]);
             Assert.InRange(v.Metrics["rmse"], 0.3, 2.0);
-            Assert.Equal(Workspace.SmallData.Count, v.Lineage!.Rows + v.Metrics["test_size"], 0);
-            Assert.Equal(64, v.Lineage.DataFingerprint.Length);
+            // Evaluated on the holdout, then refit on all the data: the lineage records both.
+            Assert.Equal(Workspace.SmallData.Count, v.Lineage!.Evaluation!.TrainRows + v.Metrics["test_size"], 0);
+            Assert.Equal(Workspace.SmallData.Count, v.Lineage.Rows);
+            Assert.True(v.Lineage.Refit);
+            Assert.Equal(Workspace.SmallData.ComputeFingerprint(), v.Lineage.DataFingerprint);
+            Assert.NotEqual(v.Lineage.DataFingerprint, v.Lineage.Evaluation.TrainFingerprint);
+            Assert.Equal(Workspace.SmallData.Users.Count, v.Lineage.Users);
+            Assert.Equal("rating-prediction", v.Tags["purpose"]);
         });
         var production = await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct);
         Assert.Equal(versions.MinBy(v => v.Metrics["rmse"])!.Version, production!.Version);
         Assert.StartsWith($"v{production.Version} ", run.Decision, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_CandidatesOfBothKinds_PromotesOnlyOnComparableMetrics_AndRecordsWhoWasSkipped()
+    {
+        using var workspace = Workspace.Sqlite();
+        void Candidates(RetrainingOptions o, string metric)
+        {
+            o.Promotion.PrimaryMetric = metric;
+            o.Candidates.Clear();
+            o.Candidates.Add(new CandidateOptions { Algorithm = "als-implicit", Settings = new AlgorithmSettings { Epochs = 3, Rank = 8 } });
+            o.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new AlgorithmSettings { Epochs = 5, Rank = 8 } });
+            o.Candidates.Add(new CandidateOptions { Algorithm = "svdpp", Settings = new AlgorithmSettings { Epochs = 2, Rank = 8 } });
+        }
+
+        var ranking = await workspace.Service(configure: o => Candidates(o, "ndcg_at_k")).RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Succeeded, ranking.State);
+        var production = await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct);
+        Assert.Equal("als-implicit", production!.Trainer);
+        Assert.Contains("(als-implicit) compared: ndcg_at_k", ranking.Decision, StringComparison.Ordinal);
+        Assert.Contains("(biased-mf) skipped: ndcg_at_k is not meaningful for a rating-prediction model", ranking.Decision, StringComparison.Ordinal);
+        Assert.Contains("(svdpp) skipped: ndcg_at_k is not meaningful for a rating-prediction model", ranking.Decision, StringComparison.Ordinal);
+        Assert.DoesNotContain("rmse", production.Metrics.Keys); // an implicit top-N model has no meaningful RMSE
+        Assert.Equal("ranking", production.Tags["purpose"]);
+
+        // The same candidates promoted on RMSE: only the rating models are compared, and the top-N Production stays.
+        var rating = await workspace.Service(configure: o => Candidates(o, "rmse")).RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Succeeded, rating.State);
+        Assert.Equal(production.Version, (await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version);
+        Assert.Contains("(als-implicit) skipped: rmse is not meaningful for a ranking model", rating.Decision, StringComparison.Ordinal);
+        Assert.Contains("(biased-mf) compared: rmse", rating.Decision, StringComparison.Ordinal);
+        Assert.Contains($"Production v{production.Version} (als-implicit) not comparable", rating.Decision, StringComparison.Ordinal);
+        var staged = Assert.Single(await workspace.Registry.ListVersionsAsync("movies", Ct), v => v.Stage == ModelStage.Staging);
+        Assert.Contains(staged.Trainer, new[] { "biased-mf", "svdpp" });
     }
 
     [Fact]
@@ -140,8 +182,9 @@ public sealed class RetrainingFlowTests
             Algorithm = "counted",
             Trainer = () => new ScriptedTrainer(epoch => { if (epoch == 1) { Interlocked.Increment(ref trained); } Thread.Sleep(30); }, epochs: 10),
         };
-        var a = workspace.Service(configure: o => { o.Candidates.Clear(); o.Candidates.Add(Counting()); });
-        var b = workspace.Service(configure: o => { o.Candidates.Clear(); o.Candidates.Add(Counting()); }, runs: other.Runs, registry: other.Registry);
+        // Refit off: one fit per run, so the count says how many runs trained.
+        var a = workspace.Service(configure: o => { o.Candidates.Clear(); o.Candidates.Add(Counting()); o.Refit = false; });
+        var b = workspace.Service(configure: o => { o.Candidates.Clear(); o.Candidates.Add(Counting()); o.Refit = false; }, runs: other.Runs, registry: other.Registry);
 
         var results = await Task.WhenAll(Attempt(a), Attempt(b));
 

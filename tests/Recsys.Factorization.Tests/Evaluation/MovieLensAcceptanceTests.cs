@@ -34,4 +34,18 @@ public sealed class MovieLensAcceptanceTests
         Assert.InRange(result.NdcgAtK, 0.160, 0.20);
         Assert.Equal(10, result.K);
     }
+
+    [Fact]
+    public void MaskedNmf_FixedSplit_UnknownItemsGetTheMean_RmseAtMost093()
+    {
+        // 867 test rows name items absent from training; they were predicted 0 and clamped to 0.5 (RMSE 1.0858).
+        var split = FixedSplit();
+        var model = Recsys.Recommenders.RecommenderAlgorithms.Create("nmf-masked").Fit(split.Train);
+
+        var result = Evaluator.Evaluate(model, split.Test);
+
+        Assert.Equal(867, result.UnknownItemRatings);
+        Assert.InRange(result.Rmse, 0.85, 0.93);
+        Assert.NotEqual(split.Train.MinValue, model.Predict(0, -1));
+    }
 }

@@ -99,11 +99,11 @@ public sealed class ModelFileTests
     public void Read_OtherFormatVersion_SaysWhichVersions()
     {
         var bytes = Save(new BaselineTrainerFactory().Create());
-        bytes[8] = 2;
+        bytes[8] = 3;
 
         var error = Assert.Throws<ModelFormatException>(() => Load(bytes));
 
-        Assert.Equal("The model file has format version 2; this library reads version 1.", error.Message);
+        Assert.Equal("The model file has format version 3; this library reads versions 1 to 2.", error.Message);
     }
 
     [Fact]

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Recsys.Data;
+using Recsys.Factorization.Tests;
+using Recsys.Recommenders;
+using Recsys.Registry;
+using Recsys.Tests.Shared;
+
+namespace Recsys.AspNetCore.Tests;
+
+/// <summary>
+/// The serving loop decides right: the served model learned all the data, seen means the whole history, a registry
+/// with versions is never "repaired" by a bootstrap, exactly one replica bootstraps, and a database outage degrades
+/// answers instead of failing them.
+/// </summary>
+public sealed class LifecycleTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task MovieLens_BootstrappedHost_NeverRecommendsAnItemTheUserRatedOrPosted_AndServesTheRefit()
+    {
+        var ratingsPath = MovieLensData.File("ratings.csv");
+        var rated = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(ratingsPath).Skip(1))
+        {
+            var fields = line.Split(',');
+            (rated.TryGetValue(fields[0], out var items) ? items : rated[fields[0]] = new(StringComparer.Ordinal)).Add(fields[1]);
+        }
+
+        using var directory = new TempDirectory();
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), o =>
+        {
+            o.Bootstrap.Enabled = true;
+            o.Bootstrap.DataPath = ratingsPath;
+        });
+
+        var violations = 0;
+        var posted = 0;
+        foreach (var (user, seen) in rated)
+        {
+            var first = await RecommendAsync(host.Client, user);
+            Assert.Equal(10, first.Count);
+            violations += first.Count(seen.Contains);
+            if (int.Parse(user, CultureInfo.InvariantCulture) % 5 == 0)
+            {
+                // Post two of the user's recommendations as interactions: they are seen from now on.
+                var now = first.Take(2).ToArray();
+                using var response = await host.Client.PostAsJsonAsync("/interactions", now.Select(i => new { user_id = user, item_id = i, rating = 4.0 }), Ct);
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                posted += now.Length;
+                var again = await RecommendAsync(host.Client, user);
+                violations += again.Count(i => seen.Contains(i) || now.Contains(i));
+            }
+        }
+
+        Assert.Equal(610, rated.Count);
+        Assert.Equal(244, posted);
+        Assert.Equal(0, violations);
+
+        var stats = await host.Client.GetFromJsonAsync<JsonElement>("/stats", Ct);
+        Assert.Equal((610, 9_724), (stats.GetProperty("users").GetInt32(), stats.GetProperty("items").GetInt32()));
+        var lineage = stats.GetProperty("lineage");
+        Assert.Equal(100_836, lineage.GetProperty("rows").GetInt64());
+        Assert.True(lineage.GetProperty("refit").GetBoolean());
+        var evaluation = lineage.GetProperty("evaluation");
+        Assert.Equal(100_836, evaluation.GetProperty("train_rows").GetInt64() + evaluation.GetProperty("test_rows").GetInt64());
+        Assert.InRange(evaluation.GetProperty("test_rows").GetInt64(), 15_000, 25_000);
+        var metrics = stats.GetProperty("metrics");
+        Assert.Equal(evaluation.GetProperty("test_rows").GetInt64(), metrics.GetProperty("test_size").GetInt64());
+        Assert.InRange(metrics.GetProperty("ndcg_at_k").GetDouble(), 0.05, 0.6);
+        Assert.False(metrics.TryGetProperty("rmse", out _)); // als-implicit ranks; its RMSE means nothing and is not stored
+    }
+
+    [Fact]
+    public async Task CorruptProduction_HostChangesNoStageOrAlias_AndReportsTheError()
+    {
+        using var directory = new TempDirectory();
+        int production;
+        int historyBefore;
+        using (var registry = (IDisposable)ModelRegistries.OpenSqlite(directory.Path))
+        {
+            var models = (IModelRegistry)registry;
+            production = (await TestModels.RegisterAsync(models, 1)).Version;
+            await models.SetAliasAsync(TestModels.Model, "champion", production, "operator", "setup", Ct);
+            historyBefore = (await models.GetHistoryAsync(TestModels.Model, Ct)).Count;
+        }
+
+        foreach (var artifact in Directory.EnumerateFiles(Path.Combine(directory.Path, "artifacts", "sha256"), "*", SearchOption.AllDirectories))
+        {
+            var bytes = await File.ReadAllBytesAsync(artifact, Ct);
+            bytes[^1] ^= 0xFF;
+            await File.WriteAllBytesAsync(artifact, bytes, Ct);
+        }
+
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), o => o.Bootstrap.Enabled = true);
+
+        var history = await host.Registry.GetHistoryAsync(TestModels.Model, Ct);
+        Assert.Equal(historyBefore, history.Count);
+        var versions = await host.Registry.ListVersionsAsync(TestModels.Model, Ct);
+        var only = Assert.Single(versions);
+        Assert.Equal((production, ModelStage.Production), (only.Version, only.Stage));
+        Assert.Contains("champion", only.Aliases);
+        using var ready = await host.Client.GetAsync("/health/ready", Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync(Ct));
+        using var recommend = await host.Client.GetAsync("/users/1/recommendations", Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, recommend.StatusCode);
+        var stats = await host.Client.GetFromJsonAsync<JsonElement>("/stats", Ct);
+        Assert.Contains("corrupt", stats.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task ReplicasStartingTogether_OnAnEmptyPostgreSqlRegistry_ExactlyOneBootstraps(int replicas)
+    {
+        Services.RequirePostgres();
+        var schema = Services.NewSchema();
+        var connection = new NpgsqlConnectionStringBuilder(Services.PostgresConnectionString) { SearchPath = schema }.ToString();
+        try
+        {
+            var hosts = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => ServingHost.StartAsync(
+                b => b.AddPostgreSqlRegistry(connection),
+                o =>
+                {
+                    o.Bootstrap.Enabled = true;
+                    o.Bootstrap.Algorithm = "popularity";
+                })));
+            try
+            {
+                var version = Assert.Single(await hosts[0].Registry.ListVersionsAsync(TestModels.Model, Ct));
+                Assert.Equal(ModelStage.Production, version.Stage);
+                foreach (var host in hosts)
+                {
+                    var stats = await host.Client.GetFromJsonAsync<JsonElement>("/stats", Ct);
+                    Assert.Equal(version.Version, stats.GetProperty("model").GetProperty("version").GetInt32());
+                }
+            }
+            finally
+            {
+                foreach (var host in hosts)
+                {
+                    await host.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            Services.DropSchema(schema);
+        }
+    }
+
+    [Fact]
+    public async Task PostgreSqlOutage_TwoReplicasUnderLoad_NoFailedRecommendation_DegradedThenHealthy_AndLaterPromotionsArrive()
+    {
+        using var server = PrivatePostgres.Start();
+        await using var a = await ServingHost.StartAsync(b => b.AddPostgreSqlRegistry(server.ConnectionString), o => o.Bootstrap.Enabled = true);
+        await using var b = await ServingHost.StartAsync(b => b.AddPostgreSqlRegistry(server.ConnectionString), o => o.Bootstrap.Enabled = true);
+        ServingHost[] replicas = [a, b];
+        var served = (await a.Registry.ListVersionsAsync(TestModels.Model, Ct)).Single().Version;
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        long ok = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var clients = Enumerable.Range(0, 4).Select(c => Task.Run(async () =>
+        {
+            var random = new Random(c);
+            while (!stop.IsCancellationRequested)
+            {
+                var replica = replicas[random.Next(2)];
+                var user = random.Next(10) == 0 ? $"new-{random.Next(100)}" : random.Next(1, 1_001).ToString(CultureInfo.InvariantCulture);
+                using var response = await replica.Client.GetAsync($"/users/{user}/recommendations?num_recommendations=10&exclude_seen=true", CancellationToken.None);
+                if (response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref ok);
+                }
+                else
+                {
+                    failures.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
+                }
+            }
+        })).ToArray();
+
+        await WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref ok) > 200), TimeSpan.FromSeconds(30), "the clients got no answers");
+        server.Stop();
+        var outage = Stopwatch.StartNew();
+        await WaitUntilAsync(async () => await HealthAsync(a) == "Degraded" && await HealthAsync(b) == "Degraded", TimeSpan.FromSeconds(9), "/health did not report Degraded during the outage");
+        var duringOutage = Interlocked.Read(ref ok);
+        await Task.Delay(TimeSpan.FromSeconds(10) - outage.Elapsed, Ct); // the outage lasts 10 s
+        Assert.True(Interlocked.Read(ref ok) > duringOutage, "nothing was served during the outage");
+
+        server.Resume();
+        var back = Stopwatch.StartNew();
+        await WaitUntilAsync(async () => await HealthAsync(a) == "Healthy" && await HealthAsync(b) == "Healthy", TimeSpan.FromSeconds(5), "/health was not Healthy within 5 s of the restart");
+        var recovery = back.Elapsed;
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        Assert.Empty(failures);
+        Assert.True(ok > 1_000, $"only {ok} requests were answered");
+        Assert.InRange(recovery, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+
+        // A promotion made after the restart reaches both replicas (the change feeds re-opened by themselves).
+        using var operatorRegistry = (IDisposable)PostgreSqlModelRegistries.Open(server.ConnectionString);
+        var promoted = await TestModels.RegisterAsync((IModelRegistry)operatorRegistry, 7);
+        Assert.NotEqual(served, promoted.Version);
+        await WaitUntilAsync(
+            async () => (await Task.WhenAll(replicas.Select(ServedVersionAsync))).All(v => v == promoted.Version),
+            TimeSpan.FromSeconds(20),
+            $"version {promoted.Version} did not reach both replicas");
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task CliAndHttp_SameModelFile_GiveTheSameList_ForKnownAndUnknownUsers()
+    {
+        using var directory = new TempDirectory();
+        Directory.CreateDirectory(directory.Path);
+        var file = Path.Combine(directory.Path, "model.bin");
+        var bytes = TestModels.Artifact(3);
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+        using (var registry = (IDisposable)ModelRegistries.OpenSqlite(Path.Combine(directory.Path, "registry")))
+        {
+            var models = (IModelRegistry)registry;
+            var version = await models.RegisterVersionAsync(TestModels.Model, new NewModelVersion { Trainer = "als-implicit" }, bytes, Ct);
+            await models.TransitionStageAsync(TestModels.Model, version.Version, ModelStage.Production, true, "test", null, Ct);
+        }
+
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(Path.Combine(directory.Path, "registry")));
+        var user = TestModels.Dataset.Users[7];
+        (string User, string Query, string[] Cli)[] cases =
+        [
+            (user, "", []),
+            ("somebody-new", "", []),
+            (user, "&include_genres=Animation&exclude_items=10,12&min_score=0.01", ["--include-genres", "Animation", "--exclude-items", "10,12", "--min-score", "0.01"]),
+            ("somebody-new", "&exclude_genres=Comedy", ["--exclude-genres", "Comedy"]),
+        ];
+        foreach (var (id, query, options) in cases)
+        {
+            var http = await RecommendAsync(host.Client, id, query);
+            var (exit, output, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["recommend", "--model", file, "--user", id, "--count", "10", .. options], Ct);
+            Assert.True(exit == 0, error);
+            var cli = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', 2)[0]).ToList();
+            Assert.NotEmpty(cli);
+            Assert.Equal(http, cli);
+        }
+    }
+
+    private static async Task<List<string>> RecommendAsync(HttpClient client, string user, string query = "")
+    {
+        using var response = await client.GetAsync($"/users/{Uri.EscapeDataString(user)}/recommendations?num_recommendations=10&exclude_seen=true{query}", Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, body);
+        return [.. JsonDocument.Parse(body).RootElement.GetProperty("recommendations").EnumerateArray().Select(r => r.GetProperty("item_id").GetString()!)];
+    }
+
+    private static async Task<string> HealthAsync(ServingHost host)
+    {
+        using var response = await host.Client.GetAsync("/health", Ct);
+        return await response.Content.ReadAsStringAsync(Ct);
+    }
+
+    private static async Task<int?> ServedVersionAsync(ServingHost host)
+    {
+        var stats = await host.Client.GetFromJsonAsync<JsonElement>("/stats", Ct);
+        return stats.TryGetProperty("model", out var model) ? model.GetProperty("version").GetInt32() : null;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(deadline.Elapsed < timeout, $"{failure} (waited {timeout.TotalSeconds:F0} s)");
+            await Task.Delay(50, Ct);
+        }
+    }
+}
