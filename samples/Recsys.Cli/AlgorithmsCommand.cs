@@ -7,12 +7,13 @@ internal static class AlgorithmsCommand
 {
     public static Command Create()
     {
-        var command = new Command("algorithms", "List the algorithms --algorithm accepts.");
+        var command = new Command("algorithms", "List the algorithms --algorithm accepts, with what each is for (rating-prediction or ranking).");
         command.SetAction(_ =>
         {
             foreach (var name in RecommenderAlgorithms.Names)
             {
-                Console.WriteLine($"{name,-22}{RecommenderAlgorithms.Describe(name)}");
+                var purpose = RecommenderAlgorithms.PurposeOf(name) is { } p ? Recsys.Evaluation.MetricCatalog.Format(p) : "";
+                Console.WriteLine($"{name,-24}{purpose,-19}{RecommenderAlgorithms.Describe(name)}");
             }
         });
         return command;

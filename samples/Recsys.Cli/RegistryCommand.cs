@@ -110,7 +110,7 @@ internal static class RegistryCommand
         rollback.SetAction((r, ct) => Run(r, path, async registry =>
             Print(await registry.RollbackStageAsync(r.GetValue(model)!, ParseStage(r.GetValue(stage)!), r.GetValue(actor)!, r.GetValue(reason), ct))));
 
-        var primary = new Option<string>("--metric-name") { Description = "The primary metric.", DefaultValueFactory = _ => "rmse" };
+        var primary = new Option<string>("--metric-name") { Description = "The primary metric (metrics a version's purpose tag says are not meaningful are ignored).", DefaultValueFactory = _ => "ndcg_at_k" };
         var margin = new Option<double>("--min-improvement") { Description = "The smallest improvement over Production that promotes." };
         var promote = new Command("promote", "Apply the promotion policy to a candidate: Production, Staging or Archived.") { model, version, primary, margin };
         promote.SetAction((r, ct) => Run(r, path, async registry =>

@@ -19,9 +19,10 @@ internal static class RetrainCommand
         var model = new Option<string>("--model") { Description = "The registered model to train.", DefaultValueFactory = _ => "movies" };
         var data = new Option<FileInfo?>("--data") { Description = "ratings.csv (MovieLens) or u.data; default: the built-in synthetic data." };
         var store = new Option<bool>("--with-interactions") { Description = "Add everything in the registry's interaction store (what POST /interactions stored)." };
-        var candidates = new Option<string>("--candidates") { Description = "Comma-separated algorithms trained in parallel.", DefaultValueFactory = _ => "biased-mf,als,svdpp" };
+        var candidates = new Option<string>("--candidates") { Description = "Comma-separated algorithms trained in parallel (those the metric cannot judge are registered but skipped in the comparison).", DefaultValueFactory = _ => "als-implicit,truncated-svd" };
         var split = new Option<string>("--split") { Description = "temporal:F, random:F, user:F or last:N.", DefaultValueFactory = _ => "temporal:0.2" };
-        var metric = new Option<string>("--metric") { Description = "The promotion metric (rmse, mae: lower is better; others higher).", DefaultValueFactory = _ => "rmse" };
+        var metric = new Option<string>("--metric") { Description = "The promotion metric: ndcg_at_k (and the other ranking metrics) for top-N serving; rmse or mae (lower is better) compare rating models only.", DefaultValueFactory = _ => "ndcg_at_k" };
+        var noRefit = new Option<bool>("--no-refit") { Description = "Register the models trained on the split's training part instead of refitting them on all the data." };
         var margin = new Option<double>("--min-improvement") { Description = "How much the best candidate must beat Production by.", DefaultValueFactory = _ => 0.0 };
         var parallelism = new Option<int>("--parallelism") { Description = "Candidates trained at once.", DefaultValueFactory = _ => 2 };
         var movies = new Option<FileInfo?>("--movies") { Description = "movies.csv: titles and genres stored in the model files." };
@@ -29,7 +30,7 @@ internal static class RetrainCommand
         var rank = new Option<int?>("--rank") { Description = "Latent factors of every candidate (default: each algorithm's)." };
         var command = new Command("retrain", "Run the retraining flow once: load, split, train candidates in parallel, evaluate them and Production, register, promote.")
         {
-            registry, model, data, store, candidates, split, metric, margin, parallelism, movies, epochs, rank,
+            registry, model, data, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, noRefit,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -40,6 +41,7 @@ internal static class RetrainCommand
                 Split = result.GetValue(split)!,
                 MaxParallelism = result.GetValue(parallelism),
                 MoviesPath = result.GetValue(movies)?.FullName,
+                Refit = !result.GetValue(noRefit),
             };
             options.Promotion.PrimaryMetric = result.GetValue(metric)!;
             options.Promotion.MinImprovement = result.GetValue(margin);

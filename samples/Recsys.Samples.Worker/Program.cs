@@ -48,7 +48,8 @@ builder.Services.AddRetraining(options =>
     settings.GetSection("Retraining").Bind(options);
     if (options.Candidates.Count == 0)
     {
-        foreach (var algorithm in new[] { "biased-mf", "als", "svdpp" })
+        // The web host serves top-N lists: top-N candidates, judged on NDCG@10 (the policy's default metric).
+        foreach (var algorithm in new[] { "als-implicit", "truncated-svd" })
         {
             options.Candidates.Add(new CandidateOptions { Algorithm = algorithm });
         }
