@@ -58,6 +58,7 @@ public sealed class LifecycleTests
             }
         }
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"{rated.Count} users, {posted} items posted, {violations} seen or posted items recommended");
         Assert.Equal(610, rated.Count);
         Assert.Equal(244, posted);
         Assert.Equal(0, violations);
@@ -202,6 +203,7 @@ public sealed class LifecycleTests
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"{ok} recommendations answered, {failures.Count} failed; Healthy {recovery.TotalSeconds:F2} s after the restart");
         Assert.Empty(failures);
         Assert.True(ok > 1_000, $"only {ok} requests were answered");
         Assert.InRange(recovery, TimeSpan.Zero, TimeSpan.FromSeconds(5));
