@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Recsys.AspNetCore;
 
 // The HTTP shapes, compatible with the original service's. Serialized snake_case (see RecommenderJson).
@@ -5,8 +7,10 @@ namespace Recsys.AspNetCore;
 /// <summary>The body of <c>POST /recommendations</c>.</summary>
 internal sealed class RecommendationRequest
 {
+    [JsonConverter(typeof(JsonIdConverter))]
     public string? UserId { get; set; }
 
+    [JsonConverter(typeof(JsonCountConverter))]
     public int? NumRecommendations { get; set; }
 
     public bool? ExcludeSeen { get; set; }
@@ -23,6 +27,7 @@ internal sealed class RecommendationFilters
 
     public List<string>? ExcludeGenres { get; set; }
 
+    [JsonConverter(typeof(JsonIdListConverter))]
     public List<string>? ExcludeItems { get; set; }
 
     public float? MinScore { get; set; }
@@ -47,8 +52,10 @@ internal sealed record SimilarItemsResponse(string ItemId, IReadOnlyList<Recomme
 /// <summary>One interaction of <c>POST /interactions</c>.</summary>
 internal sealed class InteractionRequest
 {
+    [JsonConverter(typeof(JsonIdConverter))]
     public string? UserId { get; set; }
 
+    [JsonConverter(typeof(JsonIdConverter))]
     public string? ItemId { get; set; }
 
     public float? Rating { get; set; }

@@ -407,6 +407,11 @@ public static class RecommenderEndpoints
             }
 
             var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+            if (bytes.StartsWith("\uFEFF"u8))
+            {
+                bytes = bytes[3..]; // a UTF-8 byte-order mark, as some clients send
+            }
+
             if (acceptSingle is not null && bytes.TrimStart(" \t\r\n"u8) is [(byte)'{', ..])
             {
                 var single = JsonSerializer.Deserialize(bytes, acceptSingle);
@@ -418,7 +423,8 @@ public static class RecommenderEndpoints
         }
         catch (JsonException e)
         {
-            return (null, Problems.BadRequest($"The body is not valid JSON for this endpoint: {e.Message}"));
+            var where = e.Path is { Length: > 1 } path && !e.Message.Contains(path, StringComparison.Ordinal) ? $" (at {path})" : "";
+            return (null, Problems.BadRequest($"The body is not valid JSON for this endpoint: {e.Message}{where}"));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

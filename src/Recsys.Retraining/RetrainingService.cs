@@ -246,12 +246,19 @@ public sealed class RetrainingService
             {
                 var candidateScores = trained.Select(t => Evaluator.Evaluate(t.Model, split.Test, evaluation, ct)).ToArray();
                 var current = await CurrentProductionAsync(ct).ConfigureAwait(false);
-                var currentScore = current is null ? null : Evaluator.Evaluate(current.Value.Model, split.Test, evaluation, ct);
+
+                // Production's artifact was refit on data that includes this split's test part; judging it on that
+                // part would be unfair both ways (seen items are excluded from its lists, its ratings were learned).
+                // So its recipe (trainer and recorded parameters) is retrained on the same training part instead.
+                var recipe = current is null ? null : RecipeOf(current.Value.Version);
+                var comparable = recipe is null ? current?.Model : await Task.Run(() => recipe.Fit(split.Train, ct), ct).ConfigureAwait(false);
+                var currentScore = comparable is null ? null : Evaluator.Evaluate(comparable, split.Test, evaluation, ct);
                 var currentPurpose = current is null ? ModelPurpose.None : ModelLifecycle.PurposeOf(current.Value.Model, MetricCatalog.Parse(current.Value.Version.Tags.GetValueOrDefault(ModelRegistryPromotion.PurposeTag)));
                 return (candidateScores, current?.Version, currentScore, currentPurpose);
             },
             r => string.Join("; ", r.candidateScores.Select((s, k) => $"{trained[k].Candidate.Name} {Describe(s)}"))
-                + (r.currentScore is null ? "; no Production model" : $"; Production v{r.Item2!.Version} {Describe(r.currentScore)}"),
+                + (r.currentScore is null ? "; no Production model" : $"; Production v{r.Item2!.Version} {Describe(r.currentScore)}"
+                    + (RecipeOf(r.Item2) is null ? " (its stored artifact: not a built-in trainer, so it may have seen the test part)" : " (its trainer and parameters retrained on this split)")),
             cancellationToken).ConfigureAwait(false);
 
         // Evaluate, then refit: what is registered and served learns every interaction the run loaded.
@@ -354,6 +361,25 @@ public sealed class RetrainingService
         }
 
         return (policy.HigherIsBetter ?? MetricCatalog.HigherIsBetter(policy.PrimaryMetric)) ? -value : value;
+    }
+
+    /// <summary>A version's trainer with its recorded parameters, or null when it is not a built-in algorithm or its parameters do not parse.</summary>
+    private static IRecommenderTrainer? RecipeOf(ModelVersion version)
+    {
+        if (RecommenderAlgorithms.PurposeOf(version.Trainer) is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var settings = JsonSerializer.Deserialize<AlgorithmSettings>(string.IsNullOrWhiteSpace(version.Parameters) ? "{}" : version.Parameters, ParameterJson);
+            return RecommenderAlgorithms.Create(version.Trainer, settings);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or System.ComponentModel.DataAnnotations.ValidationException)
+        {
+            return null;
+        }
     }
 
     private async Task<(IRecommender Model, ModelVersion Version)?> CurrentProductionAsync(CancellationToken cancellationToken)

@@ -46,6 +46,28 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OriginalClients_NumericIdsIntegralCountsAndAByteOrderMark_AreAccepted()
+    {
+        var user = long.Parse(TestModels.Dataset.Users[2], System.Globalization.CultureInfo.InvariantCulture);
+        var asString = await PostJsonAsync("/recommendations", new { user_id = user.ToString(System.Globalization.CultureInfo.InvariantCulture), num_recommendations = 5 });
+
+        // The original's shape: numbers for ids, a float count, a BOM before the JSON.
+        using var content = new StringContent($"\uFEFF{{\"user_id\": {user}, \"num_recommendations\": 5.0, \"exclude_seen\": true, \"filters\": {{\"exclude_items\": [1, \"2\"]}}}}", new UTF8Encoding(false));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _host.Client.PostAsync("/recommendations", content, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, body);
+        var asNumber = JsonDocument.Parse(body).RootElement;
+
+        Assert.Equal(asString.GetProperty("user_id").GetString(), asNumber.GetProperty("user_id").GetString());
+        Assert.Equal(5, asNumber.GetProperty("recommendations").GetArrayLength());
+        Assert.DoesNotContain(asNumber.GetProperty("recommendations").EnumerateArray(), i => i.GetProperty("item_id").GetString() is "1" or "2");
+
+        using var interaction = await _host.Client.PostAsJsonAsync("/interactions", new { user_id = 3, item_id = 2455, rating = 4.5, interaction_type = "rating" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, interaction.StatusCode);
+    }
+
+    [Fact]
     public async Task Recommendations_SecondIdenticalRequest_IsACacheHit()
     {
         var request = new { user_id = TestModels.Dataset.Users[1], num_recommendations = 5 };
@@ -163,7 +185,10 @@ public sealed class EndpointTests : IAsyncLifetime
     public static TheoryData<string, string?, string> BadBodies => new()
     {
         { "malformed JSON", "application/json", "{\"user_id\": \"1\"," },
-        { "wrong type of user_id", "application/json", "{\"user_id\": 1}" },
+        { "boolean user_id", "application/json", "{\"user_id\": true}" },
+        { "fractional user_id", "application/json", "{\"user_id\": 1.5}" },
+        { "object user_id", "application/json", "{\"user_id\": {\"id\": 1}}" },
+        { "boolean in exclude_items", "application/json", "{\"user_id\": 1, \"filters\": {\"exclude_items\": [1, false]}}" },
         { "wrong type of num_recommendations", "application/json", "{\"user_id\": \"1\", \"num_recommendations\": \"ten\"}" },
         { "num_recommendations 0", "application/json", "{\"user_id\": \"1\", \"num_recommendations\": 0}" },
         { "num_recommendations 101", "application/json", "{\"user_id\": \"1\", \"num_recommendations\": 101}" },

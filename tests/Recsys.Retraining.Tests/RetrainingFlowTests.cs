@@ -80,6 +80,30 @@ public sealed class RetrainingFlowTests
     }
 
     [Fact]
+    public async Task Run_AfterARefitProduction_RetrainsProductionsRecipeOnTheSameSplit_SoAnEqualCandidateDoesNotWin()
+    {
+        using var workspace = Workspace.Sqlite();
+        void OnlyAls(RetrainingOptions o)
+        {
+            o.Candidates.Clear();
+            o.Candidates.Add(new CandidateOptions { Algorithm = "als", Settings = new AlgorithmSettings { Epochs = 3, Rank = 8, Seed = 4 } });
+        }
+
+        var first = await workspace.Service(configure: OnlyAls).RunAsync("manual", Ct);
+        var second = await workspace.Service(configure: OnlyAls).RunAsync("manual", Ct);
+
+        Assert.Equal((RunState.Succeeded, RunState.Succeeded), (first.State, second.State));
+        var evaluate = second.Steps.Single(s => s.Name == "evaluate").Detail!;
+        Assert.Contains("(its trainer and parameters retrained on this split)", evaluate, StringComparison.Ordinal);
+
+        // The same recipe on the same split measures the same: the refit Production (which saw the test part) is
+        // not judged on data it learned, and the identical candidate does not "beat" it.
+        var scores = evaluate.Split("; ");
+        Assert.Equal(scores[0]["als ".Length..], scores[1][(scores[1].IndexOf("rmse", StringComparison.Ordinal))..scores[1].IndexOf(" (", StringComparison.Ordinal)]);
+        Assert.Contains("Stage: rmse", second.Decision, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Step_FailingTwiceThenSucceeding_RunSucceedsWithThreeAttemptsRecorded()
     {
         using var workspace = Workspace.Sqlite();
