@@ -20,9 +20,11 @@ internal sealed class HyperParameterOptions
 
     public Option<ulong?> ModelSeed { get; } = new("--model-seed") { Description = "Seed of the model's initialization (default: the algorithm's)." };
 
-    public Option<string?> Components { get; } = new("--components") { Description = "Comma-separated algorithms a blend combines." };
+    public Option<string?> Components { get; } = new("--components") { Description = "Comma-separated algorithms a blend or hybrid combines." };
 
-    public IEnumerable<Option> All => [Rank, Epochs, Regularization, LearningRate, Alpha, Threads, ModelSeed, Components];
+    public Option<string?> Weights { get; } = new("--weights") { Description = "Comma-separated fixed weights of a hybrid's components (the original: 0.6,0.4); default: fitted on a validation slice." };
+
+    public IEnumerable<Option> All => [Rank, Epochs, Regularization, LearningRate, Alpha, Threads, ModelSeed, Components, Weights];
 
     public AlgorithmSettings Settings(ParseResult result) => new()
     {
@@ -34,5 +36,11 @@ internal sealed class HyperParameterOptions
         Threads = result.GetValue(Threads),
         Seed = result.GetValue(ModelSeed),
         Components = result.GetValue(Components)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Weights = result.GetValue(Weights) is { } weights ? [.. weights.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseWeight)] : null,
     };
+
+    private static double ParseWeight(string text) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var w) && double.IsFinite(w)
+            ? w
+            : throw new UsageException($"--weights: '{text}' is not a number.");
 }

@@ -1,8 +1,13 @@
 using Recsys.AspNetCore;
+using Recsys.Data;
+using Recsys.Retraining;
 
 // The sample web host: serves the registry's Production model of "movies". On a fresh clone the registry is empty,
-// so it bootstraps: trains als-implicit on the built-in synthetic data (or on --data ratings.csv), registers and
-// promotes it, and serves within seconds.
+// so it bootstraps: trains als-implicit on the built-in synthetic data (or on --data ratings.csv), measures it on a
+// holdout, refits it on all the data, registers and promotes it, and serves within seconds. It bootstraps the
+// original service's algorithm switch too: models "svd", "nmf" and "hybrid" (algorithm=svd|nmf|hybrid).
+// POST /models/retrain (with Recsys:AdminApiKey) runs the retraining flow in this process on the same data plus
+// every stored interaction; with several replicas on one registry, one run at a time holds the model's lock.
 //
 //   dotnet run --project samples/Recsys.Samples.WebApi
 //   dotnet run --project samples/Recsys.Samples.WebApi -- --data ../shared/data/ml-latest-small/ratings.csv --movies ../shared/data/ml-latest-small/movies.csv
@@ -35,6 +40,25 @@ if (settings["Redis"] is { Length: > 0 } redis)
 {
     recommender.AddRedisCache(redis);
 }
+
+// Retraining on demand: the bootstrap's data (or the synthetic set) plus every interaction stored through the API.
+builder.Services.AddSingleton(sp => InteractionSources.Store(
+    sp.GetRequiredService<IInteractionStore>(),
+    settings["Bootstrap:DataPath"] is { Length: > 0 } data ? InteractionSources.File(data) : InteractionSources.Synthetic(new SyntheticDataOptions())));
+builder.Services.AddRetraining(options =>
+{
+    options.ModelName = settings["ModelName"] is { Length: > 0 } name ? name : "movies";
+    options.MoviesPath = settings["MoviesPath"] is { Length: > 0 } movies ? movies : null;
+    settings.GetSection("Retraining").Bind(options);
+    if (options.Candidates.Count == 0)
+    {
+        // The host serves top-N lists: top-N candidates, promoted on NDCG@10 (the policy's default).
+        foreach (var algorithm in new[] { "als-implicit", "truncated-svd" })
+        {
+            options.Candidates.Add(new CandidateOptions { Algorithm = algorithm });
+        }
+    }
+});
 
 var app = builder.Build();
 app.UseExceptionHandler();

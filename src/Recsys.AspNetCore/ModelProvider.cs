@@ -131,7 +131,7 @@ internal sealed class ModelProvider : BackgroundService
             var history = await SafeHistoryAsync(stoppingToken).ConfigureAwait(false);
             watermark = history.Count > 0 ? history[^1].Sequence : 0;
             await ReloadAsync(stoppingToken).ConfigureAwait(false);
-            if (Current is null && _options.Bootstrap.Enabled && await BootstrapIfEmptyAsync(stoppingToken).ConfigureAwait(false))
+            if (_options.Bootstrap.Enabled && (Current is null || _options.Bootstrap.Companions.Count > 0) && await BootstrapIfEmptyAsync(stoppingToken).ConfigureAwait(false))
             {
                 await ReloadAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -313,27 +313,39 @@ internal sealed class ModelProvider : BackgroundService
 
         await using (bootstrapLock.ConfigureAwait(false))
         {
-            var versions = await VersionCountAsync(cancellationToken).ConfigureAwait(false);
-            if (versions > 0)
+            var missing = new List<(string Model, string Algorithm)>();
+            foreach (var (model, algorithm) in BootstrapTargets())
             {
-                if (!waited)
+                var versions = await VersionCountAsync(model, cancellationToken).ConfigureAwait(false);
+                if (versions == 0)
                 {
-                    Log.BootstrapSkipped(_logger, _options.ModelName, versions, LastError ?? $"no version at {Describe(DefaultTarget)}");
+                    missing.Add((model, algorithm));
                 }
+                else if (model == _options.ModelName && Current is null && !waited)
+                {
+                    Log.BootstrapSkipped(_logger, model, versions, LastError ?? $"no version at {Describe(DefaultTarget)}");
+                }
+            }
 
+            if (missing.Count == 0)
+            {
                 return waited;
             }
 
-            await BootstrapAsync(cancellationToken).ConfigureAwait(false);
+            await BootstrapAsync(missing, cancellationToken).ConfigureAwait(false);
             return true;
         }
     }
 
-    private async Task<int> VersionCountAsync(CancellationToken cancellationToken)
+    /// <summary>The served model and the companions (for example the original service's <c>svd</c>, <c>nmf</c>, <c>hybrid</c>).</summary>
+    private IEnumerable<(string Model, string Algorithm)> BootstrapTargets() =>
+        _options.Bootstrap.Companions.Select(c => (c.Key, c.Value)).Prepend((_options.ModelName, _options.Bootstrap.Algorithm));
+
+    private async Task<int> VersionCountAsync(string model, CancellationToken cancellationToken)
     {
         try
         {
-            return (await _registry.ListVersionsAsync(_options.ModelName, cancellationToken).ConfigureAwait(false)).Count;
+            return (await _registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false)).Count;
         }
         catch (RegistryEntryNotFoundException)
         {
@@ -341,45 +353,54 @@ internal sealed class ModelProvider : BackgroundService
         }
     }
 
-    /// <summary>Evaluates on a holdout, then refits on all the data (unless turned off), registers and stages the refit.</summary>
-    private async Task BootstrapAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// For each model without versions: evaluates its algorithm on a holdout, then refits it on all the data (unless
+    /// turned off), registers the refit with the holdout metrics and moves it to the served stage (or alias).
+    /// </summary>
+    private async Task BootstrapAsync(IReadOnlyList<(string Model, string Algorithm)> targets, CancellationToken cancellationToken)
     {
         var options = _options.Bootstrap;
-        Log.Bootstrapping(_logger, options.Algorithm, options.DataPath ?? "synthetic data");
-        var (model, version) = await Task.Run(
-            () =>
-            {
-                var data = options.DataPath is { } path
-                    ? Recsys.Data.MovieLens.ReadRatings(path, BadRowPolicy.Skip).Dataset
-                    : new SyntheticDataGenerator(new SyntheticDataOptions { Seed = options.Seed }).GenerateDataset(cancellationToken);
-                var split = DataSplitter.RandomHoldout(data, options.TestFraction, options.Seed);
-                var evaluated = RecommenderAlgorithms.Create(options.Algorithm).Fit(split.Train, cancellationToken);
-                var result = Evaluator.Evaluate(evaluated, split.Test, cancellationToken: cancellationToken);
-                var purpose = Recsys.Retraining.ModelLifecycle.PurposeOf(evaluated);
-                var served = options.Refit ? RecommenderAlgorithms.Create(options.Algorithm).Fit(data, cancellationToken) : evaluated;
-                var metadata = new NewModelVersion
-                {
-                    Trainer = options.Algorithm,
-                    Metrics = MetricCatalog.MetricsOf(result, purpose),
-                    Lineage = Recsys.Retraining.ModelLifecycle.LineageOf(options.Refit ? data : split.Train, split, options.Refit),
-                    Tags = new Dictionary<string, string> { [ModelRegistryPromotion.PurposeTag] = MetricCatalog.Format(purpose) },
-                    Description = $"bootstrap on {options.DataPath ?? "synthetic data"}",
-                    Actor = "bootstrap",
-                };
-                return (served, metadata);
-            },
+        var source = options.DataPath ?? "synthetic data";
+        var data = await Task.Run(
+            () => options.DataPath is { } path
+                ? Recsys.Data.MovieLens.ReadRatings(path, BadRowPolicy.Skip).Dataset
+                : new SyntheticDataGenerator(new SyntheticDataOptions { Seed = options.Seed }).GenerateDataset(cancellationToken),
             cancellationToken).ConfigureAwait(false);
+        var split = DataSplitter.RandomHoldout(data, options.TestFraction, options.Seed);
+        foreach (var (name, algorithm) in targets)
+        {
+            Log.Bootstrapping(_logger, $"{name} ({algorithm})", source);
+            var (model, version) = await Task.Run(
+                () =>
+                {
+                    var evaluated = RecommenderAlgorithms.Create(algorithm).Fit(split.Train, cancellationToken);
+                    var result = Evaluator.Evaluate(evaluated, split.Test, cancellationToken: cancellationToken);
+                    var purpose = Recsys.Retraining.ModelLifecycle.PurposeOf(evaluated);
+                    var served = options.Refit ? RecommenderAlgorithms.Create(algorithm).Fit(data, cancellationToken) : evaluated;
+                    var metadata = new NewModelVersion
+                    {
+                        Trainer = algorithm,
+                        Metrics = MetricCatalog.MetricsOf(result, purpose),
+                        Lineage = Recsys.Retraining.ModelLifecycle.LineageOf(options.Refit ? data : split.Train, split, options.Refit),
+                        Tags = new Dictionary<string, string> { [ModelRegistryPromotion.PurposeTag] = MetricCatalog.Format(purpose) },
+                        Description = $"bootstrap on {source}",
+                        Actor = "bootstrap",
+                    };
+                    return (served, metadata);
+                },
+                cancellationToken).ConfigureAwait(false);
 
-        using var buffer = new MemoryStream();
-        ModelFile.Write(buffer, model, _movies.Value);
-        var registered = await _registry.RegisterVersionAsync(_options.ModelName, version, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
-        if (_options.Alias is { } alias)
-        {
-            await _registry.SetAliasAsync(_options.ModelName, alias, registered.Version, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await _registry.TransitionStageAsync(_options.ModelName, registered.Version, _options.Stage, archiveExisting: true, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            ModelFile.Write(buffer, model, _movies.Value);
+            var registered = await _registry.RegisterVersionAsync(name, version, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
+            if (_options.Alias is { } alias && name == _options.ModelName)
+            {
+                await _registry.SetAliasAsync(name, alias, registered.Version, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _registry.TransitionStageAsync(name, registered.Version, _options.Stage, archiveExisting: true, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 }

@@ -83,6 +83,13 @@ public sealed class BootstrapOptions
     /// </summary>
     public string? DataPath { get; set; }
 
+    /// <summary>
+    /// Gets further models to bootstrap beside the served one, each registered as a model of its own (its name)
+    /// and served for requests with <c>algorithm</c> = that name: registered model name → algorithm. The sample host
+    /// adds the original service's <c>svd</c> (truncated-svd), <c>nmf</c> and <c>hybrid</c>. Empty by default.
+    /// </summary>
+    public IDictionary<string, string> Companions { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Gets or sets the share of interactions held out to measure the registered metrics; default 0.2.</summary>
     public double TestFraction { get; set; } = 0.2;
 

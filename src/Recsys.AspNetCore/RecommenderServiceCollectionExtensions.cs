@@ -211,6 +211,19 @@ internal sealed class RecommenderOptionsValidator : IValidateOptions<Recommender
             errors.Add($"Recsys:Bootstrap:Algorithm '{options.Bootstrap.Algorithm}' is unknown; use one of {string.Join(", ", RecommenderAlgorithms.Names)}.");
         }
 
+        foreach (var (model, algorithm) in options.Bootstrap.Companions)
+        {
+            if (!RecommenderAlgorithms.Names.Contains(algorithm, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"Recsys:Bootstrap:Companions:{model} names the unknown algorithm '{algorithm}'; use one of {string.Join(", ", RecommenderAlgorithms.Names)}.");
+            }
+
+            if (string.IsNullOrWhiteSpace(model) || model == options.ModelName)
+            {
+                errors.Add($"Recsys:Bootstrap:Companions: '{model}' must be a model name other than Recsys:ModelName.");
+            }
+        }
+
         if (options.Bootstrap.TestFraction is <= 0 or >= 1)
         {
             errors.Add("Recsys:Bootstrap:TestFraction must be between 0 and 1.");

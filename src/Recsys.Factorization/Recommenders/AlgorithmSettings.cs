@@ -29,4 +29,10 @@ public sealed class AlgorithmSettings
 
     /// <summary>Gets or sets the algorithms a blend combines.</summary>
     public IReadOnlyList<string>? Components { get; set; }
+
+    /// <summary>
+    /// Gets or sets fixed weights of a <c>hybrid</c>'s components (for example 0.6, 0.4, as the original service);
+    /// <see langword="null"/> fits them on a validation slice.
+    /// </summary>
+    public IReadOnlyList<double>? Weights { get; set; }
 }

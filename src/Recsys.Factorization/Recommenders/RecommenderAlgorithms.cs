@@ -22,6 +22,7 @@ public static class RecommenderAlgorithms
             [NmfTrainer.MultiplicativeName] = ("NMF of the zero-filled matrix, multiplicative updates", ModelPurpose.Ranking, static s => new NmfTrainer(Apply(new NmfOptions { Solver = NmfSolver.MultiplicativeUpdate }, s))),
             [MaskedNmfTrainer.Name] = ("NMF over observed ratings only (Surprise NMF)", ModelPurpose.RatingPrediction, static s => new MaskedNmfTrainer(Apply(new MaskedNmfOptions(), s))),
             [BlendTrainer.Name] = ("weighted blend fitted on a validation slice (default: biased-mf, svdpp, als, baseline)", ModelPurpose.RatingPrediction, static s => CreateBlend(s)),
+            [HybridTrainer.Name] = ("the original's hybrid: w·truncated-svd + (1-w)·nmf scores, w chosen by NDCG@10 on a validation slice (or --weights)", ModelPurpose.Ranking, static s => CreateHybrid(s)),
             [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", ModelPurpose.RatingPrediction, static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
         };
 
@@ -53,6 +54,18 @@ public static class RecommenderAlgorithms
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">A setting is out of range for the algorithm.</exception>
     public static IRecommenderTrainer Create(string name, AlgorithmSettings? settings = null) => Lookup(name).Create(settings ?? new AlgorithmSettings());
+
+    private static HybridTrainer CreateHybrid(AlgorithmSettings settings)
+    {
+        var names = settings.Components ?? [TruncatedSvdTrainer.Name, NmfTrainer.Name];
+        if (names.Any(static n => string.Equals(n, HybridTrainer.Name, StringComparison.OrdinalIgnoreCase) || string.Equals(n, BlendTrainer.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException("A hybrid cannot contain a hybrid or a blend.", nameof(settings));
+        }
+
+        var componentSettings = new AlgorithmSettings { Rank = settings.Rank, Epochs = settings.Epochs, Threads = settings.Threads, Seed = settings.Seed };
+        return new HybridTrainer([.. names.Select(n => Create(n, componentSettings))], settings.Weights, settings.Seed ?? 42);
+    }
 
     private static BlendTrainer CreateBlend(AlgorithmSettings settings)
     {
