@@ -40,15 +40,17 @@ public static class RecommenderEndpoints
 
         var api = endpoints.MapGroup("").AddEndpointFilter<ErrorFilter>().WithTags("Recsys");
         api.MapPost("/recommendations", PostRecommendationsAsync).WithName("Recommend").WithSummary("Top-N recommendations for a user (JSON body).");
-        api.MapGet("/users/{user_id}/recommendations", GetRecommendationsAsync).WithName("RecommendForUser").WithSummary("Top-N recommendations for a user (query parameters).");
-        api.MapGet("/items/{item_id}/similar", GetSimilarAsync).WithName("SimilarItems").WithSummary("Items similar to an item.");
+        MapGetAndHead(api, "/users/{user_id}/recommendations", GetRecommendationsAsync).WithName("RecommendForUser").WithSummary("Top-N recommendations for a user (query parameters).");
+        MapGetAndHead(api, "/items/{item_id}/similar", GetSimilarAsync).WithName("SimilarItems").WithSummary("Items similar to an item.");
         api.MapPost("/interactions", PostInteractionsAsync).WithName("AddInteractions").WithSummary("Store interactions (one object or an array).");
-        api.MapGet("/stats", GetStatsAsync).WithName("Stats").WithSummary("The served model, its registry metrics and counts.");
-        api.MapGet("/runs", ListRunsAsync).WithName("Runs").WithSummary("Recent retraining runs of the served model (or ?model=), newest first.");
-        api.MapGet("/runs/{run_id}", (string run_id, IRunStore runs, CancellationToken ct) => GetRunAsync(run_id, runs, ct)).WithName("Run").WithSummary("One retraining run with its steps.");
+        MapGetAndHead(api, "/stats", GetStatsAsync).WithName("Stats").WithSummary("The served model, its registry metrics and lineage, and counts.");
         var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
         admin.MapPost("/models/retrain", RetrainAsync).WithName("Retrain").WithSummary("Start a retraining run (admin).");
         admin.MapPost("/admin/reload-models", ReloadAsync).WithName("ReloadModels").WithSummary("Re-resolve and load the served models now; ?force=true reloads unchanged versions too (admin).");
+
+        // The run history names worker hosts, process ids and file paths: admin only.
+        MapGetAndHead(admin, "/runs", ListRunsAsync).WithName("Runs").WithSummary("Recent retraining runs of the served model (or ?model=), newest first (admin).");
+        MapGetAndHead(admin, "/runs/{run_id}", (string run_id, IRunStore runs, CancellationToken ct) => GetRunAsync(run_id, runs, ct)).WithName("Run").WithSummary("One retraining run with its steps (admin).");
 
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ModelLoadedHealthCheck.ReadyTag) });
@@ -327,7 +329,22 @@ public static class RecommenderEndpoints
         }
 
         var detail = string.Join("; ", failed.Select(f => $"{f.Target}: {f.Error} (still serving version {f.PreviousVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"})"));
-        return Problems.Create(StatusCodes.Status500InternalServerError, "Model reload failed", detail, new Dictionary<string, object?> { ["targets"] = outcomes });
+        // The same snake_case fields as the 200 answer.
+        var targets = outcomes.Select(o => new Dictionary<string, object?>
+        {
+            ["target"] = o.Target,
+            ["previous_version"] = o.PreviousVersion,
+            ["version"] = o.Version,
+            ["error"] = o.Error,
+        }).ToList();
+        return Problems.Create(StatusCodes.Status500InternalServerError, "Model reload failed", detail, new Dictionary<string, object?> { ["targets"] = targets });
+    }
+
+    /// <summary>Maps GET, and HEAD to the same handler (the server sends no body for HEAD); only GET is described in OpenAPI.</summary>
+    private static RouteHandlerBuilder MapGetAndHead(RouteGroupBuilder group, string pattern, Delegate handler)
+    {
+        group.MapMethods(pattern, [HttpMethods.Head], handler).ExcludeFromDescription();
+        return group.MapGet(pattern, handler);
     }
 
     private static IResult? CheckId(string name, string? value, RecommenderOptions options)

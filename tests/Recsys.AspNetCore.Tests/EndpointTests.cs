@@ -67,6 +67,20 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, interaction.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/users/1/recommendations?num_recommendations=3")]
+    [InlineData("/items/1/similar")]
+    [InlineData("/stats")]
+    public async Task Head_OnAGetEndpoint_AnswersLikeGet(string path)
+    {
+        using var get = await _host.Client.GetAsync(path, Ct);
+        using var head = await _host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(get.StatusCode, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Recommendations_SecondIdenticalRequest_IsACacheHit()
     {

@@ -97,6 +97,9 @@ public sealed class ReloadTests
         Assert.Equal(HttpStatusCode.InternalServerError, reload.StatusCode);
         Assert.Contains("corrupt", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("still serving version 1", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var target = problem.GetProperty("targets")[0]; // snake_case, as the 200 answer
+        Assert.Equal(1, target.GetProperty("previous_version").GetInt32());
+        Assert.Contains("corrupt", target.GetProperty("error").GetString(), StringComparison.Ordinal);
         var served = await host.Client.GetFromJsonAsync<JsonElement>($"/users/{TestModels.Dataset.Users[0]}/recommendations", Ct);
         Assert.Equal(1, served.GetProperty("model").GetProperty("version").GetInt32());
         var stats = await host.Client.GetFromJsonAsync<JsonElement>("/stats", Ct);

@@ -68,15 +68,20 @@ public sealed class EndToEndTests
         do
         {
             await Task.Delay(100, Ct);
-            run = await web.Client.GetFromJsonAsync<JsonElement>($"/runs/{runId}", Ct);
+            run = await AdminGetAsync(web.Client, $"/runs/{runId}");
         }
         while (run.GetProperty("state").GetString() == "Running" && DateTime.UtcNow < deadline);
 
         Assert.Equal("Succeeded", run.GetProperty("state").GetString());
         Assert.Equal("api", run.GetProperty("trigger").GetString());
-        Assert.Equal(runId, (await web.Client.GetFromJsonAsync<JsonElement>("/runs", Ct))[0].GetProperty("id").GetString());
-        using var unknown = await web.Client.GetAsync("/runs/nope", Ct);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(runId, (await AdminGetAsync(web.Client, "/runs"))[0].GetProperty("id").GetString());
+        using var unknown = new HttpRequestMessage(HttpMethod.Get, "/runs/nope");
+        unknown.Headers.Add("X-Api-Key", "key");
+        Assert.Equal(HttpStatusCode.NotFound, (await web.Client.SendAsync(unknown, Ct)).StatusCode);
+
+        // The run history names hosts, process ids and paths: without the key it is refused.
+        using var anonymous = await web.Client.GetAsync("/runs", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         await WaitForServedVersionAsync(web.Client, (await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version);
     }
 
@@ -169,6 +174,15 @@ public sealed class EndToEndTests
         app.MapRecommender();
         await app.StartAsync(Ct);
         return new WebHost(app);
+    }
+
+    private static async Task<JsonElement> AdminGetAsync(HttpClient client, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", "key");
+        using var response = await client.SendAsync(request, Ct);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
     private static async Task<int?> ServedVersionAsync(HttpClient client)
