@@ -39,18 +39,52 @@ public static class RecommenderEndpoints
         }
 
         var api = endpoints.MapGroup("").AddEndpointFilter<ErrorFilter>().WithTags("Recsys");
-        api.MapPost("/recommendations", PostRecommendationsAsync).WithName("Recommend").WithSummary("Top-N recommendations for a user (JSON body).");
-        MapGetAndHead(api, "/users/{user_id}/recommendations", GetRecommendationsAsync).WithName("RecommendForUser").WithSummary("Top-N recommendations for a user (query parameters).");
-        MapGetAndHead(api, "/items/{item_id}/similar", GetSimilarAsync).WithName("SimilarItems").WithSummary("Items similar to an item.");
-        api.MapPost("/interactions", PostInteractionsAsync).WithName("AddInteractions").WithSummary("Store interactions (one object or an array).");
-        MapGetAndHead(api, "/stats", GetStatsAsync).WithName("Stats").WithSummary("The served model, its registry metrics and lineage, and counts.");
+        var count = new ParameterMetadata("num_recommendations", typeof(int), "How many items (1 to MaxCount, default DefaultCount).");
+        var algorithm = new ParameterMetadata("algorithm", typeof(string), "An alias of the served model or another registered model's name (for example svd, nmf, hybrid).");
+        api.MapPost("/recommendations", PostRecommendationsAsync).WithName("Recommend").WithSummary("Top-N recommendations for a user (JSON body).")
+            .Accepts<RecommendationRequest>("application/json")
+            .Produces<RecommendationResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        MapGetAndHead(api, "/users/{user_id}/recommendations", GetRecommendationsAsync).WithName("RecommendForUser").WithSummary("Top-N recommendations for a user (query parameters).")
+            .Parameters(
+                new("user_id", typeof(string), "The user id.", InPath: true),
+                count,
+                new("exclude_seen", typeof(bool), "Leave out the user's whole history (default true)."),
+                algorithm,
+                new("include_genres", typeof(string[]), "Genres of which an item must have one."),
+                new("exclude_genres", typeof(string[]), "Genres an item must not have."),
+                new("exclude_items", typeof(string[]), "Item ids that must not be returned."),
+                new("min_score", typeof(float), "The lowest score an item may have."))
+            .Produces<RecommendationResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        MapGetAndHead(api, "/items/{item_id}/similar", GetSimilarAsync).WithName("SimilarItems").WithSummary("Items similar to an item.")
+            .Parameters(new("item_id", typeof(string), "The item id.", InPath: true), count)
+            .Produces<SimilarItemsResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/interactions", PostInteractionsAsync).WithName("AddInteractions")
+            .WithSummary("Store interactions (one object or an array); without rating an interaction's value is 1.")
+            .Accepts<List<InteractionRequest>>("application/json")
+            .Produces<InteractionsAccepted>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        MapGetAndHead(api, "/stats", GetStatsAsync).WithName("Stats").WithSummary("The served model, its registry metrics and lineage, and counts.")
+            .Produces<StatsResponse>(StatusCodes.Status200OK);
         var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
-        admin.MapPost("/models/retrain", RetrainAsync).WithName("Retrain").WithSummary("Start a retraining run (admin).");
-        admin.MapPost("/admin/reload-models", ReloadAsync).WithName("ReloadModels").WithSummary("Re-resolve and load the served models now; ?force=true reloads unchanged versions too (admin).");
+        admin.MapPost("/models/retrain", RetrainAsync).WithName("Retrain").WithSummary("Start a retraining run (admin).")
+            .Produces<RetrainAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        admin.MapPost("/admin/reload-models", ReloadAsync).WithName("ReloadModels").WithSummary("Re-resolve and load the served models now; ?force=true reloads unchanged versions too (admin).")
+            .Parameters(new ParameterMetadata("force", typeof(bool), "Reload unchanged versions too."))
+            .Produces<ReloadResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status500InternalServerError);
 
         // The run history names worker hosts, process ids and file paths: admin only.
-        MapGetAndHead(admin, "/runs", ListRunsAsync).WithName("Runs").WithSummary("Recent retraining runs of the served model (or ?model=), newest first (admin).");
-        MapGetAndHead(admin, "/runs/{run_id}", (string run_id, IRunStore runs, CancellationToken ct) => GetRunAsync(run_id, runs, ct)).WithName("Run").WithSummary("One retraining run with its steps (admin).");
+        MapGetAndHead(admin, "/runs", ListRunsAsync).WithName("Runs").WithSummary("Recent retraining runs of the served model (or ?model=), newest first (admin).")
+            .Parameters(new ParameterMetadata("model", typeof(string), "Another model's runs."), new ParameterMetadata("take", typeof(int), "How many runs (1 to 1000, default 20)."))
+            .Produces<IReadOnlyList<RetrainingRun>>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        MapGetAndHead(admin, "/runs/{run_id}", (string run_id, IRunStore runs, CancellationToken ct) => GetRunAsync(run_id, runs, ct)).WithName("Run").WithSummary("One retraining run with its steps (admin).")
+            .Produces<RetrainingRun>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ModelLoadedHealthCheck.ReadyTag) });

@@ -77,7 +77,7 @@ public static class RecommenderServiceCollectionExtensions
             .AddMeter(RecommenderMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
-        services.AddOpenApi("recsys");
+        services.AddOpenApi("recsys", OpenApiContract.Configure);
         services.AddProblemDetails();
         return builder;
     }

@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+
+namespace Recsys.AspNetCore.Tests;
+
+/// <summary>The OpenAPI document states the whole contract: read back with OpenAPI.NET, checked against the README's requests.</summary>
+public sealed partial class OpenApiTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Document_IsValid_AndDescribesEveryOperationTheReadmeUses()
+    {
+        using var directory = new TempDirectory();
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path));
+        await using var stream = await host.Client.GetStreamAsync("/openapi/recsys.json", Ct);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, Ct);
+        buffer.Position = 0;
+
+        var read = await OpenApiDocument.LoadAsync(buffer, "json", new OpenApiReaderSettings(), Ct);
+
+        Assert.Empty(read.Diagnostic?.Errors ?? []);
+        var document = read.Document!;
+        Assert.Empty(document.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? []);
+        var operations = document.Paths.SelectMany(p => p.Value.Operations!.Select(o => (Method: o.Key.Method.ToUpperInvariant(), Path: p.Key, Operation: o.Value))).ToList();
+        Assert.Equal(9, operations.Count);
+
+        // Every request the README shows (health, metrics and the document itself aside) is an operation of the document.
+        var readme = File.ReadAllText(FindReadme());
+        var used = CurlRequest().Matches(readme).Select(m => (Method: m.Groups["method"].Success ? m.Groups["method"].Value : "GET", Path: m.Groups["path"].Value))
+            .Where(r => !r.Path.StartsWith("/health", StringComparison.Ordinal) && r.Path != "/metrics" && !r.Path.StartsWith("/openapi", StringComparison.Ordinal))
+            .Distinct().ToList();
+        Assert.True(used.Count >= 9, $"only {used.Count} README requests were found");
+        foreach (var (method, path) in used)
+        {
+            Assert.True(operations.Any(o => o.Method == method && Matches(o.Path, path)), $"README request {method} {path} is not in the OpenAPI document");
+        }
+
+        // Parameters, bodies and status codes are stated, ids typed as the endpoints accept them.
+        var forUser = operations.Single(o => o.Method == "GET" && o.Path == "/users/{user_id}/recommendations").Operation;
+        Assert.Equal(
+            ["user_id", "num_recommendations", "exclude_seen", "algorithm", "include_genres", "exclude_genres", "exclude_items", "min_score"],
+            forUser.Parameters!.Select(p => p.Name));
+        Assert.Equal(JsonSchemaType.Integer, forUser.Parameters!.Single(p => p.Name == "num_recommendations").Schema!.Type);
+        Assert.Equal(["200", "400", "503"], forUser.Responses!.Keys);
+        var interactions = operations.Single(o => o.Method == "POST" && o.Path == "/interactions").Operation;
+        Assert.Contains("201", interactions.Responses!.Keys);
+        Assert.DoesNotContain("200", interactions.Responses!.Keys);
+        var body = document.Components!.Schemas!["RecommendationRequest"];
+        var userId = body.Properties!["user_id"];
+        Assert.True(userId.Type!.Value.HasFlag(JsonSchemaType.String) && userId.Type.Value.HasFlag(JsonSchemaType.Integer), $"user_id is {userId.Type}");
+        Assert.Equal(JsonSchemaType.Integer, body.Properties["num_recommendations"].Type!.Value & ~JsonSchemaType.Null);
+        Assert.Contains("problem", operations.Single(o => o.Path == "/recommendations").Operation.Responses!["400"].Content!.Keys.Single(), StringComparison.Ordinal);
+        Assert.All(document.Components.Schemas.Values.SelectMany(s => s.Properties?.Keys ?? []), name => Assert.Equal(name.ToLowerInvariant(), name));
+    }
+
+    /// <summary>Whether a document path template (<c>/users/{user_id}/…</c>) matches a README path (<c>/users/1/…</c>).</summary>
+    private static bool Matches(string template, string path)
+    {
+        var a = template.Split('/');
+        var b = path.Split('/');
+        return a.Length == b.Length && a.Zip(b).All(x => x.First.StartsWith('{') || x.First == x.Second);
+    }
+
+    private static string FindReadme()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Recsys.sln")))
+            {
+                return Path.Combine(dir.FullName, "README.md");
+            }
+        }
+
+        throw new InvalidOperationException("README.md beside Recsys.sln was not found.");
+    }
+
+    [GeneratedRegex(@"curl (?:-X (?<method>[A-Z]+) )?'?localhost:5000(?<path>/[^\s'?;]*)")]
+    private static partial Regex CurlRequest();
+}
