@@ -58,10 +58,20 @@ internal sealed class InteractionRequest
     [JsonConverter(typeof(JsonIdConverter))]
     public string? ItemId { get; set; }
 
+    /// <summary>The rating or signal strength; without one the interaction's value is 1 (an implicit signal).</summary>
     public float? Rating { get; set; }
 
     public long? Timestamp { get; set; }
+
+    /// <summary>What kind of interaction it was (view, click, rating, purchase …); stored and returned as given.</summary>
+    public string? InteractionType { get; set; }
 }
+
+/// <summary>One stored interaction, as <c>GET /users/{user_id}/interactions</c> returns it.</summary>
+internal sealed record StoredInteraction(string ItemId, float Rating, long Timestamp, string? InteractionType);
+
+/// <summary>The body of <c>GET /users/{user_id}/interactions</c>.</summary>
+internal sealed record UserInteractionsResponse(string UserId, IReadOnlyList<StoredInteraction> Interactions);
 
 internal sealed record InteractionsAccepted(int Accepted);
 

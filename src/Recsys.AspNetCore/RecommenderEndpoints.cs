@@ -66,6 +66,10 @@ public static class RecommenderEndpoints
             .Accepts<List<InteractionRequest>>("application/json")
             .Produces<InteractionsAccepted>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        MapGetAndHead(api, "/users/{user_id}/interactions", GetInteractionsAsync).WithName("UserInteractions").WithSummary("The interactions stored for a user (through POST /interactions), oldest first.")
+            .Parameters(new ParameterMetadata("user_id", typeof(string), "The user id.", InPath: true))
+            .Produces<UserInteractionsResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         MapGetAndHead(api, "/stats", GetStatsAsync).WithName("Stats").WithSummary("The served model, its registry metrics and lineage, and counts.")
             .Produces<StatsResponse>(StatusCodes.Status200OK);
         var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
@@ -265,11 +269,31 @@ public static class RecommenderEndpoints
                 return Problems.BadRequest($"[{k}].timestamp must be seconds since 1970 (not negative).");
             }
 
-            interactions.Add(new Interaction(row.UserId!, row.ItemId!, row.Rating ?? 1f, row.Timestamp ?? now));
+            if (row.InteractionType is { } kind && (kind.Length is 0 or > 64 || kind.Any(char.IsControl)))
+            {
+                return Problems.BadRequest($"[{k}].interaction_type must be 1 to 64 characters without control characters (for example view, click, rating, purchase).");
+            }
+
+            // Without a rating the interaction is an implicit signal of value 1.
+            interactions.Add(new Interaction(row.UserId!, row.ItemId!, row.Rating ?? 1f, row.Timestamp ?? now) { Kind = row.InteractionType });
         }
 
         await recent.AppendAsync(interactions, context.RequestAborted).ConfigureAwait(false);
         return TypedResults.Json(new InteractionsAccepted(interactions.Count), RecommenderJsonContext.Default.InteractionsAccepted, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetInteractionsAsync(HttpContext context, IInteractionStore store, IOptions<RecommenderOptions> options)
+    {
+        var userId = (string?)context.Request.RouteValues["user_id"];
+        if (CheckId("user_id", userId, options.Value) is { } bad)
+        {
+            return bad;
+        }
+
+        var stored = await store.GetUserInteractionsAsync(userId!, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Json(
+            new UserInteractionsResponse(userId!, [.. stored.Select(i => new StoredInteraction(i.ItemId, i.Value, i.Timestamp, i.Kind))]),
+            RecommenderJsonContext.Default.UserInteractionsResponse);
     }
 
     private static async Task<IResult> GetStatsAsync(ModelProvider provider, IInteractionStore store, DependencyHealth health, CancellationToken cancellationToken)

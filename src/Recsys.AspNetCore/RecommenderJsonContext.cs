@@ -15,6 +15,7 @@ namespace Recsys.AspNetCore;
 [JsonSerializable(typeof(InteractionRequest))]
 [JsonSerializable(typeof(List<InteractionRequest>))]
 [JsonSerializable(typeof(InteractionsAccepted))]
+[JsonSerializable(typeof(UserInteractionsResponse))]
 [JsonSerializable(typeof(StatsResponse))]
 [JsonSerializable(typeof(ReloadResponse))]
 [JsonSerializable(typeof(CachedRecommendations))]

@@ -14,6 +14,7 @@ internal sealed class PostgreSqlInteractionStore(NpgsqlDataSource dataSource) : 
         CREATE TABLE IF NOT EXISTS interactions (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id text NOT NULL, item_id text NOT NULL, value double precision NOT NULL, timestamp bigint NOT NULL);
         CREATE INDEX IF NOT EXISTS interactions_user ON interactions(user_id, id);
+        ALTER TABLE interactions ADD COLUMN IF NOT EXISTS kind text;
         """;
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();

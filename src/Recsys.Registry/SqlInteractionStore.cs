@@ -10,6 +10,7 @@ namespace Recsys.Registry;
 internal abstract class SqlInteractionStore : IInteractionStore
 {
     private CreateOnce? _table;
+    private volatile bool _migrated;
 
     /// <summary>Creates the <c>interactions</c> table and its user index when missing.</summary>
     protected abstract string CreateSql { get; }
@@ -21,13 +22,15 @@ internal abstract class SqlInteractionStore : IInteractionStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO interactions (user_id, item_id, value, timestamp) VALUES (@user, @item, @value, @timestamp)";
+        insert.CommandText = "INSERT INTO interactions (user_id, item_id, value, timestamp, kind) VALUES (@user, @item, @value, @timestamp, @kind)";
         var user = Add(insert, "@user");
         var item = Add(insert, "@item");
         var value = Add(insert, "@value");
         var timestamp = Add(insert, "@timestamp");
+        var kind = Add(insert, "@kind");
         foreach (var interaction in interactions)
         {
+            kind.Value = (object?)interaction.Kind ?? DBNull.Value;
             user.Value = interaction.UserId;
             item.Value = interaction.ItemId;
             value.Value = (double)interaction.Value;
@@ -42,7 +45,7 @@ internal abstract class SqlInteractionStore : IInteractionStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT user_id, item_id, value, timestamp FROM interactions WHERE user_id = @user ORDER BY id";
+        query.CommandText = "SELECT user_id, item_id, value, timestamp, kind FROM interactions WHERE user_id = @user ORDER BY id";
         Add(query, "@user").Value = userId;
         var result = new List<Interaction>();
         await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -66,7 +69,7 @@ internal abstract class SqlInteractionStore : IInteractionStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT user_id, item_id, value, timestamp FROM interactions ORDER BY id";
+        query.CommandText = "SELECT user_id, item_id, value, timestamp, kind FROM interactions ORDER BY id";
         await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -77,8 +80,11 @@ internal abstract class SqlInteractionStore : IInteractionStore
     /// <summary>Opens a new connection.</summary>
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>Brings a table created by an older version up to date; runs once per store, after <see cref="CreateSql"/>.</summary>
+    protected virtual Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
     private static Interaction Read(DbDataReader reader) =>
-        new(reader.GetString(0), reader.GetString(1), (float)reader.GetDouble(2), reader.GetInt64(3));
+        new(reader.GetString(0), reader.GetString(1), (float)reader.GetDouble(2), reader.GetInt64(3)) { Kind = reader.IsDBNull(4) ? null : reader.GetString(4) };
 
     private static DbParameter Add(DbCommand command, string name)
     {
@@ -92,6 +98,12 @@ internal abstract class SqlInteractionStore : IInteractionStore
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await LazyInitializer.EnsureInitialized(ref _table, () => new CreateOnce(CreateSql)).EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (!_migrated)
+        {
+            await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+            _migrated = true;
+        }
+
         return connection;
     }
 }
@@ -106,6 +118,28 @@ internal sealed class SqliteInteractionStore(string connectionString) : SqlInter
             id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, item_id TEXT NOT NULL, value REAL NOT NULL, timestamp INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS interactions_user ON interactions(user_id, id);
         """;
+
+    /// <summary>Stores made before interaction kinds were kept get the <c>kind</c> column (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    protected override async Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('interactions') WHERE name = 'kind'";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var alter = connection.CreateCommand();
+            alter.CommandText = "ALTER TABLE interactions ADD COLUMN kind TEXT";
+            await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // another process added it first
+        }
+    }
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {

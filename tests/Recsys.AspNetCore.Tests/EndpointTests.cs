@@ -65,6 +65,14 @@ public sealed class EndpointTests : IAsyncLifetime
 
         using var interaction = await _host.Client.PostAsJsonAsync("/interactions", new { user_id = 3, item_id = 2455, rating = 4.5, interaction_type = "rating" }, Ct);
         Assert.Equal(HttpStatusCode.Created, interaction.StatusCode);
+        using var implicitOne = await _host.Client.PostAsJsonAsync("/interactions", new { user_id = "3", item_id = 17, interaction_type = "purchase" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, implicitOne.StatusCode);
+
+        // Stored and returned with their kind; a rating-less interaction has the value 1.
+        var stored = (await GetJsonAsync("/users/3/interactions")).GetProperty("interactions").EnumerateArray().ToList();
+        Assert.Equal(2, stored.Count);
+        Assert.Equal(("2455", 4.5f, "rating"), (stored[0].GetProperty("item_id").GetString(), stored[0].GetProperty("rating").GetSingle(), stored[0].GetProperty("interaction_type").GetString()));
+        Assert.Equal(("17", 1f, "purchase"), (stored[1].GetProperty("item_id").GetString(), stored[1].GetProperty("rating").GetSingle(), stored[1].GetProperty("interaction_type").GetString()));
     }
 
     [Theory]

@@ -8,4 +8,8 @@ namespace Recsys.Data;
 /// <param name="ItemId">The item's identifier as it appears at the edge (a MovieLens id, a SKU).</param>
 /// <param name="Value">The rating or signal strength. Always a finite number.</param>
 /// <param name="Timestamp">When the interaction happened, in seconds since the Unix epoch (0 when unknown).</param>
-public readonly record struct Interaction(string UserId, string ItemId, float Value, long Timestamp);
+public readonly record struct Interaction(string UserId, string ItemId, float Value, long Timestamp)
+{
+    /// <summary>Gets what kind of interaction it was (for example <c>view</c>, <c>click</c>, <c>rating</c>, <c>purchase</c>), or <see langword="null"/> when not given.</summary>
+    public string? Kind { get; init; }
+}
