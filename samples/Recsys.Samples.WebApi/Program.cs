@@ -57,6 +57,12 @@ builder.Services.AddRetraining(options =>
         {
             options.Candidates.Add(new CandidateOptions { Algorithm = algorithm });
         }
+
+        // The same run retrains the original's svd, nmf and hybrid, each compared with its own Production.
+        foreach (var companion in settings.GetSection("Bootstrap:Companions").GetChildren())
+        {
+            options.Candidates.Add(new CandidateOptions { Algorithm = companion.Value!, ModelName = companion.Key });
+        }
     }
 });
 

@@ -21,6 +21,14 @@ public sealed class CandidateOptions
     /// </summary>
     public ModelPurpose? Purpose { get; set; }
 
+    /// <summary>
+    /// Gets or sets the registered model the candidate is trained for; <see langword="null"/> (the default) is the
+    /// run's <see cref="RetrainingOptions.ModelName"/>. One run can so retrain several models (for example the
+    /// original service's <c>svd</c>, <c>nmf</c> and <c>hybrid</c>): each model's candidates are compared with that
+    /// model's Production only.
+    /// </summary>
+    public string? ModelName { get; set; }
+
     /// <summary>Gets the name in the run history and on the registered version: the algorithm unless a factory is used.</summary>
     internal string Name => Algorithm;
 }

@@ -165,14 +165,16 @@ public sealed class RetrainingService
     /// <summary>With the lock held, no other run is live: a PENDING version tagged by another run will never finish.</summary>
     private async Task FailOrphanedVersionsAsync(string runId, CancellationToken cancellationToken)
     {
-        IReadOnlyList<ModelVersion> versions;
-        try
+        var versions = new List<ModelVersion>();
+        foreach (var model in _options.Candidates.Select(TargetOf).Prepend(_options.ModelName).Distinct(StringComparer.Ordinal))
         {
-            versions = await _registry.ListVersionsAsync(_options.ModelName, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RegistryEntryNotFoundException)
-        {
-            return;
+            try
+            {
+                versions.AddRange(await _registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false));
+            }
+            catch (RegistryEntryNotFoundException)
+            {
+            }
         }
 
         foreach (var version in versions.Where(v => v.Status == ModelVersionStatus.Pending && v.Tags.TryGetValue("run_id", out var owner) && owner != runId))
@@ -239,26 +241,26 @@ public sealed class RetrainingService
         var purposes = trained.Select(t => ModelLifecycle.PurposeOf(t.Model, t.Candidate.Purpose)).ToArray();
 
         var evaluation = new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold };
-        var (scores, production, productionScore, productionPurpose) = await flow.StepAsync(
+        var targets = _options.Candidates.Select(TargetOf).Prepend(_options.ModelName).Distinct(StringComparer.Ordinal)
+            .Where(m => _options.Candidates.Any(c => TargetOf(c) == m)).ToList();
+        var (scores, productions) = await flow.StepAsync(
             "evaluate",
             _options.Registry,
             async ct =>
             {
                 var candidateScores = trained.Select(t => Evaluator.Evaluate(t.Model, split.Test, evaluation, ct)).ToArray();
-                var current = await CurrentProductionAsync(ct).ConfigureAwait(false);
+                var current = new Dictionary<string, ProductionEvaluation?>(StringComparer.Ordinal);
+                foreach (var target in targets)
+                {
+                    current[target] = await EvaluateProductionAsync(target, split, evaluation, ct).ConfigureAwait(false);
+                }
 
-                // Production's artifact was refit on data that includes this split's test part; judging it on that
-                // part would be unfair both ways (seen items are excluded from its lists, its ratings were learned).
-                // So its recipe (trainer and recorded parameters) is retrained on the same training part instead.
-                var recipe = current is null ? null : RecipeOf(current.Value.Version);
-                var comparable = recipe is null ? current?.Model : await Task.Run(() => recipe.Fit(split.Train, ct), ct).ConfigureAwait(false);
-                var currentScore = comparable is null ? null : Evaluator.Evaluate(comparable, split.Test, evaluation, ct);
-                var currentPurpose = current is null ? ModelPurpose.None : ModelLifecycle.PurposeOf(current.Value.Model, MetricCatalog.Parse(current.Value.Version.Tags.GetValueOrDefault(ModelRegistryPromotion.PurposeTag)));
-                return (candidateScores, current?.Version, currentScore, currentPurpose);
+                return (candidateScores, current);
             },
-            r => string.Join("; ", r.candidateScores.Select((s, k) => $"{trained[k].Candidate.Name} {Describe(s)}"))
-                + (r.currentScore is null ? "; no Production model" : $"; Production v{r.Item2!.Version} {Describe(r.currentScore)}"
-                    + (RecipeOf(r.Item2) is null ? " (its stored artifact: not a built-in trainer, so it may have seen the test part)" : " (its trainer and parameters retrained on this split)")),
+            r => string.Join("; ", r.candidateScores.Select((s, k) => $"{Label(trained[k].Candidate)} {Describe(s)}"))
+                + string.Concat(targets.Select(t => r.current[t] is { } p
+                    ? $"; {Prefix(t)}Production v{p.Version.Version} {Describe(p.Score)}" + (p.Retrained ? " (its trainer and parameters retrained on this split)" : " (its stored artifact: not a built-in trainer, so it may have seen the test part)")
+                    : $"; {Prefix(t)}no Production model")),
             cancellationToken).ConfigureAwait(false);
 
         // Evaluate, then refit: what is registered and served learns every interaction the run loaded.
@@ -278,7 +280,7 @@ public sealed class RetrainingService
 
                 return versions;
             },
-            v => string.Join(", ", v.Select(x => $"v{x.Version} ({x.Trainer})")) + (_options.Refit ? string.Create(CultureInfo.InvariantCulture, $", refit on all {data.Count:N0} interactions") : ""),
+            v => string.Join(", ", v.Select(x => $"{Prefix(x.ModelName)}v{x.Version} ({x.Trainer})")) + (_options.Refit ? string.Create(CultureInfo.InvariantCulture, $", refit on all {data.Count:N0} interactions") : ""),
             cancellationToken).ConfigureAwait(false);
 
         return await flow.StepAsync(
@@ -286,48 +288,87 @@ public sealed class RetrainingService
             _options.Registry,
             async ct =>
             {
-                var policy = _options.Promotion;
-                var metric = policy.PrimaryMetric;
-                var notes = new List<string>();
-                var comparable = new List<ModelVersion>();
-                for (var k = 0; k < registered.Count; k++)
+                var decisions = new List<string>();
+                foreach (var target in targets)
                 {
-                    var v = registered[k];
-                    if (!MetricCatalog.IsMeaningful(metric, purposes[k]))
-                    {
-                        notes.Add($"v{v.Version} ({v.Trainer}) skipped: {metric} is not meaningful for a {MetricCatalog.Format(purposes[k])} model");
-                    }
-                    else if (!v.Metrics.TryGetValue(metric, out var value) || !double.IsFinite(value))
-                    {
-                        notes.Add($"v{v.Version} ({v.Trainer}) skipped: it has no finite {metric}");
-                    }
-                    else
-                    {
-                        notes.Add(string.Create(CultureInfo.InvariantCulture, $"v{v.Version} ({v.Trainer}) compared: {metric} {value:G6}"));
-                        comparable.Add(v);
-                    }
+                    var members = Enumerable.Range(0, registered.Count).Where(k => registered[k].ModelName == target).ToList();
+                    decisions.Add(Prefix(target) + await PromoteAsync(flow.RunId, [.. members.Select(k => registered[k])], [.. members.Select(k => purposes[k])], productions[target], ct).ConfigureAwait(false));
                 }
 
-                Dictionary<string, double>? productionMetrics = null;
-                if (production is not null && productionScore is not null)
-                {
-                    productionMetrics = MetricCatalog.MetricsOf(productionScore, productionPurpose);
-                    notes.Add(MetricCatalog.IsMeaningful(metric, productionPurpose)
-                        ? string.Create(CultureInfo.InvariantCulture, $"Production v{production.Version} ({production.Trainer}) re-evaluated on the same split: {metric} {productionMetrics.GetValueOrDefault(metric, double.NaN):G6}")
-                        : $"Production v{production.Version} ({production.Trainer}) not comparable: {metric} is not meaningful for a {MetricCatalog.Format(productionPurpose)} model, so it is not replaced");
-                }
-
-                if (comparable.Count == 0)
-                {
-                    return $"no promotion: no candidate can be judged on {metric}; " + string.Join("; ", notes);
-                }
-
-                var best = comparable.OrderBy(v => Rank(policy, v.Metrics)).First();
-                var decision = await _registry.PromoteAsync(_options.ModelName, best.Version, policy, productionMetrics, $"run {flow.RunId}", ct).ConfigureAwait(false);
-                return $"v{best.Version} ({best.Trainer}): {decision.Outcome}: {decision.Reason}; " + string.Join("; ", notes);
+                return string.Join(" | ", decisions);
             },
             d => d,
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Production of one model re-evaluated on the run's split (null without one), for the promotion of that model's candidates.</summary>
+    private sealed record ProductionEvaluation(ModelVersion Version, EvaluationResult Score, ModelPurpose Purpose, bool Retrained);
+
+    private string TargetOf(CandidateOptions candidate) => candidate.ModelName ?? _options.ModelName;
+
+    /// <summary>The model a line is about, when a run trains several.</summary>
+    private string Prefix(string model) => _options.Candidates.All(c => TargetOf(c) == _options.ModelName) ? "" : $"{model}: ";
+
+    private string Label(CandidateOptions candidate) => TargetOf(candidate) == _options.ModelName ? candidate.Name : $"{candidate.Name} ({TargetOf(candidate)})";
+
+    private async Task<ProductionEvaluation?> EvaluateProductionAsync(string model, DataSplit split, EvaluationOptions evaluation, CancellationToken cancellationToken)
+    {
+        if (await CurrentProductionAsync(model, cancellationToken).ConfigureAwait(false) is not { } current)
+        {
+            return null;
+        }
+
+        // Production's artifact was refit on data that includes this split's test part; judging it on that part
+        // would be unfair both ways (seen items are excluded from its lists, its ratings were learned). So its recipe
+        // (trainer and recorded parameters) is retrained on the same training part instead.
+        var recipe = RecipeOf(current.Version);
+        var comparable = recipe is null ? current.Model : await Task.Run(() => recipe.Fit(split.Train, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var purpose = ModelLifecycle.PurposeOf(current.Model, MetricCatalog.Parse(current.Version.Tags.GetValueOrDefault(ModelRegistryPromotion.PurposeTag)));
+        return new ProductionEvaluation(current.Version, Evaluator.Evaluate(comparable, split.Test, evaluation, cancellationToken), purpose, recipe is not null);
+    }
+
+    /// <summary>Promotes the best of one model's candidates that the primary metric can judge; the decision says who was compared or skipped and why.</summary>
+    private async Task<string> PromoteAsync(string runId, IReadOnlyList<ModelVersion> registered, IReadOnlyList<ModelPurpose> purposes, ProductionEvaluation? production, CancellationToken cancellationToken)
+    {
+        var policy = _options.Promotion;
+        var metric = policy.PrimaryMetric;
+        var notes = new List<string>();
+        var comparable = new List<ModelVersion>();
+        for (var k = 0; k < registered.Count; k++)
+        {
+            var v = registered[k];
+            if (!MetricCatalog.IsMeaningful(metric, purposes[k]))
+            {
+                notes.Add($"v{v.Version} ({v.Trainer}) skipped: {metric} is not meaningful for a {MetricCatalog.Format(purposes[k])} model");
+            }
+            else if (!v.Metrics.TryGetValue(metric, out var value) || !double.IsFinite(value))
+            {
+                notes.Add($"v{v.Version} ({v.Trainer}) skipped: it has no finite {metric}");
+            }
+            else
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"v{v.Version} ({v.Trainer}) compared: {metric} {value:G6}"));
+                comparable.Add(v);
+            }
+        }
+
+        Dictionary<string, double>? productionMetrics = null;
+        if (production is not null)
+        {
+            productionMetrics = MetricCatalog.MetricsOf(production.Score, production.Purpose);
+            notes.Add(MetricCatalog.IsMeaningful(metric, production.Purpose)
+                ? string.Create(CultureInfo.InvariantCulture, $"Production v{production.Version.Version} ({production.Version.Trainer}) re-evaluated on the same split: {metric} {productionMetrics.GetValueOrDefault(metric, double.NaN):G6}")
+                : $"Production v{production.Version.Version} ({production.Version.Trainer}) not comparable: {metric} is not meaningful for a {MetricCatalog.Format(production.Purpose)} model, so it is not replaced");
+        }
+
+        if (comparable.Count == 0)
+        {
+            return $"no promotion: no candidate can be judged on {metric}; " + string.Join("; ", notes);
+        }
+
+        var best = comparable.OrderBy(v => Rank(policy, v.Metrics)).First();
+        var decision = await _registry.PromoteAsync(best.ModelName, best.Version, policy, productionMetrics, $"run {runId}", cancellationToken).ConfigureAwait(false);
+        return $"v{best.Version} ({best.Trainer}): {decision.Outcome}: {decision.Reason}; " + string.Join("; ", notes);
     }
 
     /// <summary>Trains every candidate on <paramref name="data"/>, in parallel and bounded, one step per candidate.</summary>
@@ -340,7 +381,7 @@ public sealed class RetrainingService
             async (k, ct) =>
             {
                 var candidate = _options.Candidates[k];
-                var name = $"{stage} {k + 1}: {candidate.Name}";
+                var name = $"{stage} {k + 1}: {Label(candidate)}";
                 var model = await flow.StepAsync(
                     name,
                     _options.Train,
@@ -382,12 +423,12 @@ public sealed class RetrainingService
         }
     }
 
-    private async Task<(IRecommender Model, ModelVersion Version)?> CurrentProductionAsync(CancellationToken cancellationToken)
+    private async Task<(IRecommender Model, ModelVersion Version)?> CurrentProductionAsync(string model, CancellationToken cancellationToken)
     {
         ModelVersion? version;
         try
         {
-            version = await _registry.GetByStageAsync(_options.ModelName, ModelStage.Production, cancellationToken).ConfigureAwait(false);
+            version = await _registry.GetByStageAsync(model, ModelStage.Production, cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryEntryNotFoundException)
         {
@@ -408,7 +449,7 @@ public sealed class RetrainingService
         using var buffer = new MemoryStream();
         ModelFile.Write(buffer, model, metadata);
         return await _registry.RegisterVersionAsync(
-            _options.ModelName,
+            TargetOf(candidate),
             new NewModelVersion
             {
                 Trainer = candidate.Name,

@@ -79,8 +79,15 @@ public sealed class SampleHostTests
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         var runId = await StartRunAsync(client);
         Assert.NotNull(runId);
-        await WaitRunAsync(client, runId!);
+        var decision = await WaitRunAsync(client, runId!);
         await WaitUntilAsync(async () => await ServedVersionAsync(client) != before, TimeSpan.FromSeconds(20), "the promoted version was not served");
+
+        // One run retrained the original's three models too, each against its own Production.
+        foreach (var model in new[] { "svd", "nmf", "hybrid" })
+        {
+            Assert.Contains($"{model}: v2 ({(model == "svd" ? "truncated-svd" : model)}): Promote", decision, StringComparison.Ordinal);
+            await WaitUntilAsync(async () => (await PostAsync(client, $"{{\"user_id\": 1, \"algorithm\": \"{model}\"}}")).GetProperty("model").GetProperty("version").GetInt32() == 2, TimeSpan.FromSeconds(20), $"{model} v2 was not served");
+        }
     }
 
     [Fact]
@@ -148,21 +155,25 @@ public sealed class SampleHostTests
         return body.GetProperty("run_id").GetString();
     }
 
-    private static async Task WaitRunAsync(HttpClient client, string runId)
+    private static async Task<string> WaitRunAsync(HttpClient client, string runId)
     {
         var state = "";
+        var decision = "";
         await WaitUntilAsync(
             async () =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, $"/runs/{runId}");
                 request.Headers.Add("X-Api-Key", Key);
                 using var response = await client.SendAsync(request, Ct);
-                state = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("state").GetString()!;
+                var run = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+                state = run.GetProperty("state").GetString()!;
+                decision = run.TryGetProperty("decision", out var d) ? d.GetString() ?? "" : run.ToString();
                 return state != "Running";
             },
-            TimeSpan.FromSeconds(120),
+            TimeSpan.FromSeconds(180),
             "the run did not finish");
-        Assert.Equal("Succeeded", state);
+        Assert.True(state == "Succeeded", decision);
+        return decision;
     }
 
     private static async Task WaitReadyAsync(HttpClient client) =>
