@@ -4,8 +4,8 @@ using Recsys.Retraining;
 
 // The sample web host: serves the registry's Production model of "movies". On a fresh clone the registry is empty,
 // so it bootstraps: trains als-implicit on the built-in synthetic data (or on --data ratings.csv), measures it on a
-// holdout, refits it on all the data, registers and promotes it, and serves within seconds. It bootstraps the
-// original service's algorithm switch too: models "svd", "nmf" and "hybrid" (algorithm=svd|nmf|hybrid).
+// holdout, refits it on all the data, registers and promotes it, and serves within seconds. With --data it bootstraps
+// the original service's algorithm switch too: models "svd", "nmf" and "hybrid" (algorithm=svd|nmf|hybrid).
 // POST /models/retrain (with Recsys:AdminApiKey) runs the retraining flow in this process on the same data plus
 // every stored interaction; with several replicas on one registry, one run at a time holds the model's lock.
 //
@@ -27,6 +27,17 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 
 var settings = builder.Configuration.GetSection("Recsys");
 var recommender = builder.Services.AddRecommender(); // binds the Recsys section
+
+// The original's svd / nmf / hybrid (Recsys:Bootstrap:Companions) are trained beside the served model when real data
+// is given (--data); the synthetic quick start serves the main model only, and fast.
+var withData = settings["Bootstrap:DataPath"] is { Length: > 0 };
+builder.Services.PostConfigure<RecommenderOptions>(options =>
+{
+    if (options.Bootstrap.DataPath is null)
+    {
+        options.Bootstrap.Companions.Clear();
+    }
+});
 if (settings["PostgreSql"] is { Length: > 0 } postgres)
 {
     recommender.AddPostgreSqlRegistry(postgres);
@@ -59,7 +70,7 @@ builder.Services.AddRetraining(options =>
         }
 
         // The same run retrains the original's svd, nmf and hybrid, each compared with its own Production.
-        foreach (var companion in settings.GetSection("Bootstrap:Companions").GetChildren())
+        foreach (var companion in withData ? settings.GetSection("Bootstrap:Companions").GetChildren() : [])
         {
             options.Candidates.Add(new CandidateOptions { Algorithm = companion.Value!, ModelName = companion.Key });
         }
