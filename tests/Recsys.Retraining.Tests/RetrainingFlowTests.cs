@@ -104,6 +104,36 @@ public sealed class RetrainingFlowTests
     }
 
     [Fact]
+    public async Task Run_CandidatesForSeveralModels_EachIsRegisteredAndPromotedAgainstItsOwnProduction()
+    {
+        using var workspace = Workspace.Sqlite();
+        void Models(RetrainingOptions o)
+        {
+            o.Promotion.PrimaryMetric = "ndcg_at_k";
+            o.Promotion.MinImprovement = -1; // any comparable candidate replaces its model's Production
+            o.Candidates.Clear();
+            o.Candidates.Add(new CandidateOptions { Algorithm = "als-implicit", Settings = new AlgorithmSettings { Epochs = 2, Rank = 8 } });
+            o.Candidates.Add(new CandidateOptions { Algorithm = "popularity", ModelName = "pop" });
+            o.Candidates.Add(new CandidateOptions { Algorithm = "truncated-svd", ModelName = "svd", Settings = new AlgorithmSettings { Rank = 8 } });
+        }
+
+        var first = await workspace.Service(configure: Models).RunAsync("manual", Ct);
+        var second = await workspace.Service(configure: Models).RunAsync("manual", Ct);
+
+        Assert.Equal((RunState.Succeeded, RunState.Succeeded), (first.State, second.State));
+        foreach (var (model, trainer) in new[] { ("movies", "als-implicit"), ("pop", "popularity"), ("svd", "truncated-svd") })
+        {
+            var versions = await workspace.Registry.ListVersionsAsync(model, Ct);
+            Assert.Equal(2, versions.Count);
+            Assert.All(versions, v => Assert.Equal(trainer, v.Trainer));
+            Assert.Equal(2, (await workspace.Registry.GetByStageAsync(model, ModelStage.Production, Ct))!.Version);
+            Assert.Contains($"{model}: v2 ({trainer}): Promote", second.Decision, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(second.Steps, s => s.Name == "train 3: truncated-svd (svd)");
+    }
+
+    [Fact]
     public async Task Step_FailingTwiceThenSucceeding_RunSucceedsWithThreeAttemptsRecorded()
     {
         using var workspace = Workspace.Sqlite();
