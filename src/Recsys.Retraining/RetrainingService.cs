@@ -271,10 +271,11 @@ public sealed class RetrainingService
             _options.Registry,
             async ct =>
             {
+                // One lineage for every candidate: its fingerprints hash the whole data set, so compute them once.
+                var lineage = ModelLifecycle.LineageOf(_options.Refit ? data : split.Train, split, _options.Refit);
                 var versions = new List<ModelVersion>();
                 for (var k = 0; k < trained.Length; k++)
                 {
-                    var lineage = ModelLifecycle.LineageOf(_options.Refit ? data : split.Train, split, _options.Refit);
                     versions.Add(await RegisterAsync(flow.RunId, trained[k].Candidate, artifacts[k].Model, MetricCatalog.MetricsOf(scores[k], purposes[k]), purposes[k], lineage, metadata, ct).ConfigureAwait(false));
                 }
 
