@@ -7,7 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
-using Recsys.Factorization.Tests;
+using Recsys.Tests.Shared;
 
 namespace Recsys.AspNetCore.Tests;
 

@@ -98,6 +98,24 @@ public sealed class IdMap : IReadOnlyList<string>
     /// <returns>The index or -1.</returns>
     public int IndexOf(string id) => TryGetIndex(id, out var index) ? index : -1;
 
+    /// <summary>
+    /// Returns, for every index of this map, the index of the same identifier in <paramref name="other"/>, or -1 where
+    /// <paramref name="other"/> does not hold it (for example a test set's users in a model's users).
+    /// </summary>
+    /// <param name="other">The map to translate into.</param>
+    /// <returns>The translation table, one entry per identifier of this map.</returns>
+    public int[] MapTo(IdMap other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var map = new int[_ids.Length];
+        for (var i = 0; i < map.Length; i++)
+        {
+            map[i] = other.IndexOf(_ids[i]);
+        }
+
+        return map;
+    }
+
     /// <summary>Returns whether the map holds <paramref name="id"/>.</summary>
     /// <param name="id">The identifier.</param>
     /// <returns><see langword="true"/> when the identifier is in the map.</returns>

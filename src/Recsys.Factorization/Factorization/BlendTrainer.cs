@@ -88,8 +88,8 @@ public sealed class BlendTrainer : IRecommenderTrainer
         for (var c = 0; c < m; c++)
         {
             var model = _components[c].Fit(split.Train, null, cancellationToken);
-            var userMap = IdMapping.Map(split.Test.Users, model.Users);
-            var itemMap = IdMapping.Map(split.Test.Items, model.Items);
+            var userMap = split.Test.Users.MapTo(model.Users);
+            var itemMap = split.Test.Items.MapTo(model.Items);
             for (var row = 0; row < split.Test.Count; row++)
             {
                 features[(row * n) + c + 1] = model.Predict(userMap[split.Test.RowUsers[row]], itemMap[split.Test.RowItems[row]]);

@@ -1,4 +1,4 @@
-namespace Recsys.Factorization.Tests;
+namespace Recsys.Tests.Shared;
 
 /// <summary>
 /// Locates MovieLens latest-small, which is never copied into the repository (its licence forbids it): the

@@ -1,6 +1,6 @@
 using Recsys.Data;
 
-namespace Recsys.Factorization.Tests;
+namespace Recsys.Tests.Shared;
 
 internal static class TestDatasets
 {

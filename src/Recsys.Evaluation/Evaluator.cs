@@ -32,8 +32,8 @@ public static class Evaluator
         options.Validate();
 
         // Map the held-out identifiers onto the model's indices once.
-        var userMap = IdMapping.Map(test.Users, model.Users);
-        var itemMap = IdMapping.Map(test.Items, model.Items);
+        var userMap = test.Users.MapTo(model.Users);
+        var itemMap = test.Items.MapTo(model.Items);
 
         var (rmse, mae, unknownUsers, unknownItems, predictSeconds) = RatingErrors(model, test, userMap, itemMap);
         var ranking = Rank(model, test, userMap, itemMap, options, cancellationToken);
