@@ -5,9 +5,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Recsys.Data;
-using Recsys.Tests.Shared;
 using Recsys.Recommenders;
 using Recsys.Registry;
+using Recsys.Tests.Shared;
 
 namespace Recsys.AspNetCore.Tests;
 
