@@ -8,7 +8,7 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 results="${1:?usage: coverage-gate.sh <results-dir> [minimum-percent]}"
 minimum="${2:-80}"
 shopt -s nullglob
-reports=("$results"/*.cobertura*.xml)
+reports=("$results"/*.cobertura*.xml "$results"/*/*.cobertura*.xml)
 if [ "${#reports[@]}" -eq 0 ]; then
   echo "coverage: no Cobertura reports in $results (run dotnet test with --coverlet --coverlet-output-format cobertura)" >&2
   exit 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Consumes the packages the way a stranger would: a fresh `dotnet new web` project in a temporary directory,
 # `dotnet add package Recsys.AspNetCore --prerelease` from the folder scripts/pack.sh wrote (dependencies from nuget.org),
-# services.AddRecommender() + app.MapRecommender(), build, run (bootstrap on: trains and promotes a first model on
+# services.AddRecommender().UseSqlite(dir) + app.MapRecommender("/api") + the ready probe, build, run (bootstrap on: trains and promotes a first model on
 # the built-in synthetic data) and one recommendation over HTTP.
 #   scripts/package-smoke-test.sh <packages-dir>
 set -euo pipefail
@@ -26,16 +26,17 @@ cat > nuget.config <<XML
 XML
 dotnet new web -o shop --no-restore >/dev/null
 cd shop
-# --prerelease: the packages are 0.1.0-preview.1 (NuGet will not take a stable package that depends on the beta
-# OpenTelemetry Prometheus exporter).
+# --prerelease: the packages are 0.1.0-preview.1.
 dotnet add package Recsys.AspNetCore --prerelease
 cat > Program.cs <<'CS'
 using Recsys.AspNetCore;
+using Recsys.Serving;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddRecommender();
+builder.Services.AddRecommender().UseSqlite("recsys-registry");
 var app = builder.Build();
-app.MapRecommender();
+app.MapRecommender("/api");
+app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(RecsysHealthChecks.ReadyTag) });
 app.Run();
 CS
 dotnet build -c Release --nologo -v quiet
@@ -49,9 +50,9 @@ for _ in $(seq 1 120); do
   if ! kill -0 "$app_pid" 2>/dev/null; then cat "$work/app.log" >&2; echo "smoke: the app exited" >&2; exit 1; fi
   sleep 1
 done
-response="$(curl -fsS "http://127.0.0.1:$port/users/1/recommendations?num_recommendations=5")" || {
+response="$(curl -fsS "http://127.0.0.1:$port/api/users/1/recommendations?num_recommendations=5")" || {
   cat "$work/app.log" >&2; echo "smoke: no recommendation over HTTP" >&2; exit 1; }
-echo "smoke: GET /users/1/recommendations -> $response"
+echo "smoke: GET /api/users/1/recommendations -> $response"
 count="$(grep -o '"item_id"' <<<"$response" | wc -l)"
 if [ "$count" -ne 5 ] || grep -q '"fallback"' <<<"$response"; then
   echo "smoke: expected 5 personalized recommendations, got $count (response above)" >&2

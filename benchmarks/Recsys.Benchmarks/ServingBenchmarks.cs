@@ -1,22 +1,22 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
-using Recsys.AspNetCore;
 using Recsys.Factorization;
 using Recsys.Recommenders;
 using Recsys.Registry;
+using Recsys.Serving;
 
 namespace Recsys.Benchmarks;
 
 /// <summary>
-/// The serving path below HTTP: one top-10 request (seen items excluded) through <c>RecommendationService</c> as
-/// <c>AddRecommender()</c> wires it (SQLite registry, HybridCache), for implicit ALS (64 factors) trained on the
+/// The serving path below HTTP: one top-10 request (seen items excluded) through <see cref="IRecommendationService"/> as
+/// <c>AddRecsys().UseSqlite(…).AddServing()</c> wires it (SQLite registry, HybridCache), for implicit ALS (64 factors) trained on the
 /// MovieLens split; a cache hit against the same request computed every time (cache off).
 /// </summary>
 [MemoryDiagnoser]
 public class ServingBenchmarks
 {
     private ServiceProvider _services = null!;
-    private RecommendationService _service = null!;
+    private IRecommendationService _service = null!;
     private RecommendationQuery _query = null!;
     private string _directory = null!;
 
@@ -28,26 +28,26 @@ public class ServingBenchmarks
     {
         _directory = Directory.CreateTempSubdirectory("recsys-bench-").FullName;
         var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 64, Iterations = 15 }).Fit(BenchmarkData.MovieLensTrain());
-        using (var registry = (IDisposable)ModelRegistries.OpenSqlite(_directory))
+        await using (var registry = ModelRegistries.OpenSqlite(_directory))
         {
             using var buffer = new MemoryStream();
             ModelFile.Write(buffer, model);
-            var version = await ((IModelRegistry)registry).RegisterVersionAsync("bench", new NewModelVersion { Trainer = model.Algorithm }, buffer.ToArray(), default);
-            await ((IModelRegistry)registry).TransitionStageAsync("bench", version.Version, ModelStage.Production, archiveExisting: true, "bench", null, default);
+            var version = await registry.RegisterVersionAsync("bench", new NewModelVersion { Trainer = model.Algorithm }, buffer.ToArray(), default);
+            await registry.TransitionStageAsync("bench", version.Version, ModelStage.Production, archiveExisting: true, "bench", null, default);
         }
 
         var services = new ServiceCollection().AddLogging();
-        services.AddRecommender(o =>
+        services.AddRecsys().UseSqlite(_directory).AddServing(o =>
         {
             o.ModelName = "bench";
             o.CacheDuration = Cached ? TimeSpan.FromMinutes(10) : TimeSpan.Zero;
-        }).AddSqliteRegistry(_directory);
+        });
         _services = services.BuildServiceProvider();
         var provider = _services.GetRequiredService<ModelProvider>();
         await provider.StartAsync(default);
         await provider.Started;
-        _service = _services.GetRequiredService<RecommendationService>();
-        _query = new RecommendationQuery("1", 10, ExcludeSeen: true, Algorithm: null, [], [], [], MinScore: null);
+        _service = _services.GetRequiredService<IRecommendationService>();
+        _query = new RecommendationQuery { UserId = "1", Count = 10 };
     }
 
     [GlobalCleanup]

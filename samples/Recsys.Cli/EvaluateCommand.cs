@@ -10,17 +10,13 @@ namespace Recsys.Cli;
 
 internal static class EvaluateCommand
 {
-    /// <summary>The metrics by their JSON names: written for each result and, over several, as their standard deviation.</summary>
+    /// <summary>
+    /// The metrics by their JSON names (the catalog's quality metrics, then the timings): written for each result and,
+    /// over several, as their standard deviation.
+    /// </summary>
     private static readonly (string Name, Func<EvaluationResult, double> Metric)[] Metrics =
     [
-        ("rmse", static r => r.Rmse),
-        ("mae", static r => r.Mae),
-        ("precision_at_k", static r => r.PrecisionAtK),
-        ("recall_at_k", static r => r.RecallAtK),
-        ("ndcg_at_k", static r => r.NdcgAtK),
-        ("map_at_k", static r => r.MapAtK),
-        ("hit_rate_at_k", static r => r.HitRateAtK),
-        ("coverage", static r => r.Coverage),
+        .. MetricCatalog.Names.Where(static n => n != "test_size").Select(static n => (n, (Func<EvaluationResult, double>)(r => MetricCatalog.ValueOf(n, r)!.Value))),
         ("fit_seconds", static r => r.FitSeconds),
         ("predict_seconds", static r => r.PredictSeconds),
         ("recommend_seconds", static r => r.RecommendSeconds),

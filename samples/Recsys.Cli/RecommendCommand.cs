@@ -60,8 +60,8 @@ internal static class RecommendCommand
                     IReadOnlyList<string>? seen = null;
                     if (result.GetValue(history) is { } location && !result.GetValue(includeSeen))
                     {
-                        var store = RegistryCommand.IsPostgreSql(location) ? PostgreSqlInteractionStores.Open(location) : InteractionStores.OpenSqlite(Path.GetFullPath(location));
-                        seen = [.. (await store.GetUserInteractionsAsync(userId, cancellationToken)).Select(i => i.ItemId)];
+                        await using var backend = RetrainCommand.Open(location);
+                        seen = [.. (await backend.Interactions.GetUserInteractionsAsync(userId, cancellationToken)).Select(i => i.ItemId)];
                     }
 
                     var answer = package.Model.Recommend(new RecommendationRequest

@@ -142,22 +142,8 @@ internal static class RegistryCommand
     {
         try
         {
-            var registry = OpenRegistry(result.GetValue(path)!);
-            try
-            {
-                await action(registry);
-            }
-            finally
-            {
-                if (registry is IAsyncDisposable disposable)
-                {
-                    await disposable.DisposeAsync();
-                }
-                else
-                {
-                    (registry as IDisposable)?.Dispose();
-                }
-            }
+            await using var registry = OpenRegistry(result.GetValue(path)!);
+            await action(registry);
 
             return 0;
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Recsys;
 using Recsys.Data;
 using Recsys.Recommenders;
 using Recsys.Registry;
@@ -50,14 +51,14 @@ internal static class RetrainCommand
                 options.Candidates.Add(new CandidateOptions { Algorithm = name, Settings = new AlgorithmSettings { Epochs = result.GetValue(epochs), Rank = result.GetValue(rank) } });
             }
 
-            var (models, runs, interactions) = Open(location);
+            await using var backend = Open(location);
             IInteractionSource source = result.GetValue(data) is { } file ? InteractionSources.File(file.FullName) : InteractionSources.Synthetic(new SyntheticDataOptions());
             if (result.GetValue(store))
             {
-                source = InteractionSources.Store(interactions, source);
+                source = InteractionSources.Store(backend.Interactions, source);
             }
 
-            var service = new RetrainingService(models, runs, source, Options.Create(options), new StderrLogger<RetrainingService>(), interactions);
+            var service = new RetrainingService(backend.Registry, backend.Runs, source, Options.Create(options), new StderrLogger<RetrainingService>(), backend.Interactions);
             try
             {
                 await service.RecoverAsync(cancellationToken);
@@ -83,8 +84,8 @@ internal static class RetrainCommand
         var list = new Command("list", "The latest runs, newest first.") { model, take };
         list.SetAction(async (result, cancellationToken) =>
         {
-            var (_, runs, _) = Open(result.GetValue(registry)!);
-            foreach (var run in await runs.ListRunsAsync(result.GetValue(model), result.GetValue(take), cancellationToken))
+            await using var backend = Open(result.GetValue(registry)!);
+            foreach (var run in await backend.Runs.ListRunsAsync(result.GetValue(model), result.GetValue(take), cancellationToken))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.Id}  {run.ModelName,-12} {run.State,-10} {run.Trigger,-12} {run.StartedAt:u}  {Duration(run),8}  {run.Decision ?? run.Error}"));
             }
@@ -94,8 +95,8 @@ internal static class RetrainCommand
         var show = new Command("show", "One run with its steps.") { id };
         show.SetAction(async (result, cancellationToken) =>
         {
-            var (_, runs, _) = Open(result.GetValue(registry)!);
-            if (await runs.GetRunAsync(result.GetValue(id)!, cancellationToken) is not { } run)
+            await using var backend = Open(result.GetValue(registry)!);
+            if (await backend.Runs.GetRunAsync(result.GetValue(id)!, cancellationToken) is not { } run)
             {
                 Console.Error.WriteLine($"recsys runs: there is no run '{result.GetValue(id)}'.");
                 return 3;
@@ -116,10 +117,9 @@ internal static class RetrainCommand
         Recursive = true,
     };
 
-    private static (IModelRegistry Models, IRunStore Runs, IInteractionStore Interactions) Open(string location) =>
-        RegistryCommand.IsPostgreSql(location)
-            ? (PostgreSqlModelRegistries.Open(location), PostgreSqlModelRegistries.OpenRunStore(location), PostgreSqlInteractionStores.Open(location))
-            : (ModelRegistries.OpenSqlite(Path.GetFullPath(location)), ModelRegistries.OpenSqliteRunStore(Path.GetFullPath(location)), InteractionStores.OpenSqlite(Path.GetFullPath(location)));
+    /// <summary>One backend (one connection pool) for the command; disposed when it ends.</summary>
+    internal static IRecsysBackend Open(string location) =>
+        RegistryCommand.IsPostgreSql(location) ? PostgreSqlBackend.Open(location) : SqliteBackend.Open(location);
 
     private static void Print(RetrainingRun run)
     {

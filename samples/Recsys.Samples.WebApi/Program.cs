@@ -1,6 +1,12 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Recsys;
 using Recsys.AspNetCore;
 using Recsys.Data;
 using Recsys.Retraining;
+using Recsys.Samples.WebApi;
+using Recsys.Serving;
 
 // The sample web host: serves the registry's Production model of "movies". On a fresh clone the registry is empty,
 // so it bootstraps: trains als-implicit on the built-in synthetic data (or on --data ratings.csv), measures it on a
@@ -26,7 +32,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 });
 
 var settings = builder.Configuration.GetSection("Recsys");
-var recommender = builder.Services.AddRecommender(); // binds the Recsys section
+var recsys = builder.Services.AddRecommender(); // binds the Recsys section
 
 // The original's svd / nmf / hybrid (Recsys:Bootstrap:Companions) are trained beside the served model when real data
 // is given (--data); the synthetic quick start serves the main model only, and fast.
@@ -40,17 +46,25 @@ builder.Services.PostConfigure<RecommenderOptions>(options =>
 });
 if (settings["PostgreSql"] is { Length: > 0 } postgres)
 {
-    recommender.AddPostgreSqlRegistry(postgres);
+    recsys.UsePostgreSql(postgres);
 }
 else
 {
-    recommender.AddSqliteRegistry(settings["Registry"] is { Length: > 0 } directory ? directory : "recsys-registry");
+    recsys.UseSqlite(settings["Registry"] is { Length: > 0 } directory ? directory : "recsys-registry");
 }
 
 if (settings["Redis"] is { Length: > 0 } redis)
 {
-    recommender.AddRedisCache(redis);
+    recsys.UseDistributedCache(_ => RedisCaches.Create(redis));
 }
+
+// What the library leaves to the host: problem details for unhandled errors, the OpenAPI document, metrics and
+// traces (Recsys reports on the meter and activity source "Recsys"; the exporter is the host's choice).
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi("recsys", options => options.AddRecsysContract());
+builder.Services.AddOpenTelemetry()
+    .WithMetrics(metrics => metrics.AddMeter(RecsysTelemetry.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter())
+    .WithTracing(tracing => tracing.AddSource(RecsysTelemetry.ActivitySourceName).AddAspNetCoreInstrumentation());
 
 // Retraining on demand: the bootstrap's data (or the synthetic set) plus every interaction stored through the API.
 builder.Services.AddSingleton(sp => InteractionSources.Store(
@@ -81,6 +95,11 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapRecommender();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(RecsysHealthChecks.ReadyTag) });
+app.MapHealthChecks("/health");
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapOpenApi("/openapi/{documentName}.json");
 app.Run();
 
 /// <summary>The sample's entry point (public for WebApplicationFactory).</summary>

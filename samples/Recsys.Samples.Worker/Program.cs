@@ -1,7 +1,7 @@
 using OpenTelemetry.Metrics;
+using Recsys;
 using Recsys.Data;
 using Recsys.Recommenders;
-using Recsys.Registry;
 using Recsys.Retraining;
 using Recsys.Runs;
 
@@ -26,18 +26,14 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 });
 
 var settings = builder.Configuration.GetSection("Recsys");
+var recsys = builder.Services.AddRecsys();
 if (settings["PostgreSql"] is { Length: > 0 } postgres)
 {
-    builder.Services.AddSingleton(_ => PostgreSqlModelRegistries.Open(postgres));
-    builder.Services.AddSingleton(_ => PostgreSqlModelRegistries.OpenRunStore(postgres));
-    builder.Services.AddSingleton(_ => PostgreSqlInteractionStores.Open(postgres));
+    recsys.UsePostgreSql(postgres);
 }
 else
 {
-    var directory = Path.GetFullPath(settings["Registry"] is { Length: > 0 } d ? d : "recsys-registry");
-    builder.Services.AddSingleton(_ => ModelRegistries.OpenSqlite(directory));
-    builder.Services.AddSingleton(_ => ModelRegistries.OpenSqliteRunStore(directory));
-    builder.Services.AddSingleton(_ => InteractionStores.OpenSqlite(directory));
+    recsys.UseSqlite(settings["Registry"] is { Length: > 0 } directory ? directory : "recsys-registry");
 }
 
 builder.Services.AddSingleton(sp => InteractionSources.Store(
@@ -57,7 +53,7 @@ builder.Services.AddRetraining(options =>
 });
 builder.Services.AddRetrainingWorker();
 builder.Services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("run-store");
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RetrainingMetrics.MeterName).AddPrometheusExporter());
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RecsysTelemetry.MeterName).AddPrometheusExporter());
 
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Recsys.AspNetCore;
 
 /// <summary>Admin endpoints: 401 without the key header, 403 with a wrong key (compared in constant time) or when no key is configured.</summary>
-internal sealed class AdminKeyFilter(IOptions<RecommenderOptions> options) : IEndpointFilter
+internal sealed class AdminKeyFilter(IOptions<RecommenderHttpOptions> options) : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -28,13 +28,4 @@ internal sealed class AdminKeyFilter(IOptions<RecommenderOptions> options) : IEn
             ? next(context)
             : ValueTask.FromResult<object?>(Problems.Create(StatusCodes.Status403Forbidden, "Wrong admin key", $"The {header} header does not match the configured admin key."));
     }
-}
-
-/// <summary>RFC 7807 problem details of the endpoints.</summary>
-internal static class Problems
-{
-    public static IResult Create(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
-        Results.Problem(detail: detail, statusCode: status, title: title, type: $"https://httpwg.org/specs/rfc9110.html#status.{status}", extensions: extensions);
-
-    public static IResult BadRequest(string detail) => Create(StatusCodes.Status400BadRequest, "Invalid request", detail);
 }

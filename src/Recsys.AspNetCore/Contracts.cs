@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Recsys.Serving;
 
 namespace Recsys.AspNetCore;
 
@@ -33,22 +34,6 @@ internal sealed class RecommendationFilters
     public float? MinScore { get; set; }
 }
 
-internal sealed record RecommendationItem(string ItemId, float Score, string? Title);
-
-internal sealed record ModelInfo(string Name, int Version);
-
-internal sealed record RecommendationResponse(
-    string UserId,
-    IReadOnlyList<RecommendationItem> Recommendations,
-    ModelInfo Model,
-    string AlgorithmUsed,
-    string? Fallback,
-    string? Variant,
-    double ResponseTimeMs,
-    bool CacheHit);
-
-internal sealed record SimilarItemsResponse(string ItemId, IReadOnlyList<RecommendationItem> SimilarItems, ModelInfo Model, double ResponseTimeMs);
-
 /// <summary>One interaction of <c>POST /interactions</c>.</summary>
 internal sealed class InteractionRequest
 {
@@ -74,19 +59,6 @@ internal sealed record StoredInteraction(string ItemId, float Rating, long Times
 internal sealed record UserInteractionsResponse(string UserId, IReadOnlyList<StoredInteraction> Interactions);
 
 internal sealed record InteractionsAccepted(int Accepted);
-
-internal sealed record StatsResponse(
-    ModelInfo? Model,
-    string? Algorithm,
-    string? Stage,
-    IReadOnlyList<string> Aliases,
-    DateTimeOffset? LoadedAt,
-    int Users,
-    int Items,
-    IReadOnlyDictionary<string, double> Metrics,
-    Recsys.Registry.ModelLineage? Lineage,
-    long? StoredInteractions,
-    string? LastError);
 
 internal sealed record ReloadResponse(bool Success, IReadOnlyList<ReloadOutcome> Targets);
 

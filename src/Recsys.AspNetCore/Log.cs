@@ -2,42 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Recsys.AspNetCore;
 
-/// <summary>
-/// Every log message of this assembly, source-generated in one class: the .NET 10 LoggerMessage generator emits
-/// several classes in an unstable order (dotnet/runtime#119587), which made builds non-deterministic.
-/// </summary>
+/// <summary>Every log message of this assembly (event ids 2001–2099, stable across releases).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Nothing to serve: bootstrapping {Algorithm} on {Data}")]
-    public static partial void Bootstrapping(ILogger logger, string algorithm, string data);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The distributed cache failed; serving without it for {Seconds} s")]
-    public static partial void DistributedCacheFailed(ILogger logger, Exception exception, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The registry change feed failed; re-opening it")]
-    public static partial void FeedFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Loading {Target} failed; the previous version keeps serving")]
-    public static partial void LoadFailed(ILogger logger, Exception exception, string target);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Request to {Path} failed")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Request to {Path} failed")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string path);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the model to serve failed at start-up")]
-    public static partial void StartFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Target}: version {Previous} -> {Version}")]
-    public static partial void Swapped(ILogger logger, string target, int? previous, int version);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Another replica is bootstrapping model {Model}; waiting for it")]
-    public static partial void BootstrapWaiting(ILogger logger, string model);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Not bootstrapping model {Model}: the registry holds {Versions} version(s) of it, and none could be served ({Reason}); stages and aliases are left as they are")]
-    public static partial void BootstrapSkipped(ILogger logger, string model, int versions, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Component} is unavailable; serving degraded (history from this replica) until it answers again")]
-    public static partial void Degraded(ILogger logger, Exception exception, string component);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The {Component} answers again after {Seconds:F1} s; {Fallbacks} requests were served degraded")]
-    public static partial void Recovered(ILogger logger, string component, double seconds, long fallbacks);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Recsys.Serving;
 
 namespace Recsys.AspNetCore;
 
@@ -18,7 +19,6 @@ namespace Recsys.AspNetCore;
 [JsonSerializable(typeof(UserInteractionsResponse))]
 [JsonSerializable(typeof(StatsResponse))]
 [JsonSerializable(typeof(ReloadResponse))]
-[JsonSerializable(typeof(CachedRecommendations))]
 [JsonSerializable(typeof(RetrainAccepted))]
 [JsonSerializable(typeof(Recsys.Runs.RetrainingRun))]
 [JsonSerializable(typeof(IReadOnlyList<Recsys.Runs.RetrainingRun>))]

@@ -5,7 +5,8 @@ using Recsys.Data;
 namespace Recsys.Registry;
 
 /// <summary>The interaction store in a PostgreSQL table.</summary>
-internal sealed class PostgreSqlInteractionStore(NpgsqlDataSource dataSource) : SqlInteractionStore, IAsyncDisposable, IDisposable
+/// <remarks>Created by <see cref="PostgreSqlBackend"/> on the backend's data source, which it then does not own.</remarks>
+internal sealed class PostgreSqlInteractionStore(NpgsqlDataSource dataSource, bool ownsDataSource) : SqlInteractionStore, IDisposable
 {
     // One batch is one implicit transaction: the DDL lock is held until the table exists.
     protected override string CreateSql =>
@@ -17,9 +18,15 @@ internal sealed class PostgreSqlInteractionStore(NpgsqlDataSource dataSource) : 
         ALTER TABLE interactions ADD COLUMN IF NOT EXISTS kind text;
         """;
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
-    public void Dispose() => dataSource.Dispose();
+    public void Dispose()
+    {
+        if (ownsDataSource)
+        {
+            dataSource.Dispose();
+        }
+    }
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -37,6 +44,6 @@ public static class PostgreSqlInteractionStores
     public static IInteractionStore Open(string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        return new PostgreSqlInteractionStore(NpgsqlDataSource.Create(connectionString));
+        return new PostgreSqlInteractionStore(NpgsqlDataSource.Create(connectionString), ownsDataSource: true);
     }
 }

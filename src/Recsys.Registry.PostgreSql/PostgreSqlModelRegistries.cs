@@ -80,13 +80,13 @@ public static class PostgreSqlModelRegistries
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var schema = FirstOf(builder.ConnectionStringBuilder.SearchPath);
         builder.ConnectionStringBuilder.ApplicationName ??= "recsys-runs";
-        return new PostgreSqlRunStore(builder.Build(), schema, timeProvider ?? TimeProvider.System);
+        return new PostgreSqlRunStore(builder.Build(), ownsDataSource: true, schema, timeProvider ?? TimeProvider.System);
     }
 
-    private static string? FirstOf(string? searchPath) =>
+    internal static string? FirstOf(string? searchPath) =>
         searchPath?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
 
-    private static PostgreSqlModelRegistry Create(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, PostgreSqlRegistryOptions options)
+    internal static PostgreSqlModelRegistry Create(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, PostgreSqlRegistryOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.FallbackPollInterval, TimeSpan.Zero, nameof(options));
         return new PostgreSqlModelRegistry(dataSource, ownsDataSource, schema, options.TimeProvider ?? TimeProvider.System, options.FallbackPollInterval);

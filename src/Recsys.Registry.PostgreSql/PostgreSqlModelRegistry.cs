@@ -75,7 +75,7 @@ internal sealed class PostgreSqlModelRegistry : SqlModelRegistry, IDisposable, I
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_ownsDataSource)
         {

@@ -9,7 +9,7 @@ namespace Recsys.Registry;
 /// Runs in the PostgreSQL registry database. The model lock is a session advisory lock held on a dedicated
 /// connection for the run: the server releases it when that connection ends, including when the worker is killed.
 /// </summary>
-internal sealed class PostgreSqlRunStore(NpgsqlDataSource dataSource, string? schema, TimeProvider time) : SqlRunStore(time)
+internal sealed class PostgreSqlRunStore(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, TimeProvider time) : SqlRunStore(time)
 {
     // One batch is one implicit transaction: the DDL lock is held until the tables exist.
     protected override string CreateSql =>
@@ -23,6 +23,8 @@ internal sealed class PostgreSqlRunStore(NpgsqlDataSource dataSource, string? sc
             run_id text NOT NULL, name text NOT NULL, state text NOT NULL, attempts integer NOT NULL, started_at timestamptz NOT NULL,
             finished_at timestamptz, error text, detail text, PRIMARY KEY (run_id, name));
         """;
+
+    public override ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     public override async Task<IAsyncDisposable?> TryLockModelAsync(string modelName, string runId, CancellationToken cancellationToken)
     {

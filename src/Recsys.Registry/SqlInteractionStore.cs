@@ -15,6 +15,10 @@ internal abstract class SqlInteractionStore : IInteractionStore
     /// <summary>Creates the <c>interactions</c> table and its user index when missing.</summary>
     protected abstract string CreateSql { get; }
 
+    /// <summary>Releases an owned connection pool; idempotent.</summary>
+    /// <returns>A task.</returns>
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     public async Task AppendAsync(IReadOnlyList<Interaction> interactions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(interactions);

@@ -12,6 +12,10 @@ namespace Recsys.Registry;
 /// </summary>
 internal abstract class SqlModelRegistry : IModelRegistry
 {
+    /// <summary>Releases what the backend holds (a connection keeping an in-memory database alive, an owned pool); idempotent.</summary>
+    /// <returns>A task.</returns>
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     private readonly IArtifactStore _artifacts;
     private readonly SemaphoreSlim _migrationGate = new(1, 1);
     private volatile bool _migrated;

@@ -13,6 +13,10 @@ internal abstract class SqlRunStore(TimeProvider time) : IRunStore
     /// <summary>Creates the tables when missing.</summary>
     protected abstract string CreateSql { get; }
 
+    /// <summary>Releases an owned connection pool; idempotent.</summary>
+    /// <returns>A task.</returns>
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     public abstract Task<IAsyncDisposable?> TryLockModelAsync(string modelName, string runId, CancellationToken cancellationToken);
 
     public async Task CreateRunAsync(RetrainingRun run, CancellationToken cancellationToken)

@@ -61,6 +61,12 @@ internal sealed class SqliteModelRegistry : SqlModelRegistry, IDisposable
 
     public void Dispose() => _keepAlive?.Dispose();
 
+    public override ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -50,6 +51,7 @@ public sealed class StepFailedException : Exception
 /// </summary>
 public sealed class FlowRun
 {
+    private readonly RetrainingTelemetry _telemetry;
     private readonly IRunStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -59,8 +61,10 @@ public sealed class FlowRun
     /// <param name="store">Where steps are recorded.</param>
     /// <param name="time">The clock (delays, timestamps).</param>
     /// <param name="logger">The logger.</param>
-    public FlowRun(string runId, IRunStore store, TimeProvider time, ILogger logger)
+    /// <param name="telemetry">The run's instruments and spans.</param>
+    internal FlowRun(string runId, IRunStore store, TimeProvider time, ILogger logger, RetrainingTelemetry telemetry)
     {
+        _telemetry = telemetry;
         RunId = runId;
         _store = store;
         _time = time;
@@ -83,7 +87,10 @@ public sealed class FlowRun
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(action);
+        using var activity = RetrainingTelemetry.Source.StartActivity("recsys.retraining.step");
+        activity?.SetTag(RecsysTelemetry.RunStep, name);
         var started = _time.GetUtcNow();
+        var timer = _time.GetTimestamp();
         var attempts = 1;
         await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Running, attempts, started, null, null, null), CancellationToken.None).ConfigureAwait(false);
         Log.StepStarted(_logger, RunId, name);
@@ -103,7 +110,7 @@ public sealed class FlowRun
                 {
                     var error = arguments.Outcome.Exception?.Message;
                     Log.Retry(_logger, RunId, name, attempts, arguments.RetryDelay.TotalSeconds, error);
-                    RetrainingMetrics.Retried(name);
+                    _telemetry.Retried(name);
                     attempts++;
                     await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Running, attempts, started, null, error, null), CancellationToken.None).ConfigureAwait(false);
                 },
@@ -121,17 +128,21 @@ public sealed class FlowRun
             var result = await pipeline.ExecuteAsync(async token => await action(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Succeeded, attempts, started, _time.GetUtcNow(), null, describe?.Invoke(result)), CancellationToken.None).ConfigureAwait(false);
             Log.StepFinished(_logger, RunId, name, attempts);
+            _telemetry.StepFinished(name, "success", _time.GetElapsedTime(timer));
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Cancelled, attempts, started, _time.GetUtcNow(), "cancelled", null), CancellationToken.None).ConfigureAwait(false);
+            _telemetry.StepFinished(name, "cancelled", _time.GetElapsedTime(timer));
             throw;
         }
         catch (Exception e)
         {
             await _store.RecordStepAsync(RunId, new RunStep(name, StepState.Failed, attempts, started, _time.GetUtcNow(), e.Message, null), CancellationToken.None).ConfigureAwait(false);
             Log.StepFailed(_logger, e, RunId, name, attempts);
+            _telemetry.StepFinished(name, "failure", _time.GetElapsedTime(timer));
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             throw new StepFailedException(name, attempts, e);
         }
     }

@@ -9,33 +9,33 @@ namespace Recsys.Retraining;
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Model} version {Version} was left PENDING by run {RunId}, whose worker stopped; marked FAILED")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "{Model} version {Version} was left PENDING by run {RunId}, whose worker stopped; marked FAILED")]
     public static partial void OrphanFailed(ILogger logger, string model, int version, string runId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: {Step}: epoch {Epoch}/{Epochs}, loss {Loss}")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Run {RunId}: {Step}: epoch {Epoch}/{Epochs}, loss {Loss}")]
     public static partial void Progress(ILogger logger, string runId, string step, int epoch, int epochs, double loss);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: step {Step} attempt {Attempt} failed; retrying in {Seconds:F1} s: {Error}")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Run {RunId}: step {Step} attempt {Attempt} failed; retrying in {Seconds:F1} s: {Error}")]
     public static partial void Retry(ILogger logger, string runId, string step, int attempt, double seconds, string? error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} finished: {State}: {Outcome}")]
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Run {RunId} finished: {State}: {Outcome}")]
     public static partial void RunFinished(ILogger logger, string runId, RunState state, string? outcome);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {Model} started (trigger {Trigger})")]
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Run {RunId} of {Model} started (trigger {Trigger})")]
     public static partial void RunStarted(ILogger logger, string runId, string model, string trigger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Trigger skipped: {Reason}")]
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Trigger skipped: {Reason}")]
     public static partial void Skipped(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId}: step {Step} failed after {Attempts} attempt(s)")]
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Run {RunId}: step {Step} failed after {Attempts} attempt(s)")]
     public static partial void StepFailed(ILogger logger, Exception exception, string runId, string step, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: step {Step} succeeded after {Attempts} attempt(s)")]
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Run {RunId}: step {Step} succeeded after {Attempts} attempt(s)")]
     public static partial void StepFinished(ILogger logger, string runId, string step, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: step {Step} started")]
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Run {RunId}: step {Step} started")]
     public static partial void StepStarted(ILogger logger, string runId, string step);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retraining {Phase} failed")]
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "Retraining {Phase} failed")]
     public static partial void WorkerFailed(ILogger logger, Exception exception, string phase);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,7 @@ public sealed class RetrainingService
     private readonly RetrainingOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RetrainingService> _logger;
+    private readonly RetrainingTelemetry _telemetry;
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}";
 
     /// <summary>Creates the service.</summary>
@@ -48,8 +50,10 @@ public sealed class RetrainingService
     /// <param name="logger">The logger.</param>
     /// <param name="interactions">The interaction store, for data-volume triggers; optional.</param>
     /// <param name="time">The clock; optional.</param>
-    public RetrainingService(IModelRegistry registry, IRunStore runs, IInteractionSource source, IOptions<RetrainingOptions> options, ILogger<RetrainingService> logger, IInteractionStore? interactions = null, TimeProvider? time = null)
+    /// <param name="meterFactory">Creates the <c>Recsys</c> meter; optional (without it the service creates its own meter).</param>
+    public RetrainingService(IModelRegistry registry, IRunStore runs, IInteractionSource source, IOptions<RetrainingOptions> options, ILogger<RetrainingService> logger, IInteractionStore? interactions = null, TimeProvider? time = null, IMeterFactory? meterFactory = null)
     {
+        _telemetry = new RetrainingTelemetry(meterFactory);
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
         _runs = runs;
@@ -190,7 +194,9 @@ public sealed class RetrainingService
     {
         await using (runLock.ConfigureAwait(false))
         {
-            var flow = new FlowRun(runId, _runs, _time, _logger);
+            using var activity = RetrainingTelemetry.Source.StartActivity("recsys.retraining.run");
+            activity?.SetTag(RecsysTelemetry.ModelName, _options.ModelName);
+            var flow = new FlowRun(runId, _runs, _time, _logger, _telemetry);
             var started = Stopwatch.GetTimestamp();
             RunState state;
             string? error = null;
@@ -212,7 +218,8 @@ public sealed class RetrainingService
             }
 
             await _runs.FinishRunAsync(runId, state, error, decision, CancellationToken.None).ConfigureAwait(false);
-            RetrainingMetrics.RunFinished(state, Stopwatch.GetElapsedTime(started));
+            _telemetry.RunFinished(_options.ModelName, state, Stopwatch.GetElapsedTime(started));
+            activity?.SetTag(RecsysTelemetry.Result, state.ToString());
             Log.RunFinished(_logger, runId, state, decision ?? error);
             return (await _runs.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false))!;
         }
@@ -386,7 +393,14 @@ public sealed class RetrainingService
                 var model = await flow.StepAsync(
                     name,
                     _options.Train,
-                    token => Task.Run(() => (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings)).Fit(data, new ProgressLog(this, flow.RunId, name), token), token),
+                    token => Task.Run(
+                        () =>
+                        {
+                            using var training = RetrainingTelemetry.Source.StartActivity("recsys.train");
+                            training?.SetTag(RecsysTelemetry.Algorithm, candidate.Algorithm);
+                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings)).Fit(data, new ProgressLog(this, flow.RunId, name), token);
+                        },
+                        token),
                     m => string.Create(CultureInfo.InvariantCulture, $"{m.Algorithm}: {data.Count:N0} interactions, {m.Users.Count:N0} users, {m.Items.Count:N0} items"),
                     ct).ConfigureAwait(false);
                 trained[k] = (candidate, model);
@@ -479,7 +493,7 @@ public sealed class RetrainingService
         public void Report(TrainingProgress value)
         {
             Log.Progress(service._logger, runId, step, value.Epoch, value.Epochs, value.Loss);
-            RetrainingMetrics.Progress(value.Epoch, value.Loss);
+            service._telemetry.Progress(value.Epoch, value.Loss);
         }
     }
 }

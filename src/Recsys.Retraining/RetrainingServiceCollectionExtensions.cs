@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -38,7 +39,8 @@ public static class RetrainingServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RetrainingOptions>>(),
             sp.GetRequiredService<ILogger<RetrainingService>>(),
             sp.GetService<IInteractionStore>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IMeterFactory>()));
         return services;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Recsys.Registry;
 
 namespace Recsys.AspNetCore.Tests;
@@ -177,15 +178,19 @@ public sealed class EndpointTests : IAsyncLifetime
     [Fact]
     public async Task Health_LiveReadyAndMetricsAnswer()
     {
+        var meters = _host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var served = new MetricCollector<long>(meters, RecsysTelemetry.MeterName, "recsys.recommendations");
+        using var version = new MetricCollector<long>(meters, RecsysTelemetry.MeterName, "recsys.model.version");
         using var live = await _host.Client.GetAsync("/health/live", Ct);
         using var ready = await _host.Client.GetAsync("/health/ready", Ct);
         await PostJsonAsync("/recommendations", new { user_id = "x" });
-        var metrics = await _host.Client.GetStringAsync("/metrics", Ct);
         var openApi = await GetJsonAsync("/openapi/recsys.json");
+        version.RecordObservableInstruments();
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (live.StatusCode, ready.StatusCode));
-        Assert.Contains("recsys_recommendations_total", metrics, StringComparison.Ordinal);
-        Assert.Contains("recsys_model_version", metrics, StringComparison.Ordinal);
+        var request = Assert.Single(served.GetMeasurementSnapshot());
+        Assert.Equal(("popularity", TestModels.Model), (request.Tags[RecsysTelemetry.Fallback], request.Tags[RecsysTelemetry.ModelName]));
+        Assert.Contains(version.GetMeasurementSnapshot(), m => m.Value == 1 && Equals(m.Tags[RecsysTelemetry.ModelStage], "Production"));
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/recommendations", out _));
     }
 

@@ -125,7 +125,7 @@ public sealed class LifecycleTests
         try
         {
             var hosts = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => ServingHost.StartAsync(
-                b => b.AddPostgreSqlRegistry(connection),
+                b => b.UsePostgreSql(connection),
                 o =>
                 {
                     o.Bootstrap.Enabled = true;
@@ -160,8 +160,8 @@ public sealed class LifecycleTests
     public async Task PostgreSqlOutage_TwoReplicasUnderLoad_NoFailedRecommendation_DegradedThenHealthy_AndLaterPromotionsArrive()
     {
         using var server = PrivatePostgres.Start();
-        await using var a = await ServingHost.StartAsync(b => b.AddPostgreSqlRegistry(server.ConnectionString), o => o.Bootstrap.Enabled = true);
-        await using var b = await ServingHost.StartAsync(b => b.AddPostgreSqlRegistry(server.ConnectionString), o => o.Bootstrap.Enabled = true);
+        await using var a = await ServingHost.StartAsync(b => b.UsePostgreSql(server.ConnectionString), o => o.Bootstrap.Enabled = true);
+        await using var b = await ServingHost.StartAsync(b => b.UsePostgreSql(server.ConnectionString), o => o.Bootstrap.Enabled = true);
         ServingHost[] replicas = [a, b];
         var served = (await a.Registry.ListVersionsAsync(TestModels.Model, Ct)).Single().Version;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -25,7 +26,7 @@ internal sealed class ServingHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<ServingHost> StartAsync(
-        Action<IRecommenderBuilder> backend,
+        Action<IRecsysBuilder> backend,
         Action<RecommenderOptions>? configure = null,
         bool kestrel = false)
     {
@@ -43,12 +44,17 @@ internal sealed class ServingHost : IAsyncDisposable
         var recommender = builder.Services.AddRecommender(options =>
         {
             options.ModelName = TestModels.Model;
-            options.AdminApiKey = "test-key";
             configure?.Invoke(options);
         });
+        builder.Services.Configure<RecommenderHttpOptions>(options => options.AdminApiKey = "test-key");
+        builder.Services.AddOpenApi("recsys", options => options.AddRecsysContract()); // what a host adds, as the sample does
         backend(recommender);
         var app = builder.Build();
         app.MapRecommender();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(RecsysHealthChecks.ReadyTag) });
+        app.MapHealthChecks("/health");
+        app.MapOpenApi("/openapi/{documentName}.json");
         await app.StartAsync(TestContext.Current.CancellationToken);
         await app.Services.GetRequiredService<ModelProvider>().Started;
 
@@ -66,7 +72,7 @@ internal sealed class ServingHost : IAsyncDisposable
         return new ServingHost(app, client);
     }
 
-    public static Action<IRecommenderBuilder> Sqlite(string directory) => b => b.AddSqliteRegistry(directory);
+    public static Action<IRecsysBuilder> Sqlite(string directory) => b => b.UseSqlite(directory);
 
     public IModelRegistry Registry => _app.Services.GetRequiredService<IModelRegistry>();
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Recsys.AspNetCore;
 using Recsys.Registry;
 using Recsys.Runs;
+using Recsys.Serving;
 
 namespace Recsys.Retraining.Tests;
 
@@ -155,9 +156,9 @@ public sealed class EndToEndTests
         builder.Services.AddRecommender(o =>
         {
             o.ModelName = "movies";
-            o.AdminApiKey = "key";
             o.CacheDuration = TimeSpan.Zero;
-        }).AddSqliteRegistry(registry);
+        }).UseSqlite(registry);
+        builder.Services.Configure<RecommenderHttpOptions>(o => o.AdminApiKey = "key");
         if (retraining)
         {
             builder.Services.AddSingleton(InteractionSources.FromDelegate("small", _ => Task.FromResult(Workspace.SmallData)));

@@ -4,7 +4,7 @@ namespace Recsys.Data;
 /// Durable storage of interactions that arrive while a model serves (for example <c>POST /interactions</c>): serving
 /// excludes them at once, the next retraining trains on them.
 /// </summary>
-public interface IInteractionStore
+public interface IInteractionStore : IAsyncDisposable
 {
     /// <summary>Appends interactions atomically: all of them are stored or none.</summary>
     /// <param name="interactions">The interactions.</param>

@@ -25,6 +25,16 @@ public static class MetricCatalog
     /// <summary>Gets the names of the catalogued metrics.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Entries.Select(static e => e.Name)];
 
+    /// <summary>Reads a catalogued metric from an evaluation result.</summary>
+    /// <param name="metric">The metric name (case-insensitive).</param>
+    /// <param name="result">The evaluation result.</param>
+    /// <returns>The value, or <see langword="null"/> when the catalog has no such metric.</returns>
+    public static double? ValueOf(string metric, EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return Find(metric) is { } entry ? entry.Value(result) : null;
+    }
+
     /// <summary>Returns whether a higher value of a metric is better: false for error metrics (RMSE, MAE, and any name containing them), true otherwise.</summary>
     /// <param name="metric">The metric name.</param>
     /// <returns>Whether higher is better.</returns>

@@ -5,7 +5,7 @@ namespace Recsys.Registry;
 /// history of every change. Every write is one transaction; implementations are safe for concurrent use, also
 /// from several processes sharing one store.
 /// </summary>
-public interface IModelRegistry
+public interface IModelRegistry : IAsyncDisposable
 {
     /// <summary>Creates a model, or returns it unchanged when it exists.</summary>
     /// <param name="name">The model name (any text; stored verbatim).</param>

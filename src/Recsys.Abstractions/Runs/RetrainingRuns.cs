@@ -74,7 +74,7 @@ public sealed record RetrainingRun(
 /// Where runs are recorded (the registry's database) and the per-model run lock that keeps two workers from training
 /// the same model at once.
 /// </summary>
-public interface IRunStore
+public interface IRunStore : IAsyncDisposable
 {
     /// <summary>
     /// Takes the model's run lock for <paramref name="runId"/>, or returns null when a live worker holds it. The lock

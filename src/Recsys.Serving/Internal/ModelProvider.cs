@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,19 +8,10 @@ using Recsys.Data;
 using Recsys.Evaluation;
 using Recsys.Recommenders;
 using Recsys.Registry;
+using Recsys.Retraining;
 using Recsys.Runs;
 
-namespace Recsys.AspNetCore;
-
-/// <summary>The outcome of reloading one served target.</summary>
-/// <param name="Target">The target: the configured stage or alias, an alias, or another model's name.</param>
-/// <param name="PreviousVersion">The version served before, if any.</param>
-/// <param name="Version">The version served now, if any.</param>
-/// <param name="Error">Why loading the registry's version failed (the previous one keeps serving), or null.</param>
-internal sealed record ReloadOutcome(string Target, int? PreviousVersion, int? Version, string? Error);
-
-/// <summary>An <c>algorithm</c> that names neither an alias of the served model nor a registered model.</summary>
-internal sealed class UnknownAlgorithmException(string message) : Exception(message);
+namespace Recsys.Serving;
 
 /// <summary>
 /// Keeps the served models: resolves each target (the configured stage or alias; aliases and other models asked for
@@ -34,6 +27,8 @@ internal sealed class ModelProvider : BackgroundService
     private readonly RecommenderOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelProvider> _logger;
+    private readonly ILoggerFactory _loggers;
+    private readonly IMeterFactory? _meters;
     private readonly RecommenderMetrics _metrics;
     private readonly DependencyHealth _health;
     private readonly ConcurrentDictionary<string, ServedModel> _served = new(StringComparer.Ordinal);
@@ -41,14 +36,16 @@ internal sealed class ModelProvider : BackgroundService
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lazy<ItemMetadata?> _movies;
 
-    public ModelProvider(IModelRegistry registry, IRunStore runs, IOptions<RecommenderOptions> options, TimeProvider time, ILogger<ModelProvider> logger, RecommenderMetrics metrics, DependencyHealth health)
+    public ModelProvider(IModelRegistry registry, IRunStore runs, IOptions<RecommenderOptions> options, TimeProvider time, ILoggerFactory loggers, RecommenderMetrics metrics, DependencyHealth health, IMeterFactory? meters = null)
     {
+        _loggers = loggers;
+        _meters = meters;
         _health = health;
         _registry = registry;
         _runs = runs;
         _options = options.Value;
         _time = time;
-        _logger = logger;
+        _logger = loggers.CreateLogger<ModelProvider>();
         _metrics = metrics;
         _movies = new(() => _options.MoviesPath is { } path ? Recsys.Data.MovieLens.ReadMovies(path) : null);
     }
@@ -89,8 +86,10 @@ internal sealed class ModelProvider : BackgroundService
                 return null;
             }
 
+            var started = _time.GetTimestamp();
             var model = await LoadAsync(version, cancellationToken).ConfigureAwait(false);
             _served[algorithm] = model;
+            _metrics.ModelLoaded(algorithm, model, ServedAs(algorithm, model), _time.GetElapsedTime(started));
             return model;
         }
         finally
@@ -207,6 +206,7 @@ internal sealed class ModelProvider : BackgroundService
                 return new ReloadOutcome(Describe(target), current?.Version.Version, current?.Version.Version, null);
             }
 
+            var started = _time.GetTimestamp();
             var model = await LoadAsync(version, cancellationToken).ConfigureAwait(false);
             _served[target] = model; // the swap: one reference write; requests in flight keep the old object
             if (target == DefaultTarget)
@@ -214,7 +214,7 @@ internal sealed class ModelProvider : BackgroundService
                 LastError = null;
             }
 
-            _metrics.ModelLoaded(model, isDefaultTarget: target == DefaultTarget);
+            _metrics.ModelLoaded(target, model, ServedAs(target, model), _time.GetElapsedTime(started));
             Log.Swapped(_logger, Describe(target), current?.Version.Version, version.Version);
             return new ReloadOutcome(Describe(target), current?.Version.Version, version.Version, null);
         }
@@ -225,11 +225,19 @@ internal sealed class ModelProvider : BackgroundService
                 LastError = e.Message;
             }
 
-            _metrics.ModelLoadFailed();
+            _metrics.ModelLoadFailed(target == DefaultTarget ? _options.ModelName : target);
             Log.LoadFailed(_logger, e, Describe(target));
             return new ReloadOutcome(Describe(target), current?.Version.Version, current?.Version.Version, e.Message);
         }
     }
+
+    /// <summary>The stage or alias a target serves a version as, for the <c>recsys.model.version</c> gauge.</summary>
+    private string ServedAs(string target, ServedModel model) => target switch
+    {
+        DefaultTarget => _options.Alias is { } alias ? "alias:" + alias : _options.Stage.ToString(),
+        _ when model.Version.ModelName == _options.ModelName => "alias:" + target,
+        _ => _options.Stage.ToString(),
+    };
 
     private string Describe(string target) =>
         target == DefaultTarget ? $"{_options.ModelName}@{_options.Alias ?? _options.Stage.ToString()}" : target;
@@ -276,6 +284,9 @@ internal sealed class ModelProvider : BackgroundService
     /// <summary>Reads (hash-verified by the registry), deserializes and exercises the version before it can be swapped in.</summary>
     private async Task<ServedModel> LoadAsync(ModelVersion version, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.Source.StartActivity("recsys.model.load");
+        activity?.SetTag(RecsysTelemetry.ModelName, version.ModelName);
+        activity?.SetTag(RecsysTelemetry.ModelVersion, version.Version);
         var bytes = await _registry.ReadArtifactAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false);
         var package = ModelFile.Read(new MemoryStream(bytes, writable: false));
         var model = new ServedModel(package.Model, package.ItemMetadata ?? _movies.Value, version, _time.GetUtcNow());
@@ -354,52 +365,47 @@ internal sealed class ModelProvider : BackgroundService
     }
 
     /// <summary>
-    /// For each model without versions: evaluates its algorithm on a holdout, then refits it on all the data (unless
-    /// turned off), registers the refit with the holdout metrics and moves it to the served stage (or alias).
+    /// For each model without versions, one retraining run of the retraining package (trigger <c>bootstrap</c>, in the
+    /// run history): load, holdout split, train the one candidate, evaluate, refit on all the data (unless turned
+    /// off), register and promote on the metric its purpose makes meaningful. A host serving another stage or an alias
+    /// then gets the version there.
     /// </summary>
     private async Task BootstrapAsync(IReadOnlyList<(string Model, string Algorithm)> targets, CancellationToken cancellationToken)
     {
-        var options = _options.Bootstrap;
-        var source = options.DataPath ?? "synthetic data";
-        var data = await Task.Run(
-            () => options.DataPath is { } path
-                ? Recsys.Data.MovieLens.ReadRatings(path, BadRowPolicy.Skip).Dataset
-                : new SyntheticDataGenerator(new SyntheticDataOptions { Seed = options.Seed }).GenerateDataset(cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        var split = DataSplitter.RandomHoldout(data, options.TestFraction, options.Seed);
+        var bootstrap = _options.Bootstrap;
+        var source = bootstrap.DataPath is { } path
+            ? InteractionSources.File(path)
+            : InteractionSources.Synthetic(new SyntheticDataOptions { Seed = bootstrap.Seed });
         foreach (var (name, algorithm) in targets)
         {
-            Log.Bootstrapping(_logger, $"{name} ({algorithm})", source);
-            var (model, version) = await Task.Run(
-                () =>
-                {
-                    var evaluated = RecommenderAlgorithms.Create(algorithm).Fit(split.Train, cancellationToken);
-                    var result = Evaluator.Evaluate(evaluated, split.Test, cancellationToken: cancellationToken);
-                    var purpose = Recsys.Retraining.ModelLifecycle.PurposeOf(evaluated);
-                    var served = options.Refit ? RecommenderAlgorithms.Create(algorithm).Fit(data, cancellationToken) : evaluated;
-                    var metadata = new NewModelVersion
-                    {
-                        Trainer = algorithm,
-                        Metrics = MetricCatalog.MetricsOf(result, purpose),
-                        Lineage = Recsys.Retraining.ModelLifecycle.LineageOf(options.Refit ? data : split.Train, split, options.Refit),
-                        Tags = new Dictionary<string, string> { [ModelRegistryPromotion.PurposeTag] = MetricCatalog.Format(purpose) },
-                        Description = $"bootstrap on {source}",
-                        Actor = "bootstrap",
-                    };
-                    return (served, metadata);
-                },
-                cancellationToken).ConfigureAwait(false);
+            Log.Bootstrapping(_logger, $"{name} ({algorithm})", source.Description);
+            var options = new RetrainingOptions
+            {
+                ModelName = name,
+                Split = string.Create(CultureInfo.InvariantCulture, $"random:{bootstrap.TestFraction}"),
+                Seed = bootstrap.Seed,
+                Refit = bootstrap.Refit,
+                MoviesPath = _options.MoviesPath,
+                MaxParallelism = 1,
+            };
+            options.Candidates.Add(new CandidateOptions { Algorithm = algorithm });
+            options.Promotion.PrimaryMetric = (RecommenderAlgorithms.PurposeOf(algorithm) ?? ModelPurpose.Ranking).HasFlag(ModelPurpose.Ranking) ? "ndcg_at_k" : "rmse";
+            var flow = new RetrainingService(_registry, _runs, source, Options.Create(options), _loggers.CreateLogger<RetrainingService>(), time: _time, meterFactory: _meters);
+            var run = await flow.RunAsync("bootstrap", cancellationToken).ConfigureAwait(false);
+            if (run.State != RunState.Succeeded)
+            {
+                throw new InvalidOperationException($"Bootstrapping model '{name}' ({algorithm}) failed in run {run.Id}: {run.Error ?? run.State.ToString()}.");
+            }
 
-            using var buffer = new MemoryStream();
-            ModelFile.Write(buffer, model, _movies.Value);
-            var registered = await _registry.RegisterVersionAsync(name, version, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
+            var production = await _registry.GetByStageAsync(name, ModelStage.Production, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Bootstrapping model '{name}' ({algorithm}) promoted nothing: {run.Decision}");
             if (_options.Alias is { } alias && name == _options.ModelName)
             {
-                await _registry.SetAliasAsync(name, alias, registered.Version, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
+                await _registry.SetAliasAsync(name, alias, production.Version, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
             }
-            else
+            else if (_options.Stage != ModelStage.Production)
             {
-                await _registry.TransitionStageAsync(name, registered.Version, _options.Stage, archiveExisting: true, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
+                await _registry.TransitionStageAsync(name, production.Version, _options.Stage, archiveExisting: true, "bootstrap", "the registry held no version of the model", cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Recsys.AspNetCore;
+namespace Recsys.Serving;
 
 /// <summary>
 /// Tracks outages of the databases serving depends on (the interaction store, the registry). While one is out,

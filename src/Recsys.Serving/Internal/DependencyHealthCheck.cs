@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Recsys.Data;
 using Recsys.Registry;
 
-namespace Recsys.AspNetCore;
+namespace Recsys.Serving;
 
 /// <summary>
 /// Degraded while the interaction store or the registry is out (serving goes on from memory); each check of an out

@@ -2,7 +2,7 @@ using Recsys.Data;
 using Recsys.Recommenders;
 using Recsys.Registry;
 
-namespace Recsys.AspNetCore;
+namespace Recsys.Serving;
 
 /// <summary>
 /// One loaded, verified model version with everything a request needs. Immutable: a swap replaces the whole object,

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Extensions.Caching.Memory;
 using Recsys.Data;
 
-namespace Recsys.AspNetCore;
+namespace Recsys.Serving;
 
 /// <summary>
 /// The items each user interacted with that the served model may not have learned, from the interaction store:
@@ -97,6 +97,3 @@ internal sealed class RecentInteractions(IInteractionStore store, IMemoryCache c
 
     private static string LocalKey(string userId) => "recsys:local:" + userId;
 }
-
-/// <summary>The interaction store cannot be reached: the write was not stored (HTTP 503 with Retry-After).</summary>
-internal sealed class InteractionStoreUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 
-namespace Recsys.AspNetCore;
+namespace Recsys.Serving;
 
 /// <summary>
 /// Wraps the second-level (Redis) cache so that its failures cost a miss, not a failed request: every error is

@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Recsys.AspNetCore;
+
+/// <summary>
+/// What only the HTTP layer needs: the admin key and the request size limit. <c>AddRecommender()</c> binds it from the
+/// <c>Recsys</c> configuration section (beside <see cref="Serving.RecommenderOptions"/>).
+/// </summary>
+public sealed class RecommenderHttpOptions
+{
+    /// <summary>
+    /// Gets or sets the key the admin endpoints (<c>/admin/*</c>, <c>/models/retrain</c>, <c>/runs</c>) require in
+    /// <see cref="AdminApiKeyHeader"/>. When it is not set, those endpoints answer 403.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? AdminApiKey { get; set; }
+
+    /// <summary>Gets or sets the header that carries the admin key.</summary>
+    /// <value>The default value is <c>X-Api-Key</c>.</value>
+    [Required]
+    [MinLength(1)]
+    public string AdminApiKeyHeader { get; set; } = "X-Api-Key";
+
+    /// <summary>Gets or sets the largest request body accepted, in bytes.</summary>
+    /// <value>The default value is 64 KiB.</value>
+    [Range(1024, 1L << 30, ErrorMessage = "Recsys:MaxRequestBodyBytes must be between 1024 and 1 GiB.")]
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+}
+
+/// <summary>The source-generated validator of <see cref="RecommenderHttpOptions"/> (run at start-up).</summary>
+[OptionsValidator]
+internal sealed partial class RecommenderHttpOptionsValidator : IValidateOptions<RecommenderHttpOptions>;
