@@ -14,7 +14,8 @@ if [ "${#reports[@]}" -eq 0 ]; then
   exit 1
 fi
 # Only the packages: every project folder under src/.
-filters="$(cd "$repo/src" && for d in */; do [ -f "$d${d%/}.csproj" ] && printf '+%s;' "${d%/}"; done)"
+# (src/Shared holds linked source files, not a project.)
+filters="$(cd "$repo/src" && for d in */; do if [ -f "$d${d%/}.csproj" ]; then printf '+%s;' "${d%/}"; fi; done)"
 cd "$repo"
 dotnet tool restore >/dev/null
 dotnet tool run reportgenerator "-reports:$(IFS=';'; echo "${reports[*]}")" "-targetdir:$results/report" \

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Recsys.Data;
 using Recsys.Recommenders;
-using Recsys.Registry;
 
 namespace Recsys.Cli;
 

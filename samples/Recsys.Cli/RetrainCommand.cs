@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Recsys;
 using Recsys.Data;
 using Recsys.Recommenders;
 using Recsys.Registry;

@@ -1,7 +1,6 @@
 using OpenTelemetry.Metrics;
 using Recsys;
 using Recsys.Data;
-using Recsys.Recommenders;
 using Recsys.Retraining;
 using Recsys.Runs;
 

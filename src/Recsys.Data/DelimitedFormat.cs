@@ -51,7 +51,11 @@ public sealed class DelimitedFormat
     [Range(-1, 1023)]
     public int ValueIndex { get; set; } = 2;
 
-    /// <summary>Gets or sets the 0-based position of the timestamp column, or -1 when there is none (every timestamp is 0).</summary>
+    /// <summary>
+    /// Gets or sets the 0-based position of the timestamp column, or -1 when there is none (every timestamp is 0). A
+    /// file whose first line (the header, or the first row) has every column but the timestamp, when the timestamp is the
+    /// last column, has no timestamp column: a plain <c>user,item,rating</c> file reads with the defaults.
+    /// </summary>
     /// <value>The default value is 3.</value>
     [Range(-1, 1023)]
     public int TimestampIndex { get; set; } = 3;

@@ -52,6 +52,13 @@ public static class InteractionReader
         }
 
         var columns = Columns.FromFormat(format);
+        if (format.TimestampColumn is null && columns.Timestamp == columns.Required - 1 && DelimitedLine.Split(line, format.Delimiter, fields) == columns.Timestamp)
+        {
+            // A plain user,item,rating file: the first line (header or row) has every column but the last, the timestamp,
+            // so the file has no timestamp column and every timestamp is 0. Later rows must have the same columns.
+            columns = columns with { Timestamp = -1 };
+        }
+
         if (format.HasHeader)
         {
             lineNumber = 1;

@@ -2,25 +2,6 @@ using Npgsql;
 
 namespace Recsys.Registry;
 
-/// <summary>Options of the PostgreSQL registry.</summary>
-public sealed class PostgreSqlRegistryOptions
-{
-    /// <summary>
-    /// Gets or sets the schema that holds the registry's tables, created when missing; <see langword="null"/> (the
-    /// default) uses the first schema of the connection string's <c>Search Path</c>, else the server's default (normally <c>public</c>).
-    /// </summary>
-    public string? Schema { get; set; }
-
-    /// <summary>Gets or sets the clock of timestamps; <see langword="null"/> for the system clock.</summary>
-    public TimeProvider? TimeProvider { get; set; }
-
-    /// <summary>
-    /// Gets or sets how long the change feed waits for a notification before it reads the history anyway (it also
-    /// does so while the listening connection is broken); default 5 seconds.
-    /// </summary>
-    public TimeSpan FallbackPollInterval { get; set; } = TimeSpan.FromSeconds(5);
-}
-
 /// <summary>Opens the PostgreSQL registry backend.</summary>
 public static class PostgreSqlModelRegistries
 {
@@ -74,7 +55,7 @@ public static class PostgreSqlModelRegistries
     /// <param name="connectionString">An Npgsql connection string; the first schema of its search path holds the tables.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
     /// <returns>The run store.</returns>
-    public static Recsys.Runs.IRunStore OpenRunStore(string connectionString, TimeProvider? timeProvider = null)
+    internal static Recsys.Runs.IRunStore OpenRunStore(string connectionString, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         var builder = new NpgsqlDataSourceBuilder(connectionString);

@@ -27,7 +27,7 @@ public static class ModelRegistries
     /// <param name="directory">The registry directory.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
     /// <returns>The run store.</returns>
-    public static Recsys.Runs.IRunStore OpenSqliteRunStore(string directory, TimeProvider? timeProvider = null)
+    internal static Recsys.Runs.IRunStore OpenSqliteRunStore(string directory, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);

@@ -1,28 +1,7 @@
 using System.Globalization;
 using Recsys.Evaluation;
-using Recsys.Recommenders;
 
 namespace Recsys.Registry;
-
-/// <summary>What the promotion policy decided about a candidate.</summary>
-public enum PromotionOutcome
-{
-    /// <summary>The candidate goes to Production (the old Production version is archived).</summary>
-    Promote = 0,
-
-    /// <summary>The candidate goes to Staging.</summary>
-    Stage = 1,
-
-    /// <summary>The candidate fails a gate and is archived.</summary>
-    Reject = 2,
-}
-
-/// <summary>A promotion decision with the numbers behind it.</summary>
-/// <param name="Outcome">The outcome.</param>
-/// <param name="Reason">A sentence with the compared numbers.</param>
-/// <param name="Candidate">The candidate's primary metric, or NaN.</param>
-/// <param name="Production">Production's primary metric, or <see langword="null"/> without a Production version.</param>
-public sealed record PromotionDecision(PromotionOutcome Outcome, string Reason, double Candidate, double? Production);
 
 /// <summary>
 /// When a candidate replaces Production: its primary metric must beat Production's by <see cref="MinImprovement"/>
@@ -108,52 +87,4 @@ public sealed class PromotionPolicy
             ? new(PromotionOutcome.Promote, string.Create(inv, $"{PrimaryMetric} {value:G6} beats Production's {current:G6} by {improvement:G4} (> {MinImprovement})"), value, current)
             : new(PromotionOutcome.Stage, string.Create(inv, $"{PrimaryMetric} {value:G6} does not beat Production's {current:G6} by more than {MinImprovement}"), value, current);
     }
-}
-
-/// <summary>Applies a <see cref="PromotionPolicy"/> through any <see cref="IModelRegistry"/>.</summary>
-public static class ModelRegistryPromotion
-{
-    /// <summary>
-    /// Decides about a candidate version and moves it: Production (archiving the old one), Staging, or Archived when
-    /// rejected. The decision and its numbers are the reason recorded in the history.
-    /// </summary>
-    /// <param name="registry">The registry.</param>
-    /// <param name="modelName">The model.</param>
-    /// <param name="version">The candidate version.</param>
-    /// <param name="policy">The policy.</param>
-    /// <param name="productionMetrics">
-    /// Production's metrics on the candidate's evaluation split; <see langword="null"/> uses the metrics stored with the
-    /// Production version. Metrics not meaningful for a version's purpose (its <c>purpose</c> tag) are ignored on both sides.
-    /// </param>
-    /// <param name="actor">Who decides.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The decision.</returns>
-    public static async Task<PromotionDecision> PromoteAsync(
-        this IModelRegistry registry, string modelName, int version, PromotionPolicy policy, IReadOnlyDictionary<string, double>? productionMetrics, string actor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(policy);
-        var candidate = await registry.GetVersionAsync(modelName, version, cancellationToken).ConfigureAwait(false);
-        var production = await registry.GetByStageAsync(modelName, ModelStage.Production, cancellationToken).ConfigureAwait(false);
-        var decision = production is not null && production.Version == version
-            ? new PromotionDecision(PromotionOutcome.Promote, "the candidate is already in Production", double.NaN, null)
-            : policy.Decide(Meaningful(candidate, candidate.Metrics), production is null ? null : Meaningful(production, productionMetrics ?? production.Metrics));
-        var stage = decision.Outcome switch
-        {
-            PromotionOutcome.Promote => ModelStage.Production,
-            PromotionOutcome.Stage => ModelStage.Staging,
-            _ => ModelStage.Archived,
-        };
-        await registry.TransitionStageAsync(modelName, version, stage, archiveExisting: stage == ModelStage.Production, actor, $"promotion policy: {decision.Outcome}: {decision.Reason}", cancellationToken).ConfigureAwait(false);
-        return decision;
-    }
-
-    /// <summary>The metrics meaningful for a version's declared purpose (its <c>purpose</c> tag); all of them when it declares none.</summary>
-    private static IReadOnlyDictionary<string, double> Meaningful(ModelVersion version, IReadOnlyDictionary<string, double> metrics) =>
-        MetricCatalog.Parse(version.Tags.GetValueOrDefault(PurposeTag)) is { } purpose
-            ? metrics.Where(m => MetricCatalog.IsMeaningful(m.Key, purpose)).ToDictionary(StringComparer.Ordinal)
-            : metrics;
-
-    /// <summary>The version tag that declares what a model is for (<see cref="MetricCatalog.Format"/>).</summary>
-    public const string PurposeTag = "purpose";
 }

@@ -7,43 +7,6 @@ using Recsys.Runs;
 
 namespace Recsys.Retraining;
 
-/// <summary>How one step is retried and bounded.</summary>
-public sealed class StepPolicy
-{
-    /// <summary>Gets or sets how many attempts the step gets in all; default 3.</summary>
-    public int MaxAttempts { get; set; } = 3;
-
-    /// <summary>Gets or sets the delay before the first retry; later ones grow exponentially, with jitter. Default 1 s.</summary>
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Gets or sets the longest delay between attempts; default 30 s.</summary>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Gets or sets how long one attempt may take; <see langword="null"/> (the default) for no limit.</summary>
-    public TimeSpan? Timeout { get; set; }
-}
-
-/// <summary>A step that failed on its last attempt.</summary>
-public sealed class StepFailedException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="step">The step.</param>
-    /// <param name="attempts">How many attempts it took.</param>
-    /// <param name="inner">The last attempt's error.</param>
-    public StepFailedException(string step, int attempts, Exception inner)
-        : base($"Step '{step}' failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: {inner.Message}", inner)
-    {
-        Step = step;
-        Attempts = attempts;
-    }
-
-    /// <summary>Gets the step.</summary>
-    public string Step { get; }
-
-    /// <summary>Gets how many attempts it took.</summary>
-    public int Attempts { get; }
-}
-
 /// <summary>
 /// Runs the steps of one run: each with retries (exponential backoff with jitter), a per-attempt timeout and
 /// cooperative cancellation, and records every step's state and attempts in the run store as it goes. Results pass

@@ -1,40 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+using Recsys.Evaluation;
 using Recsys.Recommenders;
 using Recsys.Registry;
 
 namespace Recsys.Retraining;
 
-/// <summary>One candidate of a run.</summary>
-public sealed class CandidateOptions
-{
-    /// <summary>Gets or sets the algorithm (a <see cref="RecommenderAlgorithms"/> name).</summary>
-    public string Algorithm { get; set; } = "biased-mf";
-
-    /// <summary>Gets the hyper-parameters; unset ones keep the algorithm's defaults.</summary>
-    public AlgorithmSettings Settings { get; set; } = new();
-
-    /// <summary>Gets or sets a trainer factory that replaces <see cref="Algorithm"/> (custom trainers, tests).</summary>
-    public Func<IRecommenderTrainer>? Trainer { get; set; }
-
-    /// <summary>
-    /// Gets or sets what the candidate is for, which decides the metrics it may be compared on; <see langword="null"/>
-    /// takes the built-in algorithm's (custom trainers that declare nothing are judged on every metric).
-    /// </summary>
-    public ModelPurpose? Purpose { get; set; }
-
-    /// <summary>
-    /// Gets or sets the registered model the candidate is trained for; <see langword="null"/> (the default) is the
-    /// run's <see cref="RetrainingOptions.ModelName"/>. One run can so retrain several models (for example the
-    /// original service's <c>svd</c>, <c>nmf</c> and <c>hybrid</c>): each model's candidates are compared with that
-    /// model's Production only.
-    /// </summary>
-    public string? ModelName { get; set; }
-
-    /// <summary>Gets the name in the run history and on the registered version: the algorithm unless a factory is used.</summary>
-    internal string Name => Algorithm;
-}
-
-/// <summary>What a retraining run does.</summary>
-public sealed class RetrainingOptions
+/// <summary>
+/// What a retraining run does. Validated when the host starts (<c>AddRetraining</c>) and when a
+/// <see cref="RetrainingService"/> is built without dependency injection: a typo in the split, a candidate or the
+/// metric stops the host with the setting named, instead of failing every run.
+/// </summary>
+public sealed class RetrainingOptions : IValidatableObject
 {
     /// <summary>Gets or sets the registered model the runs train; default <c>recommender</c>.</summary>
     public string ModelName { get; set; } = "recommender";
@@ -49,9 +25,11 @@ public sealed class RetrainingOptions
     public ulong Seed { get; set; } = 42;
 
     /// <summary>Gets or sets how many candidates train at once; default 2.</summary>
+    [Range(1, 256)]
     public int MaxParallelism { get; set; } = 2;
 
     /// <summary>Gets or sets the ranking cut-off of the evaluation; default 10.</summary>
+    [Range(1, 10_000)]
     public int K { get; set; } = 10;
 
     /// <summary>Gets or sets the rating at or above which a held-out item counts as relevant; default 4.</summary>
@@ -90,4 +68,106 @@ public sealed class RetrainingOptions
 
     /// <summary>Gets or sets how often the hosted worker checks its triggers; default 5 s.</summary>
     public TimeSpan TriggerCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Checks the settings DataAnnotations cannot express; every message names the setting.</summary>
+    /// <param name="validationContext">The context.</param>
+    /// <returns>The errors.</returns>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ModelName))
+        {
+            yield return new ValidationResult("Retraining:ModelName must not be empty.", [nameof(ModelName)]);
+        }
+
+        if (Candidates.Count == 0)
+        {
+            yield return new ValidationResult("Retraining:Candidates is empty; add at least one candidate (an algorithm of 'recsys algorithms').", [nameof(Candidates)]);
+        }
+
+        for (var k = 0; k < Candidates.Count; k++)
+        {
+            var candidate = Candidates[k];
+            if (candidate.Trainer is null && !RecommenderAlgorithms.Names.Contains(candidate.Algorithm, StringComparer.OrdinalIgnoreCase))
+            {
+                yield return new ValidationResult(
+                    $"Retraining:Candidates:{k}:Algorithm '{candidate.Algorithm}' is unknown; use one of {string.Join(", ", RecommenderAlgorithms.Names)}.",
+                    [nameof(Candidates)]);
+            }
+
+            if (candidate.ModelName is { } model && string.IsNullOrWhiteSpace(model))
+            {
+                yield return new ValidationResult($"Retraining:Candidates:{k}:ModelName must not be blank.", [nameof(Candidates)]);
+            }
+        }
+
+        string? splitError = null;
+        try
+        {
+            if (SplitSpecification.Parse(Split ?? "").Text.StartsWith("kfold", StringComparison.OrdinalIgnoreCase))
+            {
+                splitError = $"Retraining:Split '{Split}' is k-fold; a run needs a single split (temporal:F, random:F, user:F, user:N, last:N).";
+            }
+        }
+        catch (FormatException e)
+        {
+            splitError = "Retraining:Split: " + e.Message;
+        }
+
+        if (splitError is not null)
+        {
+            yield return new ValidationResult(splitError, [nameof(Split)]);
+        }
+
+        if (!MetricCatalog.Names.Contains(Promotion.PrimaryMetric, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return new ValidationResult(
+                $"Retraining:Promotion:PrimaryMetric '{Promotion.PrimaryMetric}' is not a metric; use one of {string.Join(", ", MetricCatalog.Names)}.",
+                [nameof(Promotion)]);
+        }
+
+        if (Cron is not null && !IsCron(Cron))
+        {
+            yield return new ValidationResult($"Retraining:Cron '{Cron}' is not a valid five-field cron expression.", [nameof(Cron)]);
+        }
+
+        if (Interval is { } interval && interval <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Retraining:Interval must be positive.", [nameof(Interval)]);
+        }
+
+        if (MinNewInteractions is < 1)
+        {
+            yield return new ValidationResult("Retraining:MinNewInteractions must be at least 1.", [nameof(MinNewInteractions)]);
+        }
+
+        if (TriggerCheckInterval <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Retraining:TriggerCheckInterval must be positive.", [nameof(TriggerCheckInterval)]);
+        }
+
+        foreach (var (name, policy) in new[] { (nameof(Load), Load), (nameof(Train), Train), (nameof(Registry), Registry) })
+        {
+            if (policy is null || policy.MaxAttempts < 1 || policy.BaseDelay < TimeSpan.Zero || policy.MaxDelay < policy.BaseDelay || policy.Timeout <= TimeSpan.Zero)
+            {
+                yield return new ValidationResult($"Retraining:{name} needs MaxAttempts ≥ 1, 0 ≤ BaseDelay ≤ MaxDelay and a positive Timeout when set.", [name]);
+            }
+        }
+    }
+
+    private static bool IsCron(string cron)
+    {
+        try
+        {
+            Cronos.CronExpression.Parse(cron);
+            return true;
+        }
+        catch (Cronos.CronFormatException)
+        {
+            return false;
+        }
+    }
 }
+
+/// <summary>The source-generated validator of <see cref="RetrainingOptions"/>: DataAnnotations plus <see cref="RetrainingOptions.Validate"/>.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+internal sealed partial class RetrainingOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<RetrainingOptions>;

@@ -12,14 +12,6 @@ using Recsys.Runs;
 
 namespace Recsys.Retraining;
 
-/// <summary>A run could not start because another run of the model holds its lock.</summary>
-public sealed class RunInProgressException(string modelName)
-    : Exception($"A retraining run of model '{modelName}' is already in progress on some worker.")
-{
-    /// <summary>Gets the model.</summary>
-    public string ModelName { get; } = modelName;
-}
-
 /// <summary>
 /// The retraining flow: load → split → train the candidates in parallel → evaluate every candidate and the current
 /// Production model on the same test split → refit each candidate on all the loaded data (unless

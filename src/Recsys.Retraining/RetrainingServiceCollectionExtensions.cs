@@ -25,11 +25,8 @@ public static class RetrainingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
-        services.AddOptions<RetrainingOptions>().Validate(o => o.Candidates.Count > 0, "Retraining needs at least one candidate.")
-            .Validate(o => o.MaxParallelism >= 1, "Retraining MaxParallelism must be at least 1.")
-            .Validate(o => !o.Split.StartsWith("kfold", StringComparison.OrdinalIgnoreCase), "Retraining needs a single split, not k-fold.")
-            .Validate(o => o.Cron is null || TryCron(o.Cron), "Retraining Cron is not a valid five-field cron expression.")
-            .ValidateOnStart();
+        services.AddOptions<RetrainingOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetrainingOptions>, RetrainingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IInteractionSource>(sp => InteractionSources.Store(sp.GetRequiredService<IInteractionStore>()));
         services.TryAddSingleton(sp => new RetrainingService(
@@ -52,18 +49,5 @@ public static class RetrainingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddHostedService<RetrainingWorker>();
         return services;
-    }
-
-    private static bool TryCron(string cron)
-    {
-        try
-        {
-            Cronos.CronExpression.Parse(cron);
-            return true;
-        }
-        catch (Cronos.CronFormatException)
-        {
-            return false;
-        }
     }
 }

@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+using Recsys.Recommenders;
 using Recsys.Registry;
 
 namespace Recsys.Serving;
 
 /// <summary>What the recommender serves and how. <c>AddRecommender()</c> binds it from the <c>Recsys</c> configuration section.</summary>
-public sealed class RecommenderOptions
+public sealed class RecommenderOptions : IValidatableObject
 {
     /// <summary>The configuration section <c>AddRecommender</c> binds: <c>Recsys</c>.</summary>
     public const string SectionName = "Recsys";
@@ -43,4 +45,78 @@ public sealed class RecommenderOptions
 
     /// <summary>Gets or sets a path of a MovieLens <c>movies.csv</c> whose titles and genres are served when the model file carries none.</summary>
     public string? MoviesPath { get; set; }
+
+    /// <summary>Checks the settings at start-up; every message names the setting.</summary>
+    /// <param name="validationContext">The context.</param>
+    /// <returns>The errors.</returns>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ModelName))
+        {
+            yield return new ValidationResult("Recsys:ModelName must not be empty.");
+        }
+
+        if (!Enum.IsDefined(Stage))
+        {
+            yield return new ValidationResult($"Recsys:Stage '{Stage}' is not a stage (None, Staging, Production, Archived).");
+        }
+
+        if (MaxCount < 1)
+        {
+            yield return new ValidationResult($"Recsys:MaxCount must be at least 1; it is {MaxCount}.");
+        }
+
+        if (DefaultCount < 1 || DefaultCount > MaxCount)
+        {
+            yield return new ValidationResult($"Recsys:DefaultCount must be between 1 and MaxCount ({MaxCount}); it is {DefaultCount}.");
+        }
+
+        if (MaxIdLength < 1)
+        {
+            yield return new ValidationResult("Recsys:MaxIdLength must be at least 1.");
+        }
+
+        if (CacheDuration < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Recsys:CacheDuration must not be negative.");
+        }
+
+        if (Experiment.Any(v => string.IsNullOrWhiteSpace(v.Alias) || v.Weight < 0) || (Experiment.Count > 0 && Experiment.Sum(v => v.Weight) <= 0))
+        {
+            yield return new ValidationResult("Recsys:Experiment arms need an alias and a non-negative weight, with a positive total.");
+        }
+
+        if (Bootstrap.Enabled && !RecommenderAlgorithms.Names.Contains(Bootstrap.Algorithm))
+        {
+            yield return new ValidationResult($"Recsys:Bootstrap:Algorithm '{Bootstrap.Algorithm}' is unknown; use one of {string.Join(", ", RecommenderAlgorithms.Names)}.");
+        }
+
+        foreach (var (model, algorithm) in Bootstrap.Companions)
+        {
+            if (!RecommenderAlgorithms.Names.Contains(algorithm, StringComparer.OrdinalIgnoreCase))
+            {
+                yield return new ValidationResult($"Recsys:Bootstrap:Companions:{model} names the unknown algorithm '{algorithm}'; use one of {string.Join(", ", RecommenderAlgorithms.Names)}.");
+            }
+
+            if (string.IsNullOrWhiteSpace(model) || model == ModelName)
+            {
+                yield return new ValidationResult($"Recsys:Bootstrap:Companions: '{model}' must be a model name other than Recsys:ModelName.");
+            }
+        }
+
+        if (Bootstrap.TestFraction is <= 0 or >= 1)
+        {
+            yield return new ValidationResult("Recsys:Bootstrap:TestFraction must be between 0 and 1.");
+        }
+
+        if (Bootstrap.DataPath is { } data && !File.Exists(data))
+        {
+            yield return new ValidationResult($"Recsys:Bootstrap:DataPath '{data}' does not exist.");
+        }
+
+        if (MoviesPath is { } movies && !File.Exists(movies))
+        {
+            yield return new ValidationResult($"Recsys:MoviesPath '{movies}' does not exist.");
+        }
+    }
 }

@@ -146,8 +146,8 @@ public sealed class EndpointTests : IAsyncLifetime
 
         Assert.DoesNotContain(top, after.GetProperty("recommendations").EnumerateArray().Select(i => i.GetProperty("item_id").GetString()));
         Assert.Equal(1, (await GetJsonAsync("/stats")).GetProperty("stored_interactions").GetInt64());
-        var store = InteractionStores.OpenSqlite(_directory.Path);
-        Assert.Equal((user, top, 5f), (await store.GetUserInteractionsAsync(user, Ct)).Select(i => (i.UserId, i.ItemId, i.Value)).Single());
+        await using var backend = SqliteBackend.Open(_directory.Path);
+        Assert.Equal((user, top, 5f), (await backend.Interactions.GetUserInteractionsAsync(user, Ct)).Select(i => (i.UserId, i.ItemId, i.Value)).Single());
     }
 
     [Fact]

@@ -3,13 +3,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Recsys.Data;
 using Recsys.Registry;
 
 namespace Recsys.AspNetCore.Tests;

@@ -4,8 +4,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using Recsys.Data;
-using Recsys.Recommenders;
 using Recsys.Registry;
 using Recsys.Tests.Shared;
 

@@ -54,7 +54,7 @@ public sealed class ReloadTests
             }
         }, CancellationToken.None)).ToArray();
 
-        await Task.Delay(500, Ct);
+        await WaitUntilAsync(() => Task.FromResult(versions.Count >= 40), "the clients were served version 1", TimeSpan.FromSeconds(10));
         await TestModels.RegisterAsync(registry, seed: 2); // v2 to Production: the change feed reloads
         await WaitForVersionAsync(host.Client, 2, TimeSpan.FromSeconds(10));
         await WaitUntilAsync(() => Task.FromResult(versions.Contains(2)), "the clients saw version 2", TimeSpan.FromSeconds(10));

@@ -1,6 +1,6 @@
 using Recsys.Data;
 
-namespace Recsys.Factorization.Tests.Data;
+namespace Recsys.Data.Tests;
 
 public sealed class InteractionReaderTests
 {
@@ -9,6 +9,26 @@ public sealed class InteractionReaderTests
 
     private static InteractionReadResult ReadUData(string text, BadRowPolicy policy = BadRowPolicy.Fail) =>
         InteractionReader.Read(new StringReader(text), "u.data", DelimitedFormat.MovieLensUData, policy);
+
+    [Fact]
+    public void Read_PlainUserItemRatingWithTheDefaultFormat_ReadsWithoutTimestamps()
+    {
+        var result = InteractionReader.Read(new StringReader("user,item,rating\nu1,i1,4.5\nu2,i1,3\n"), "plain.csv", new DelimitedFormat(), BadRowPolicy.Fail);
+
+        Assert.Equal(2, result.Dataset.Count);
+        Assert.Equal(0, result.RowsSkipped);
+        Assert.All(result.Dataset.EnumerateInteractions(), i => Assert.Equal(0, i.Timestamp));
+        Assert.Equal(4.5f, result.Dataset.EnumerateInteractions().Single(i => i.UserId == "u1").Value);
+    }
+
+    [Fact]
+    public void Read_DefaultFormatWithATimestampColumn_StillReadsIt_AndRowsMissingItAreBad()
+    {
+        var result = InteractionReader.Read(new StringReader("user,item,rating,ts\nu1,i1,4.5,100\nu2,i1,3\n"), "four.csv", new DelimitedFormat(), BadRowPolicy.Skip);
+
+        Assert.Equal(100, Assert.Single(result.Dataset.EnumerateInteractions()).Timestamp);
+        Assert.Equal(3, Assert.Single(result.FirstSkippedRows).LineNumber);
+    }
 
     [Fact]
     public void Read_MovieLensRatings_ParsesEveryColumn()

@@ -1,6 +1,6 @@
 using Recsys.Data;
 
-namespace Recsys.Factorization.Tests.Data;
+namespace Recsys.Data.Tests;
 
 public sealed class MovieLensTests
 {

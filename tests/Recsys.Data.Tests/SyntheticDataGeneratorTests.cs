@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using FsCheck.Xunit;
 using Recsys.Data;
 
-namespace Recsys.Factorization.Tests.Data;
+namespace Recsys.Data.Tests;
 
 public sealed class SyntheticDataGeneratorTests
 {

@@ -2,7 +2,7 @@ using FsCheck.Xunit;
 using Recsys.Data;
 using Recsys.Evaluation;
 
-namespace Recsys.Factorization.Tests.Evaluation;
+namespace Recsys.Evaluation.Tests;
 
 public sealed class DataSplitterTests
 {

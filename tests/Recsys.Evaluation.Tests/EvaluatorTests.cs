@@ -2,7 +2,7 @@ using Recsys.Baselines;
 using Recsys.Data;
 using Recsys.Evaluation;
 
-namespace Recsys.Factorization.Tests.Evaluation;
+namespace Recsys.Evaluation.Tests;
 
 public sealed class EvaluatorTests
 {

@@ -1,7 +1,7 @@
 using FsCheck.Xunit;
 using Recsys.Evaluation;
 
-namespace Recsys.Factorization.Tests.Evaluation;
+namespace Recsys.Evaluation.Tests;
 
 public sealed class RankingMetricsTests
 {

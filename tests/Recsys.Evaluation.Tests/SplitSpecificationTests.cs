@@ -1,6 +1,6 @@
 using Recsys.Evaluation;
 
-namespace Recsys.Factorization.Tests.Evaluation;
+namespace Recsys.Evaluation.Tests;
 
 public sealed class SplitSpecificationTests
 {

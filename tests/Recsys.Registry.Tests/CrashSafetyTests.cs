@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Recsys.Data;
 using Recsys.Factorization;
 using Recsys.Recommenders;
-using Recsys.Registry;
 using Recsys.Tests.Shared;
 
 namespace Recsys.Registry.Tests;

@@ -1,5 +1,3 @@
-using Recsys.Registry;
-
 namespace Recsys.Registry.Tests;
 
 public sealed class PromotionPolicyTests

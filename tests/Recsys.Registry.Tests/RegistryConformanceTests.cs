@@ -1,5 +1,4 @@
 using System.Text;
-using Recsys.Registry;
 
 namespace Recsys.Registry.Tests;
 

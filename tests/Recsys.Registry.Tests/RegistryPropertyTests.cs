@@ -1,5 +1,4 @@
 using FsCheck.Xunit;
-using Recsys.Registry;
 
 namespace Recsys.Registry.Tests;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,7 +10,6 @@ using Microsoft.Extensions.Options;
 using Recsys.AspNetCore;
 using Recsys.Registry;
 using Recsys.Runs;
-using Recsys.Serving;
 
 namespace Recsys.Retraining.Tests;
 
@@ -90,7 +88,7 @@ public sealed class EndToEndTests
     public async Task Worker_DataVolumeTrigger_RunsWhenEnoughInteractionsArrive()
     {
         using var workspace = Workspace.Sqlite();
-        var store = InteractionStores.OpenSqlite(workspace.Location);
+        var store = new CountingStore(workspace.Interactions);
         var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2", MinNewInteractions = 50, TriggerCheckInterval = TimeSpan.FromMilliseconds(100) };
         options.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new Recommenders.AlgorithmSettings { Epochs = 3 } });
         var service = new RetrainingService(workspace.Registry, workspace.Runs, InteractionSources.Store(store, InteractionSources.FromDelegate("small", _ => Task.FromResult(Workspace.SmallData))), Options.Create(options), NullLogger<RetrainingService>.Instance, store);
@@ -98,7 +96,14 @@ public sealed class EndToEndTests
         await worker.StartAsync(Ct);
 
         await store.AppendAsync([.. Enumerable.Range(0, 49).Select(i => new Recsys.Data.Interaction("u1", $"i{i}", 4, i))], Ct);
-        await Task.Delay(600, Ct);
+        var looked = store.Counts;
+        var lookDeadline = DateTime.UtcNow.AddSeconds(30);
+        while (store.Counts < looked + 2) // the worker counted the 49 at least twice (a check finished after the append)
+        {
+            Assert.True(DateTime.UtcNow < lookDeadline, "the worker did not check the interaction count within 30 s");
+            await Task.Delay(20, Ct);
+        }
+
         Assert.Empty(await workspace.Runs.ListRunsAsync("movies", 10, Ct)); // 49 < 50: no run
 
         await store.AppendAsync([new Recsys.Data.Interaction("u1", "i49", 4, 49)], Ct);
@@ -113,6 +118,46 @@ public sealed class EndToEndTests
         await worker.StopAsync(Ct);
         Assert.Equal(("data-volume", RunState.Succeeded, 50L), (runs[0].Trigger, runs[0].State, runs[0].InteractionCount));
         Assert.Single(runs);
+    }
+
+    [Fact]
+    public async Task Worker_IntervalTrigger_OnAFakeClock_RunsAgainOnlyAfterTheInterval()
+    {
+        using var workspace = Workspace.Sqlite();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2", Interval = TimeSpan.FromHours(1), TriggerCheckInterval = TimeSpan.FromMinutes(1) };
+        options.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new Recommenders.AlgorithmSettings { Epochs = 2 } });
+        options.Promotion.PrimaryMetric = "rmse";
+        var service = new RetrainingService(workspace.Registry, workspace.Runs, InteractionSources.FromDelegate("small", _ => Task.FromResult(Workspace.SmallData)), Options.Create(options), NullLogger<RetrainingService>.Instance, time: clock);
+        using var worker = new RetrainingWorker(service, clock, NullLogger<RetrainingWorker>.Instance);
+        await worker.StartAsync(Ct);
+
+        // No run yet: the schedule is due at once. Then fake minutes pass, one at a time, until the second run.
+        var first = await WaitForRunsAsync(workspace, 1, advance: null);
+        var runs = await WaitForRunsAsync(workspace, 2, advance: clock);
+        await worker.StopAsync(Ct);
+
+        Assert.All(runs, r => Assert.Equal(("schedule", RunState.Succeeded), (r.Trigger, r.State)));
+        var gap = runs[0].StartedAt - first[0].StartedAt;
+        Assert.True(gap >= TimeSpan.FromHours(1) && gap <= TimeSpan.FromHours(1) + TimeSpan.FromMinutes(2), $"the second run started {gap} (fake time) after the first");
+    }
+
+    /// <summary>Waits (real time, 30 s at most) until <paramref name="count"/> runs finished, advancing the fake clock a minute per look.</summary>
+    private static async Task<IReadOnlyList<RetrainingRun>> WaitForRunsAsync(Workspace workspace, int count, Microsoft.Extensions.Time.Testing.FakeTimeProvider? advance)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var runs = await workspace.Runs.ListRunsAsync("movies", 10, Ct);
+            if (runs.Count >= count && runs.All(r => r.State != RunState.Running))
+            {
+                return runs;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{runs.Count} of {count} runs finished within 30 s");
+            advance?.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(10, Ct);
+        }
     }
 
     private static RetrainingOptions MovieLensOptions()
@@ -213,5 +258,28 @@ public sealed class EndToEndTests
             await app.StopAsync(CancellationToken.None);
             await app.DisposeAsync();
         }
+    }
+
+    /// <summary>The interaction store, counting how often the worker asks for the number of interactions.</summary>
+    private sealed class CountingStore(Recsys.Data.IInteractionStore inner) : Recsys.Data.IInteractionStore
+    {
+        private int _counts;
+
+        public int Counts => Volatile.Read(ref _counts);
+
+        public Task AppendAsync(IReadOnlyList<Recsys.Data.Interaction> interactions, CancellationToken cancellationToken) => inner.AppendAsync(interactions, cancellationToken);
+
+        public Task<IReadOnlyList<Recsys.Data.Interaction>> GetUserInteractionsAsync(string userId, CancellationToken cancellationToken) => inner.GetUserInteractionsAsync(userId, cancellationToken);
+
+        public async Task<long> CountAsync(CancellationToken cancellationToken)
+        {
+            var count = await inner.CountAsync(cancellationToken);
+            Interlocked.Increment(ref _counts);
+            return count;
+        }
+
+        public IAsyncEnumerable<Recsys.Data.Interaction> ReadAllAsync(CancellationToken cancellationToken) => inner.ReadAllAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the workspace owns the store
     }
 }

@@ -20,8 +20,7 @@ internal sealed class Workspace : IDisposable
         Location = schema is null
             ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"recsys-retrain-{Guid.NewGuid():N}")
             : new NpgsqlConnectionStringBuilder(PostgresConnectionString) { SearchPath = schema }.ToString();
-        Registry = schema is null ? ModelRegistries.OpenSqlite(Location) : PostgreSqlModelRegistries.Open(Location);
-        Runs = schema is null ? ModelRegistries.OpenSqliteRunStore(Location) : PostgreSqlModelRegistries.OpenRunStore(Location);
+        Backend = schema is null ? SqliteBackend.Open(Location) : PostgreSqlBackend.Open(Location);
     }
 
     public static string PostgresConnectionString => TestEnvironment.PostgresConnectionString;
@@ -29,9 +28,14 @@ internal sealed class Workspace : IDisposable
     /// <summary>A registry directory (SQLite) or a PostgreSQL connection string with its own schema.</summary>
     public string Location { get; }
 
-    public IModelRegistry Registry { get; }
+    /// <summary>Gets the workspace's backend: registry, run store and interaction store on one pool.</summary>
+    public IRecsysBackend Backend { get; }
 
-    public IRunStore Runs { get; }
+    public IModelRegistry Registry => Backend.Registry;
+
+    public IRunStore Runs => Backend.Runs;
+
+    public IInteractionStore Interactions => Backend.Interactions;
 
     public static InteractionDataset SmallData { get; } =
         new SyntheticDataGenerator(new SyntheticDataOptions { Users = 400, Items = 600, Interactions = 30_000, Seed = 3 }).GenerateDataset();
@@ -58,8 +62,7 @@ internal sealed class Workspace : IDisposable
 
     public void Dispose()
     {
-        (Registry as IDisposable)?.Dispose();
-        (Runs as IDisposable)?.Dispose();
+        Backend.DisposeAsync().AsTask().GetAwaiter().GetResult();
         if (_schema is not null)
         {
             TestEnvironment.DropSchema(_schema);

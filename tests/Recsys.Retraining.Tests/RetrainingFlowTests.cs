@@ -267,22 +267,21 @@ public sealed class RetrainingFlowTests
         await using var held = await workspace.Runs.TryLockModelAsync("movies", "first", Ct);
 
         Assert.NotNull(held);
-        Assert.Null(await ModelRegistries.OpenSqliteRunStore(workspace.Location).TryLockModelAsync("movies", "second", Ct));
+        await using var otherWorker = SqliteBackend.Open(workspace.Location);
+        Assert.Null(await otherWorker.Runs.TryLockModelAsync("movies", "second", Ct));
         await Assert.ThrowsAsync<RunInProgressException>(() => workspace.Service().RunAsync("manual", Ct));
     }
 
     /// <summary>A second worker's connections: its own registry and run store on the same database.</summary>
     private sealed class OtherWorker(string location) : IDisposable
     {
-        public IModelRegistry Registry { get; } = PostgreSqlModelRegistries.Open(location);
+        private readonly IRecsysBackend _backend = PostgreSqlBackend.Open(location);
 
-        public IRunStore Runs { get; } = PostgreSqlModelRegistries.OpenRunStore(location);
+        public IModelRegistry Registry => _backend.Registry;
 
-        public void Dispose()
-        {
-            (Registry as IDisposable)?.Dispose();
-            (Runs as IDisposable)?.Dispose();
-        }
+        public IRunStore Runs => _backend.Runs;
+
+        public void Dispose() => _backend.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -1,10 +1,5 @@
 namespace Recsys.Data;
 
-/// <summary>A row a reader skipped under <see cref="BadRowPolicy.Skip"/>.</summary>
-/// <param name="LineNumber">The 1-based line number.</param>
-/// <param name="Reason">Why the row was skipped.</param>
-public readonly record struct SkippedRow(long LineNumber, string Reason);
-
 /// <summary>What a reader read: the dataset and an account of what it left out.</summary>
 public sealed record InteractionReadResult
 {

@@ -1,6 +1,5 @@
 using Recsys.Baselines;
 using Recsys.Data;
-using Recsys.Numerics;
 using Recsys.Recommenders;
 
 namespace Recsys.Factorization;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recsys.Data;
-using Recsys.Evaluation;
 using Recsys.Recommenders;
 using Recsys.Registry;
 using Recsys.Retraining;

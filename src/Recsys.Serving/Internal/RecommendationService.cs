@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -7,14 +6,6 @@ using Recsys.Data;
 using Recsys.Recommenders;
 
 namespace Recsys.Serving;
-
-/// <summary>What is cached per (model version, user, request).</summary>
-/// <remarks>
-/// Sealed and marked immutable, so HybridCache hands out the cached instance itself on a local hit instead of
-/// deserializing a copy per request; nothing mutates it (nor its items) after it is built.
-/// </remarks>
-[ImmutableObject(true)]
-internal sealed record CachedRecommendations(RecommendationItem[] Items, string? Fallback);
 
 /// <summary>
 /// Produces recommendation lists: validates the query, picks the model (A/B arm or requested algorithm), applies

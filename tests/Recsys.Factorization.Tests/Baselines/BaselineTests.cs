@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Recsys.Baselines;
 using Recsys.Data;
-using Recsys.Recommenders;
 
 namespace Recsys.Factorization.Tests.Baselines;
 

@@ -1,5 +1,4 @@
 using FsCheck.Xunit;
-using Recsys.Factorization;
 
 namespace Recsys.Factorization.Tests.Factorization;
 

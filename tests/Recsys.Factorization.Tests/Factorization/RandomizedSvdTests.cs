@@ -1,7 +1,6 @@
 using FsCheck.Xunit;
 using MathNet.Numerics.LinearAlgebra.Double;
 using Recsys.Data;
-using Recsys.Factorization;
 
 namespace Recsys.Factorization.Tests.Factorization;
 

@@ -2,7 +2,6 @@ using FsCheck.Xunit;
 using Recsys.Baselines;
 using Recsys.Data;
 using Recsys.Evaluation;
-using Recsys.Factorization;
 
 namespace Recsys.Factorization.Tests.Factorization;
 

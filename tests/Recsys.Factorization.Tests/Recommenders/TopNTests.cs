@@ -1,6 +1,5 @@
 using FsCheck.Xunit;
 using Recsys.Baselines;
-using Recsys.Recommenders;
 
 namespace Recsys.Factorization.Tests.Recommenders;
 

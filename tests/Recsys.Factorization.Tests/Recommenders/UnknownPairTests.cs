@@ -1,7 +1,5 @@
 using FsCheck.Xunit;
 using Recsys.Data;
-using Recsys.Evaluation;
-using Recsys.Recommenders;
 
 namespace Recsys.Factorization.Tests.Recommenders;
 

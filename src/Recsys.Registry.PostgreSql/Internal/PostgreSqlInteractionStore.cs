@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Npgsql;
-using Recsys.Data;
 
 namespace Recsys.Registry;
 
@@ -30,20 +29,4 @@ internal sealed class PostgreSqlInteractionStore(NpgsqlDataSource dataSource, bo
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-}
-
-/// <summary>Opens the PostgreSQL interaction store.</summary>
-public static class PostgreSqlInteractionStores
-{
-    /// <summary>
-    /// Opens the interaction store on a PostgreSQL database (table <c>interactions</c> in the first schema of the
-    /// connection string's search path, created on first use). Dispose it at shutdown.
-    /// </summary>
-    /// <param name="connectionString">An Npgsql connection string.</param>
-    /// <returns>The store.</returns>
-    public static IInteractionStore Open(string connectionString)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        return new PostgreSqlInteractionStore(NpgsqlDataSource.Create(connectionString), ownsDataSource: true);
-    }
 }

@@ -1,21 +1,4 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
-
 namespace Recsys.Registry;
-
-/// <summary>Stores artifacts by their SHA-256 (lower-case hex).</summary>
-internal interface IArtifactStore
-{
-    Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
-
-    /// <summary>Returns the stored bytes, or null when nothing is stored under that hash.</summary>
-    Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken);
-}
-
-internal static class Artifacts
-{
-    public static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
-}
 
 /// <summary>
 /// Artifacts as files <c>sha256/ab/abcdef…</c> under a folder. A file is written to a temporary name, flushed to
@@ -77,22 +60,4 @@ internal sealed class FileArtifactStore : IArtifactStore
     }
 
     private string PathOf(string sha256) => Path.Combine(_root, "sha256", sha256[..2], sha256);
-}
-
-/// <summary>Artifacts in process memory, for tests.</summary>
-internal sealed class MemoryArtifactStore : IArtifactStore
-{
-    private readonly ConcurrentDictionary<string, byte[]> _artifacts = new(StringComparer.Ordinal);
-
-    public Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        _artifacts.TryAdd(sha256, content.ToArray());
-        return Task.CompletedTask;
-    }
-
-    public Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken) =>
-        Task.FromResult(_artifacts.TryGetValue(sha256, out var bytes) ? (byte[]?)bytes.Clone() : null);
-
-    /// <summary>Overwrites stored bytes (tests of corruption detection).</summary>
-    internal void Corrupt(string sha256, byte[] bytes) => _artifacts[sha256] = bytes;
 }

@@ -1,0 +1,17 @@
+namespace Recsys.Runs;
+
+/// <summary>The state of one step of a run.</summary>
+public enum StepState
+{
+    /// <summary>Running.</summary>
+    Running = 0,
+
+    /// <summary>Succeeded.</summary>
+    Succeeded = 1,
+
+    /// <summary>Failed after its last attempt.</summary>
+    Failed = 2,
+
+    /// <summary>Cancelled.</summary>
+    Cancelled = 3,
+}

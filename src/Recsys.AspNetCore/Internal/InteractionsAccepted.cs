@@ -1,0 +1,3 @@
+namespace Recsys.AspNetCore;
+
+internal sealed record InteractionsAccepted(int Accepted);

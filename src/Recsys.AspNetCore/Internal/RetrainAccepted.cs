@@ -1,0 +1,3 @@
+namespace Recsys.AspNetCore;
+
+internal sealed record RetrainAccepted(string RunId, string StatusUrl);

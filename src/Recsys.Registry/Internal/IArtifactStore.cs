@@ -1,0 +1,10 @@
+namespace Recsys.Registry;
+
+/// <summary>Stores artifacts by their SHA-256 (lower-case hex).</summary>
+internal interface IArtifactStore
+{
+    Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>Returns the stored bytes, or null when nothing is stored under that hash.</summary>
+    Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken);
+}
