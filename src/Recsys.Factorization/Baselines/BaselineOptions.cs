@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Recsys.Recommenders;
 
 namespace Recsys.Baselines;
@@ -27,7 +26,3 @@ public sealed class BaselineOptions
     /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
     public void Validate() => OptionsValidation.ThrowIfInvalid(new BaselineOptionsValidator(), this);
 }
-
-/// <summary>The source-generated validator of <see cref="BaselineOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class BaselineOptionsValidator : IValidateOptions<BaselineOptions>;

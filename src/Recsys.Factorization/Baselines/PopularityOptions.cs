@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Recsys.Recommenders;
 
 namespace Recsys.Baselines;
@@ -27,7 +26,3 @@ public sealed class PopularityOptions
         }
     }
 }
-
-/// <summary>The source-generated validator of <see cref="PopularityOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class PopularityOptionsValidator : IValidateOptions<PopularityOptions>;

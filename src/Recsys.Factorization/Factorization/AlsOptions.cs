@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Recsys.Recommenders;
 
 namespace Recsys.Factorization;
@@ -30,7 +29,3 @@ public sealed class AlsOptions
     /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
     public void Validate() => OptionsValidation.ThrowIfInvalid(new AlsOptionsValidator(), this);
 }
-
-/// <summary>The source-generated validator of <see cref="AlsOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class AlsOptionsValidator : IValidateOptions<AlsOptions>;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Recsys.Recommenders;
 
 namespace Recsys.Factorization;
@@ -25,7 +24,3 @@ public sealed class BlendOptions
     /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
     public void Validate() => OptionsValidation.ThrowIfInvalid(new BlendOptionsValidator(), this);
 }
-
-/// <summary>The source-generated validator of <see cref="BlendOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class BlendOptionsValidator : IValidateOptions<BlendOptions>;

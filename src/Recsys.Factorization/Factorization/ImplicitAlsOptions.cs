@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Recsys.Recommenders;
 
 namespace Recsys.Factorization;
@@ -45,7 +44,3 @@ public sealed class ImplicitAlsOptions
     /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
     public void Validate() => OptionsValidation.ThrowIfInvalid(new ImplicitAlsOptionsValidator(), this);
 }
-
-/// <summary>The source-generated validator of <see cref="ImplicitAlsOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class ImplicitAlsOptionsValidator : IValidateOptions<ImplicitAlsOptions>;

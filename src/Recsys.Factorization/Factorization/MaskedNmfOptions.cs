@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Recsys.Recommenders;
 
 namespace Recsys.Factorization;
@@ -49,7 +48,3 @@ public sealed class MaskedNmfOptions
     /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
     public void Validate() => OptionsValidation.ThrowIfInvalid(new MaskedNmfOptionsValidator(), this);
 }
-
-/// <summary>The source-generated validator of <see cref="MaskedNmfOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class MaskedNmfOptionsValidator : IValidateOptions<MaskedNmfOptions>;

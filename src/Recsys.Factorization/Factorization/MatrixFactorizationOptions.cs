@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Recsys.Recommenders;
 
 namespace Recsys.Factorization;
@@ -67,7 +66,3 @@ public sealed class MatrixFactorizationOptions
 
     internal int EffectiveThreads => Threads == 0 ? Environment.ProcessorCount : Threads;
 }
-
-/// <summary>The source-generated validator of <see cref="MatrixFactorizationOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class MatrixFactorizationOptionsValidator : IValidateOptions<MatrixFactorizationOptions>;

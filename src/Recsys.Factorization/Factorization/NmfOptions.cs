@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Recsys.Recommenders;
 
 namespace Recsys.Factorization;
@@ -45,7 +44,3 @@ public sealed class NmfOptions
         }
     }
 }
-
-/// <summary>The source-generated validator of <see cref="NmfOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class NmfOptionsValidator : IValidateOptions<NmfOptions>;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Recsys.Recommenders;
 
 namespace Recsys.Factorization;
@@ -41,7 +40,3 @@ public sealed class TruncatedSvdOptions
         }
     }
 }
-
-/// <summary>The source-generated validator of <see cref="TruncatedSvdOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class TruncatedSvdOptionsValidator : IValidateOptions<TruncatedSvdOptions>;

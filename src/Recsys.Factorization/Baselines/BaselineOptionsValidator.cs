@@ -1,0 +1,7 @@
+using Microsoft.Extensions.Options;
+
+namespace Recsys.Baselines;
+
+/// <summary>The source-generated validator of <see cref="BaselineOptions"/>.</summary>
+[OptionsValidator]
+public sealed partial class BaselineOptionsValidator : IValidateOptions<BaselineOptions>;
