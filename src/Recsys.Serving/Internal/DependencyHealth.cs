@@ -21,6 +21,36 @@ internal sealed class DependencyHealth(TimeProvider time, ILogger<DependencyHeal
     public IReadOnlyList<(string Component, DateTimeOffset Since, string Error)> Outages =>
         [.. _outages.Select(o => (o.Key, o.Value.Since, o.Value.Error))];
 
+    /// <summary>
+    /// Calls a component and records the outcome, the one place that decides what an outage is: a success ends an
+    /// outage; a database, I/O or timeout failure starts or continues one and is returned as <see cref="DependencyCall{T}.Error"/>;
+    /// anything else (a bug, a cancelled request) propagates. <paramref name="gated"/> calls are skipped (not answered,
+    /// no error) while the component is out, except once a second.
+    /// </summary>
+    public async ValueTask<DependencyCall<T>> CallAsync<T>(string component, Func<CancellationToken, Task<T>> call, bool gated, CancellationToken cancellationToken)
+    {
+        if (gated && !ShouldTry(component))
+        {
+            return default;
+        }
+
+        try
+        {
+            var value = await call(cancellationToken).ConfigureAwait(false);
+            Succeeded(component);
+            return new DependencyCall<T>(true, value, null);
+        }
+        catch (Exception e) when (IsOutage(e, cancellationToken))
+        {
+            Failed(component, e);
+            return new DependencyCall<T>(false, default, e);
+        }
+    }
+
+    /// <summary>Whether an exception means the database is unreachable or failing (as opposed to a cancelled request or a bug).</summary>
+    public static bool IsOutage(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && e is System.Data.Common.DbException or IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException;
+
     /// <summary>Whether a request should try the component now: always when it is up; once a second while it is out.</summary>
     public bool ShouldTry(string component)
     {

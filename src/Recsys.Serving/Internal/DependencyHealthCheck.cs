@@ -15,26 +15,26 @@ internal sealed class DependencyHealthCheck(DependencyHealth health, IInteractio
     {
         foreach (var (component, _, _) in health.Outages)
         {
-            try
+            await health.CallAsync(component, ProbeAsync, gated: false, cancellationToken).ConfigureAwait(false);
+
+            async Task<bool> ProbeAsync(CancellationToken ct)
             {
                 if (component == DependencyHealth.InteractionStore)
                 {
-                    await store.GetUserInteractionsAsync("", cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await registry.GetByStageAsync(options.Value.ModelName, options.Value.Stage, cancellationToken).ConfigureAwait(false);
+                    await store.GetUserInteractionsAsync("", ct).ConfigureAwait(false);
+                    return true;
                 }
 
-                health.Succeeded(component);
-            }
-            catch (RegistryEntryNotFoundException)
-            {
-                health.Succeeded(component);
-            }
-            catch (Exception e) when (RecentInteractions.IsOutage(e, cancellationToken))
-            {
-                health.Failed(component, e);
+                try
+                {
+                    await registry.GetByStageAsync(options.Value.ModelName, options.Value.Stage, ct).ConfigureAwait(false);
+                }
+                catch (RegistryEntryNotFoundException)
+                {
+                    // the registry answered
+                }
+
+                return true;
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Extensions.Caching.Memory;
 using Recsys.Data;
 
@@ -22,21 +21,13 @@ internal sealed class RecentInteractions(IInteractionStore store, IMemoryCache c
             return items;
         }
 
-        if (health.ShouldTry(DependencyHealth.InteractionStore))
+        var call = await health.CallAsync(DependencyHealth.InteractionStore, ct => store.GetUserInteractionsAsync(userId, ct), gated: true, cancellationToken).ConfigureAwait(false);
+        if (call.Answered)
         {
-            try
-            {
-                var stored = await store.GetUserInteractionsAsync(userId, cancellationToken).ConfigureAwait(false);
-                health.Succeeded(DependencyHealth.InteractionStore);
-                items = stored.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
-                cache.Set(FreshKey(userId), items, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 + items.Count });
-                cache.Set(KnownKey(userId), items, new MemoryCacheEntryOptions { SlidingExpiration = KeptForOutages, Size = 1 + items.Count });
-                return items;
-            }
-            catch (Exception e) when (IsOutage(e, cancellationToken))
-            {
-                health.Failed(DependencyHealth.InteractionStore, e);
-            }
+            items = call.Value!.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
+            cache.Set(FreshKey(userId), items, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 + items.Count });
+            cache.Set(KnownKey(userId), items, new MemoryCacheEntryOptions { SlidingExpiration = KeptForOutages, Size = 1 + items.Count });
+            return items;
         }
 
         health.Fallback(DependencyHealth.InteractionStore);
@@ -58,14 +49,17 @@ internal sealed class RecentInteractions(IInteractionStore store, IMemoryCache c
     /// <summary>Stores interactions; a store outage is an <see cref="InteractionStoreUnavailableException"/> (nothing was stored).</summary>
     public async Task AppendAsync(IReadOnlyList<Interaction> interactions, CancellationToken cancellationToken)
     {
-        try
+        var call = await health.CallAsync(
+            DependencyHealth.InteractionStore,
+            async ct =>
+            {
+                await store.AppendAsync(interactions, ct).ConfigureAwait(false);
+                return true;
+            },
+            gated: false,
+            cancellationToken).ConfigureAwait(false);
+        if (call.Error is { } e)
         {
-            await store.AppendAsync(interactions, cancellationToken).ConfigureAwait(false);
-            health.Succeeded(DependencyHealth.InteractionStore);
-        }
-        catch (Exception e) when (IsOutage(e, cancellationToken))
-        {
-            health.Failed(DependencyHealth.InteractionStore, e);
             throw new InteractionStoreUnavailableException($"The interaction store is unavailable ({e.Message}); nothing was stored, retry later.", e);
         }
 
@@ -84,10 +78,6 @@ internal sealed class RecentInteractions(IInteractionStore store, IMemoryCache c
             }
         }
     }
-
-    /// <summary>Whether an exception means the database is unreachable or failing (as opposed to a cancelled request or a bug).</summary>
-    internal static bool IsOutage(Exception e, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && e is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException;
 
     private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
 

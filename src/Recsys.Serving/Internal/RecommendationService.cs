@@ -139,19 +139,8 @@ internal sealed class RecommendationService(
     public async Task<StatsResponse> GetStatsAsync(CancellationToken cancellationToken = default)
     {
         var model = provider.Current;
-        long? stored = null; // null while the interaction store is unavailable
-        if (health.ShouldTry(DependencyHealth.InteractionStore))
-        {
-            try
-            {
-                stored = await store.CountAsync(cancellationToken).ConfigureAwait(false);
-                health.Succeeded(DependencyHealth.InteractionStore);
-            }
-            catch (Exception e) when (RecentInteractions.IsOutage(e, cancellationToken))
-            {
-                health.Failed(DependencyHealth.InteractionStore, e);
-            }
-        }
+        var count = await health.CallAsync(DependencyHealth.InteractionStore, store.CountAsync, gated: true, cancellationToken).ConfigureAwait(false);
+        long? stored = count.Answered ? count.Value : null; // null while the interaction store is unavailable
 
         return new StatsResponse(
             model is null ? null : new ModelInfo(model.Version.ModelName, model.Version.Version),
