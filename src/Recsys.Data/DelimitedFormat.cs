@@ -82,7 +82,12 @@ public sealed class DelimitedFormat
     /// <exception cref="ValidationException">A setting is out of range or inconsistent; the message names it.</exception>
     public void Validate()
     {
-        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        var checkedRanges = new DelimitedFormatValidator().Validate(null, this); // source-generated: the same checks as ValidateOnStart
+        if (checkedRanges.Failed)
+        {
+            throw new ValidationException(checkedRanges.FailureMessage);
+        }
+
         if (!HasHeader && (UserColumn ?? ItemColumn ?? ValueColumn ?? TimestampColumn) is not null)
         {
             throw new ValidationException("Columns can be named only when the file has a header; set HasHeader or use the column indices.");

@@ -53,7 +53,12 @@ public sealed class SyntheticDataOptions
     /// <exception cref="ValidationException">A setting is out of range or the settings are inconsistent; the message names the setting.</exception>
     public void Validate()
     {
-        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        var checkedRanges = new SyntheticDataOptionsValidator().Validate(null, this); // source-generated: the same checks as ValidateOnStart
+        if (checkedRanges.Failed)
+        {
+            throw new ValidationException(checkedRanges.FailureMessage);
+        }
+
         if (Interactions < Users)
         {
             throw new ValidationException($"Interactions ({Interactions}) must be at least Users ({Users}): every user gets one interaction or more.");

@@ -24,7 +24,12 @@ public sealed class EvaluationOptions
     /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
-        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        var checkedRanges = new EvaluationOptionsValidator().Validate(null, this); // source-generated: the same checks as ValidateOnStart
+        if (checkedRanges.Failed)
+        {
+            throw new ValidationException(checkedRanges.FailureMessage);
+        }
+
         if (MaxDegreeOfParallelism == 0)
         {
             throw new ValidationException("MaxDegreeOfParallelism must be -1 or positive.");
