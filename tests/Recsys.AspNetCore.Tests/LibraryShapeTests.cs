@@ -167,7 +167,7 @@ public sealed class LibraryShapeTests
         Assert.Equal("s", durations.Instrument!.Unit);
         var buckets = RecommenderMetrics.DurationBuckets;
         var histogram = measurements.GroupBy(m => buckets.Count(b => b < m.Value)).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count());
-        TestContext.Current.SendDiagnosticMessage("buckets (upper bound s: count): " + string.Join(", ", histogram.Select(h => $"{(h.Key < buckets.Count ? buckets[h.Key] : double.PositiveInfinity)}: {h.Value}")));
+        TestContext.Current.TestOutputHelper?.WriteLine("buckets (upper bound s: count): " + string.Join(", ", histogram.Select(h => $"{(h.Key < buckets.Count ? buckets[h.Key] : double.PositiveInfinity)}: {h.Value}")));
         Assert.True(histogram.Count >= 2, $"all 450 observations fell in one bucket: {string.Join(", ", histogram)}");
         Assert.All(measurements, m => Assert.True(m.Value is > 0 and < 10, $"{m.Value} s is not a duration in seconds"));
         Assert.Contains(measurements, m => Equals(m.Tags[RecsysTelemetry.CacheHit], true));
