@@ -13,7 +13,7 @@ internal static class AlgorithmsCommand
             foreach (var name in RecommenderAlgorithms.Names)
             {
                 var purpose = RecommenderAlgorithms.PurposeOf(name) is { } p ? Recsys.Evaluation.MetricCatalog.Format(p) : "";
-                Console.WriteLine($"{name,-24}{purpose,-19}{RecommenderAlgorithms.Describe(name)}");
+                Console.WriteLine($"{name,-25} {purpose,-18} {RecommenderAlgorithms.Describe(name)}");
             }
         });
         return command;

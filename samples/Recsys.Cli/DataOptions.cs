@@ -11,7 +11,7 @@ internal sealed class DataOptions
 
     public Option<string> Format { get; } = new("--format")
     {
-        Description = "File format: auto (tab-separated => u.data, else MovieLens ratings.csv), movielens, udata.",
+        Description = "File format: auto (tab-separated => u.data, else MovieLens ratings.csv), movielens, udata, csv (a header line, then user,item,rating[,timestamp]).",
         DefaultValueFactory = _ => "auto",
     };
 
@@ -57,8 +57,9 @@ internal sealed class DataOptions
         {
             "movielens" => DelimitedFormat.MovieLensRatings,
             "udata" => DelimitedFormat.MovieLensUData,
+            "csv" => new DelimitedFormat(),
             "auto" => FirstLine(file).Contains('\t', StringComparison.Ordinal) ? DelimitedFormat.MovieLensUData : DelimitedFormat.MovieLensRatings,
-            var other => throw new UsageException($"--format must be auto, movielens or udata, not '{other}'."),
+            var other => throw new UsageException($"--format must be auto, movielens, udata or csv, not '{other}'."),
         };
 
         var read = InteractionReader.Read(file.FullName, format, policy);

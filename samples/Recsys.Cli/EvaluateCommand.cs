@@ -54,7 +54,6 @@ internal static class EvaluateCommand
 
         command.SetAction((result, cancellationToken) =>
         {
-            try
             {
                 var repeats = result.GetValue(repeat);
                 if (repeats < 1)
@@ -90,11 +89,6 @@ internal static class EvaluateCommand
                 }
 
                 return Task.FromResult(0);
-            }
-            catch (Exception e) when (e is UsageException or ArgumentException or ValidationException or FormatException)
-            {
-                Console.Error.WriteLine($"recsys evaluate: {e.Message}");
-                return Task.FromResult(e is InteractionDataException ? 1 : 2);
             }
         });
         return command;

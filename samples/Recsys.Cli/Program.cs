@@ -10,4 +10,4 @@ root.Subcommands.Add(RetrainCommand.Create());
 root.Subcommands.Add(RetrainCommand.CreateRuns());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(AlgorithmsCommand.Create());
-return root.Parse(args).Invoke();
+return Cli.Run(root, args);

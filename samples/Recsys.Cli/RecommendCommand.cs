@@ -10,7 +10,7 @@ internal static class RecommendCommand
     public static Command Create()
     {
         var model = new Option<FileInfo>("--model") { Description = "A model file written by 'recsys train'.", Required = true };
-        var user = new Option<string>("--user") { Description = "The user id (unknown users get the cold-start ranking: the most popular items).", Required = true };
+        var user = new Option<string?>("--user") { Description = "The user id (unknown users get the cold-start ranking: the most popular items); not needed with --similar-to." };
         var count = new Option<int>("--count") { Description = "How many items.", DefaultValueFactory = _ => 10 };
         var similar = new Option<string?>("--similar-to") { Description = "List items similar to this item instead." };
         var includeSeen = new Option<bool>("--include-seen") { Description = "Do not leave out the items the user has seen (training data and --history)." };
@@ -25,13 +25,37 @@ internal static class RecommendCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            try
             {
-                var package = ModelFile.Load(result.GetValue(model)!.FullName);
                 var n = result.GetValue(count);
-                if (n < 1)
+                if (n is < 1 or > 10_000)
                 {
-                    throw new UsageException($"--count must be at least 1; it was {n}.");
+                    throw new UsageException($"--count must be between 1 and 10000; it was {n}.");
+                }
+
+                if (result.GetValue(similar) is null && string.IsNullOrWhiteSpace(result.GetValue(user)))
+                {
+                    throw new UsageException("--user is required (or --similar-to for similar items).");
+                }
+
+                var modelFile = result.GetValue(model)!;
+                if (Directory.Exists(modelFile.FullName))
+                {
+                    throw new UsageException($"--model '{modelFile.FullName}' is a directory; give the model file 'recsys train --out' wrote.");
+                }
+
+                if (!modelFile.Exists)
+                {
+                    throw new UsageException($"--model '{modelFile.FullName}' does not exist.");
+                }
+
+                ModelPackage package;
+                try
+                {
+                    package = ModelFile.Load(modelFile.FullName);
+                }
+                catch (ModelFormatException e)
+                {
+                    throw new InvalidDataException($"--model '{modelFile.FullName}': {e.Message}", e);
                 }
 
                 IEnumerable<RecommendedItem> items;
@@ -88,11 +112,6 @@ internal static class RecommendCommand
                 }
 
                 return 0;
-            }
-            catch (Exception e) when (e is UsageException or ModelFormatException or IOException or System.Data.Common.DbException)
-            {
-                Console.Error.WriteLine($"recsys recommend: {e.Message}");
-                return 1;
             }
         });
         return command;

@@ -142,21 +142,39 @@ internal static class RegistryCommand
     {
         try
         {
-            await using var registry = OpenRegistry(result.GetValue(path)!);
+            await using var registry = OpenRegistry(result.GetValue(path)!, create: result.CommandResult.Command.Name == "register");
             await action(registry);
 
             return 0;
         }
-        catch (Exception e) when (e is RegistryException or UsageException or ModelFormatException or IOException or ArgumentException or System.Data.Common.DbException)
+        catch (RegistryEntryNotFoundException e)
         {
-            Console.Error.WriteLine($"recsys registry: {e.Message}");
-            return e is RegistryEntryNotFoundException ? 3 : 1;
+            Console.Error.WriteLine($"recsys registry: {Cli.Clean(e.Message)}");
+            return 3; // documented: the model or version does not exist
         }
     }
 
     /// <summary>A PostgreSQL connection string (it names a host) or a directory of the embedded registry.</summary>
-    internal static IModelRegistry OpenRegistry(string location) =>
-        IsPostgreSql(location) ? PostgreSqlModelRegistries.Open(location) : ModelRegistries.OpenSqlite(Path.GetFullPath(location));
+    internal static IModelRegistry OpenRegistry(string location, bool create)
+    {
+        RequireRegistry(location, create);
+        return IsPostgreSql(location) ? PostgreSqlModelRegistries.Open(location) : ModelRegistries.OpenSqlite(Path.GetFullPath(location));
+    }
+
+    /// <summary>Read-only commands never create an empty registry where the user mistyped a path.</summary>
+    internal static void RequireRegistry(string location, bool create)
+    {
+        if (create || IsPostgreSql(location))
+        {
+            return;
+        }
+
+        var directory = Path.GetFullPath(location);
+        if (!File.Exists(Path.Combine(directory, "registry.db")))
+        {
+            throw new UsageException($"--registry '{directory}' holds no registry (no registry.db there); check the path (or create one with 'recsys registry register' or 'recsys retrain').");
+        }
+    }
 
     internal static bool IsPostgreSql(string location) =>
         location.Contains("Host=", StringComparison.OrdinalIgnoreCase) || location.Contains("Server=", StringComparison.OrdinalIgnoreCase);

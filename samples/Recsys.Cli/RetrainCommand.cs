@@ -50,7 +50,7 @@ internal static class RetrainCommand
                 options.Candidates.Add(new CandidateOptions { Algorithm = name, Settings = new AlgorithmSettings { Epochs = result.GetValue(epochs), Rank = result.GetValue(rank) } });
             }
 
-            await using var backend = Open(location);
+            await using var backend = Open(location, create: true);
             IInteractionSource source = result.GetValue(data) is { } file ? InteractionSources.File(file.FullName) : InteractionSources.Synthetic(new SyntheticDataOptions());
             if (result.GetValue(store))
             {
@@ -117,8 +117,11 @@ internal static class RetrainCommand
     };
 
     /// <summary>One backend (one connection pool) for the command; disposed when it ends.</summary>
-    internal static IRecsysBackend Open(string location) =>
-        RegistryCommand.IsPostgreSql(location) ? PostgreSqlBackend.Open(location) : SqliteBackend.Open(location);
+    internal static IRecsysBackend Open(string location, bool create = false)
+    {
+        RegistryCommand.RequireRegistry(location, create);
+        return RegistryCommand.IsPostgreSql(location) ? PostgreSqlBackend.Open(location) : SqliteBackend.Open(location);
+    }
 
     private static void Print(RetrainingRun run)
     {

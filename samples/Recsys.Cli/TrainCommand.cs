@@ -24,8 +24,9 @@ internal static class TrainCommand
 
         command.SetAction((result, cancellationToken) =>
         {
-            try
             {
+                var outputFile = result.GetValue(output)!;
+                Cli.RequireWritableDirectory("--out", outputFile);
                 var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result));
                 var file = result.GetValue(data.Data);
                 var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file);
@@ -40,11 +41,6 @@ internal static class TrainCommand
                     CultureInfo.InvariantCulture,
                     $"trained {model.Algorithm} on {dataset.Count:N0} interactions ({dataset.Users.Count:N0} users, {dataset.Items.Count:N0} items) in {seconds:F3} s; wrote {path} ({new FileInfo(path).Length:N0} bytes)"));
                 return Task.FromResult(0);
-            }
-            catch (Exception e) when (e is UsageException or ArgumentException or ValidationException or FormatException or IOException)
-            {
-                Console.Error.WriteLine($"recsys train: {e.Message}");
-                return Task.FromResult(e is InteractionDataException ? 1 : 2);
             }
         });
         return command;

@@ -43,7 +43,8 @@ internal static class TestEnvironment
             throw new InvalidOperationException($"RECSYS_REQUIRE_SERVICES=1 but {what} is unavailable: {problem}");
         }
 
-        Assert.Skip($"{what} is unavailable ({problem}). Run scripts/start-services.sh or set RECSYS_POSTGRES.");
+        var fix = what == "PostgreSQL" ? "Run scripts/start-services.sh or set RECSYS_POSTGRES." : "Run scripts/start-services.sh (it installs the Debian package).";
+        Assert.Skip($"{what} is unavailable ({problem}). {fix}");
     }
 
     /// <summary>A new schema name for one test; drop it with <see cref="DropSchema"/>.</summary>

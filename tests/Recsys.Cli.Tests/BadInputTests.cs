@@ -1,0 +1,74 @@
+using Recsys.Tests.Shared;
+
+namespace Recsys.Cli.Tests;
+
+/// <summary>
+/// Mistakes a new user makes, run as a user runs them (the CLI as a child process): each gets exit code 2 (usage) or
+/// 1 (failure) and one line on standard error that names the option or file, never a stack trace or a type name.
+/// </summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("recsys-cli-");
+
+    public static TheoryData<string, int, string> Cases() => new()
+    {
+        { "recommend --model {model} --user 1 --count -1", 2, "--count must be between 1 and 10000; it was -1." },
+        { "recommend --model {model} --similar-to 1 --count -2", 2, "--count must be between 1 and 10000; it was -2." },
+        { "recommend --model {work} --user 1", 2, "is a directory; give the model file" },
+        { "recommend --model {work}/none.bin --user 1", 2, "none.bin' does not exist." },
+        { "recommend --model {model}", 2, "--user is required (or --similar-to for similar items)." },
+        { "recommend", 2, "Option '--model' is required." },
+        { "generate --out /missing-dir/g.csv", 2, "--out '/missing-dir/g.csv': the directory '/missing-dir' does not exist." },
+        { "train --out /missing-dir/m.bin", 2, "--out '/missing-dir/m.bin': the directory '/missing-dir' does not exist." },
+        { "evaluate --split random:1.5", 2, "random takes a fraction strictly between 0 and 1" },
+        { "evaluate --split last:0", 2, "last takes a positive count of interactions per user" },
+        { "evaluate --rank abc", 2, "Cannot parse argument 'abc' for option '--rank' as a whole number." },
+        { "evaluate --algorithm biased-mf --rank -5", 2, "--rank must be between 1 and" },
+        { "evaluate --algorithm nope", 2, "Unknown algorithm 'nope'" },
+        { "evaluate --data {work}/missing.csv", 2, "missing.csv' does not exist." },
+        { "evaluate --format xml --data {model}", 2, "--format must be auto, movielens, udata or csv, not 'xml'." },
+        { "registry --registry {work}/typo list", 2, "holds no registry (no registry.db there)" },
+        { "runs --registry {work}/typo list", 2, "holds no registry (no registry.db there)" },
+        { "recommend --model {garbage} --user 1", 1, "garbage.bin" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task BadInput_OneLineNamingTheProblem_AndTheExitCode(string command, int exitCode, string message)
+    {
+        var model = await ModelAsync();
+        var garbage = Path.Combine(_work.FullName, "garbage.bin");
+        await File.WriteAllTextAsync(garbage, "not a model", TestContext.Current.CancellationToken);
+        var arguments = command.Replace("{model}", model, StringComparison.Ordinal).Replace("{work}", _work.FullName, StringComparison.Ordinal)
+            .Replace("{garbage}", garbage, StringComparison.Ordinal).Split(' ');
+
+        var (exit, _, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), arguments, TestContext.Current.CancellationToken);
+
+        Assert.True(exit == exitCode, $"exit {exit}, expected {exitCode}: {error}");
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("Run 'recsys", StringComparison.Ordinal)).ToList();
+        var line = Assert.Single(lines);
+        Assert.StartsWith("recsys ", line, StringComparison.Ordinal);
+        Assert.Contains(message, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Options.", line, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    /// <summary>A small trained model file (the same for every case).</summary>
+    private static async Task<string> ModelAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "recsys-cli-bad-input-model.bin");
+        if (!File.Exists(path))
+        {
+            var (exit, _, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["train", "--out", path + ".tmp", "--users", "50", "--items", "80", "--ratings", "1000", "--epochs", "2"], TestContext.Current.CancellationToken);
+            Assert.True(exit == 0, error);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+
+        return path;
+    }
+}
