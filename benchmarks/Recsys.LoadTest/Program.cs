@@ -82,6 +82,11 @@ root.SetAction(async (r, ct) =>
         missed.Add($"{report.Overall.Rps:F0} requests/s < {targetRps}");
     }
 
+    if (report.ReloadFailures > 0)
+    {
+        missed.Add($"{report.ReloadFailures} of {report.Reloads} reloads failed: {report.ReloadError}");
+    }
+
     foreach (var m in missed)
     {
         Console.Error.WriteLine($"target missed: {m}");
@@ -168,7 +173,7 @@ internal static class LoadTasks
 
 internal sealed record LatencySummary(string Task, long Requests, long Failures, double SuccessRate, double Rps, double P50, double P75, double P90, double P95, double P99, double Max);
 
-internal sealed record LoadReport(string Mode, int Users, double Seconds, LatencySummary Overall, IReadOnlyList<LatencySummary> Tasks, long Reloads, long ReloadFailures, IReadOnlyList<string> SampleErrors)
+internal sealed record LoadReport(string Mode, int Users, double Seconds, LatencySummary Overall, IReadOnlyList<LatencySummary> Tasks, long Reloads, long ReloadFailures, IReadOnlyList<string> SampleErrors, string? ReloadError = null)
 {
     public void Print(TextWriter output)
     {
@@ -200,6 +205,7 @@ internal static class LoadRunner
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(settings.Warmup.TotalSeconds * Stopwatch.Frequency);
         long reloads = 0, reloadFailures = 0;
+        string? reloadError = null;
         long measuredUntil = 0;
 
         var reloader = settings.ReloadEvery is { } every ? Task.Run(async () =>
@@ -224,11 +230,18 @@ internal static class LoadRunner
                     if (!response.IsSuccessStatusCode)
                     {
                         Interlocked.Increment(ref reloadFailures);
+                        var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
+                        var why = response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
+                            ? $"the host refused the admin key (HTTP {(int)response.StatusCode}; pass --api-key with the host's Recsys:AdminApiKey)"
+                            : $"HTTP {(int)response.StatusCode}";
+                        Interlocked.CompareExchange(ref reloadError, $"{why}: {(body.Length > 300 ? body[..300] : body)}", null);
                     }
                 }
-                catch (HttpRequestException)
+                catch (HttpRequestException e)
                 {
+                    Interlocked.Increment(ref reloads);
                     Interlocked.Increment(ref reloadFailures);
+                    Interlocked.CompareExchange(ref reloadError, e.Message, null);
                 }
             }
         }) : Task.CompletedTask;
@@ -388,7 +401,8 @@ internal static class LoadRunner
             tasks,
             reloads,
             reloadFailures,
-            [.. recorders.SelectMany(r => r.Errors).Take(5)]);
+            [.. recorders.SelectMany(r => r.Errors).Take(5)],
+            reloadError);
     }
 
     private static LatencySummary Summarize(string task, List<Sample> samples, double seconds)

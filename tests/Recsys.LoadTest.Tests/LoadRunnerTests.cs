@@ -67,9 +67,11 @@ public sealed class LoadRunnerTests
 
         Assert.True(refused.Reloads > 0, "no reload was sent");
         Assert.Equal(refused.Reloads, refused.ReloadFailures);
+        Assert.Contains("refused the admin key", refused.ReloadError, StringComparison.Ordinal);
         Assert.Equal(0, refused.Overall.Failures);
         Assert.True(accepted.Reloads > 0, "no reload was sent");
         Assert.Equal(0, accepted.ReloadFailures);
+        Assert.Null(accepted.ReloadError);
     }
 
     [Theory]
@@ -104,6 +106,17 @@ public sealed class LoadRunnerTests
         Assert.Contains("target missed: success", error, StringComparison.Ordinal);
         Assert.Equal(0, met);
         Assert.Contains("| recommendations | 100 | 0 | 100.000 % |", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reloads_RefusedForTheKey_ExitWithTwoAndSayWhy()
+    {
+        await using var server = await FakeServer.StartAsync();
+
+        var (exit, _, error) = await RunAsync(["--url", server.Url.ToString(), "--users", "2", "--duration", "1500ms", "--warmup", "50ms", "--user-range", "1-3", "--reload-every", "200ms", "--api-key", "wrong"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("reloads failed: the host refused the admin key (HTTP 4", error, StringComparison.Ordinal);
     }
 
     private static LoadSettings Settings(
