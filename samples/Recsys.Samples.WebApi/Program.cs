@@ -5,6 +5,7 @@ using Recsys;
 using Recsys.AspNetCore;
 using Recsys.Data;
 using Recsys.Retraining;
+using Recsys.Samples;
 using Recsys.Samples.WebApi;
 using Recsys.Serving;
 
@@ -31,6 +32,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
     ["--redis"] = "Recsys:Redis",
 });
 
+SamplePaths.ResolveAgainstUserDirectory(builder.Configuration, "Recsys:Bootstrap:DataPath", "Recsys:MoviesPath", "Recsys:Registry");
 var settings = builder.Configuration.GetSection("Recsys");
 var recsys = builder.Services.AddRecommender(); // binds the Recsys section
 
@@ -100,7 +102,12 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapHealthChecks("/health");
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOpenApi("/openapi/{documentName}.json");
-app.Run();
+return SamplePaths.Run(() =>
+{
+    // Checked before the host starts, so a bad setting is one line, not a hosting error with a stack trace.
+    _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RecommenderOptions>>().Value;
+    app.Run();
+});
 
 /// <summary>The sample's entry point (public for WebApplicationFactory).</summary>
 public partial class Program;

@@ -2,6 +2,7 @@ using OpenTelemetry.Metrics;
 using Recsys;
 using Recsys.Data;
 using Recsys.Retraining;
+using Recsys.Samples;
 using Recsys.Runs;
 
 // The sample retraining worker: runs the retraining flow of "movies" on its triggers against a registry, and serves
@@ -24,7 +25,14 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
     ["--min-new-interactions"] = "Recsys:Retraining:MinNewInteractions",
 });
 
+SamplePaths.ResolveAgainstUserDirectory(builder.Configuration, "Recsys:Data", "Recsys:Registry");
 var settings = builder.Configuration.GetSection("Recsys");
+if (settings["Data"] is { Length: > 0 } dataPath && !File.Exists(dataPath))
+{
+    Console.Error.WriteLine($"recsys sample: Recsys:Data '{dataPath}' does not exist.");
+    return 2;
+}
+
 var recsys = builder.Services.AddRecsys();
 if (settings["PostgreSql"] is { Length: > 0 } postgres)
 {
@@ -61,7 +69,12 @@ app.MapHealthChecks("/health");
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapGet("/runs", (IRunStore runs, Microsoft.Extensions.Options.IOptions<RetrainingOptions> options, CancellationToken ct) =>
     runs.ListRunsAsync(options.Value.ModelName, 20, ct));
-app.Run();
+return SamplePaths.Run(() =>
+{
+    // Checked before the host starts, so a bad setting is one line, not a hosting error with a stack trace.
+    _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetrainingOptions>>().Value;
+    app.Run();
+});
 
 /// <summary>Healthy when the run history (the registry database) answers.</summary>
 internal sealed class RunStoreHealthCheck(IRunStore runs) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck

@@ -54,10 +54,10 @@ public sealed record SplitSpecification
             "user" when isFraction => new SplitSpecification(kind, fraction, 0, text),
             "user" or "last" when isCount => new SplitSpecification(kind, 0, count, text),
             "kfold" when isCount && count >= 2 => new SplitSpecification(kind, 0, count, text),
-            "random" or "temporal" => throw new FormatException($"The split '{text}' is not valid: {kind} takes a fraction strictly between 0 and 1, for example {kind}:0.2."),
-            "user" => throw new FormatException($"The split '{text}' is not valid: user takes a fraction strictly between 0 and 1 or a positive count, for example user:0.2 or user:1."),
-            "last" => throw new FormatException($"The split '{text}' is not valid: last takes a positive count of interactions per user, for example last:1."),
-            "kfold" => throw new FormatException($"The split '{text}' is not valid: kfold takes a number of folds of 2 or more, for example kfold:5."),
+            "random" or "temporal" => throw new FormatException($"The split '{text}' is not valid: {kind} takes a fraction strictly between 0 and 1, for example {kind}:0.2 ({Forms})."),
+            "user" => throw new FormatException($"The split '{text}' is not valid: user takes a fraction strictly between 0 and 1 or a positive count, for example user:0.2 or user:1 ({Forms})."),
+            "last" => throw new FormatException($"The split '{text}' is not valid: last takes a positive count of interactions per user, for example last:1 ({Forms})."),
+            "kfold" => throw new FormatException($"The split '{text}' is not valid: kfold takes a number of folds of 2 or more, for example kfold:5 ({Forms})."),
             _ => throw new FormatException($"The split '{text}' is not valid: {Forms}."),
         };
     }
