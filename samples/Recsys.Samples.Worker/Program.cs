@@ -2,8 +2,8 @@ using OpenTelemetry.Metrics;
 using Recsys;
 using Recsys.Data;
 using Recsys.Retraining;
-using Recsys.Samples;
 using Recsys.Runs;
+using Recsys.Samples;
 
 // The sample retraining worker: runs the retraining flow of "movies" on its triggers against a registry, and serves
 // /health and /metrics. Web hosts on the same registry pick up what it promotes through the change feed.
