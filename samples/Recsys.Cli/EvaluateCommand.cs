@@ -69,11 +69,17 @@ internal static class EvaluateCommand
                 }
 
                 var trainer = Trainer(null); // an unknown algorithm or a bad setting fails before the data is read
+                hyper.CheckApplies(result, result.GetValue(algorithm)!);
                 var firstSeed = result.GetValue(hyper.ModelSeed) ?? 1;
                 var seeds = repeats == 1 ? null : Enumerable.Range(0, repeats).Select(r => firstSeed + (ulong)r).ToArray();
                 var options = new EvaluationOptions { K = result.GetValue(k), RelevanceThreshold = result.GetValue(threshold) };
                 options.Validate();
                 var (source, splits) = LoadSplits(result, data, train, test, split);
+                if (splits.FirstOrDefault(s => s.Test.Count == 0 || s.Train.Count == 0) is { } empty)
+                {
+                    throw new InvalidDataException($"{empty.Description}: the {(empty.Test.Count == 0 ? "test" : "training")} set is empty, so there is nothing to measure; use a larger file or another --split.");
+                }
+
 
                 // Several seeds: one result per seed (the mean of its folds), so the spread is the seeds'.
                 var evaluation = seeds is null

@@ -26,6 +26,26 @@ internal sealed class HyperParameterOptions
 
     public IEnumerable<Option> All => [Rank, Epochs, Regularization, LearningRate, Alpha, Threads, ModelSeed, Components, Weights];
 
+    /// <summary>Refuses an option the algorithm would ignore (for example --rank for baseline), naming what it does use.</summary>
+    public void CheckApplies(ParseResult result, string algorithm)
+    {
+        var reads = RecommenderAlgorithms.SettingsOf(algorithm);
+        (Option Option, string Setting)[] map =
+        [
+            (Rank, nameof(AlgorithmSettings.Rank)), (Epochs, nameof(AlgorithmSettings.Epochs)), (Regularization, nameof(AlgorithmSettings.Regularization)),
+            (LearningRate, nameof(AlgorithmSettings.LearningRate)), (Alpha, nameof(AlgorithmSettings.Alpha)), (Threads, nameof(AlgorithmSettings.Threads)),
+            (ModelSeed, nameof(AlgorithmSettings.Seed)), (Components, nameof(AlgorithmSettings.Components)), (Weights, nameof(AlgorithmSettings.Weights)),
+        ];
+        foreach (var (option, setting) in map)
+        {
+            if (result.GetResult(option) is { Implicit: false } && !reads.Contains(setting))
+            {
+                var uses = map.Where(m => reads.Contains(m.Setting)).Select(m => m.Option.Name).ToList();
+                throw new UsageException($"{option.Name} does not apply to {algorithm}; it takes {(uses.Count == 0 ? "no hyper-parameters" : string.Join(", ", uses))}.");
+            }
+        }
+    }
+
     public AlgorithmSettings Settings(ParseResult result) => new()
     {
         Rank = result.GetValue(Rank),

@@ -28,6 +28,7 @@ internal static class TrainCommand
                 var outputFile = result.GetValue(output)!;
                 Cli.RequireWritableDirectory("--out", outputFile);
                 var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result));
+                hyper.CheckApplies(result, result.GetValue(algorithm)!);
                 var file = result.GetValue(data.Data);
                 var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file);
                 var metadata = result.GetValue(movies) is { } moviesFile ? MovieLens.ReadMovies(moviesFile.FullName) : null;

@@ -25,6 +25,8 @@ public sealed class BadInputTests : IDisposable
         { "evaluate --rank abc", 2, "Cannot parse argument 'abc' for option '--rank' as a whole number." },
         { "evaluate --algorithm biased-mf --rank -5", 2, "--rank must be between 1 and" },
         { "evaluate --algorithm nope", 2, "Unknown algorithm 'nope'" },
+        { "evaluate --algorithm baseline --rank 5", 2, "--rank does not apply to baseline; it takes --epochs, --reg." },
+        { "train --algorithm popularity --epochs 3 --out {work}/p.bin", 2, "--epochs does not apply to popularity; it takes no hyper-parameters." },
         { "evaluate --data {work}/missing.csv", 2, "missing.csv' does not exist." },
         { "evaluate --format xml --data {model}", 2, "--format must be auto, movielens, udata or csv, not 'xml'." },
         { "registry --registry {work}/typo list", 2, "holds no registry (no registry.db there)" },

@@ -26,6 +26,29 @@ public static class RecommenderAlgorithms
             [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", ModelPurpose.RatingPrediction, static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
         };
 
+    private static readonly string[] SgdSettings = [nameof(AlgorithmSettings.Rank), nameof(AlgorithmSettings.Epochs), nameof(AlgorithmSettings.Regularization), nameof(AlgorithmSettings.LearningRate), nameof(AlgorithmSettings.Threads), nameof(AlgorithmSettings.Seed)];
+    private static readonly string[] FactorSettings = [nameof(AlgorithmSettings.Rank), nameof(AlgorithmSettings.Epochs), nameof(AlgorithmSettings.Seed)];
+
+    /// <summary>Which <see cref="AlgorithmSettings"/> each algorithm reads (the others it ignores); kept beside the Apply methods below.</summary>
+    private static readonly Dictionary<string, string[]> Reads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [GlobalMeanTrainer.Name] = [],
+        [PopularityTrainer.Name] = [],
+        [PopularityTrainer.PositiveName] = [],
+        [BaselineTrainer.Name] = [nameof(AlgorithmSettings.Epochs), nameof(AlgorithmSettings.Regularization)],
+        [BiasedMatrixFactorizationTrainer.Name] = SgdSettings,
+        [SvdPlusPlusTrainer.Name] = SgdSettings,
+        [AlsTrainer.Name] = [.. FactorSettings, nameof(AlgorithmSettings.Regularization)],
+        [ImplicitAlsTrainer.Name] = [.. FactorSettings, nameof(AlgorithmSettings.Regularization), nameof(AlgorithmSettings.Alpha)],
+        [TruncatedSvdTrainer.Name] = FactorSettings,
+        [TruncatedSvdTrainer.CenteredName] = FactorSettings,
+        [NmfTrainer.Name] = FactorSettings,
+        [NmfTrainer.MultiplicativeName] = FactorSettings,
+        [MaskedNmfTrainer.Name] = [.. FactorSettings, nameof(AlgorithmSettings.Regularization)],
+        [BlendTrainer.Name] = [nameof(AlgorithmSettings.Components), nameof(AlgorithmSettings.Threads), nameof(AlgorithmSettings.Seed)],
+        [HybridTrainer.Name] = [.. FactorSettings, nameof(AlgorithmSettings.Components), nameof(AlgorithmSettings.Weights), nameof(AlgorithmSettings.Threads)],
+    };
+
     /// <summary>Gets the names of the built-in algorithms, sorted.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Catalog.Keys.Order(StringComparer.Ordinal)];
 
@@ -45,6 +68,19 @@ public static class RecommenderAlgorithms
     {
         ArgumentNullException.ThrowIfNull(name);
         return Catalog.TryGetValue(name, out var entry) ? entry.Purpose : null;
+    }
+
+    /// <summary>
+    /// Gets the <see cref="AlgorithmSettings"/> properties an algorithm reads (for example <c>Rank</c>, <c>Epochs</c>);
+    /// it ignores the others, so a tool can tell its user that a setting does not apply.
+    /// </summary>
+    /// <param name="name">The algorithm name (case-insensitive).</param>
+    /// <returns>The property names.</returns>
+    /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
+    public static IReadOnlyList<string> SettingsOf(string name)
+    {
+        _ = Lookup(name);
+        return Reads[name];
     }
 
     /// <summary>Creates a trainer for an algorithm.</summary>
