@@ -76,7 +76,7 @@ return SamplePaths.Run(() =>
     app.Run();
 });
 
-/// <summary>Healthy when the run history (the registry database) answers.</summary>
+/// <summary>Healthy when the run history (the registry database) answers and the latest run did not fail (then Degraded).</summary>
 internal sealed class RunStoreHealthCheck(IRunStore runs) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
 {
     public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
@@ -85,7 +85,9 @@ internal sealed class RunStoreHealthCheck(IRunStore runs) : Microsoft.Extensions
         try
         {
             var latest = await runs.ListRunsAsync(null, 1, cancellationToken);
-            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(latest.Count == 0 ? "no runs yet" : $"latest run {latest[0].Id}: {latest[0].State}");
+            return latest is [{ State: RunState.Failed } failed]
+                ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Degraded($"the latest run {failed.Id} failed ({failed.Error}); the worker retries it with backoff")
+                : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(latest.Count == 0 ? "no runs yet" : $"latest run {latest[0].Id}: {latest[0].State}");
         }
         catch (System.Data.Common.DbException e)
         {

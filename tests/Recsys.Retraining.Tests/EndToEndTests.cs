@@ -142,6 +142,45 @@ public sealed class EndToEndTests
         Assert.True(gap >= TimeSpan.FromHours(1) && gap <= TimeSpan.FromHours(1) + TimeSpan.FromMinutes(2), $"the second run started {gap} (fake time) after the first");
     }
 
+    [Fact]
+    public async Task Worker_FailedRun_IsRetriedWithBackoff_NotAfterAWholeInterval()
+    {
+        using var workspace = Workspace.Sqlite();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2", Interval = TimeSpan.FromDays(1), TriggerCheckInterval = TimeSpan.FromSeconds(10) };
+        options.Load.MaxAttempts = 1;
+        options.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new Recommenders.AlgorithmSettings { Epochs = 2 } });
+        options.Promotion.PrimaryMetric = "rmse";
+        var loads = 0;
+        var source = InteractionSources.FromDelegate("flaky", _ => Interlocked.Increment(ref loads) == 1
+            ? throw new IOException("the data share is not mounted yet")
+            : Task.FromResult(Workspace.SmallData));
+        var service = new RetrainingService(workspace.Registry, workspace.Runs, source, Options.Create(options), NullLogger<RetrainingService>.Instance, time: clock);
+        using var worker = new RetrainingWorker(service, clock, NullLogger<RetrainingWorker>.Instance);
+        await worker.StartAsync(Ct);
+
+        var runs = await WaitForRunsAsync(workspace, 2, advance: clock);
+        await worker.StopAsync(Ct);
+
+        Assert.Equal(("retry", RunState.Succeeded), (runs[0].Trigger, runs[0].State));
+        Assert.Equal(("schedule", RunState.Failed), (runs[1].Trigger, runs[1].State));
+        var gap = runs[0].StartedAt - runs[1].FinishedAt!.Value;
+        Assert.True(gap >= TimeSpan.FromSeconds(30) && gap < TimeSpan.FromMinutes(3), $"the retry came {gap} (fake time) after the failure; the interval is a day");
+    }
+
+    [Theory]
+    [InlineData(1, null, 30)]
+    [InlineData(2, null, 60)]
+    [InlineData(4, null, 240)]
+    [InlineData(12, null, 3600)]
+    [InlineData(12, 600, 600)]
+    public void RetryDelay_DoublesFrom30Seconds_UpToTheIntervalOrAnHour(int failures, int? intervalSeconds, int expectedSeconds)
+    {
+        var options = new RetrainingOptions { Interval = intervalSeconds is { } i ? TimeSpan.FromSeconds(i) : null };
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), RetrainingWorker.RetryDelay(options, failures));
+    }
+
     /// <summary>Waits (real time, 30 s at most) until <paramref name="count"/> runs finished, advancing the fake clock a minute per look.</summary>
     private static async Task<IReadOnlyList<RetrainingRun>> WaitForRunsAsync(Workspace workspace, int count, Microsoft.Extensions.Time.Testing.FakeTimeProvider? advance)
     {

@@ -38,4 +38,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "Retraining {Phase} failed")]
     public static partial void WorkerFailed(ILogger logger, Exception exception, string phase);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Next retraining run of {Model} is due at {Due:u} ({Why})")]
+    public static partial void NextRun(ILogger logger, string model, DateTimeOffset due, string why);
 }
