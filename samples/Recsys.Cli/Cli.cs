@@ -37,7 +37,8 @@ internal static partial class Cli
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var inner = e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e;
-            Console.Error.WriteLine($"{name}: {Describe(inner)}");
+            var message = inner is UnauthorizedAccessException ? Clean(inner.Message) + " (no permission, or the path is a directory)" : Clean(inner.Message);
+            Console.Error.WriteLine($"{name}: {message}");
             return IsUsage(inner) ? Usage : Failure;
         }
     }
@@ -65,13 +66,6 @@ internal static partial class Cli
         message = MemberPrefix().Replace(message, "$1"); // "Rank: The field --rank must …" → "--rank must …"
         return message.ReplaceLineEndings(" ").Trim();
     }
-
-    private static string Describe(Exception e) => e switch
-    {
-        UnauthorizedAccessException => Clean(e.Message) + " (no permission, or the path is a directory)",
-        DirectoryNotFoundException or FileNotFoundException => Clean(e.Message),
-        _ => Clean(e.Message),
-    };
 
     /// <summary>The subcommand path below the root, for example <c>registry list</c>.</summary>
     private static IEnumerable<string> Path(System.CommandLine.Parsing.CommandResult command)

@@ -54,48 +54,46 @@ internal static class EvaluateCommand
 
         command.SetAction((result, cancellationToken) =>
         {
+            var repeats = result.GetValue(repeat);
+            if (repeats < 1)
             {
-                var repeats = result.GetValue(repeat);
-                if (repeats < 1)
-                {
-                    throw new UsageException($"--repeat must be at least 1, not {repeats}.");
-                }
-
-                IRecommenderTrainer Trainer(ulong? seed)
-                {
-                    var settings = hyper.Settings(result);
-                    settings.Seed = seed ?? settings.Seed;
-                    return RecommenderAlgorithms.Create(result.GetValue(algorithm)!, settings);
-                }
-
-                var trainer = Trainer(null); // an unknown algorithm or a bad setting fails before the data is read
-                hyper.CheckApplies(result, result.GetValue(algorithm)!);
-                var firstSeed = result.GetValue(hyper.ModelSeed) ?? 1;
-                var seeds = repeats == 1 ? null : Enumerable.Range(0, repeats).Select(r => firstSeed + (ulong)r).ToArray();
-                var options = new EvaluationOptions { K = result.GetValue(k), RelevanceThreshold = result.GetValue(threshold) };
-                options.Validate();
-                var (source, splits) = LoadSplits(result, data, train, test, split);
-                if (splits.FirstOrDefault(s => s.Test.Count == 0 || s.Train.Count == 0) is { } empty)
-                {
-                    throw new InvalidDataException($"{empty.Description}: the {(empty.Test.Count == 0 ? "test" : "training")} set is empty, so there is nothing to measure; use a larger file or another --split.");
-                }
-
-
-                // Several seeds: one result per seed (the mean of its folds), so the spread is the seeds'.
-                var evaluation = seeds is null
-                    ? Evaluator.CrossValidate(trainer, splits, options, cancellationToken)
-                    : new CrossValidationResult([.. seeds.Select(seed => Evaluator.CrossValidate(Trainer(seed), splits, options, cancellationToken).Mean)]);
-                if (result.GetValue(json))
-                {
-                    WriteJson(source, splits, seeds, evaluation);
-                }
-                else
-                {
-                    WriteTable(source, splits, seeds, evaluation);
-                }
-
-                return Task.FromResult(0);
+                throw new UsageException($"--repeat must be at least 1, not {repeats}.");
             }
+
+            IRecommenderTrainer Trainer(ulong? seed)
+            {
+                var settings = hyper.Settings(result);
+                settings.Seed = seed ?? settings.Seed;
+                return RecommenderAlgorithms.Create(result.GetValue(algorithm)!, settings);
+            }
+
+            var trainer = Trainer(null); // an unknown algorithm or a bad setting fails before the data is read
+            hyper.CheckApplies(result, result.GetValue(algorithm)!);
+            var firstSeed = result.GetValue(hyper.ModelSeed) ?? 1;
+            var seeds = repeats == 1 ? null : Enumerable.Range(0, repeats).Select(r => firstSeed + (ulong)r).ToArray();
+            var options = new EvaluationOptions { K = result.GetValue(k), RelevanceThreshold = result.GetValue(threshold) };
+            options.Validate();
+            var (source, splits) = LoadSplits(result, data, train, test, split);
+            if (splits.FirstOrDefault(s => s.Test.Count == 0 || s.Train.Count == 0) is { } empty)
+            {
+                throw new InvalidDataException($"{empty.Description}: the {(empty.Test.Count == 0 ? "test" : "training")} set is empty, so there is nothing to measure; use a larger file or another --split.");
+            }
+
+
+            // Several seeds: one result per seed (the mean of its folds), so the spread is the seeds'.
+            var evaluation = seeds is null
+                ? Evaluator.CrossValidate(trainer, splits, options, cancellationToken)
+                : new CrossValidationResult([.. seeds.Select(seed => Evaluator.CrossValidate(Trainer(seed), splits, options, cancellationToken).Mean)]);
+            if (result.GetValue(json))
+            {
+                WriteJson(source, splits, seeds, evaluation);
+            }
+            else
+            {
+                WriteTable(source, splits, seeds, evaluation);
+            }
+
+            return Task.FromResult(0);
         });
         return command;
     }

@@ -14,20 +14,18 @@ internal static class GenerateCommand
         var command = new Command("generate", "Write the synthetic dataset as a MovieLens ratings.csv file.") { output, data.Users, data.Items, data.Ratings, data.Seed };
         command.SetAction(result =>
         {
+            var file = result.GetValue(output);
+            if (file is not null)
             {
-                var file = result.GetValue(output);
-                if (file is not null)
-                {
-                    Cli.RequireWritableDirectory("--out", file);
-                }
-
-                var generator = new SyntheticDataGenerator(data.Synthetic(result));
-                using var writer = file is null
-                    ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
-                    : new StreamWriter(file.FullName, false, new UTF8Encoding(false), 1 << 16);
-                generator.WriteCsv(writer);
-                return 0;
+                Cli.RequireWritableDirectory("--out", file);
             }
+
+            var generator = new SyntheticDataGenerator(data.Synthetic(result));
+            using var writer = file is null
+                ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
+                : new StreamWriter(file.FullName, false, new UTF8Encoding(false), 1 << 16);
+            generator.WriteCsv(writer);
+            return 0;
         });
         return command;
     }

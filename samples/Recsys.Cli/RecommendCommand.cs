@@ -25,94 +25,92 @@ internal static class RecommendCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
+            var n = result.GetValue(count);
+            if (n is < 1 or > 10_000)
             {
-                var n = result.GetValue(count);
-                if (n is < 1 or > 10_000)
-                {
-                    throw new UsageException($"--count must be between 1 and 10000; it was {n}.");
-                }
-
-                if (result.GetValue(similar) is null && string.IsNullOrWhiteSpace(result.GetValue(user)))
-                {
-                    throw new UsageException("--user is required (or --similar-to for similar items).");
-                }
-
-                var modelFile = result.GetValue(model)!;
-                if (Directory.Exists(modelFile.FullName))
-                {
-                    throw new UsageException($"--model '{modelFile.FullName}' is a directory; give the model file 'recsys train --out' wrote.");
-                }
-
-                if (!modelFile.Exists)
-                {
-                    throw new UsageException($"--model '{modelFile.FullName}' does not exist.");
-                }
-
-                ModelPackage package;
-                try
-                {
-                    package = ModelFile.Load(modelFile.FullName);
-                }
-                catch (ModelFormatException e)
-                {
-                    throw new InvalidDataException($"--model '{modelFile.FullName}': {e.Message}", e);
-                }
-
-                IEnumerable<RecommendedItem> items;
-                if (result.GetValue(similar) is { } itemId)
-                {
-                    if (package.Model is not IItemSimilarity similarity || !package.Model.Items.TryGetIndex(itemId, out var item))
-                    {
-                        throw new UsageException($"The model cannot find items similar to '{itemId}' (unknown item or no item factors).");
-                    }
-
-                    var buffer = new ScoredItem[n];
-                    var written = similarity.SimilarItems(item, buffer);
-                    items = buffer.Take(written).Select(x => new RecommendedItem(package.Model.Items[x.Item], x.Score));
-                }
-                else
-                {
-                    var userId = result.GetValue(user)!;
-                    var include = List(result.GetValue(includeGenres));
-                    var exclude = List(result.GetValue(excludeGenres));
-                    if ((include.Count > 0 || exclude.Count > 0) && package.ItemMetadata is null)
-                    {
-                        throw new UsageException("Genre filters need titles and genres in the model file (train with --movies).");
-                    }
-
-                    IReadOnlyList<string>? seen = null;
-                    if (result.GetValue(history) is { } location && !result.GetValue(includeSeen))
-                    {
-                        await using var backend = RetrainCommand.Open(location);
-                        seen = [.. (await backend.Interactions.GetUserInteractionsAsync(userId, cancellationToken)).Select(i => i.ItemId)];
-                    }
-
-                    var answer = package.Model.Recommend(new RecommendationRequest
-                    {
-                        UserId = userId,
-                        Count = n,
-                        ExcludeSeen = !result.GetValue(includeSeen),
-                        History = seen,
-                        ExcludeItems = List(result.GetValue(excludeItems)),
-                        ItemPredicate = package.ItemMetadata is { } metadata ? ItemMetadata.GenrePredicate(metadata.ByIndex(package.Model.Items), include, exclude) : null,
-                        MinScore = result.GetValue(minScore),
-                    });
-                    if (answer.ColdStart)
-                    {
-                        Console.Error.WriteLine($"recsys recommend: the model does not know user '{userId}'; these are its most popular items (cold start).");
-                    }
-
-                    items = answer.Items.Select(x => new RecommendedItem(package.Model.Items[x.Item], x.Score));
-                }
-
-                foreach (var x in items)
-                {
-                    var title = package.ItemMetadata is { } metadata && metadata.TryGetAttributes(x.ItemId, out var attributes) ? attributes.Title : string.Empty;
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{x.ItemId,-10} {x.Score,10:F4}  {title}"));
-                }
-
-                return 0;
+                throw new UsageException($"--count must be between 1 and 10000; it was {n}.");
             }
+
+            if (result.GetValue(similar) is null && string.IsNullOrWhiteSpace(result.GetValue(user)))
+            {
+                throw new UsageException("--user is required (or --similar-to for similar items).");
+            }
+
+            var modelFile = result.GetValue(model)!;
+            if (Directory.Exists(modelFile.FullName))
+            {
+                throw new UsageException($"--model '{modelFile.FullName}' is a directory; give the model file 'recsys train --out' wrote.");
+            }
+
+            if (!modelFile.Exists)
+            {
+                throw new UsageException($"--model '{modelFile.FullName}' does not exist.");
+            }
+
+            ModelPackage package;
+            try
+            {
+                package = ModelFile.Load(modelFile.FullName);
+            }
+            catch (ModelFormatException e)
+            {
+                throw new InvalidDataException($"--model '{modelFile.FullName}': {e.Message}", e);
+            }
+
+            IEnumerable<RecommendedItem> items;
+            if (result.GetValue(similar) is { } itemId)
+            {
+                if (package.Model is not IItemSimilarity similarity || !package.Model.Items.TryGetIndex(itemId, out var item))
+                {
+                    throw new UsageException($"The model cannot find items similar to '{itemId}' (unknown item or no item factors).");
+                }
+
+                var buffer = new ScoredItem[n];
+                var written = similarity.SimilarItems(item, buffer);
+                items = buffer.Take(written).Select(x => new RecommendedItem(package.Model.Items[x.Item], x.Score));
+            }
+            else
+            {
+                var userId = result.GetValue(user)!;
+                var include = List(result.GetValue(includeGenres));
+                var exclude = List(result.GetValue(excludeGenres));
+                if ((include.Count > 0 || exclude.Count > 0) && package.ItemMetadata is null)
+                {
+                    throw new UsageException("Genre filters need titles and genres in the model file (train with --movies).");
+                }
+
+                IReadOnlyList<string>? seen = null;
+                if (result.GetValue(history) is { } location && !result.GetValue(includeSeen))
+                {
+                    await using var backend = RetrainCommand.Open(location);
+                    seen = [.. (await backend.Interactions.GetUserInteractionsAsync(userId, cancellationToken)).Select(i => i.ItemId)];
+                }
+
+                var answer = package.Model.Recommend(new RecommendationRequest
+                {
+                    UserId = userId,
+                    Count = n,
+                    ExcludeSeen = !result.GetValue(includeSeen),
+                    History = seen,
+                    ExcludeItems = List(result.GetValue(excludeItems)),
+                    ItemPredicate = package.ItemMetadata is { } metadata ? ItemMetadata.GenrePredicate(metadata.ByIndex(package.Model.Items), include, exclude) : null,
+                    MinScore = result.GetValue(minScore),
+                });
+                if (answer.ColdStart)
+                {
+                    Console.Error.WriteLine($"recsys recommend: the model does not know user '{userId}'; these are its most popular items (cold start).");
+                }
+
+                items = answer.Items.Select(x => new RecommendedItem(package.Model.Items[x.Item], x.Score));
+            }
+
+            foreach (var x in items)
+            {
+                var title = package.ItemMetadata is { } metadata && metadata.TryGetAttributes(x.ItemId, out var attributes) ? attributes.Title : string.Empty;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{x.ItemId,-10} {x.Score,10:F4}  {title}"));
+            }
+
+            return 0;
         });
         return command;
     }

@@ -24,25 +24,23 @@ internal static class TrainCommand
 
         command.SetAction((result, cancellationToken) =>
         {
-            {
-                var outputFile = result.GetValue(output)!;
-                Cli.RequireWritableDirectory("--out", outputFile);
-                var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result));
-                hyper.CheckApplies(result, result.GetValue(algorithm)!);
-                var file = result.GetValue(data.Data);
-                var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file);
-                var metadata = result.GetValue(movies) is { } moviesFile ? MovieLens.ReadMovies(moviesFile.FullName) : null;
-                var progress = new ConsoleProgress();
-                var start = Stopwatch.GetTimestamp();
-                var model = trainer.Fit(dataset, progress, cancellationToken);
-                var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                var path = result.GetValue(output)!.FullName;
-                ModelFile.Save(path, model, metadata);
-                Console.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"trained {model.Algorithm} on {dataset.Count:N0} interactions ({dataset.Users.Count:N0} users, {dataset.Items.Count:N0} items) in {seconds:F3} s; wrote {path} ({new FileInfo(path).Length:N0} bytes)"));
-                return Task.FromResult(0);
-            }
+            var outputFile = result.GetValue(output)!;
+            Cli.RequireWritableDirectory("--out", outputFile);
+            var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result));
+            hyper.CheckApplies(result, result.GetValue(algorithm)!);
+            var file = result.GetValue(data.Data);
+            var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file);
+            var metadata = result.GetValue(movies) is { } moviesFile ? MovieLens.ReadMovies(moviesFile.FullName) : null;
+            var progress = new ConsoleProgress();
+            var start = Stopwatch.GetTimestamp();
+            var model = trainer.Fit(dataset, progress, cancellationToken);
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var path = result.GetValue(output)!.FullName;
+            ModelFile.Save(path, model, metadata);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"trained {model.Algorithm} on {dataset.Count:N0} interactions ({dataset.Users.Count:N0} users, {dataset.Items.Count:N0} items) in {seconds:F3} s; wrote {path} ({new FileInfo(path).Length:N0} bytes)"));
+            return Task.FromResult(0);
         });
         return command;
     }

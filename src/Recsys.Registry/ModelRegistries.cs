@@ -43,15 +43,17 @@ public static class ModelRegistries
     /// <returns>The registry.</returns>
     public static IModelRegistry CreateInMemory(TimeProvider? timeProvider = null, TimeSpan? pollInterval = null)
     {
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = $"recsys-registry-{Guid.NewGuid():N}",
-            Mode = SqliteOpenMode.Memory,
-            Cache = SqliteCacheMode.Shared,
-            DefaultTimeout = 60,
-        }.ToString();
-        return new SqliteModelRegistry(connectionString, new MemoryArtifactStore(), timeProvider ?? TimeProvider.System, pollInterval ?? TimeSpan.FromMilliseconds(50), keepAlive: true);
+        return new SqliteModelRegistry(InMemoryConnectionString(), new MemoryArtifactStore(), timeProvider ?? TimeProvider.System, pollInterval ?? TimeSpan.FromMilliseconds(50), keepAlive: true);
     }
+
+    /// <summary>A new private in-memory SQLite database, shared by the connections that name it (alive while one is open).</summary>
+    internal static string InMemoryConnectionString() => new SqliteConnectionStringBuilder
+    {
+        DataSource = $"recsys-registry-{Guid.NewGuid():N}",
+        Mode = SqliteOpenMode.Memory,
+        Cache = SqliteCacheMode.Shared,
+        DefaultTimeout = 60,
+    }.ToString();
 
     private static string SqliteConnectionString(string directory) => new SqliteConnectionStringBuilder
     {

@@ -33,13 +33,7 @@ public static class SqliteBackend
     /// <returns>The backend.</returns>
     public static IRecsysBackend CreateInMemory(TimeProvider? timeProvider = null)
     {
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = $"recsys-{Guid.NewGuid():N}",
-            Mode = SqliteOpenMode.Memory,
-            Cache = SqliteCacheMode.Shared,
-            DefaultTimeout = 60,
-        }.ToString();
+        var connectionString = ModelRegistries.InMemoryConnectionString();
         var keepAlive = new SqliteConnection(connectionString);
         keepAlive.Open();
         return new RecsysBackend(

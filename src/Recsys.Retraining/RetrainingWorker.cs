@@ -137,12 +137,7 @@ public sealed class RetrainingWorker : BackgroundService
     /// <summary>Which trigger is due now, if any: the schedule (interval or cron) first, then the data volume.</summary>
     internal static string? DueTrigger(RetrainingOptions options, CronExpression? cron, DateTimeOffset? lastRunStarted, DateTimeOffset workerStarted, DateTimeOffset now, long? newInteractions)
     {
-        if (options.Interval is { } interval && (lastRunStarted is null || now - lastRunStarted.Value >= interval))
-        {
-            return "schedule";
-        }
-
-        if (cron is not null && cron.GetNextOccurrence((lastRunStarted ?? workerStarted).UtcDateTime, TimeZoneInfo.Utc) is { } next && next <= now.UtcDateTime)
+        if (NextScheduled(options, cron, lastRunStarted, workerStarted) is { } due && due <= now)
         {
             return "schedule";
         }
