@@ -1,0 +1,43 @@
+using Recsys.Data.Internal.Delta;
+
+namespace Recsys.Data;
+
+/// <summary>Opens Delta Lake tables on the local file system.</summary>
+/// <remarks>
+/// The reader implements the reader side of the Delta protocol: replay of JSON commits, classic, multi-part and v2
+/// (sidecar) Parquet checkpoints, add/remove reconciliation, partition values, column mapping by name and by id,
+/// deletion vectors (inline and on disk), and time travel. Reader versions above 3 and reader features it does not
+/// implement are refused with a <see cref="DeltaTableException"/> that names them.
+/// </remarks>
+public static class DeltaTable
+{
+    /// <summary>Whether a directory is a Delta table (has a <c>_delta_log</c> directory).</summary>
+    /// <param name="path">The directory.</param>
+    /// <returns><see langword="true"/> when <paramref name="path"/> holds a <c>_delta_log</c> directory.</returns>
+    public static bool IsDeltaTable(string path) =>
+        !string.IsNullOrEmpty(path) && Directory.Exists(Path.Combine(path, "_delta_log"));
+
+    /// <summary>Reads the log of a table and returns its snapshot at a version.</summary>
+    /// <param name="path">The table's directory.</param>
+    /// <param name="version">The version to read, or <see langword="null"/> for the latest.</param>
+    /// <param name="asOf">Read the newest version committed at or before this time (the commit's in-commit timestamp when the table enables them, else the commit file's modification time); not with <paramref name="version"/>.</param>
+    /// <returns>The snapshot: schema, live files and version.</returns>
+    /// <exception cref="DeltaTableException">The table cannot be read at that version, or needs a feature this reader refuses.</exception>
+    /// <exception cref="ArgumentException">Both <paramref name="version"/> and <paramref name="asOf"/> are given.</exception>
+    public static DeltaSnapshot Open(string path, long? version = null, DateTimeOffset? asOf = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (version is not null && asOf is not null)
+        {
+            throw new ArgumentException("Give a version or a timestamp to read the table as of, not both.", nameof(asOf));
+        }
+
+        var root = Path.GetFullPath(path);
+        if (!Directory.Exists(root))
+        {
+            throw new DeltaTableException(root, "the directory does not exist");
+        }
+
+        return new DeltaSnapshot(DeltaLog.Load(root, version, asOf));
+    }
+}
