@@ -7,13 +7,22 @@ namespace Recsys.Cli;
 /// <summary>The options that say where interactions come from, shared by the commands.</summary>
 internal sealed class DataOptions
 {
-    public Option<FileInfo?> Data { get; } = new("--data") { Description = "A ratings file to split (MovieLens ratings.csv, u.data, or --format csv)." };
+    public Option<string?> Data { get; } = new("--data") { Description = "The interactions: a ratings file (MovieLens ratings.csv, u.data, any CSV with --format csv), a Parquet file or folder, or a Delta table directory." };
 
     public Option<string> Format { get; } = new("--format")
     {
-        Description = "File format: auto (tab-separated => u.data, else MovieLens ratings.csv), movielens, udata, csv (a header line, then user,item,rating[,timestamp]).",
+        Description = "Source format: auto (a directory with _delta_log => delta, other directories and PAR1 files => parquet, tab-separated => u.data, else MovieLens ratings.csv), movielens, udata, csv (a header line, then user,item,rating[,timestamp]), parquet, delta.",
         DefaultValueFactory = _ => "auto",
     };
+
+    public Option<string?> Columns { get; } = new("--columns")
+    {
+        Description = "Parquet/Delta columns: user=NAME,item=NAME,value=NAME,timestamp=NAME (defaults userId, movieId or itemId, rating, timestamp; value= for implicit feedback).",
+    };
+
+    public Option<long?> Version { get; } = new("--version") { Description = "Delta: read this table version (default: the latest)." };
+
+    public Option<string?> AsOf { get; } = new("--as-of") { Description = "Delta: read the newest version committed at or before this time (ISO 8601, or Unix milliseconds)." };
 
     public Option<string> BadRows { get; } = new("--bad-rows")
     {
@@ -29,7 +38,7 @@ internal sealed class DataOptions
 
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the synthetic data and of random splits.", DefaultValueFactory = _ => 42UL };
 
-    public IEnumerable<Option> All => [Data, Format, BadRows, Users, Items, Ratings, Seed];
+    public IEnumerable<Option> All => [Data, Format, Columns, Version, AsOf, BadRows, Users, Items, Ratings, Seed];
 
     public SyntheticDataOptions Synthetic(ParseResult result) => new()
     {
@@ -39,51 +48,142 @@ internal sealed class DataOptions
         Seed = result.GetValue(Seed),
     };
 
-    public InteractionDataset Read(ParseResult result, FileInfo file)
-    {
-        var policy = result.GetValue(BadRows) switch
-        {
-            "fail" => BadRowPolicy.Fail,
-            "skip" => BadRowPolicy.Skip,
-            var other => throw new UsageException($"--bad-rows must be 'fail' or 'skip', not '{other}'."),
-        };
+    public InteractionDataset Read(ParseResult result, FileInfo file) => Read(result, file.FullName);
 
-        if (!file.Exists)
+    public InteractionDataset Read(ParseResult result, string path)
+    {
+        var options = SourceOptions(result, path);
+        InteractionReadResult read;
+        try
         {
-            throw new UsageException($"The file '{file.FullName}' does not exist.");
+            read = InteractionSource.ReadAsync(path, options).GetAwaiter().GetResult();
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UsageException(e.Message);
         }
 
-        var format = result.GetValue(Format) switch
-        {
-            "movielens" => DelimitedFormat.MovieLensRatings,
-            "udata" => DelimitedFormat.MovieLensUData,
-            "csv" => new DelimitedFormat(),
-            "auto" => FirstLine(file).Contains('\t', StringComparison.Ordinal) ? DelimitedFormat.MovieLensUData : DelimitedFormat.MovieLensRatings,
-            var other => throw new UsageException($"--format must be auto, movielens, udata or csv, not '{other}'."),
-        };
-
-        var read = InteractionReader.Read(file.FullName, format, policy);
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
+        var version = read.SourceVersion is { } v ? string.Create(CultureInfo.InvariantCulture, $" (Delta version {v})") : string.Empty;
         Console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{file.Name}: {read.Dataset.Count:N0} interactions, {read.Dataset.Users.Count:N0} users, {read.Dataset.Items.Count:N0} items; {read.RowsSkipped} bad rows skipped, {read.DuplicatesDropped} duplicates dropped"));
+            $"{name}{version}: {read.Dataset.Count:N0} interactions, {read.Dataset.Users.Count:N0} users, {read.Dataset.Items.Count:N0} items; {read.RowsSkipped} bad rows skipped, {read.DuplicatesDropped} duplicates dropped"));
         foreach (var skipped in read.FirstSkippedRows)
         {
-            Console.Error.WriteLine($"  skipped line {skipped.LineNumber}: {skipped.Reason}");
+            Console.Error.WriteLine(options.Kind == DataSourceKind.Delimited ? $"  skipped line {skipped.LineNumber}: {skipped.Reason}" : $"  skipped {skipped.Reason}");
         }
 
         if (read.Dataset.Count == 0)
         {
-            throw new UsageException($"The file '{file.FullName}' holds no interactions.");
+            throw new UsageException($"'{path}' holds no interactions.");
         }
 
         return read.Dataset;
     }
 
-    private static string FirstLine(FileInfo file)
+    // The reader options that --format, --columns, --version, --as-of and --bad-rows ask for, checked against the source.
+    public InteractionSourceOptions SourceOptions(ParseResult result, string path)
     {
-        using var reader = file.OpenText();
-        return reader.ReadLine() ?? string.Empty;
+        var policy = result.GetValue(BadRows) switch
+        {
+            null or "fail" => BadRowPolicy.Fail,
+            "skip" => BadRowPolicy.Skip,
+            var other => throw new UsageException($"--bad-rows must be 'fail' or 'skip', not '{other}'."),
+        };
+
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            throw new UsageException($"'{Path.GetFullPath(path)}' does not exist.");
+        }
+
+        var format = result.GetValue(Format);
+        var kind = format switch
+        {
+            "auto" => DetectKind(path),
+            "parquet" => DataSourceKind.Parquet,
+            "delta" => DataSourceKind.Delta,
+            "movielens" or "udata" or "csv" => DataSourceKind.Delimited,
+            var other => throw new UsageException($"--format must be auto, movielens, udata, csv, parquet or delta, not '{other}'."),
+        };
+        if (kind == DataSourceKind.Delimited && Directory.Exists(path))
+        {
+            throw new UsageException($"'{path}' is a directory; --format {format} reads a file.");
+        }
+
+        var options = new InteractionSourceOptions
+        {
+            Kind = kind,
+            BadRows = policy,
+            Delimited = format switch
+            {
+                "movielens" => DelimitedFormat.MovieLensRatings,
+                "udata" => DelimitedFormat.MovieLensUData,
+                "csv" => new DelimitedFormat(),
+                _ => null,
+            },
+            Version = result.GetValue(Version),
+            AsOf = result.GetValue(AsOf) is { } asOf ? ParseTime(asOf) : null,
+        };
+        if (options.Version is < 0)
+        {
+            throw new UsageException($"--version must be 0 or more, not {options.Version}.");
+        }
+
+        if (options.Version is not null && options.AsOf is not null)
+        {
+            throw new UsageException("Give --version or --as-of, not both.");
+        }
+
+        if (kind != DataSourceKind.Delta && (options.Version is not null || options.AsOf is not null))
+        {
+            throw new UsageException($"--version and --as-of apply to Delta tables; '{path}' is {Describe(kind)}.");
+        }
+
+        if (result.GetValue(Columns) is { } columns)
+        {
+            if (kind == DataSourceKind.Delimited)
+            {
+                throw new UsageException($"--columns applies to Parquet and Delta sources; '{path}' is {Describe(kind)} (use --format csv and a header naming userId,movieId,rating).");
+            }
+
+            try
+            {
+                options.Columns = InteractionColumns.Parse(columns);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--columns: {e.Message}");
+            }
+        }
+
+        return options;
     }
+
+    public static string Describe(DataSourceKind kind) => kind switch
+    {
+        DataSourceKind.Delta => "a Delta table",
+        DataSourceKind.Parquet => "Parquet",
+        _ => "a delimited text file",
+    };
+
+    private static DataSourceKind DetectKind(string path)
+    {
+        try
+        {
+            return InteractionSource.Detect(path);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    private static DateTimeOffset ParseTime(string text) =>
+        long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+                ? time
+                : throw new UsageException($"--as-of must be a time (2024-05-01T12:00:00Z) or Unix milliseconds, not '{text}'.");
 }
 
 /// <summary>A problem with the command line or its inputs, reported without a stack trace.</summary>

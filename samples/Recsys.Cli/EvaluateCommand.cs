@@ -124,7 +124,7 @@ internal static class EvaluateCommand
         var seed = result.GetValue(data.Seed);
         if (dataFile is not null)
         {
-            return (dataFile.FullName, specification.Apply(data.Read(result, dataFile), seed));
+            return (Path.GetFullPath(dataFile), specification.Apply(data.Read(result, dataFile), seed));
         }
 
         var synthetic = data.Synthetic(result);

@@ -10,4 +10,5 @@ root.Subcommands.Add(RetrainCommand.Create());
 root.Subcommands.Add(RetrainCommand.CreateRuns());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(AlgorithmsCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
 return Cli.Run(root, args);

@@ -17,7 +17,7 @@ internal static class RetrainCommand
     {
         var registry = RegistryOption();
         var model = new Option<string>("--model") { Description = "The registered model to train.", DefaultValueFactory = _ => "movies" };
-        var data = new Option<FileInfo?>("--data") { Description = "ratings.csv (MovieLens) or u.data; default: the built-in synthetic data." };
+        var data = new DataOptions();
         var store = new Option<bool>("--with-interactions") { Description = "Add everything in the registry's interaction store (what POST /interactions stored)." };
         var candidates = new Option<string>("--candidates") { Description = "Comma-separated algorithms trained in parallel (those the metric cannot judge are registered but skipped in the comparison).", DefaultValueFactory = _ => "als-implicit,truncated-svd" };
         var split = new Option<string>("--split") { Description = "temporal:F, random:F, user:F or last:N.", DefaultValueFactory = _ => "temporal:0.2" };
@@ -30,7 +30,7 @@ internal static class RetrainCommand
         var rank = new Option<int?>("--rank") { Description = "Latent factors of every candidate (default: each algorithm's)." };
         var command = new Command("retrain", "Run the retraining flow once: load, split, train candidates in parallel, evaluate them and Production, register, promote.")
         {
-            registry, model, data, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, noRefit,
+            registry, model, data.Data, data.Format, data.Columns, data.Version, data.AsOf, data.BadRows, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, noRefit,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -51,7 +51,9 @@ internal static class RetrainCommand
             }
 
             await using var backend = Open(location, create: true);
-            IInteractionSource source = result.GetValue(data) is { } file ? InteractionSources.File(file.FullName) : InteractionSources.Synthetic(new SyntheticDataOptions());
+            IInteractionSource source = result.GetValue(data.Data) is { } path
+                ? InteractionSources.FromPath(path, data.SourceOptions(result, path))
+                : InteractionSources.Synthetic(new SyntheticDataOptions());
             if (result.GetValue(store))
             {
                 source = InteractionSources.Store(backend.Interactions, source);

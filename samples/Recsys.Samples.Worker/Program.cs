@@ -12,7 +12,9 @@ using Recsys.Samples;
 //       --data ../shared/data/ml-latest-small/ratings.csv --interval 00:10:00
 //
 // Settings (appsettings.json, Recsys__* variables or the command line): Recsys:Registry (directory) or
-// Recsys:PostgreSql, Recsys:Data (base ratings file; the interaction store is always added), Recsys:Retraining:*
+// Recsys:PostgreSql, Recsys:Data (ratings file, Parquet file or folder, or Delta table directory: a Delta table
+// records its version in each model's lineage and its new versions count for MinNewInteractions; the interaction
+// store is always added), Recsys:Retraining:*
 // (ModelName, Candidates, Split, MaxParallelism, Interval, Cron, MinNewInteractions, Promotion:{PrimaryMetric,MinImprovement}).
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
@@ -27,7 +29,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 
 SamplePaths.ResolveAgainstUserDirectory(builder.Configuration, "Recsys:Data", "Recsys:Registry");
 var settings = builder.Configuration.GetSection("Recsys");
-if (settings["Data"] is { Length: > 0 } dataPath && !File.Exists(dataPath))
+if (settings["Data"] is { Length: > 0 } dataPath && !File.Exists(dataPath) && !Directory.Exists(dataPath))
 {
     Console.Error.WriteLine($"recsys sample: Recsys:Data '{dataPath}' does not exist.");
     return 2;
@@ -45,7 +47,7 @@ else
 
 builder.Services.AddSingleton(sp => InteractionSources.Store(
     sp.GetRequiredService<IInteractionStore>(),
-    settings["Data"] is { Length: > 0 } data ? InteractionSources.File(data) : InteractionSources.Synthetic(new SyntheticDataOptions())));
+    settings["Data"] is { Length: > 0 } data ? InteractionSources.FromPath(data) : InteractionSources.Synthetic(new SyntheticDataOptions())));
 builder.Services.AddRetraining(options =>
 {
     settings.GetSection("Retraining").Bind(options);

@@ -40,4 +40,15 @@ public static class DeltaTable
 
         return new DeltaSnapshot(DeltaLog.Load(root, version, asOf));
     }
+
+    /// <summary>Counts the rows added by the table's data-changing commits (appends, the new files of updates and deletes), over the history its log keeps.</summary>
+    /// <param name="path">The table's directory.</param>
+    /// <returns>The total; it only grows as versions are committed, so the difference between two counts is the rows added in between.</returns>
+    /// <exception cref="DeltaTableException">The log cannot be read.</exception>
+    /// <remarks>Each add's <c>numRecords</c> statistic is used, or the data file's footer when the statistic is missing.</remarks>
+    public static long CountAddedRows(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return DeltaLog.CountAddedRows(Path.GetFullPath(path));
+    }
 }

@@ -19,6 +19,28 @@ public static class InteractionSources
         });
     }
 
+    /// <summary>
+    /// Any source <see cref="InteractionSource"/> reads: a ratings file, a Parquet file or folder, or a Delta table
+    /// (detected unless <see cref="InteractionSourceOptions.Kind"/> says). A Delta table's source records the version
+    /// each load read (for the lineage) and counts the rows its versions added (for the data-volume trigger).
+    /// </summary>
+    /// <param name="path">The file or directory.</param>
+    /// <param name="options">Columns, format, bad-row policy, and (Delta) a fixed version; null for the defaults.</param>
+    /// <returns>The source.</returns>
+    public static IInteractionSource FromPath(string path, InteractionSourceOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new InteractionSourceOptions();
+        var kind = options.Kind ?? (Directory.Exists(path) && DeltaTable.IsDeltaTable(path) ? DataSourceKind.Delta : (DataSourceKind?)null);
+        if (kind == DataSourceKind.Delta)
+        {
+            return new DeltaSource(path, options);
+        }
+
+        return new DelegateSource($"{(kind ?? DataSourceKind.Delimited) switch { DataSourceKind.Parquet => "parquet", _ => "file" }} {path}", async ct =>
+            (await InteractionSource.ReadAsync(path, options, ct).ConfigureAwait(false)).Dataset);
+    }
+
     /// <summary>The built-in synthetic data set.</summary>
     /// <param name="options">Its size and seed.</param>
     /// <returns>The source.</returns>
@@ -38,7 +60,7 @@ public static class InteractionSources
     public static IInteractionSource Store(IInteractionStore store, IInteractionSource? baseSource = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return new DelegateSource(baseSource is null ? "interaction store" : $"{baseSource.Description} + interaction store", async ct =>
+        Func<CancellationToken, Task<InteractionDataset>> load = async ct =>
         {
             var builder = new InteractionDatasetBuilder();
             if (baseSource is not null)
@@ -56,7 +78,10 @@ public static class InteractionSources
             }
 
             return builder.Build();
-        });
+        };
+        return baseSource is IVersionedInteractionSource versioned
+            ? new VersionedStoreSource(versioned, load)
+            : new DelegateSource(baseSource is null ? "interaction store" : $"{baseSource.Description} + interaction store", load);
     }
 
     /// <summary>A source from a delegate (tests, custom stores).</summary>
@@ -70,5 +95,38 @@ public static class InteractionSources
         public string Description { get; } = description;
 
         public Task<InteractionDataset> LoadAsync(CancellationToken cancellationToken) => load(cancellationToken);
+    }
+
+    private sealed class DeltaSource(string path, InteractionSourceOptions options) : IVersionedInteractionSource
+    {
+        private readonly string _path = Path.GetFullPath(path);
+
+        public string Description => LoadedVersion is { } version
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"delta table {_path} @ version {version}")
+            : $"delta table {_path}";
+
+        public long? LoadedVersion { get; private set; }
+
+        public async Task<InteractionDataset> LoadAsync(CancellationToken cancellationToken)
+        {
+            var read = await InteractionSource.ReadAsync(_path, options, cancellationToken).ConfigureAwait(false);
+            LoadedVersion = read.SourceVersion;
+            return read.Dataset;
+        }
+
+        public Task<long> CountAddedRowsAsync(CancellationToken cancellationToken) =>
+            Task.Run(() => DeltaTable.CountAddedRows(_path), cancellationToken);
+    }
+
+    // The store on top of a versioned base: still versioned, so the lineage and the volume trigger see the base.
+    private sealed class VersionedStoreSource(IVersionedInteractionSource baseSource, Func<CancellationToken, Task<InteractionDataset>> load) : IVersionedInteractionSource
+    {
+        public string Description => $"{baseSource.Description} + interaction store";
+
+        public long? LoadedVersion => baseSource.LoadedVersion;
+
+        public Task<InteractionDataset> LoadAsync(CancellationToken cancellationToken) => load(cancellationToken);
+
+        public Task<long> CountAddedRowsAsync(CancellationToken cancellationToken) => baseSource.CountAddedRowsAsync(cancellationToken);
     }
 }

@@ -118,9 +118,18 @@ public sealed class RetrainingService
             ? null
             : await NewInteractionsSinceAsync((await _runs.ListRunsAsync(_options.ModelName, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault(), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>How many interactions the store gained since <paramref name="lastRun"/> (all of them without one; null without a store).</summary>
+    /// <summary>
+    /// How many interactions arrived since <paramref name="lastRun"/> (all of them without one): what the store gained
+    /// plus the rows a versioned source's new versions added; null with neither a store nor a versioned source.
+    /// </summary>
     internal async Task<long?> NewInteractionsSinceAsync(RetrainingRun? lastRun, CancellationToken cancellationToken) =>
-        _interactions is null ? null : await _interactions.CountAsync(cancellationToken).ConfigureAwait(false) - (lastRun?.InteractionCount ?? 0);
+        _interactions is null && _source is not IVersionedInteractionSource
+            ? null
+            : await CountInteractionsAsync(cancellationToken).ConfigureAwait(false) - (lastRun?.InteractionCount ?? 0);
+
+    private async Task<long> CountInteractionsAsync(CancellationToken cancellationToken) =>
+        (_interactions is null ? 0 : await _interactions.CountAsync(cancellationToken).ConfigureAwait(false))
+        + (_source is IVersionedInteractionSource versioned ? await versioned.CountAddedRowsAsync(cancellationToken).ConfigureAwait(false) : 0);
 
     /// <summary>
     /// The lineage of a model trained on <paramref name="split"/>'s training part: fingerprint, counts, split, library version.
@@ -146,7 +155,7 @@ public sealed class RetrainingService
         try
         {
             await FailOrphanedVersionsAsync(runId, cancellationToken).ConfigureAwait(false);
-            var count = _interactions is null ? 0 : await _interactions.CountAsync(cancellationToken).ConfigureAwait(false);
+            var count = await CountInteractionsAsync(cancellationToken).ConfigureAwait(false);
             await _runs.CreateRunAsync(new RetrainingRun(runId, _options.ModelName, trigger, RunState.Running, _owner, _time.GetUtcNow(), null, null, null, count, []), cancellationToken).ConfigureAwait(false);
             Log.RunStarted(_logger, runId, _options.ModelName, trigger);
             return (runId, runLock);
@@ -271,7 +280,11 @@ public sealed class RetrainingService
             async ct =>
             {
                 // One lineage for every candidate: its fingerprints hash the whole data set, so compute them once.
-                var lineage = ModelLifecycle.LineageOf(_options.Refit ? data : split.Train, split, _options.Refit);
+                var lineage = ModelLifecycle.LineageOf(_options.Refit ? data : split.Train, split, _options.Refit) with
+                {
+                    DataSource = _source.Description,
+                    DataVersion = (_source as IVersionedInteractionSource)?.LoadedVersion,
+                };
                 var versions = new List<ModelVersion>();
                 for (var k = 0; k < trained.Length; k++)
                 {

@@ -21,6 +21,9 @@ public sealed record InteractionReadResult
     /// <summary>Gets the first <see cref="MaxListedSkippedRows"/> skipped rows, in line order.</summary>
     public required IReadOnlyList<SkippedRow> FirstSkippedRows { get; init; }
 
+    /// <summary>Gets the version of the source that was read (a Delta table's version), or <see langword="null"/> for unversioned sources.</summary>
+    public long? SourceVersion { get; init; }
+
     /// <summary>Gets how many duplicated (user, item) rows were dropped because a later one replaced them.</summary>
     public int DuplicatesDropped => Dataset.DuplicatesDropped;
 }

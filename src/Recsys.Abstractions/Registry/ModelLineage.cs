@@ -19,6 +19,12 @@ public sealed record ModelLineage(string DataFingerprint, long Rows, int Users, 
     /// <summary>Gets the newest interaction timestamp (Unix seconds) in the data the artifact was trained on, if known.</summary>
     public long? NewestTimestamp { get; init; }
 
+    /// <summary>Gets a description of the source the data came from (for example <c>delta table /data/ratings @ version 7</c>), if recorded.</summary>
+    public string? DataSource { get; init; }
+
+    /// <summary>Gets the version of the source that was read (a Delta table's version), if the source has versions.</summary>
+    public long? DataVersion { get; init; }
+
     /// <summary>Gets the split the version's metrics were measured on, if recorded.</summary>
     public EvaluationLineage? Evaluation { get; init; }
 }

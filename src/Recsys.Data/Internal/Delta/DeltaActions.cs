@@ -28,6 +28,10 @@ internal sealed class DeltaAddAction
 
     public long? ModificationTime { get; set; }
 
+    public bool? DataChange { get; set; }
+
+    public string? Stats { get; set; }
+
     public DeltaDeletionVectorAction? DeletionVector { get; set; }
 }
 

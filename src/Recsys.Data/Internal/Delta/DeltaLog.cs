@@ -102,6 +102,78 @@ internal static partial class DeltaLog
         return state.Finish(target, checkpointVersion, CommitTimestamp(listing, target, state.InCommitTimestamps));
     }
 
+    // Rows added by data-changing commits over the table's available history (what a data-volume trigger counts):
+    // numRecords of each add with dataChange, from its stats or else the file's footer. When older commits were
+    // cleaned up, the live rows at the version before the first kept commit stand for the history before it.
+    public static long CountAddedRows(string tableRoot)
+    {
+        var table = tableRoot;
+        var logDirectory = Path.Combine(tableRoot, "_delta_log");
+        if (!Directory.Exists(logDirectory))
+        {
+            throw new DeltaTableException(table, "there is no _delta_log directory, so this is not a Delta table");
+        }
+
+        var listing = LogListing.Of(logDirectory);
+        if (listing.Commits.Count == 0)
+        {
+            return 0;
+        }
+
+        var versions = listing.Commits.Keys.Order().ToList();
+        long total = 0;
+        if (versions[0] > 0)
+        {
+            var before = new DeltaSnapshot(Load(tableRoot, versions[0] - 1, asOf: null));
+            total += before.CountRowsAsync().GetAwaiter().GetResult();
+        }
+
+        foreach (var version in versions)
+        {
+            foreach (var row in ReadJsonActions(listing.Commits[version], table))
+            {
+                if (row.Add is { Path: { } path, DataChange: not false } add)
+                {
+                    total += NumRecords(add.Stats) ?? FooterRows(DeltaPaths.Resolve(path, tableRoot, table), table);
+                }
+            }
+        }
+
+        return total;
+    }
+
+    private static long? NumRecords(string? stats)
+    {
+        if (string.IsNullOrEmpty(stats))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(stats);
+        return document.RootElement.TryGetProperty("numRecords", out var n) && n.TryGetInt64(out var rows) ? rows : null;
+    }
+
+    private static long FooterRows(string file, string table)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            var reader = Parquet.ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+            try
+            {
+                return reader.RowGroups.Sum(g => g.RowCount);
+            }
+            finally
+            {
+                reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DeltaTableException(table, $"cannot count the rows of {file}: its add action has no numRecords statistic and the file cannot be read ({e.Message})", e);
+        }
+    }
+
     private static bool HasCommits(LogListing listing, long from, long to)
     {
         for (var v = from; v <= to; v++)

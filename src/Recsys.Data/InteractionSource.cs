@@ -1,0 +1,236 @@
+using System.Globalization;
+using Parquet;
+using Recsys.Data.Internal.Columnar;
+
+namespace Recsys.Data;
+
+/// <summary>Reads interactions from any source Recsys knows: delimited text, Parquet files or folders, Delta tables.</summary>
+public static class InteractionSource
+{
+    private static readonly byte[] ParquetMagic = "PAR1"u8.ToArray();
+
+    /// <summary>Says what kind of source a path is: a directory with a <c>_delta_log</c> is a Delta table, another directory or a file that starts with Parquet's magic bytes is Parquet, any other file is delimited text.</summary>
+    /// <param name="path">The file or directory.</param>
+    /// <returns>The kind.</returns>
+    /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>, or a directory holds neither a Delta log nor Parquet files.</exception>
+    public static DataSourceKind Detect(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            if (DeltaTable.IsDeltaTable(path))
+            {
+                return DataSourceKind.Delta;
+            }
+
+            return ParquetFiles(path).Count > 0
+                ? DataSourceKind.Parquet
+                : throw new FileNotFoundException($"The directory '{path}' is neither a Delta table (no _delta_log) nor a folder of .parquet files.", path);
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Nothing exists at '{path}'.", path);
+        }
+
+        using var file = File.OpenRead(path);
+        Span<byte> magic = stackalloc byte[4];
+        return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual(ParquetMagic)
+            ? DataSourceKind.Parquet
+            : DataSourceKind.Delimited;
+    }
+
+    /// <summary>Reads the interactions of a source.</summary>
+    /// <param name="path">A delimited file, a Parquet file, a directory of Parquet files, or a Delta table directory.</param>
+    /// <param name="options">How to read it; <see langword="null"/> for the defaults (kind detected, columns <c>userId</c>, <c>movieId</c>/<c>itemId</c>, <c>rating</c>, <c>timestamp</c>).</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The dataset, an account of bad rows, and (Delta) the version read.</returns>
+    /// <exception cref="InteractionDataException">A column is missing or of a type that cannot hold its role, or (under <see cref="BadRowPolicy.Fail"/>) a row is bad; the message names the file (row group and row for Parquet).</exception>
+    /// <exception cref="DeltaTableException">The Delta table cannot be read at the version asked for.</exception>
+    /// <exception cref="FileNotFoundException">Nothing to read exists at <paramref name="path"/>.</exception>
+    public static async Task<InteractionReadResult> ReadAsync(string path, InteractionSourceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new InteractionSourceOptions();
+        var kind = options.Kind ?? Detect(path);
+        CheckVersionOptions(kind, options);
+        switch (kind)
+        {
+            case DataSourceKind.Delimited:
+                var format = options.Delimited ?? (FirstLine(path).Contains('\t', StringComparison.Ordinal) ? DelimitedFormat.MovieLensUData : DelimitedFormat.MovieLensRatings);
+                return InteractionReader.Read(path, format, options.BadRows);
+            case DataSourceKind.Parquet:
+            {
+                var files = File.Exists(path) ? [Path.GetFullPath(path)] : ParquetFiles(path);
+                if (files.Count == 0)
+                {
+                    throw new FileNotFoundException($"The directory '{path}' holds no .parquet files.", path);
+                }
+
+                var schema = await ParquetReader.ReadSchemaAsync(files[0]).ConfigureAwait(false);
+                var available = schema.Fields
+                    .Select(f => (f.Name, Kind: f is Parquet.Schema.DataField { MaxRepetitionLevel: 0 } d ? ParquetColumns.KindOf(d) : null))
+                    .ToList();
+                var roles = Roles.Resolve(options.Columns, available, files[0]);
+                var columns = roles.Names.Select(n => new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
+                var scan = ColumnarScan.ScanAsync(files.Select(f => new ScanFile(f, new Dictionary<string, object?>(), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken);
+                return await ReadBatchesAsync(scan, roles, options, path, version: null, cancellationToken).ConfigureAwait(false);
+            }
+
+            case DataSourceKind.Delta:
+            {
+                var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
+                var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type))).ToList();
+                var roles = Roles.Resolve(options.Columns, fields, path);
+                return await ReadBatchesAsync(snapshot.ScanAsync(roles.Names, cancellationToken), roles, options, path, snapshot.Version, cancellationToken).ConfigureAwait(false);
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), kind, "Unknown source kind.");
+        }
+    }
+
+    /// <summary>Describes a source without reading its interactions: kind, columns with types, rows and (Delta) version.</summary>
+    /// <param name="path">A delimited file, a Parquet file or directory, or a Delta table directory.</param>
+    /// <param name="options">The kind (detected when null) and, for Delta, the version or time to describe.</param>
+    /// <param name="cancellationToken">Stops the count.</param>
+    /// <returns>The description.</returns>
+    /// <exception cref="DeltaTableException">The Delta table cannot be read at the version asked for.</exception>
+    /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
+    public static async Task<DataSourceDescription> DescribeAsync(string path, InteractionSourceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new InteractionSourceOptions();
+        var kind = options.Kind ?? Detect(path);
+        CheckVersionOptions(kind, options);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        switch (kind)
+        {
+            case DataSourceKind.Delta:
+                var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
+                return new DataSourceDescription(kind, full, snapshot.Columns, await snapshot.CountRowsAsync(cancellationToken).ConfigureAwait(false), snapshot.Version);
+            case DataSourceKind.Parquet:
+            {
+                var files = File.Exists(path) ? [full] : ParquetFiles(path);
+                long rows = 0;
+                IReadOnlyList<DataSourceColumn>? columns = null;
+                foreach (var file in files)
+                {
+                    var reader = await ParquetReader.CreateAsync(file, ParquetColumns.ReaderOptions, cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        columns ??= [.. reader.Schema.Fields.Select(f => new DataSourceColumn(f.Name, ParquetColumns.Describe(f)))];
+                        rows += reader.RowGroups.Sum(g => g.RowCount);
+                    }
+                }
+
+                return new DataSourceDescription(kind, full, columns ?? [], rows, null);
+            }
+
+            default:
+                return DescribeDelimited(full, options.Delimited);
+        }
+    }
+
+    private static async Task<InteractionReadResult> ReadBatchesAsync(IAsyncEnumerable<ScanBatch> scan, Roles roles, InteractionSourceOptions options, string path, long? version, CancellationToken cancellationToken)
+    {
+        var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f);
+        await reader.ReadAsync(scan, roles.Value is not null, roles.Timestamp is not null, cancellationToken).ConfigureAwait(false);
+        return reader.Finish(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), version);
+    }
+
+    private static void CheckVersionOptions(DataSourceKind kind, InteractionSourceOptions options)
+    {
+        if (kind != DataSourceKind.Delta && (options.Version is not null || options.AsOf is not null))
+        {
+            throw new ArgumentException($"A version or a time to read as of applies to Delta tables only; this source is {kind}.", nameof(options));
+        }
+    }
+
+    // Every .parquet file under a directory (Spark's partition folders included), without hidden and _-prefixed
+    // entries (_SUCCESS, _delta_log, .crc files), in a stable order.
+    private static List<string> ParquetFiles(string directory) =>
+        [.. Directory.EnumerateFiles(directory, "*.parquet", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(directory, f).Split(Path.DirectorySeparatorChar).Any(p => p.StartsWith('_') || p.StartsWith('.')))
+            .Select(Path.GetFullPath)
+            .Order(StringComparer.Ordinal)];
+
+    private static string FirstLine(string path)
+    {
+        using var reader = new StreamReader(path);
+        return reader.ReadLine() ?? string.Empty;
+    }
+
+    private static DataSourceDescription DescribeDelimited(string path, DelimitedFormat? format)
+    {
+        using var reader = new StreamReader(path);
+        var first = reader.ReadLine() ?? string.Empty;
+        var delimiter = format?.Delimiter ?? (first.Contains('\t', StringComparison.Ordinal) ? '\t' : ',');
+        var names = first.Split(delimiter);
+        var hasHeader = format?.HasHeader ?? !names.Any(n => double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var sample = hasHeader ? reader.ReadLine() : first;
+        var values = sample?.Split(delimiter) ?? [];
+        long rows = hasHeader || first.Length == 0 ? 0 : 1;
+        if (hasHeader && sample is not null && sample.Length > 0)
+        {
+            rows++;
+        }
+
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                rows++;
+            }
+        }
+
+        var columns = names.Select((n, i) => new DataSourceColumn(
+            hasHeader ? n.Trim() : $"column{i + 1}",
+            i < values.Length ? InferType(values[i]) : "string")).ToList();
+        return new DataSourceDescription(DataSourceKind.Delimited, path, columns, rows, null);
+    }
+
+    private static string InferType(string text) =>
+        long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? "long"
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? "double"
+        : "string";
+
+    // The columns that play each role, resolved against what the source has, with defaults applied.
+    private sealed record Roles(string User, string Item, string? Value, string? Timestamp)
+    {
+        public IReadOnlyList<string> Names => [User, Item, .. Value is null ? Array.Empty<string>() : [Value], .. Timestamp is null ? Array.Empty<string>() : [Timestamp]];
+
+        public static Roles Resolve(InteractionColumns wanted, IReadOnlyList<(string Name, ValueKind? Kind)> available, string source)
+        {
+            var defaults = new InteractionColumns();
+            (string Name, ValueKind? Kind)? Find(string name) =>
+                available.FirstOrDefault(c => c.Name == name) is { Name: not null } exact ? exact
+                : available.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } loose ? loose
+                : null;
+            string Describe() => string.Join(", ", available.Select(c => $"{c.Name} {(c.Kind is { } k ? ParquetColumns.TypeName(k) : "(nested)")}"));
+            InteractionDataException Missing(string role, string name, string hint) =>
+                new(source, 0, $"there is no {role} column named '{name}' (columns: {Describe()}){hint}");
+
+            var user = Find(wanted.User) ?? throw Missing("user", wanted.User, "; name it with --columns user=NAME");
+            var item = wanted.Item is { } itemName
+                ? Find(itemName) ?? throw Missing("item", itemName, string.Empty)
+                : Find("movieId") ?? Find("itemId") ?? throw Missing("item", "movieId' or 'itemId", "; name it with --columns item=NAME");
+            (string Name, ValueKind? Kind)? value = wanted.Value.Length == 0 ? null
+                : Find(wanted.Value) ?? throw Missing("value", wanted.Value, "; name it with --columns value=NAME, or value= for implicit feedback (every value 1)");
+            (string Name, ValueKind? Kind)? timestamp = wanted.Timestamp.Length == 0 ? null
+                : Find(wanted.Timestamp) ?? (wanted.Timestamp == defaults.Timestamp ? null : throw Missing("timestamp", wanted.Timestamp, string.Empty));
+            foreach (var (role, column) in new[] { ("user", user), ("item", item), ("value", value), ("timestamp", timestamp) })
+            {
+                if (column is { Kind: null } nested)
+                {
+                    throw new InteractionDataException(source, 0, $"the {role} column '{nested.Name}' is nested (struct, array or map) or of a type Recsys does not read");
+                }
+            }
+
+            var error = InteractionBatchReader.CheckKinds(user.Kind!.Value, item.Kind!.Value, value?.Kind, timestamp?.Kind);
+            return error is null
+                ? new Roles(user.Name, item.Name, value?.Name, timestamp?.Name)
+                : throw new InteractionDataException(source, 0, error);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Recsys.Data;
+
+/// <summary>How <see cref="InteractionSource"/> reads a source.</summary>
+public sealed class InteractionSourceOptions
+{
+    /// <summary>Gets or sets the kind of source, or <see langword="null"/> (the default) to detect it from the path.</summary>
+    public DataSourceKind? Kind { get; set; }
+
+    /// <summary>Gets or sets the columns of a Parquet or Delta source.</summary>
+    public InteractionColumns Columns { get; set; } = new();
+
+    /// <summary>Gets or sets the layout of a delimited source, or <see langword="null"/> for MovieLens <c>ratings.csv</c> (or <c>u.data</c> when the first line has tabs).</summary>
+    public DelimitedFormat? Delimited { get; set; }
+
+    /// <summary>Gets or sets whether a bad row stops the read (the default) or is skipped and counted.</summary>
+    public BadRowPolicy BadRows { get; set; } = BadRowPolicy.Fail;
+
+    /// <summary>Gets or sets the Delta table version to read, or <see langword="null"/> for the latest.</summary>
+    public long? Version { get; set; }
+
+    /// <summary>Gets or sets a time: read the newest Delta table version committed at or before it.</summary>
+    public DateTimeOffset? AsOf { get; set; }
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+
+namespace Recsys.Data.Internal.Columnar;
+
+// Turns scanned batches (user, item, value?, timestamp? columns) into interactions, with the bad-row policy of the
+// delimited reader: a bad row either stops the read (naming file, row group and row) or is skipped and counted.
+// Integer ids are interned through a long -> index map, so no string is made per row.
+internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue)
+{
+    private readonly InteractionDatasetBuilder _builder = new();
+    private readonly Dictionary<long, int> _numericUsers = [];
+    private readonly Dictionary<long, int> _numericItems = [];
+    private readonly List<SkippedRow> _skipped = [];
+    private long _skippedCount;
+    private long _rowsRead;
+
+    public async Task ReadAsync(IAsyncEnumerable<ScanBatch> batches, bool hasValue, bool hasTimestamp, CancellationToken cancellationToken)
+    {
+        await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            var users = batch.Columns[0];
+            var items = batch.Columns[1];
+            var values = hasValue ? batch.Columns[2] : null;
+            var timestamps = hasTimestamp ? batch.Columns[hasValue ? 3 : 2] : null;
+            for (var row = 0; row < batch.RowCount; row++)
+            {
+                if (batch.Deleted?[row] == true)
+                {
+                    continue;
+                }
+
+                _rowsRead++;
+                var error = TryAdd(users, items, values, timestamps, row);
+                if (error is null)
+                {
+                    continue;
+                }
+
+                var where = string.Create(CultureInfo.InvariantCulture, $"{batch.File}, row group {batch.RowGroup}, row {batch.FirstRow + row}");
+                if (badRows == BadRowPolicy.Fail)
+                {
+                    throw new InteractionDataException($"{where}: {error}");
+                }
+
+                _skippedCount++;
+                if (_skipped.Count < InteractionReadResult.MaxListedSkippedRows)
+                {
+                    _skipped.Add(new SkippedRow(batch.FirstRow + row + 1, $"{where}: {error}"));
+                }
+            }
+        }
+    }
+
+    public InteractionReadResult Finish(string source, long? version) => new()
+    {
+        Dataset = _builder.Build(),
+        Source = source,
+        RowsRead = _rowsRead,
+        RowsSkipped = _skippedCount,
+        FirstSkippedRows = _skipped,
+        SourceVersion = version,
+    };
+
+    // The kinds each role accepts; checked once per source, before any row is read.
+    public static string? CheckKinds(ValueKind user, ValueKind item, ValueKind? value, ValueKind? timestamp)
+    {
+        static bool IsId(ValueKind k) => k is ValueKind.Byte or ValueKind.Short or ValueKind.Int or ValueKind.Long or ValueKind.String;
+        if (!IsId(user))
+        {
+            return $"the user column is {ParquetColumns.TypeName(user)}; ids must be integers or strings";
+        }
+
+        if (!IsId(item))
+        {
+            return $"the item column is {ParquetColumns.TypeName(item)}; ids must be integers or strings";
+        }
+
+        if (value is { } v && v is not (ValueKind.Byte or ValueKind.Short or ValueKind.Int or ValueKind.Long or ValueKind.Float or ValueKind.Double or ValueKind.Decimal))
+        {
+            return $"the value column is {ParquetColumns.TypeName(v)}; values must be numbers (integer, float, double or decimal)";
+        }
+
+        if (timestamp is { } t && t is not (ValueKind.Int or ValueKind.Long or ValueKind.Timestamp or ValueKind.TimestampNtz or ValueKind.Date))
+        {
+            return $"the timestamp column is {ParquetColumns.TypeName(t)}; timestamps must be whole seconds since the Unix epoch (integer or long), a timestamp or a date";
+        }
+
+        return null;
+    }
+
+    private string? TryAdd(ColumnVector users, ColumnVector items, ColumnVector? values, ColumnVector? timestamps, int row)
+    {
+        if (users.Nulls[row])
+        {
+            return "the user id is null";
+        }
+
+        if (items.Nulls[row])
+        {
+            return "the item id is null";
+        }
+
+        var value = defaultValue;
+        if (values is not null)
+        {
+            if (values.Nulls[row])
+            {
+                return "the value is null";
+            }
+
+            value = values.Doubles is { } d ? (float)d[row] : values.Decimals is { } m ? (float)m[row] : values.Longs![row];
+            if (!float.IsFinite(value))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"the value {value} is not a finite number");
+            }
+        }
+
+        long timestamp = 0;
+        if (timestamps is not null && !timestamps.Nulls[row])
+        {
+            var raw = timestamps.Longs![row];
+            timestamp = timestamps.Kind switch
+            {
+                ValueKind.Timestamp or ValueKind.TimestampNtz => Math.DivRem(raw, 1_000_000).Quotient - (raw % 1_000_000 < 0 ? 1 : 0),
+                ValueKind.Date => raw * 86_400,
+                _ => raw,
+            };
+        }
+
+        var user = Intern(users, row, _numericUsers, isUser: true);
+        var item = Intern(items, row, _numericItems, isUser: false);
+        _builder.Add(user, item, value, timestamp);
+        return null;
+    }
+
+    private int Intern(ColumnVector ids, int row, Dictionary<long, int> numeric, bool isUser)
+    {
+        if (ids.Strings is { } strings)
+        {
+            return isUser ? _builder.AddUser(strings[row]) : _builder.AddItem(strings[row]);
+        }
+
+        var id = ids.Longs![row];
+        if (numeric.TryGetValue(id, out var index))
+        {
+            return index;
+        }
+
+        Span<char> text = stackalloc char[20];
+        id.TryFormat(text, out var written, provider: CultureInfo.InvariantCulture);
+        index = isUser ? _builder.AddUser(text[..written]) : _builder.AddItem(text[..written]);
+        numeric[id] = index;
+        return index;
+    }
+}
