@@ -28,7 +28,7 @@ public sealed class BadInputTests : IDisposable
         { "evaluate --algorithm baseline --rank 5", 2, "--rank does not apply to baseline; it takes --epochs, --reg." },
         { "train --algorithm popularity --epochs 3 --out {work}/p.bin", 2, "--epochs does not apply to popularity; it takes no hyper-parameters." },
         { "evaluate --data {work}/missing.csv", 2, "missing.csv' does not exist." },
-        { "evaluate --format xml --data {model}", 2, "--format must be auto, movielens, udata or csv, not 'xml'." },
+        { "evaluate --format xml --data {model}", 2, "--format must be auto, movielens, udata, csv, parquet or delta, not 'xml'." },
         { "registry --registry {work}/typo list", 2, "holds no registry (no registry.db there)" },
         { "runs --registry {work}/typo list", 2, "holds no registry (no registry.db there)" },
         { "recommend --model {garbage} --user 1", 1, "garbage.bin" },

@@ -6,7 +6,8 @@ namespace Recsys.Data.Internal.Delta;
 // indexes, behind a magic number, stored inline (Z85 text in the log) or in a file (big-endian size, bitmap, CRC-32).
 internal static class DeletionVectors
 {
-    private const int MagicNumber = 1681511377;
+    private const int PortableMagicNumber = 1681511377;
+    private const int NativeMagicNumber = 1681511376;
     private const string Z85Alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
     // The sorted row indexes the descriptor deletes from its file.
@@ -116,34 +117,51 @@ internal static class DeletionVectors
         }
     }
 
-    // RoaringBitmapArray: magic, then the portable 64-bit format (bucket count, then per bucket a 32-bit key and a
-    // 32-bit RoaringBitmap in the standard serialization), all little endian.
+    // RoaringBitmapArray in either of Delta's two layouts. Portable (magic 1681511377, little endian, what the
+    // protocol's format section describes): bucket count (int64), then per bucket a 32-bit key and a standard 32-bit
+    // RoaringBitmap. Native (magic 1681511376, header big endian; the layout of the protocol's inline example): bitmap
+    // count (int32), then per bitmap its size (int32) and a standard 32-bit RoaringBitmap whose key is its position.
     private static long[] Deserialize(ReadOnlySpan<byte> data, string table)
     {
         try
         {
-            if (BinaryPrimitives.ReadInt32LittleEndian(data) != MagicNumber)
-            {
-                throw new DeltaTableException(table, "a deletion vector does not start with the RoaringBitmapArray magic number 1681511377");
-            }
-
-            var position = 4;
-            var buckets = BinaryPrimitives.ReadInt64LittleEndian(data[position..]);
-            position += 8;
             var rows = new List<long>();
-            for (long b = 0; b < buckets; b++)
+            if (BinaryPrimitives.ReadInt32LittleEndian(data) == PortableMagicNumber)
             {
-                long high = BinaryPrimitives.ReadUInt32LittleEndian(data[position..]);
+                var position = 4;
+                var buckets = BinaryPrimitives.ReadInt64LittleEndian(data[position..]);
+                position += 8;
+                for (long b = 0; b < buckets; b++)
+                {
+                    long high = BinaryPrimitives.ReadUInt32LittleEndian(data[position..]);
+                    position += 4;
+                    position += ReadRoaring32(data[position..], high << 32, rows);
+                }
+            }
+            else if (BinaryPrimitives.ReadInt32BigEndian(data) == NativeMagicNumber)
+            {
+                var position = 4;
+                var bitmaps = BinaryPrimitives.ReadInt32BigEndian(data[position..]);
                 position += 4;
-                position += ReadRoaring32(data[position..], (high << 32), rows);
+                for (long b = 0; b < bitmaps; b++)
+                {
+                    var size = BinaryPrimitives.ReadInt32BigEndian(data[position..]);
+                    position += 4;
+                    ReadRoaring32(data.Slice(position, size), b << 32, rows);
+                    position += size;
+                }
+            }
+            else
+            {
+                throw new DeltaTableException(table, $"a deletion vector starts with neither RoaringBitmapArray magic number ({PortableMagicNumber} or {NativeMagicNumber})");
             }
 
             rows.Sort();
             return [.. rows];
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidDataException)
         {
-            throw new DeltaTableException(table, "a deletion vector ends before its bitmap does", e);
+            throw new DeltaTableException(table, $"a deletion vector is not a valid RoaringBitmapArray: {e.Message}", e);
         }
     }
 

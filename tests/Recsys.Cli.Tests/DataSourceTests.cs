@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Recsys.Tests.Shared;
+
+namespace Recsys.Cli.Tests;
+
+/// <summary>The CLI on a Delta table and on Parquet, run as a child process as users run it.</summary>
+public sealed class DataSourceTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("recsys-cli-delta-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    [Fact]
+    public async Task Train_OnADeltaTableOfMovieLens_TrainsOnItsLatestVersion()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var table = await DeltaTestTables.WriteRatingsAsync(MovieLensData.File("ratings.csv"), Path.Combine(_work.FullName, "ratings"), ct);
+        var model = Path.Combine(_work.FullName, "m.bin");
+
+        var (exit, output, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["train", "--data", table.Path, "--algorithm", "popularity", "--out", model], ct);
+
+        Assert.True(exit == 0, error);
+        var rows = table.Latest.Count();
+        Assert.Contains($"ratings (Delta version 1): {rows:N0} interactions", error, StringComparison.Ordinal);
+        Assert.Contains($"trained popularity on {rows:N0} interactions", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(model));
+
+        (exit, _, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["train", "--data", table.Path, "--version", "0", "--algorithm", "popularity", "--out", model], ct);
+        Assert.True(exit == 0, error);
+        Assert.Contains($"ratings (Delta version 0): {table.Version0.Count():N0} interactions", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DataDescribe_Json_GivesKindColumnsRowsVersion()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var table = await DeltaTestTables.WriteRatingsAsync(MovieLensData.File("ratings.csv"), Path.Combine(_work.FullName, "ratings"), ct);
+
+        var (exit, output, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["data", "describe", table.Path, "--json"], ct);
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("delta", root.GetProperty("kind").GetString());
+        Assert.Equal(1, root.GetProperty("version").GetInt64());
+        Assert.Equal(table.Latest.Count(), root.GetProperty("rows").GetInt64());
+        Assert.Equal(["userId:integer", "movieId:integer", "rating:double", "timestamp:long"], root.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("name").GetString()}:{c.GetProperty("type").GetString()}"));
+
+        (exit, output, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["data", "describe", Path.Combine(table.Path, "part-2.parquet"), "--json"], ct);
+        Assert.True(exit == 0, error);
+        using var parquet = JsonDocument.Parse(output);
+        Assert.Equal("parquet", parquet.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, parquet.RootElement.GetProperty("version").ValueKind);
+        Assert.Equal(table.Files[2].Count, parquet.RootElement.GetProperty("rows").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("data describe {csv} --version 1", 2, "--version and --as-of apply to Delta tables")]
+    [InlineData("train --data {csv} --columns user=u --out {work}/m.bin", 2, "--columns applies to Parquet and Delta sources")]
+    [InlineData("data describe {table} --version 7", 1, "version 7 does not exist; the table's versions end at 1")]
+    [InlineData("train --data {table} --columns user=nope --out {work}/m.bin", 2, "there is no user column named 'nope'")]
+    [InlineData("data describe {table} --version 0 --as-of 2024-01-01", 2, "Give --version or --as-of, not both.")]
+    public async Task BadSourceInput_OneLine(string command, int exitCode, string message)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var table = await DeltaTestTables.WriteRatingsAsync(MovieLensData.File("ratings.csv"), Path.Combine(_work.FullName, "ratings"), ct);
+        var arguments = command.Replace("{csv}", MovieLensData.File("ratings.csv"), StringComparison.Ordinal)
+            .Replace("{table}", table.Path, StringComparison.Ordinal).Replace("{work}", _work.FullName, StringComparison.Ordinal).Split(' ');
+
+        var (exit, _, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), arguments, ct);
+
+        Assert.True(exit == exitCode, $"exit {exit}, expected {exitCode}: {error}");
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains(message, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using Parquet;
+using Parquet.Schema;
+
+namespace Recsys.Data.Tests;
+
+/// <summary>Interactions from Parquet files and Delta tables: the same dataset as from the CSV, and clear errors.</summary>
+public sealed class InteractionSourceTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("recsys-source-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    [Fact]
+    public async Task DeltaTableOfMovieLens_IsTheCsvMinusTheRemovedFile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var csv = MovieLensData.File("ratings.csv");
+        var table = await DeltaTestTables.WriteRatingsAsync(csv, _work.FullName, ct);
+
+        Assert.Equal(DataSourceKind.Delta, InteractionSource.Detect(table.Path));
+        var latest = await InteractionSource.ReadAsync(table.Path, cancellationToken: ct);
+        Assert.Equal(1, latest.SourceVersion);
+        Assert.Equal(Sorted(table.Latest), Sorted(latest.Dataset));
+        Assert.Equal(0, latest.RowsSkipped);
+
+        var first = await InteractionSource.ReadAsync(table.Path, new InteractionSourceOptions { Version = 0 }, ct);
+        Assert.Equal(0, first.SourceVersion);
+        Assert.Equal(Sorted(table.Version0), Sorted(first.Dataset));
+
+        // The whole CSV through the CSV reader, minus the rows of the removed file, is the same dataset.
+        var fromCsv = MovieLens.ReadRatings(csv);
+        var removed = table.Files[1].Select(r => r.ToString()).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(Sorted(fromCsv.Dataset).Where(r => !removed.Contains(r)), Sorted(latest.Dataset));
+
+        // Rows added by data-changing commits: all three files (the removal does not subtract).
+        Assert.Equal(table.Files.Sum(f => f.Count), DeltaTable.CountAddedRows(table.Path));
+
+        var description = await InteractionSource.DescribeAsync(table.Path, cancellationToken: ct);
+        Assert.Equal((DataSourceKind.Delta, 1L, (long)table.Latest.Count()), (description.Kind, description.Version!.Value, description.Rows));
+        Assert.Equal(["userId integer", "movieId integer", "rating double", "timestamp long"], description.Columns.Select(c => $"{c.Name} {c.Type}"));
+    }
+
+    [Fact]
+    public async Task ParquetFolder_IsTheSameDatasetAsTheCsv()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var csv = MovieLensData.File("ratings.csv");
+        var table = await DeltaTestTables.WriteRatingsAsync(csv, _work.FullName, ct);
+
+        // Read as a plain Parquet folder (format forced): every file counts, the Delta log is ignored.
+        var read = await InteractionSource.ReadAsync(table.Path, new InteractionSourceOptions { Kind = DataSourceKind.Parquet }, ct);
+        Assert.Equal(Sorted(MovieLens.ReadRatings(csv).Dataset), Sorted(read.Dataset));
+        Assert.Null(read.SourceVersion);
+        var one = await InteractionSource.ReadAsync(Path.Combine(table.Path, "part-0.parquet"), cancellationToken: ct);
+        Assert.Equal(Sorted(table.Files[0]), Sorted(one.Dataset));
+    }
+
+    [Fact]
+    public async Task ParquetBadRows_NameFileRowGroupAndRow_OrAreSkippedAndCounted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_work.FullName, "bad.parquet");
+        var user = new DataField<long?>("user");
+        var item = new DataField<string>("item");
+        var value = new DataField<float?>("score");
+        await using (var stream = File.Create(path))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(user, item, value), stream, cancellationToken: ct);
+            using var rowGroup = writer.CreateRowGroup();
+            await rowGroup.WriteAsync<long>(user, new ReadOnlyMemory<long?>([1, null, 3, 4]), null, null, ct);
+            await rowGroup.WriteAsync(item, new[] { "a", "b", "c", "d" }, null);
+            await rowGroup.WriteAsync<float>(value, new ReadOnlyMemory<float?>([5, 4, null, 3]), null, null, ct);
+        }
+
+        var columns = InteractionColumns.Parse("user=user,item=item,value=score");
+        var failed = await Assert.ThrowsAsync<InteractionDataException>(() => InteractionSource.ReadAsync(path, new InteractionSourceOptions { Columns = columns }, ct));
+        Assert.Equal($"{path}, row group 0, row 1: the user id is null", failed.Message);
+
+        var skipped = await InteractionSource.ReadAsync(path, new InteractionSourceOptions { Columns = columns, BadRows = BadRowPolicy.Skip }, ct);
+        Assert.Equal((4L, 2L, 2), (skipped.RowsRead, skipped.RowsSkipped, skipped.Dataset.Count));
+        Assert.Equal([$"{path}, row group 0, row 1: the user id is null", $"{path}, row group 0, row 2: the value is null"], skipped.FirstSkippedRows.Select(r => r.Reason));
+
+        var missing = await Assert.ThrowsAsync<InteractionDataException>(() => InteractionSource.ReadAsync(path, cancellationToken: ct));
+        Assert.Contains("there is no user column named 'userId' (columns: user long, item string, score float)", missing.Message, StringComparison.Ordinal);
+        var wrongType = await Assert.ThrowsAsync<InteractionDataException>(() =>
+            InteractionSource.ReadAsync(path, new InteractionSourceOptions { Columns = InteractionColumns.Parse("user=user,item=score,value=score") }, ct));
+        Assert.Contains("the item column is float; ids must be integers or strings", wrongType.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Columns_ParseNamesTheBadPart()
+    {
+        Assert.Equal(new InteractionColumns { User = "u", Item = "i", Value = string.Empty }, InteractionColumns.Parse("user=u, item=i, value="));
+        Assert.Contains("'colour' is not a column key", Assert.Throws<FormatException>(() => InteractionColumns.Parse("colour=x")).Message, StringComparison.Ordinal);
+        Assert.Contains("'user' is not key=column", Assert.Throws<FormatException>(() => InteractionColumns.Parse("user")).Message, StringComparison.Ordinal);
+    }
+
+    private static List<string> Sorted(IEnumerable<DeltaTestTables.Rating> rows) =>
+        [.. rows.Select(r => r.ToString()).Order(StringComparer.Ordinal)];
+
+    private static List<string> Sorted(InteractionDataset dataset) =>
+        [.. dataset.EnumerateInteractions()
+            .Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.UserId},{i.ItemId},{(double)i.Value},{i.Timestamp}"))
+            .Order(StringComparer.Ordinal)];
+}
