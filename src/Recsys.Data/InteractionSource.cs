@@ -60,30 +60,30 @@ public static class InteractionSource
                 var format = options.Delimited ?? (FirstLine(path).Contains('\t', StringComparison.Ordinal) ? DelimitedFormat.MovieLensUData : DelimitedFormat.MovieLensRatings);
                 return InteractionReader.Read(path, format, options.BadRows);
             case DataSourceKind.Parquet:
-            {
-                var files = File.Exists(path) ? [Path.GetFullPath(path)] : ParquetFiles(path);
-                if (files.Count == 0)
                 {
-                    throw new FileNotFoundException($"The directory '{path}' holds no .parquet files.", path);
+                    var files = File.Exists(path) ? [Path.GetFullPath(path)] : ParquetFiles(path);
+                    if (files.Count == 0)
+                    {
+                        throw new FileNotFoundException($"The directory '{path}' holds no .parquet files.", path);
+                    }
+
+                    var schema = await ParquetReader.ReadSchemaAsync(files[0]).ConfigureAwait(false);
+                    var available = schema.Fields
+                        .Select(f => (f.Name, Kind: f is Parquet.Schema.DataField { MaxRepetitionLevel: 0 } d ? ParquetColumns.KindOf(d) : null))
+                        .ToList();
+                    var roles = Roles.Resolve(options.Columns, available, files[0]);
+                    var columns = roles.Names.Select(n => new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
+                    var scan = ColumnarScan.ScanAsync(files.Select(f => new ScanFile(f, new Dictionary<string, object?>(), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken);
+                    return await ReadBatchesAsync(scan, roles, options, path, version: null, cancellationToken).ConfigureAwait(false);
                 }
 
-                var schema = await ParquetReader.ReadSchemaAsync(files[0]).ConfigureAwait(false);
-                var available = schema.Fields
-                    .Select(f => (f.Name, Kind: f is Parquet.Schema.DataField { MaxRepetitionLevel: 0 } d ? ParquetColumns.KindOf(d) : null))
-                    .ToList();
-                var roles = Roles.Resolve(options.Columns, available, files[0]);
-                var columns = roles.Names.Select(n => new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
-                var scan = ColumnarScan.ScanAsync(files.Select(f => new ScanFile(f, new Dictionary<string, object?>(), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken);
-                return await ReadBatchesAsync(scan, roles, options, path, version: null, cancellationToken).ConfigureAwait(false);
-            }
-
             case DataSourceKind.Delta:
-            {
-                var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
-                var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type))).ToList();
-                var roles = Roles.Resolve(options.Columns, fields, path);
-                return await ReadBatchesAsync(snapshot.ScanAsync(roles.Names, cancellationToken), roles, options, path, snapshot.Version, cancellationToken).ConfigureAwait(false);
-            }
+                {
+                    var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
+                    var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type))).ToList();
+                    var roles = Roles.Resolve(options.Columns, fields, path);
+                    return await ReadBatchesAsync(snapshot.ScanAsync(roles.Names, cancellationToken), roles, options, path, snapshot.Version, cancellationToken).ConfigureAwait(false);
+                }
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), kind, "Unknown source kind.");
@@ -110,22 +110,22 @@ public static class InteractionSource
                 var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
                 return new DataSourceDescription(kind, full, snapshot.Columns, await snapshot.CountRowsAsync(cancellationToken).ConfigureAwait(false), snapshot.Version);
             case DataSourceKind.Parquet:
-            {
-                var files = File.Exists(path) ? [full] : ParquetFiles(path);
-                long rows = 0;
-                IReadOnlyList<DataSourceColumn>? columns = null;
-                foreach (var file in files)
                 {
-                    var reader = await ParquetReader.CreateAsync(file, ParquetColumns.ReaderOptions, cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
+                    var files = File.Exists(path) ? [full] : ParquetFiles(path);
+                    long rows = 0;
+                    IReadOnlyList<DataSourceColumn>? columns = null;
+                    foreach (var file in files)
                     {
-                        columns ??= [.. reader.Schema.Fields.Select(f => new DataSourceColumn(f.Name, ParquetColumns.Describe(f)))];
-                        rows += reader.RowGroups.Sum(g => g.RowCount);
+                        var reader = await ParquetReader.CreateAsync(file, ParquetColumns.ReaderOptions, cancellationToken).ConfigureAwait(false);
+                        await using (reader.ConfigureAwait(false))
+                        {
+                            columns ??= [.. reader.Schema.Fields.Select(f => new DataSourceColumn(f.Name, ParquetColumns.Describe(f)))];
+                            rows += reader.RowGroups.Sum(g => g.RowCount);
+                        }
                     }
-                }
 
-                return new DataSourceDescription(kind, full, columns ?? [], rows, null);
-            }
+                    return new DataSourceDescription(kind, full, columns ?? [], rows, null);
+                }
 
             default:
                 return DescribeDelimited(full, options.Delimited);

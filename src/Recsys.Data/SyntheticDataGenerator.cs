@@ -159,6 +159,17 @@ public sealed class SyntheticDataGenerator
         Generate(ref sink, cancellationToken);
     }
 
+    /// <summary>Writes the data set as a Snappy-compressed Parquet file with the columns of MovieLens <c>ratings.csv</c> (<c>userId</c>, <c>movieId</c> int32, <c>rating</c> float, <c>timestamp</c> int64; the ids and values of <see cref="WriteCsv"/>), one row group per 1,048,576 rows.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="cancellationToken">Stops the generation.</param>
+    public void WriteParquet(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var writer = new Internal.Columnar.ParquetRatingsWriter(path);
+        var sink = writer;
+        Generate(ref sink, cancellationToken);
+    }
+
     private int[] UserCounts(ref RandomSource random)
     {
         var o = _options;
