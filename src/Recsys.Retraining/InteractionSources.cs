@@ -11,12 +11,9 @@ public static class InteractionSources
     public static IInteractionSource File(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new DelegateSource($"file {path}", _ =>
-        {
-            using var reader = new StreamReader(path);
-            var format = (reader.ReadLine() ?? "").Contains('\t', StringComparison.Ordinal) ? DelimitedFormat.MovieLensUData : DelimitedFormat.MovieLensRatings;
-            return Task.FromResult(InteractionReader.Read(path, format, BadRowPolicy.Fail).Dataset);
-        });
+        // The auto-detection of InteractionSource (u.data when the first line has tabs, else ratings.csv), failing on bad rows.
+        return new DelegateSource($"file {path}", async ct =>
+            (await InteractionSource.ReadAsync(path, new InteractionSourceOptions { Kind = DataSourceKind.Delimited }, ct).ConfigureAwait(false)).Dataset);
     }
 
     /// <summary>
@@ -31,7 +28,7 @@ public static class InteractionSources
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new InteractionSourceOptions();
-        var kind = options.Kind ?? (Directory.Exists(path) && DeltaTable.IsDeltaTable(path) ? DataSourceKind.Delta : (DataSourceKind?)null);
+        var kind = options.Kind ?? (DeltaTable.IsDeltaTable(path) ? DataSourceKind.Delta : (DataSourceKind?)null);
         if (kind == DataSourceKind.Delta)
         {
             return new DeltaSource(path, options);

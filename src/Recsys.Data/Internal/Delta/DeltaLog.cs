@@ -33,12 +33,7 @@ internal static partial class DeltaLog
     public static DeltaState Load(string tableRoot, long? version, DateTimeOffset? asOf)
     {
         var table = tableRoot;
-        var logDirectory = Path.Combine(tableRoot, "_delta_log");
-        if (!Directory.Exists(logDirectory))
-        {
-            throw new DeltaTableException(table, "there is no _delta_log directory, so this is not a Delta table");
-        }
-
+        var logDirectory = LogDirectory(tableRoot);
         var listing = LogListing.Of(logDirectory);
         if (listing.Commits.Count == 0 && listing.Checkpoints.Count == 0)
         {
@@ -108,13 +103,7 @@ internal static partial class DeltaLog
     public static long CountAddedRows(string tableRoot)
     {
         var table = tableRoot;
-        var logDirectory = Path.Combine(tableRoot, "_delta_log");
-        if (!Directory.Exists(logDirectory))
-        {
-            throw new DeltaTableException(table, "there is no _delta_log directory, so this is not a Delta table");
-        }
-
-        var listing = LogListing.Of(logDirectory);
+        var listing = LogListing.Of(LogDirectory(tableRoot));
         if (listing.Commits.Count == 0)
         {
             return 0;
@@ -172,6 +161,14 @@ internal static partial class DeltaLog
         {
             throw new DeltaTableException(table, $"cannot count the rows of {file}: its add action has no numRecords statistic and the file cannot be read ({e.Message})", e);
         }
+    }
+
+    private static string LogDirectory(string tableRoot)
+    {
+        var logDirectory = Path.Combine(tableRoot, "_delta_log");
+        return Directory.Exists(logDirectory)
+            ? logDirectory
+            : throw new DeltaTableException(tableRoot, "there is no _delta_log directory, so this is not a Delta table");
     }
 
     private static bool HasCommits(LogListing listing, long from, long to)
