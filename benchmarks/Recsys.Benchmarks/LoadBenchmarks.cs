@@ -11,7 +11,7 @@ namespace Recsys.Benchmarks;
 /// <see cref="InteractionDataset"/>. The files are generated once into a temporary directory.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 7)]
 public class LoadBenchmarks
 {
     private string _directory = null!;

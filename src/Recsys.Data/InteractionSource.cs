@@ -74,7 +74,8 @@ public static class InteractionSource
                     var roles = Roles.Resolve(options.Columns, available, files[0]);
                     var columns = roles.Names.Select(n => new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
                     var scan = ColumnarScan.ScanAsync(files.Select(f => new ScanFile(f, new Dictionary<string, object?>(), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken);
-                    return await ReadBatchesAsync(scan, roles, options, path, version: null, cancellationToken).ConfigureAwait(false);
+                    var rows = await CountRowsAsync(files, cancellationToken).ConfigureAwait(false);
+                    return await ReadBatchesAsync(scan, roles, options, path, version: null, (int)Math.Min(rows, Array.MaxLength), cancellationToken).ConfigureAwait(false);
                 }
 
             case DataSourceKind.Delta:
@@ -82,7 +83,7 @@ public static class InteractionSource
                     var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
                     var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type))).ToList();
                     var roles = Roles.Resolve(options.Columns, fields, path);
-                    return await ReadBatchesAsync(snapshot.ScanAsync(roles.Names, cancellationToken), roles, options, path, snapshot.Version, cancellationToken).ConfigureAwait(false);
+                    return await ReadBatchesAsync(snapshot.ScanAsync(roles.Names, cancellationToken), roles, options, path, snapshot.Version, capacity: 0, cancellationToken).ConfigureAwait(false);
                 }
 
             default:
@@ -132,9 +133,25 @@ public static class InteractionSource
         }
     }
 
-    private static async Task<InteractionReadResult> ReadBatchesAsync(IAsyncEnumerable<ScanBatch> scan, Roles roles, InteractionSourceOptions options, string path, long? version, CancellationToken cancellationToken)
+    // The rows of Parquet files from their footers: the builder is sized once instead of doubling as it fills.
+    private static async Task<long> CountRowsAsync(IEnumerable<string> files, CancellationToken cancellationToken)
     {
-        var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f);
+        long rows = 0;
+        foreach (var file in files)
+        {
+            var reader = await ParquetReader.CreateAsync(file, ParquetColumns.ReaderOptions, cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                rows += reader.RowGroups.Sum(g => g.RowCount);
+            }
+        }
+
+        return rows;
+    }
+
+    private static async Task<InteractionReadResult> ReadBatchesAsync(IAsyncEnumerable<ScanBatch> scan, Roles roles, InteractionSourceOptions options, string path, long? version, int capacity, CancellationToken cancellationToken)
+    {
+        var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f, capacity);
         await reader.ReadAsync(scan, roles.Value is not null, roles.Timestamp is not null, cancellationToken).ConfigureAwait(false);
         return reader.Finish(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), version);
     }

@@ -22,10 +22,7 @@ public sealed class InteractionDataset
     private readonly int[] _rowItems;
     private readonly float[] _rowValues;
     private readonly long[] _rowTimestamps;
-    private readonly int[] _itemOffsets;
-    private readonly int[] _itemUsers;
-    private readonly float[] _itemValues;
-    private readonly int[] _itemRows;
+    private ItemIndex? _itemIndex;
 
     private InteractionDataset(
         IdMap users,
@@ -46,32 +43,14 @@ public sealed class InteractionDataset
         _rowTimestamps = rowTimestamps;
         DuplicatesDropped = duplicatesDropped;
 
+        // The by-item view (ItemOffsets, ItemUsers, ItemValues, ItemRows) is built on first use: a dataset that is only
+        // split, counted or served by user never pays its time or its 12 bytes per row.
         var count = rowItems.Length;
-        _itemOffsets = new int[items.Count + 1];
-        foreach (var item in rowItems)
-        {
-            _itemOffsets[item + 1]++;
-        }
-
-        for (var i = 0; i < items.Count; i++)
-        {
-            _itemOffsets[i + 1] += _itemOffsets[i];
-        }
-
-        _itemUsers = new int[count];
-        _itemValues = new float[count];
-        _itemRows = new int[count];
-        var cursor = _itemOffsets.AsSpan(0, items.Count).ToArray();
         double sum = 0;
         var min = float.PositiveInfinity;
         var max = float.NegativeInfinity;
-        for (var row = 0; row < count; row++)
+        foreach (var value in rowValues)
         {
-            var position = cursor[rowItems[row]]++;
-            _itemUsers[position] = rowUsers[row];
-            _itemValues[position] = rowValues[row];
-            _itemRows[position] = row;
-            var value = rowValues[row];
             sum += value;
             min = Math.Min(min, value);
             max = Math.Max(max, value);
@@ -122,16 +101,16 @@ public sealed class InteractionDataset
     public ReadOnlySpan<long> RowTimestamps => _rowTimestamps;
 
     /// <summary>Gets the by-item offsets: item <c>i</c> owns positions <c>ItemOffsets[i] … ItemOffsets[i+1]-1</c> of the by-item view.</summary>
-    public ReadOnlySpan<int> ItemOffsets => _itemOffsets;
+    public ReadOnlySpan<int> ItemOffsets => Index.Offsets;
 
     /// <summary>Gets the user at every position of the by-item view.</summary>
-    public ReadOnlySpan<int> ItemUsers => _itemUsers;
+    public ReadOnlySpan<int> ItemUsers => Index.Users;
 
     /// <summary>Gets the value at every position of the by-item view.</summary>
-    public ReadOnlySpan<float> ItemValues => _itemValues;
+    public ReadOnlySpan<float> ItemValues => Index.Values;
 
     /// <summary>Gets the by-user row at every position of the by-item view.</summary>
-    public ReadOnlySpan<int> ItemRows => _itemRows;
+    public ReadOnlySpan<int> ItemRows => Index.Rows;
 
     /// <summary>
     /// A SHA-256 fingerprint (lower-case hex) of the interactions: user id, item id, value and timestamp of every row,
@@ -193,12 +172,20 @@ public sealed class InteractionDataset
     /// <summary>Gets the users who interacted with an item, in ascending index order.</summary>
     /// <param name="item">The item index.</param>
     /// <returns>The user indices.</returns>
-    public ReadOnlySpan<int> GetItemUsers(int item) => _itemUsers.AsSpan(_itemOffsets[item], _itemOffsets[item + 1] - _itemOffsets[item]);
+    public ReadOnlySpan<int> GetItemUsers(int item)
+    {
+        var index = Index;
+        return index.Users.AsSpan(index.Offsets[item], index.Offsets[item + 1] - index.Offsets[item]);
+    }
 
     /// <summary>Gets the values of an item's interactions, aligned with <see cref="GetItemUsers"/>.</summary>
     /// <param name="item">The item index.</param>
     /// <returns>The values.</returns>
-    public ReadOnlySpan<float> GetItemValues(int item) => _itemValues.AsSpan(_itemOffsets[item], _itemOffsets[item + 1] - _itemOffsets[item]);
+    public ReadOnlySpan<float> GetItemValues(int item)
+    {
+        var index = Index;
+        return index.Values.AsSpan(index.Offsets[item], index.Offsets[item + 1] - index.Offsets[item]);
+    }
 
     /// <summary>Gets the interaction stored in a row, with its string identifiers.</summary>
     /// <param name="row">A row in <c>0 … Count-1</c>.</param>
@@ -364,6 +351,9 @@ public sealed class InteractionDataset
             count - keptCount);
     }
 
+    // Thread-safe: concurrent first readers may each build the index, and one of the identical results is kept.
+    private ItemIndex Index => LazyInitializer.EnsureInitialized(ref _itemIndex, () => ItemIndex.Build(Items.Count, _rowUsers, _rowItems, _rowValues));
+
     private static int[] Compact<TState>(string[] ids, Func<int, TState, bool> keep, TState state, out string[] keptIds)
     {
         var map = new int[ids.Length];
@@ -394,5 +384,38 @@ public sealed class InteractionDataset
         }
 
         return IdMap.CreateTrusted(ids, indices);
+    }
+
+    // The rows grouped by item (CSR): offsets per item, and per position the user, the value and the row.
+    private sealed record ItemIndex(int[] Offsets, int[] Users, float[] Values, int[] Rows)
+    {
+        public static ItemIndex Build(int itemCount, int[] rowUsers, int[] rowItems, float[] rowValues)
+        {
+            var count = rowItems.Length;
+            var offsets = new int[itemCount + 1];
+            foreach (var item in rowItems)
+            {
+                offsets[item + 1]++;
+            }
+
+            for (var i = 0; i < itemCount; i++)
+            {
+                offsets[i + 1] += offsets[i];
+            }
+
+            var users = new int[count];
+            var values = new float[count];
+            var rows = new int[count];
+            var cursor = offsets.AsSpan(0, itemCount).ToArray();
+            for (var row = 0; row < count; row++)
+            {
+                var position = cursor[rowItems[row]]++;
+                users[position] = rowUsers[row];
+                values[position] = rowValues[row];
+                rows[position] = row;
+            }
+
+            return new ItemIndex(offsets, users, values, rows);
+        }
     }
 }

@@ -19,7 +19,8 @@ internal sealed record ScanFile(string FullPath, IReadOnlyDictionary<string, obj
 
 internal sealed record ScanBatch(string File, int RowGroup, long FirstRow, int RowCount, ColumnVector[] Columns, bool[]? Deleted);
 
-// Streams the chosen columns of Parquet files row group by row group: memory is bounded by one row group.
+// Streams the chosen columns of Parquet files row group by row group: memory is bounded by one row group. A batch's
+// buffers are reused for the next row group, so a consumer must be done with a batch before it asks for the next.
 internal static class ColumnarScan
 {
     public static async IAsyncEnumerable<ScanBatch> ScanAsync(
@@ -47,38 +48,47 @@ internal static class ColumnarScan
                 var fields = Resolve(reader.Schema, file.FullPath, columns, match, missingIsNull);
                 long firstRow = 0;
                 var nextDeleted = 0;
-                for (var g = 0; g < reader.RowGroupCount; g++)
+
+                // Row group g + 1 is decoded on the thread pool while the consumer works on g (one read at a time on the
+                // reader). It refills the buffers of g - 1: the consumer is done with a batch when it asks for the next.
+                ColumnVector[]? previous = null;
+                Task<ColumnVector[]>? next = null;
+                try
                 {
-                    using var rowGroup = reader.OpenRowGroupReader(g);
-                    var count = checked((int)rowGroup.RowCount);
-                    var vectors = new ColumnVector[columns.Count];
-                    for (var c = 0; c < columns.Count; c++)
+                    for (var g = 0; g < reader.RowGroupCount; g++)
                     {
-                        var column = columns[c];
-                        if (column.IsPartition)
+                        var vectors = next is null
+                            ? await ReadRowGroupAsync(reader, g, file, columns, fields, null, cancellationToken).ConfigureAwait(false)
+                            : await next.ConfigureAwait(false);
+                        next = null;
+                        if (g + 1 < reader.RowGroupCount)
                         {
-                            vectors[c] = ColumnVector.Constant(column.Kind!.Value, file.PartitionValues.GetValueOrDefault(column.Name), count);
+                            var (group, reuse) = (g + 1, previous);
+                            next = Task.Run(() => ReadRowGroupAsync(reader, group, file, columns, fields, reuse, cancellationToken), cancellationToken);
                         }
-                        else if (fields[c] is { } field)
-                        {
-                            vectors[c] = await ReadColumnAsync(rowGroup, field.Field, field.Kind, file.FullPath, g, cancellationToken).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            vectors[c] = ColumnVector.AllNull(column.Kind ?? ValueKind.String, count);
-                        }
-                    }
 
-                    bool[]? mask = null;
-                    while (nextDeleted < deleted.Length && deleted[nextDeleted] < firstRow + count)
+                        var count = vectors.Length > 0 ? vectors[0].Count : checked((int)reader.RowGroups[g].RowCount);
+                        bool[]? mask = null;
+                        while (nextDeleted < deleted.Length && deleted[nextDeleted] < firstRow + count)
+                        {
+                            mask ??= new bool[count];
+                            mask[deleted[nextDeleted] - firstRow] = true;
+                            nextDeleted++;
+                        }
+
+                        yield return new ScanBatch(file.FullPath, g, firstRow, count, vectors, mask);
+                        previous = vectors;
+                        firstRow += count;
+                    }
+                }
+                finally
+                {
+                    // A consumer that stopped early leaves a read in flight: let it end before the reader is disposed.
+                    // Its result (or failure) belongs to a batch nobody asked for.
+                    if (next is not null)
                     {
-                        mask ??= new bool[count];
-                        mask[deleted[nextDeleted] - firstRow] = true;
-                        nextDeleted++;
+                        await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
                     }
-
-                    yield return new ScanBatch(file.FullPath, g, firstRow, count, vectors, mask);
-                    firstRow += count;
                 }
 
                 if (nextDeleted < deleted.Length)
@@ -89,11 +99,43 @@ internal static class ColumnarScan
         }
     }
 
-    private static async ValueTask<ColumnVector> ReadColumnAsync(ParquetRowGroupReader rowGroup, DataField field, ValueKind kind, string file, int g, CancellationToken cancellationToken)
+    private static async Task<ColumnVector[]> ReadRowGroupAsync(
+        ParquetReader reader,
+        int g,
+        ScanFile file,
+        IReadOnlyList<ScanColumn> columns,
+        (DataField Field, ValueKind Kind)?[] fields,
+        ColumnVector[]? reuse,
+        CancellationToken cancellationToken)
+    {
+        using var rowGroup = reader.OpenRowGroupReader(g);
+        var count = checked((int)rowGroup.RowCount);
+        var vectors = new ColumnVector[columns.Count];
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var column = columns[c];
+            if (column.IsPartition)
+            {
+                vectors[c] = ColumnVector.Constant(column.Kind!.Value, file.PartitionValues.GetValueOrDefault(column.Name), count);
+            }
+            else if (fields[c] is { } field)
+            {
+                vectors[c] = await ReadColumnAsync(rowGroup, field.Field, field.Kind, reuse?[c], file.FullPath, g, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                vectors[c] = ColumnVector.AllNull(column.Kind ?? ValueKind.String, count);
+            }
+        }
+
+        return vectors;
+    }
+
+    private static async ValueTask<ColumnVector> ReadColumnAsync(ParquetRowGroupReader rowGroup, DataField field, ValueKind kind, ColumnVector? reuse, string file, int g, CancellationToken cancellationToken)
     {
         try
         {
-            return await ParquetColumns.ReadAsync(rowGroup, field, kind, cancellationToken).ConfigureAwait(false);
+            return await ParquetColumns.ReadAsync(rowGroup, field, kind, reuse, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException or OverflowException)
         {

@@ -5,11 +5,11 @@ namespace Recsys.Data.Internal.Columnar;
 // Turns scanned batches (user, item, value?, timestamp? columns) into interactions, with the bad-row policy of the
 // delimited reader: a bad row either stops the read (naming file, row group and row) or is skipped and counted.
 // Integer ids are interned through a long -> index map, so no string is made per row.
-internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue)
+internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue, int capacity)
 {
-    private readonly InteractionDatasetBuilder _builder = new();
-    private readonly Dictionary<long, int> _numericUsers = [];
-    private readonly Dictionary<long, int> _numericItems = [];
+    private readonly InteractionDatasetBuilder _builder = new(capacity);
+    private readonly NumericIds _numericUsers = new();
+    private readonly NumericIds _numericItems = new();
     private readonly List<SkippedRow> _skipped = [];
     private long _skippedCount;
     private long _rowsRead;
@@ -133,7 +133,7 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         return null;
     }
 
-    private int Intern(ColumnVector ids, int row, Dictionary<long, int> numeric, bool isUser)
+    private int Intern(ColumnVector ids, int row, NumericIds numeric, bool isUser)
     {
         if (ids.Strings is { } strings)
         {
@@ -141,7 +141,7 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         }
 
         var id = ids.Longs![row];
-        if (numeric.TryGetValue(id, out var index))
+        if (numeric.TryGet(id, out var index))
         {
             return index;
         }
@@ -149,7 +149,56 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         Span<char> text = stackalloc char[20];
         id.TryFormat(text, out var written, provider: CultureInfo.InvariantCulture);
         index = isUser ? _builder.AddUser(text[..written]) : _builder.AddItem(text[..written]);
-        numeric[id] = index;
+        numeric.Add(id, index);
         return index;
+    }
+
+    // Integer id -> builder index: the last id seen (rows usually come grouped by user), then a dense array for ids
+    // in [0, 2^24) (index + 1; 0 = unseen), then a dictionary for the rest.
+    private sealed class NumericIds
+    {
+        private const long DenseLimit = 1 << 24;
+        private readonly Dictionary<long, int> _sparse = [];
+        private int[] _dense = new int[1024];
+        private long _lastId = -1;
+        private int _lastIndex = -1;
+
+        public bool TryGet(long id, out int index)
+        {
+            if (id == _lastId)
+            {
+                index = _lastIndex;
+                return true;
+            }
+
+            if ((ulong)id < DenseLimit ? id < _dense.Length && _dense[id] > 0 : _sparse.ContainsKey(id))
+            {
+                index = (ulong)id < DenseLimit ? _dense[id] - 1 : _sparse[id];
+                (_lastId, _lastIndex) = (id, index);
+                return true;
+            }
+
+            index = -1;
+            return false;
+        }
+
+        public void Add(long id, int index)
+        {
+            if ((ulong)id < DenseLimit)
+            {
+                if (id >= _dense.Length)
+                {
+                    Array.Resize(ref _dense, (int)Math.Min(DenseLimit, Math.Max(id + 1, 2L * _dense.Length)));
+                }
+
+                _dense[id] = index + 1;
+            }
+            else
+            {
+                _sparse[id] = index;
+            }
+
+            (_lastId, _lastIndex) = (id, index);
+        }
     }
 }

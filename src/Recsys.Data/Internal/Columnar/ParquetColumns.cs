@@ -1,3 +1,4 @@
+using System.Buffers;
 using Parquet;
 using Parquet.Schema;
 
@@ -7,7 +8,13 @@ namespace Recsys.Data.Internal.Columnar;
 // Parquet field has (or why it has none Recsys reads).
 internal static class ParquetColumns
 {
-    public static readonly ParquetOptions ReaderOptions = new() { UseDateOnlyTypeForDates = true };
+    // Parquet.Net keeps freed pooled buffers without bound unless told: keep at most 32 MB of them.
+    public static readonly ParquetOptions ReaderOptions = new()
+    {
+        UseDateOnlyTypeForDates = true,
+        MaximumSmallPoolFreeBytes = 16 << 20,
+        MaximumLargePoolFreeBytes = 16 << 20,
+    };
 
     public static ValueKind? KindOf(DataField field)
     {
@@ -103,10 +110,22 @@ internal static class ParquetColumns
         _ => kind.ToString(),
     };
 
-    public static async ValueTask<ColumnVector> ReadAsync(ParquetRowGroupReader rowGroup, DataField field, ValueKind kind, CancellationToken cancellationToken)
+    // Reads into `reuse` when it fits (same kind and row count, as for every full row group of a file), so a scan
+    // allocates its column buffers once rather than per row group.
+    public static async ValueTask<ColumnVector> ReadAsync(ParquetRowGroupReader rowGroup, DataField field, ValueKind kind, ColumnVector? reuse, CancellationToken cancellationToken)
     {
         var count = checked((int)rowGroup.RowCount);
-        var vector = ColumnVector.Create(kind, count);
+        ColumnVector vector;
+        if (reuse is not null && reuse.Kind == kind && reuse.Count == count)
+        {
+            vector = reuse;
+            Array.Clear(vector.Nulls);
+        }
+        else
+        {
+            vector = ColumnVector.Create(kind, count);
+        }
+
         var type = field.ClrType;
         if (type == typeof(ReadOnlyMemory<char>) || type == typeof(string))
         {
@@ -205,28 +224,42 @@ internal static class ParquetColumns
         var count = vector.Count;
         if (!field.IsNullable)
         {
-            var required = new T[count];
-            await rowGroup.ReadAsync(field, required.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < count; i++)
+            var required = ArrayPool<T>.Shared.Rent(count);
+            try
             {
-                target[i] = convert(required[i]);
+                await rowGroup.ReadAsync(field, required.AsMemory(0, count), null, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < count; i++)
+                {
+                    target[i] = convert(required[i]);
+                }
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(required);
             }
 
             return;
         }
 
-        var values = new T?[count];
-        await rowGroup.ReadAsync(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < count; i++)
+        var values = ArrayPool<T?>.Shared.Rent(count);
+        try
         {
-            if (values[i] is { } value)
+            await rowGroup.ReadAsync(field, values.AsMemory(0, count), null, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
             {
-                target[i] = convert(value);
+                if (values[i] is { } value)
+                {
+                    target[i] = convert(value);
+                }
+                else
+                {
+                    vector.Nulls[i] = true;
+                }
             }
-            else
-            {
-                vector.Nulls[i] = true;
-            }
+        }
+        finally
+        {
+            ArrayPool<T?>.Shared.Return(values);
         }
     }
 }
