@@ -95,7 +95,7 @@ public static class InteractionReader
 
         return new InteractionReadResult
         {
-            Dataset = builder.Build(),
+            Dataset = builder.BuildAndClear(),
             Source = source,
             RowsRead = rowsRead,
             RowsSkipped = skippedCount,

@@ -255,6 +255,120 @@ public sealed class InteractionDataset
     }
 
     /// <summary>
+    /// Builds a dataset like <see cref="Build"/>, but in the given columns when their rows come grouped by user in
+    /// order of first appearance (as files written user by user do): each user's rows are sorted and deduplicated in
+    /// place, ids renumbered in place, and the columns become the dataset's (no copy when they hold exactly
+    /// <paramref name="count"/> rows). Other inputs fall back to <see cref="Build"/>. The caller gives up the columns.
+    /// </summary>
+    internal static InteractionDataset BuildInPlace(
+        string[] userIds,
+        string[] itemIds,
+        int[] users,
+        int[] items,
+        float[] values,
+        long[] timestamps,
+        int count)
+    {
+        for (var r = 1; r < count; r++)
+        {
+            if (users[r] < users[r - 1])
+            {
+                return Build(userIds, itemIds, users, items, values, timestamps, count);
+            }
+        }
+
+        var longest = 0;
+        for (int start = 0, end; start < count; start = end)
+        {
+            for (end = start + 1; end < count && users[end] == users[start]; end++)
+            {
+            }
+
+            longest = Math.Max(longest, end - start);
+        }
+
+        var keys = new long[longest];
+        var segmentItems = new int[longest];
+        var segmentValues = new float[longest];
+        var segmentTimestamps = new long[longest];
+        var itemUsed = new bool[itemIds.Length];
+        var userUsed = new bool[userIds.Length];
+        var kept = 0;
+        for (int start = 0, end; start < count; start = end)
+        {
+            var user = users[start];
+            for (end = start + 1; end < count && users[end] == user; end++)
+            {
+            }
+
+            // key = item << 32 | position in the segment: sorting orders by item, then by input order.
+            var length = end - start;
+            for (var j = 0; j < length; j++)
+            {
+                keys[j] = ((long)items[start + j] << 32) | (uint)j;
+                segmentItems[j] = items[start + j];
+                segmentValues[j] = values[start + j];
+                segmentTimestamps[j] = timestamps[start + j];
+            }
+
+            var segment = keys.AsSpan(0, length);
+            segment.Sort();
+            userUsed[user] = true;
+            var j2 = 0;
+            while (j2 < length)
+            {
+                var item = (int)(segment[j2] >> 32);
+                var best = (int)(uint)segment[j2];
+                j2++;
+                while (j2 < length && (int)(segment[j2] >> 32) == item)
+                {
+                    var candidate = (int)(uint)segment[j2];
+                    if (segmentTimestamps[candidate] >= segmentTimestamps[best])
+                    {
+                        best = candidate;
+                    }
+
+                    j2++;
+                }
+
+                // The segment was copied out above and kept <= start + position, so no unread row is overwritten.
+                users[kept] = user;
+                items[kept] = item;
+                values[kept] = segmentValues[best];
+                timestamps[kept] = segmentTimestamps[best];
+                kept++;
+                itemUsed[item] = true;
+            }
+        }
+
+        var userMap = Compact(userIds, static (u, used) => used[u], userUsed, out var newUserIds);
+        var itemMap = Compact(itemIds, static (i, used) => used[i], itemUsed, out var newItemIds);
+        var userOffsets = new int[newUserIds.Length + 1];
+        for (var k = 0; k < kept; k++)
+        {
+            var user = userMap[users[k]];
+            users[k] = user;
+            items[k] = itemMap[items[k]];
+            userOffsets[user + 1]++;
+        }
+
+        for (var u = 0; u < newUserIds.Length; u++)
+        {
+            userOffsets[u + 1] += userOffsets[u];
+        }
+
+        if (users.Length != kept)
+        {
+            Array.Resize(ref users, kept);
+            Array.Resize(ref items, kept);
+            Array.Resize(ref values, kept);
+            Array.Resize(ref timestamps, kept);
+        }
+
+        return new InteractionDataset(CreateMap(newUserIds), CreateMap(newItemIds), userOffsets, users, items, values, timestamps, count - kept);
+    }
+
+    /// <summary>
     /// Builds a dataset from columns of interactions: resolves duplicates (latest timestamp wins, then the later
     /// row), drops identifiers without interactions and creates both sparse views.
     /// </summary>

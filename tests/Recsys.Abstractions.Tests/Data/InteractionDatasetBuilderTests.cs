@@ -106,6 +106,41 @@ public sealed class InteractionDatasetBuilderTests
     }
 
     /// <summary>
+    /// BuildAndClear gives the dataset Build gives — ids, rows, values, timestamps, duplicates — both for rows grouped
+    /// by user (sorted in place) and for any other order (the copying build), and leaves the builder empty.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public bool BuildAndClear_EqualsBuild((byte User, byte Item, sbyte Value, byte Time)[] rows, bool groupByUser, bool registerUnused)
+    {
+        var input = groupByUser ? [.. rows.OrderBy(r => r.User % 11)] : rows;
+        var reference = new InteractionDatasetBuilder();
+        var handedOff = new InteractionDatasetBuilder(input.Length);
+        foreach (var builder in new[] { reference, handedOff })
+        {
+            if (registerUnused)
+            {
+                builder.AddUser("never");
+                builder.AddItem("never");
+            }
+
+            foreach (var (user, item, value, time) in input)
+            {
+                builder.Add($"u{user % 11}", $"i{item % 7}", value, time % 4);
+            }
+        }
+
+        var expected = reference.Build();
+        var actual = handedOff.BuildAndClear();
+        return handedOff.Count == 0 && handedOff.UserCount == 0
+            && expected.Users.SequenceEqual(actual.Users) && expected.Items.SequenceEqual(actual.Items)
+            && expected.DuplicatesDropped == actual.DuplicatesDropped
+            && expected.UserOffsets.SequenceEqual(actual.UserOffsets)
+            && expected.RowUsers.SequenceEqual(actual.RowUsers) && expected.RowItems.SequenceEqual(actual.RowItems)
+            && expected.RowValues.SequenceEqual(actual.RowValues) && expected.RowTimestamps.SequenceEqual(actual.RowTimestamps)
+            && expected.ItemRows.SequenceEqual(actual.ItemRows);
+    }
+
+    /// <summary>
     /// For random inputs: the result has one row per distinct pair holding the latest value, the by-user view is
     /// sorted by (user, item), and the by-item view is exactly its transpose.
     /// </summary>

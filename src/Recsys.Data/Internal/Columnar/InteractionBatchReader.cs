@@ -53,7 +53,7 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
 
     public InteractionReadResult Finish(string source, long? version) => new()
     {
-        Dataset = _builder.Build(),
+        Dataset = _builder.BuildAndClear(),
         Source = source,
         RowsRead = _rowsRead,
         RowsSkipped = _skippedCount,
