@@ -12,16 +12,18 @@ internal static class DataCommand
     {
         var data = new DataOptions();
         var path = new Argument<string>("path") { Description = "A ratings file, a Parquet file or folder, or a Delta table directory." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (kind, path, columns, rows, version)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (kind, path, columns, rows, version; with --read also interactions, users, items, skipped, duplicates)." };
+        var read = new Option<bool>("--read") { Description = "Also read the interactions as train would (--columns, --bad-rows) and report them." };
         var describe = new Command("describe", "Print a source's kind, columns with types, row count and (Delta) table version.")
         {
-            path, data.Format, data.Version, data.AsOf, json,
+            path, data.Format, data.Version, data.AsOf, data.Columns, data.BadRows, read, json,
         };
         describe.SetAction(async (result, cancellationToken) =>
         {
             var source = result.GetValue(path)!;
             var options = data.SourceOptions(result, source);
             var description = await InteractionSource.DescribeAsync(source, options, cancellationToken);
+            var interactions = result.GetValue(read) ? await InteractionSource.ReadAsync(source, options, cancellationToken) : null;
             if (result.GetValue(json))
             {
                 using var stream = Console.OpenStandardOutput();
@@ -54,6 +56,15 @@ internal static class DataCommand
                     writer.WriteNull("version");
                 }
 
+                if (interactions is not null)
+                {
+                    writer.WriteNumber("interactions", interactions.Dataset.Count);
+                    writer.WriteNumber("users", interactions.Dataset.Users.Count);
+                    writer.WriteNumber("items", interactions.Dataset.Items.Count);
+                    writer.WriteNumber("skipped", interactions.RowsSkipped);
+                    writer.WriteNumber("duplicates", interactions.DuplicatesDropped);
+                }
+
                 writer.WriteEndObject();
                 writer.Flush();
                 stream.Write("\n"u8);
@@ -74,6 +85,17 @@ internal static class DataCommand
             foreach (var column in description.Columns)
             {
                 Console.WriteLine($"  {column.Name.PadRight(width)}  {column.Type}{(column.IsPartition ? "  (partition)" : string.Empty)}");
+            }
+
+            if (interactions is not null)
+            {
+                Console.WriteLine(string.Create(
+                    inv,
+                    $"read     {interactions.Dataset.Count:N0} interactions, {interactions.Dataset.Users.Count:N0} users, {interactions.Dataset.Items.Count:N0} items; {interactions.RowsSkipped:N0} bad rows skipped, {interactions.DuplicatesDropped:N0} duplicates dropped"));
+                foreach (var skipped in interactions.FirstSkippedRows)
+                {
+                    Console.WriteLine($"  skipped {skipped.Reason}");
+                }
             }
 
             return 0;

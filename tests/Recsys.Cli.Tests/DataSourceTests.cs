@@ -36,7 +36,7 @@ public sealed class DataSourceTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var table = await DeltaTestTables.WriteRatingsAsync(MovieLensData.File("ratings.csv"), Path.Combine(_work.FullName, "ratings"), ct);
 
-        var (exit, output, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["data", "describe", table.Path, "--json"], ct);
+        var (exit, output, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["data", "describe", table.Path, "--json", "--read"], ct);
 
         Assert.True(exit == 0, error);
         using var json = JsonDocument.Parse(output);
@@ -44,6 +44,8 @@ public sealed class DataSourceTests : IDisposable
         Assert.Equal("delta", root.GetProperty("kind").GetString());
         Assert.Equal(1, root.GetProperty("version").GetInt64());
         Assert.Equal(table.Latest.Count(), root.GetProperty("rows").GetInt64());
+        Assert.Equal(table.Latest.Count(), root.GetProperty("interactions").GetInt64());
+        Assert.Equal(0, root.GetProperty("skipped").GetInt64());
         Assert.Equal(["userId:integer", "movieId:integer", "rating:double", "timestamp:long"], root.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("name").GetString()}:{c.GetProperty("type").GetString()}"));
 
         (exit, output, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["data", "describe", Path.Combine(table.Path, "part-2.parquet"), "--json"], ct);
