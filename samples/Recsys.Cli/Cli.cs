@@ -79,8 +79,10 @@ internal static partial class Cli
         return names;
     }
 
+    // Bad data (an InteractionDataException is a FormatException) is a failure while working, not a usage error.
     private static bool IsUsage(Exception e) =>
-        e is UsageException or ArgumentException or ValidationException or OptionsValidationException or FormatException or OverflowException;
+        e is UsageException or ArgumentException or ValidationException or OptionsValidationException or OverflowException
+            or (FormatException and not Recsys.Data.InteractionDataException);
 
     private static string TypeInUserTerms(string type) => type switch
     {

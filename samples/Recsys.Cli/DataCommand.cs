@@ -16,7 +16,7 @@ internal static class DataCommand
         var read = new Option<bool>("--read") { Description = "Also read the interactions as train would (--columns, --bad-rows) and report them." };
         var describe = new Command("describe", "Print a source's kind, columns with types, row count and (Delta) table version.")
         {
-            path, data.Format, data.Version, data.AsOf, data.Columns, data.BadRows, read, json,
+            path, data.Format, data.Version, data.AsOf, data.Columns, data.Scale, data.BadRows, read, json,
         };
         describe.SetAction(async (result, cancellationToken) =>
         {

@@ -20,6 +20,11 @@ internal sealed class DataOptions
         Description = "Parquet/Delta columns: user=NAME,item=NAME,value=NAME,timestamp=NAME (defaults userId, movieId or itemId, rating, timestamp; value= for implicit feedback).",
     };
 
+    public Option<string?> Scale { get; } = new("--scale")
+    {
+        Description = "The rating scale MIN:MAX; a rating outside it is a bad row (see --bad-rows). Default: 0.5:5 for MovieLens ratings.csv, 1:5 for u.data, none for other sources; 'any' turns the check off.",
+    };
+
     public Option<long?> Version { get; } = new("--version") { Description = "Delta: read this table version (default: the latest)." };
 
     public Option<string?> AsOf { get; } = new("--as-of") { Description = "Delta: read the newest version committed at or before this time (ISO 8601, or Unix milliseconds)." };
@@ -38,7 +43,7 @@ internal sealed class DataOptions
 
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the synthetic data and of random splits.", DefaultValueFactory = _ => 42UL };
 
-    public IEnumerable<Option> All => [Data, Format, Columns, Version, AsOf, BadRows, Users, Items, Ratings, Seed];
+    public IEnumerable<Option> All => [Data, Format, Columns, Scale, Version, AsOf, BadRows, Users, Items, Ratings, Seed];
 
     public SyntheticDataOptions Synthetic(ParseResult result) => new()
     {
@@ -124,6 +129,18 @@ internal sealed class DataOptions
             Version = result.GetValue(Version),
             AsOf = result.GetValue(AsOf) is { } asOf ? ParseTime(asOf) : null,
         };
+        if (result.GetValue(Scale) is { } scale)
+        {
+            try
+            {
+                options.Scale = scale == "any" ? RatingScale.Any : RatingScale.Parse(scale);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--scale: {e.Message}");
+            }
+        }
+
         if (options.Version is < 0)
         {
             throw new UsageException($"--version must be 0 or more, not {options.Version}.");

@@ -30,7 +30,7 @@ internal static class RetrainCommand
         var rank = new Option<int?>("--rank") { Description = "Latent factors of every candidate (default: each algorithm's)." };
         var command = new Command("retrain", "Run the retraining flow once: load, split, train candidates in parallel, evaluate them and Production, register, promote.")
         {
-            registry, model, data.Data, data.Format, data.Columns, data.Version, data.AsOf, data.BadRows, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, noRefit,
+            registry, model, data.Data, data.Format, data.Columns, data.Scale, data.Version, data.AsOf, data.BadRows, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, noRefit,
         };
         command.SetAction(async (result, cancellationToken) =>
         {

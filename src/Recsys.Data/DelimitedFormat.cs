@@ -64,7 +64,10 @@ public sealed class DelimitedFormat
     /// <value>The default value is 1.</value>
     public float DefaultValue { get; set; } = 1f;
 
-    /// <summary>Gets the format of MovieLens <c>ratings.csv</c>: <c>userId,movieId,rating,timestamp</c> with a header.</summary>
+    /// <summary>Gets or sets the declared rating scale: a value outside it is a bad row; <see langword="null"/> (the default) checks none.</summary>
+    public RatingScale? Scale { get; set; }
+
+    /// <summary>Gets the format of MovieLens <c>ratings.csv</c>: <c>userId,movieId,rating,timestamp</c> with a header, ratings 0.5 to 5.</summary>
     public static DelimitedFormat MovieLensRatings => new()
     {
         Delimiter = ',',
@@ -73,10 +76,11 @@ public sealed class DelimitedFormat
         ItemColumn = "movieId",
         ValueColumn = "rating",
         TimestampColumn = "timestamp",
+        Scale = RatingScale.MovieLens,
     };
 
-    /// <summary>Gets the format of MovieLens 100K <c>u.data</c>: tab-separated user, item, rating, timestamp without a header.</summary>
-    public static DelimitedFormat MovieLensUData => new() { Delimiter = '\t', HasHeader = false };
+    /// <summary>Gets the format of MovieLens 100K <c>u.data</c>: tab-separated user, item, rating, timestamp without a header, ratings 1 to 5.</summary>
+    public static DelimitedFormat MovieLensUData => new() { Delimiter = '\t', HasHeader = false, Scale = RatingScale.MovieLens100K };
 
     /// <summary>Checks that the format is usable.</summary>
     /// <exception cref="ValidationException">A setting is out of range or inconsistent; the message names it.</exception>
@@ -96,6 +100,11 @@ public sealed class DelimitedFormat
         if (Delimiter is '"' or '\r' or '\n')
         {
             throw new ValidationException($"The delimiter cannot be {DelimitedLine.Describe(Delimiter)}.");
+        }
+
+        if (Scale is { } scale && !(scale.Min <= scale.Max))
+        {
+            throw new ValidationException($"The rating scale's minimum ({scale.Min}) is above its maximum ({scale.Max}).");
         }
 
         if (!float.IsFinite(DefaultValue))

@@ -14,11 +14,14 @@ public static class InteractionReader
     /// <returns>The dataset and an account of skipped and duplicated rows.</returns>
     /// <exception cref="InteractionDataException">The file is empty, its header lacks a named column, or (under <see cref="BadRowPolicy.Fail"/>) a row is bad; the message names the file and line.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="format"/> is invalid.</exception>
-    public static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows)
+    public static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows) => Read(path, format, badRows, scale: null);
+
+    // As Read, with the rating scale set to `scale` instead of the format's when it is given.
+    internal static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path, format, badRows);
+        return Read(reader, path, format, badRows, scale);
     }
 
     /// <summary>Reads delimited interactions from a text reader.</summary>
@@ -29,12 +32,16 @@ public static class InteractionReader
     /// <returns>The dataset and an account of skipped and duplicated rows.</returns>
     /// <exception cref="InteractionDataException">The text is empty, its header lacks a named column, or (under <see cref="BadRowPolicy.Fail"/>) a row is bad; the message names the source and line.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="format"/> is invalid.</exception>
-    public static InteractionReadResult Read(TextReader reader, string source, DelimitedFormat format, BadRowPolicy badRows)
+    public static InteractionReadResult Read(TextReader reader, string source, DelimitedFormat format, BadRowPolicy badRows) =>
+        Read(reader, source, format, badRows, scale: null);
+
+    private static InteractionReadResult Read(TextReader reader, string source, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(format);
         format.Validate();
+        scale ??= format.Scale;
 
         var builder = new InteractionDatasetBuilder();
         var skipped = new List<SkippedRow>();
@@ -75,7 +82,7 @@ public static class InteractionReader
             }
 
             rowsRead++;
-            var error = TryParse(line, format, columns, fields, builder);
+            var error = TryParse(line, format, scale, columns, fields, builder);
             if (error is null)
             {
                 continue;
@@ -103,7 +110,7 @@ public static class InteractionReader
         };
     }
 
-    private static string? TryParse(string line, DelimitedFormat format, Columns columns, Span<Range> fields, InteractionDatasetBuilder builder)
+    private static string? TryParse(string line, DelimitedFormat format, RatingScale? scale, Columns columns, Span<Range> fields, InteractionDatasetBuilder builder)
     {
         var text = line.AsSpan();
         var count = DelimitedLine.Split(text, format.Delimiter, fields);
@@ -141,6 +148,11 @@ public static class InteractionReader
             if (!float.IsFinite(value))
             {
                 return $"the value '{valueText}' is not a finite number";
+            }
+
+            if (scale is not null && !scale.Contains(value))
+            {
+                return $"the rating {valueText} is outside the scale {scale}";
             }
         }
 

@@ -12,6 +12,9 @@ public sealed class InteractionSourceOptions
     /// <summary>Gets or sets the layout of a delimited source, or <see langword="null"/> for MovieLens <c>ratings.csv</c> (or <c>u.data</c> when the first line has tabs).</summary>
     public DelimitedFormat? Delimited { get; set; }
 
+    /// <summary>Gets or sets the declared rating scale: a value outside it is a bad row. <see langword="null"/> (the default) checks none for Parquet and Delta and keeps <see cref="DelimitedFormat.Scale"/> for delimited text (0.5 to 5 for MovieLens ratings.csv); <see cref="RatingScale.Any"/> turns the check off.</summary>
+    public RatingScale? Scale { get; set; }
+
     /// <summary>Gets or sets whether a bad row stops the read (the default) or is skipped and counted.</summary>
     public BadRowPolicy BadRows { get; set; } = BadRowPolicy.Fail;
 

@@ -32,6 +32,10 @@ public sealed class BadInputTests : IDisposable
         { "registry --registry {work}/typo list", 2, "holds no registry (no registry.db there)" },
         { "runs --registry {work}/typo list", 2, "holds no registry (no registry.db there)" },
         { "recommend --model {garbage} --user 1", 1, "garbage.bin" },
+        { "train --data {badscale} --algorithm popularity --out {work}/m.bin", 1, "badscale.csv, line 3: the rating -3 is outside the scale 0.5 to 5" },
+        { "train --data {badscale} --scale -5:5 --algorithm popularity --out {work}/m.bin", 1, "badscale.csv, line 4: the rating 99 is outside the scale -5 to 5" },
+        { "train --data {badscale} --scale 5:1 --algorithm popularity --out {work}/m.bin", 2, "--scale: '5:1' is not a rating scale MIN:MAX with MIN <= MAX" },
+        { "train --data {notnumber} --algorithm popularity --out {work}/m.bin", 1, "notnumber.csv, line 2: the value 'x' is not a number" },
     };
 
     [Theory]
@@ -41,8 +45,13 @@ public sealed class BadInputTests : IDisposable
         var model = await ModelAsync();
         var garbage = Path.Combine(_work.FullName, "garbage.bin");
         await File.WriteAllTextAsync(garbage, "not a model", TestContext.Current.CancellationToken);
+        var badScale = Path.Combine(_work.FullName, "badscale.csv");
+        await File.WriteAllTextAsync(badScale, "userId,movieId,rating,timestamp\n1,2,4.0,10\n1,3,-3,11\n2,2,99,12\n", TestContext.Current.CancellationToken);
+        var notNumber = Path.Combine(_work.FullName, "notnumber.csv");
+        await File.WriteAllTextAsync(notNumber, "userId,movieId,rating,timestamp\n1,2,x,10\n", TestContext.Current.CancellationToken);
         var arguments = command.Replace("{model}", model, StringComparison.Ordinal).Replace("{work}", _work.FullName, StringComparison.Ordinal)
-            .Replace("{garbage}", garbage, StringComparison.Ordinal).Split(' ');
+            .Replace("{garbage}", garbage, StringComparison.Ordinal).Replace("{badscale}", badScale, StringComparison.Ordinal)
+            .Replace("{notnumber}", notNumber, StringComparison.Ordinal).Split(' ');
 
         var (exit, _, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), arguments, TestContext.Current.CancellationToken);
 

@@ -60,7 +60,7 @@ public sealed class DataSourceTests : IDisposable
     [InlineData("data describe {csv} --version 1", 2, "--version and --as-of apply to Delta tables")]
     [InlineData("train --data {csv} --columns user=u --out {work}/m.bin", 2, "--columns applies to Parquet and Delta sources")]
     [InlineData("data describe {table} --version 7", 1, "version 7 does not exist; the table's versions end at 1")]
-    [InlineData("train --data {table} --columns user=nope --out {work}/m.bin", 2, "there is no user column named 'nope'")]
+    [InlineData("train --data {table} --columns user=nope --out {work}/m.bin", 1, "there is no user column named 'nope'")]
     [InlineData("data describe {table} --version 0 --as-of 2024-01-01", 2, "Give --version or --as-of, not both.")]
     public async Task BadSourceInput_OneLine(string command, int exitCode, string message)
     {

@@ -232,4 +232,20 @@ public sealed class InteractionReaderTests
         Assert.Equal(0.5f, result.Dataset.MinValue);
         Assert.Equal(5f, result.Dataset.MaxValue);
     }
+
+    [Fact]
+    public void RatingsOutsideTheDeclaredScale_AreBadRows_AndAnyTurnsTheCheckOff()
+    {
+        const string text = "userId,movieId,rating,timestamp\n1,2,4.5,10\n1,3,-3,11\n2,2,99,12\n2,3,0.5,13\n";
+        var failed = Assert.Throws<InteractionDataException>(() => InteractionReader.Read(new StringReader(text), "r.csv", DelimitedFormat.MovieLensRatings, BadRowPolicy.Fail));
+        Assert.Equal("r.csv, line 3: the rating -3 is outside the scale 0.5 to 5", failed.Message);
+
+        var skipped = InteractionReader.Read(new StringReader(text), "r.csv", DelimitedFormat.MovieLensRatings, BadRowPolicy.Skip);
+        Assert.Equal((2, 2L), (skipped.Dataset.Count, skipped.RowsSkipped));
+        Assert.Equal(["the rating -3 is outside the scale 0.5 to 5", "the rating 99 is outside the scale 0.5 to 5"], skipped.FirstSkippedRows.Select(r => r.Reason));
+
+        var noScale = InteractionReader.Read(new StringReader(text), "r.csv", new DelimitedFormat(), BadRowPolicy.Fail);
+        Assert.Equal(4, noScale.Dataset.Count);
+        Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => new DelimitedFormat { Scale = new RatingScale(5, 1) }.Validate());
+    }
 }

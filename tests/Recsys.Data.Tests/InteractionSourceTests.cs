@@ -81,6 +81,9 @@ public sealed class InteractionSourceTests : IDisposable
         Assert.Equal((4L, 2L, 2), (skipped.RowsRead, skipped.RowsSkipped, skipped.Dataset.Count));
         Assert.Equal([$"{path}, row group 0, row 1: the user id is null", $"{path}, row group 0, row 2: the value is null"], skipped.FirstSkippedRows.Select(r => r.Reason));
 
+        var scaled = await InteractionSource.ReadAsync(path, new InteractionSourceOptions { Columns = columns, BadRows = BadRowPolicy.Skip, Scale = new RatingScale(1, 4) }, ct);
+        Assert.Equal([$"{path}, row group 0, row 0: the rating 5 is outside the scale 1 to 4", $"{path}, row group 0, row 1: the user id is null", $"{path}, row group 0, row 2: the value is null"], scaled.FirstSkippedRows.Select(r => r.Reason));
+
         var missing = await Assert.ThrowsAsync<InteractionDataException>(() => InteractionSource.ReadAsync(path, cancellationToken: ct));
         Assert.Contains("there is no user column named 'userId' (columns: user long, item string, score float)", missing.Message, StringComparison.Ordinal);
         var wrongType = await Assert.ThrowsAsync<InteractionDataException>(() =>

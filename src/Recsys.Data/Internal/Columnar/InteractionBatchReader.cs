@@ -5,7 +5,7 @@ namespace Recsys.Data.Internal.Columnar;
 // Turns scanned batches (user, item, value?, timestamp? columns) into interactions, with the bad-row policy of the
 // delimited reader: a bad row either stops the read (naming file, row group and row) or is skipped and counted.
 // Integer ids are interned through a long -> index map, so no string is made per row.
-internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue, int capacity)
+internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue, RatingScale? scale, int capacity)
 {
     private readonly InteractionDatasetBuilder _builder = new(capacity);
     private readonly NumericIds _numericUsers = new();
@@ -112,6 +112,11 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
             if (!float.IsFinite(value))
             {
                 return string.Create(CultureInfo.InvariantCulture, $"the value {value} is not a finite number");
+            }
+
+            if (scale is not null && !scale.Contains(value))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"the rating {value} is outside the scale {scale}");
             }
         }
 
