@@ -87,7 +87,19 @@ public sealed class DeltaSnapshot
         return rows;
     }
 
-    internal async IAsyncEnumerable<ScanBatch> ScanAsync(IReadOnlyList<string> names, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // Rows stored in the live files, deleted ones included (from their footers): what a reader must make room for.
+    internal async Task<long> CountStoredRowsAsync(CancellationToken cancellationToken)
+    {
+        long rows = 0;
+        await foreach (var batch in ScanAsync([], cancellationToken).ConfigureAwait(false))
+        {
+            rows += batch.RowCount;
+        }
+
+        return rows;
+    }
+
+    internal async IAsyncEnumerable<ScanBatch> ScanAsync(IReadOnlyList<string> names, [EnumeratorCancellation] CancellationToken cancellationToken, ScanDestination? destination = null)
     {
         var table = _state.TableRoot;
         var columns = new List<ScanColumn>(names.Count);
@@ -114,7 +126,7 @@ public sealed class DeltaSnapshot
             file.FullPath,
             PartitionValues(file),
             file.DeletionVector is { } dv ? () => DeletionVectors.Read(dv, table, table) : null));
-        var scan = ColumnarScan.ScanAsync(files, columns, match, missingIsNull: true, cancellationToken).ConfigureAwait(false);
+        var scan = ColumnarScan.ScanAsync(files, columns, match, missingIsNull: true, cancellationToken, destination).ConfigureAwait(false);
         await using var batches = scan.GetAsyncEnumerator();
         while (true)
         {

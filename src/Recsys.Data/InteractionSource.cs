@@ -73,9 +73,10 @@ public static class InteractionSource
                         .ToList();
                     var roles = Roles.Resolve(options.Columns, available, files[0]);
                     var columns = roles.Names.Select(n => new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
-                    var scan = ColumnarScan.ScanAsync(files.Select(f => new ScanFile(f, new Dictionary<string, object?>(), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken);
+                    IAsyncEnumerable<ScanBatch> Scan(ScanDestination lend) => ColumnarScan.ScanAsync(
+                        files.Select(f => new ScanFile(f, new Dictionary<string, object?>(), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken, lend);
                     var rows = await CountRowsAsync(files, cancellationToken).ConfigureAwait(false);
-                    return await ReadBatchesAsync(scan, roles, options, path, version: null, (int)Math.Min(rows, Array.MaxLength), cancellationToken).ConfigureAwait(false);
+                    return await ReadBatchesAsync(Scan, roles, options, path, version: null, (int)Math.Min(rows, Array.MaxLength), cancellationToken).ConfigureAwait(false);
                 }
 
             case DataSourceKind.Delta:
@@ -83,7 +84,8 @@ public static class InteractionSource
                     var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
                     var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type))).ToList();
                     var roles = Roles.Resolve(options.Columns, fields, path);
-                    return await ReadBatchesAsync(snapshot.ScanAsync(roles.Names, cancellationToken), roles, options, path, snapshot.Version, capacity: 0, cancellationToken).ConfigureAwait(false);
+                    var rows = await snapshot.CountStoredRowsAsync(cancellationToken).ConfigureAwait(false);
+                    return await ReadBatchesAsync(lend => snapshot.ScanAsync(roles.Names, cancellationToken, lend), roles, options, path, snapshot.Version, (int)Math.Min(rows, Array.MaxLength), cancellationToken).ConfigureAwait(false);
                 }
 
             default:
@@ -149,7 +151,7 @@ public static class InteractionSource
         return rows;
     }
 
-    private static async Task<InteractionReadResult> ReadBatchesAsync(IAsyncEnumerable<ScanBatch> scan, Roles roles, InteractionSourceOptions options, string path, long? version, int capacity, CancellationToken cancellationToken)
+    private static async Task<InteractionReadResult> ReadBatchesAsync(Func<ScanDestination, IAsyncEnumerable<ScanBatch>> scan, Roles roles, InteractionSourceOptions options, string path, long? version, int capacity, CancellationToken cancellationToken)
     {
         var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f, options.Scale, capacity);
         await reader.ReadAsync(scan, roles.Value is not null, roles.Timestamp is not null, cancellationToken).ConfigureAwait(false);

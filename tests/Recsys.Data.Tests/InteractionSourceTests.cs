@@ -91,6 +91,78 @@ public sealed class InteractionSourceTests : IDisposable
         Assert.Contains("the item column is float; ids must be integers or strings", wrongType.Message, StringComparison.Ordinal);
     }
 
+    // int32 ids, float values and int64 timestamps are decoded straight into the dataset builder's columns, and rows
+    // are then compacted over them: with nulls (packed by Parquet, spread by the reader), bad rows skipped in one row
+    // group shifting every later one, and row groups and files following each other, the dataset is still exactly the
+    // good rows.
+    [Fact]
+    public async Task ParquetDecodedInPlace_NullsSkippedRowsAndManyRowGroups_GiveExactlyTheGoodRows()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var random = new Random(20261202);
+        var folder = Directory.CreateDirectory(Path.Combine(_work.FullName, "many")).FullName;
+        var user = new DataField<int?>("userId");
+        var item = new DataField<int>("movieId");
+        var value = new DataField<float?>("rating");
+        var time = new DataField<long?>("timestamp");
+        var expected = new List<string>();
+        var bad = 0;
+        var pair = 0;
+        for (var f = 0; f < 2; f++)
+        {
+            await using var stream = File.Create(Path.Combine(folder, $"part-{f}.parquet"));
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(user, item, value, time), stream, cancellationToken: ct);
+            for (var g = 0; g < 3; g++)
+            {
+                var rows = random.Next(1, 400);
+                var (users, items, values, times) = (new int?[rows], new int[rows], new float?[rows], new long?[rows]);
+                for (var r = 0; r < rows; r++)
+                {
+                    // Distinct (user, item) pairs, so no duplicate resolution is involved.
+                    pair++;
+                    (users[r], items[r]) = (pair / 7, pair % 7);
+                    values[r] = random.Next(1, 11) / 2f;
+                    times[r] = random.Next(0, 10) == 0 ? null : 1_000_000 + pair;
+                    switch (random.Next(0, 12))
+                    {
+                        case 0:
+                            users[r] = null;
+                            break;
+                        case 1:
+                            values[r] = null;
+                            break;
+                        case 2:
+                            values[r] = 9f;
+                            break;
+                        case 3:
+                            values[r] = float.NaN;
+                            break;
+                    }
+
+                    if (users[r] is null || values[r] is not { } v || !float.IsFinite(v) || v > 5)
+                    {
+                        bad++;
+                    }
+                    else
+                    {
+                        expected.Add(string.Create(CultureInfo.InvariantCulture, $"{users[r]},{items[r]},{(double)v},{times[r] ?? 0}"));
+                    }
+                }
+
+                using var rowGroup = writer.CreateRowGroup();
+                await rowGroup.WriteAsync<int>(user, users, null, null, ct);
+                await rowGroup.WriteAsync<int>(item, items, null, null, ct);
+                await rowGroup.WriteAsync<float>(value, values, null, null, ct);
+                await rowGroup.WriteAsync<long>(time, times, null, null, ct);
+            }
+        }
+
+        var read = await InteractionSource.ReadAsync(folder, new InteractionSourceOptions { BadRows = BadRowPolicy.Skip, Scale = new RatingScale(0.5f, 5) }, ct);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), Sorted(read.Dataset));
+        Assert.Equal((long)bad, read.RowsSkipped);
+        Assert.Equal(pair, read.RowsRead);
+    }
+
     [Fact]
     public void Columns_ParseNamesTheBadPart()
     {

@@ -36,6 +36,19 @@ public sealed class InteractionDatasetBuilder
     /// <summary>Gets the number of distinct items registered so far.</summary>
     public int ItemCount => _items.Count;
 
+    // For Recsys.Data's columnar readers, which decode a row group straight into the columns at and after Count and
+    // then Add the rows in order (each written at or before where it was decoded). Valid until an Add grows them:
+    // it cannot while Count stays below Capacity.
+    internal int Capacity => _userColumn.Length;
+
+    internal int[] UserColumn => _userColumn;
+
+    internal int[] ItemColumn => _itemColumn;
+
+    internal float[] ValueColumn => _valueColumn;
+
+    internal long[] TimestampColumn => _timestampColumn;
+
     /// <summary>Registers a user identifier (if new) and returns its index in this builder.</summary>
     /// <param name="userId">A non-empty identifier.</param>
     /// <returns>The user's index.</returns>

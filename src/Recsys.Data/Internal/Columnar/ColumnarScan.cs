@@ -19,8 +19,16 @@ internal sealed record ScanFile(string FullPath, IReadOnlyDictionary<string, obj
 
 internal sealed record ScanBatch(string File, int RowGroup, long FirstRow, int RowCount, ColumnVector[] Columns, bool[]? Deleted);
 
-// Streams the chosen columns of Parquet files row group by row group: memory is bounded by one row group. A batch's
-// buffers are reused for the next row group, so a consumer must be done with a batch before it asks for the next.
+// Lends the scan a consumer's array for one column of one row group: rows [scanRow, scanRow + count) of the whole
+// scan (every file, deleted rows included), as ColumnVector.Borrow makes it; null lets the scan use its own buffer.
+// The next row group is decoded only when the consumer asks for it, into the rows after the current batch's.
+internal delegate ColumnVector? ScanDestination(int column, ValueKind kind, long scanRow, int count);
+
+// Streams the chosen columns of Parquet files row group by row group: memory is bounded by one row group (or by
+// none, when the consumer lends its own arrays). A batch's buffers are reused for the next row group, so a consumer
+// must be done with a batch before it asks for the next. Row groups are decoded one at a time, on the consumer's
+// turn: decoding the next one ahead was 20 % faster but held a second row group's buffers and garbage, which cost
+// more memory than the lakehouse budget (1.5x the dataset) allows.
 internal static class ColumnarScan
 {
     public static async IAsyncEnumerable<ScanBatch> ScanAsync(
@@ -28,8 +36,10 @@ internal static class ColumnarScan
         IReadOnlyList<ScanColumn> columns,
         ColumnMatch match,
         bool missingIsNull,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        ScanDestination? destination = null)
     {
+        long scanRow = 0;
         foreach (var file in files)
         {
             var deleted = file.DeletedRows?.Invoke() ?? [];
@@ -49,46 +59,24 @@ internal static class ColumnarScan
                 long firstRow = 0;
                 var nextDeleted = 0;
 
-                // Row group g + 1 is decoded on the thread pool while the consumer works on g (one read at a time on the
-                // reader). It refills the buffers of g - 1: the consumer is done with a batch when it asks for the next.
                 ColumnVector[]? previous = null;
-                Task<ColumnVector[]>? next = null;
-                try
+                for (var g = 0; g < reader.RowGroupCount; g++)
                 {
-                    for (var g = 0; g < reader.RowGroupCount; g++)
+                    var vectors = await ReadRowGroupAsync(reader, g, file, columns, fields, previous, destination, scanRow, cancellationToken).ConfigureAwait(false);
+                    var count = checked((int)reader.RowGroups[g].RowCount);
+                    bool[]? mask = null;
+                    while (nextDeleted < deleted.Length && deleted[nextDeleted] < firstRow + count)
                     {
-                        var vectors = next is null
-                            ? await ReadRowGroupAsync(reader, g, file, columns, fields, null, cancellationToken).ConfigureAwait(false)
-                            : await next.ConfigureAwait(false);
-                        next = null;
-                        if (g + 1 < reader.RowGroupCount)
-                        {
-                            var (group, reuse) = (g + 1, previous);
-                            next = Task.Run(() => ReadRowGroupAsync(reader, group, file, columns, fields, reuse, cancellationToken), cancellationToken);
-                        }
-
-                        var count = vectors.Length > 0 ? vectors[0].Count : checked((int)reader.RowGroups[g].RowCount);
-                        bool[]? mask = null;
-                        while (nextDeleted < deleted.Length && deleted[nextDeleted] < firstRow + count)
-                        {
-                            mask ??= new bool[count];
-                            mask[deleted[nextDeleted] - firstRow] = true;
-                            nextDeleted++;
-                        }
-
-                        yield return new ScanBatch(file.FullPath, g, firstRow, count, vectors, mask);
-                        previous = vectors;
-                        firstRow += count;
+                        mask ??= new bool[count];
+                        mask[deleted[nextDeleted] - firstRow] = true;
+                        nextDeleted++;
                     }
-                }
-                finally
-                {
-                    // A consumer that stopped early leaves a read in flight: let it end before the reader is disposed.
-                    // Its result (or failure) belongs to a batch nobody asked for.
-                    if (next is not null)
-                    {
-                        await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-                    }
+
+                    CollectDecodingGarbage();
+                    yield return new ScanBatch(file.FullPath, g, firstRow, count, vectors, mask);
+                    previous = vectors;
+                    firstRow += count;
+                    scanRow += count;
                 }
 
                 if (nextDeleted < deleted.Length)
@@ -99,6 +87,24 @@ internal static class ColumnarScan
         }
     }
 
+    // Parquet.Net (6.1) copies each compressed page into a fresh array, through a growing MemoryStream: about three
+    // times the compressed column chunk, every row group, all of it on the large-object heap, which the GC leaves for
+    // its next gen2 collection — by default after hundreds of megabytes, several times what a row group needs. Once
+    // the scan has allocated 32 MB since the last time, a background (non-blocking) gen2 collection reclaims it, so a
+    // load peaks near its data's size (measured in the README). Small tables never trigger it.
+    private const long CollectAfterBytes = 32L << 20;
+    private static long _allocatedAtLastCollect;
+
+    private static void CollectDecodingGarbage()
+    {
+        var allocated = GC.GetTotalAllocatedBytes();
+        if (allocated - Volatile.Read(ref _allocatedAtLastCollect) >= CollectAfterBytes)
+        {
+            Volatile.Write(ref _allocatedAtLastCollect, allocated);
+            GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
+        }
+    }
+
     private static async Task<ColumnVector[]> ReadRowGroupAsync(
         ParquetReader reader,
         int g,
@@ -106,6 +112,8 @@ internal static class ColumnarScan
         IReadOnlyList<ScanColumn> columns,
         (DataField Field, ValueKind Kind)?[] fields,
         ColumnVector[]? reuse,
+        ScanDestination? destination,
+        long scanRow,
         CancellationToken cancellationToken)
     {
         using var rowGroup = reader.OpenRowGroupReader(g);
@@ -120,7 +128,15 @@ internal static class ColumnarScan
             }
             else if (fields[c] is { } field)
             {
-                vectors[c] = await ReadColumnAsync(rowGroup, field.Field, field.Kind, reuse?[c], file.FullPath, g, cancellationToken).ConfigureAwait(false);
+                var vector = destination?.Invoke(c, field.Kind, scanRow, count);
+                if (vector is null && reuse?[c] is { IsOwned: true } previous && previous.Kind == field.Kind && previous.Count == count)
+                {
+                    previous.ClearNulls();
+                    vector = previous;
+                }
+
+                vectors[c] = vector ?? ColumnVector.Create(field.Kind, count);
+                await ReadColumnAsync(rowGroup, field.Field, vectors[c], file.FullPath, g, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -131,11 +147,11 @@ internal static class ColumnarScan
         return vectors;
     }
 
-    private static async ValueTask<ColumnVector> ReadColumnAsync(ParquetRowGroupReader rowGroup, DataField field, ValueKind kind, ColumnVector? reuse, string file, int g, CancellationToken cancellationToken)
+    private static async ValueTask ReadColumnAsync(ParquetRowGroupReader rowGroup, DataField field, ColumnVector vector, string file, int g, CancellationToken cancellationToken)
     {
         try
         {
-            return await ParquetColumns.ReadAsync(rowGroup, field, kind, reuse, cancellationToken).ConfigureAwait(false);
+            await ParquetColumns.ReadAsync(rowGroup, field, vector, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException or OverflowException)
         {

@@ -14,9 +14,19 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
     private long _skippedCount;
     private long _rowsRead;
 
-    public async Task ReadAsync(IAsyncEnumerable<ScanBatch> batches, bool hasValue, bool hasTimestamp, CancellationToken cancellationToken)
+    private int _valueColumn = -1;
+    private int _timestampColumn = -1;
+
+    // The scan's columns are user, item, then value and timestamp when present. Row groups whose id columns are int32,
+    // value column float and timestamp column int64 are decoded straight into the builder's columns, at their row's
+    // place in the scan: Add then overwrites them from the front (row r is written at Count <= r, after it is read),
+    // so the builder needs room for every row of the source (its capacity, from the files' footers) and no second copy
+    // of the data is made.
+    public async Task ReadAsync(Func<ScanDestination, IAsyncEnumerable<ScanBatch>> scan, bool hasValue, bool hasTimestamp, CancellationToken cancellationToken)
     {
-        await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
+        _valueColumn = hasValue ? 2 : -1;
+        _timestampColumn = hasTimestamp ? (hasValue ? 3 : 2) : -1;
+        await foreach (var batch in scan(Lend).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var users = batch.Columns[0];
             var items = batch.Columns[1];
@@ -49,6 +59,21 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
                 }
             }
         }
+    }
+
+    private ColumnVector? Lend(int column, ValueKind kind, long scanRow, int count)
+    {
+        if (scanRow + count > _builder.Capacity)
+        {
+            return null;
+        }
+
+        Array? target = column == 0 ? _builder.UserColumn
+            : column == 1 ? _builder.ItemColumn
+            : column == _valueColumn ? _builder.ValueColumn
+            : column == _timestampColumn ? _builder.TimestampColumn
+            : null;
+        return target is null ? null : ColumnVector.Borrow(kind, target, (int)scanRow, count);
     }
 
     public InteractionReadResult Finish(string source, long? version) => new()
@@ -90,12 +115,12 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
 
     private string? TryAdd(ColumnVector users, ColumnVector items, ColumnVector? values, ColumnVector? timestamps, int row)
     {
-        if (users.Nulls[row])
+        if (users.IsNull(row))
         {
             return "the user id is null";
         }
 
-        if (items.Nulls[row])
+        if (items.IsNull(row))
         {
             return "the item id is null";
         }
@@ -103,12 +128,12 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         var value = defaultValue;
         if (values is not null)
         {
-            if (values.Nulls[row])
+            if (values.IsNull(row))
             {
                 return "the value is null";
             }
 
-            value = values.Doubles is { } d ? (float)d[row] : values.Decimals is { } m ? (float)m[row] : values.Longs![row];
+            value = values.GetSingle(row);
             if (!float.IsFinite(value))
             {
                 return string.Create(CultureInfo.InvariantCulture, $"the value {value} is not a finite number");
@@ -121,9 +146,9 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         }
 
         long timestamp = 0;
-        if (timestamps is not null && !timestamps.Nulls[row])
+        if (timestamps is not null && !timestamps.IsNull(row))
         {
-            var raw = timestamps.Longs![row];
+            var raw = timestamps.GetInt64(row);
             timestamp = timestamps.Kind switch
             {
                 ValueKind.Timestamp or ValueKind.TimestampNtz => Math.DivRem(raw, 1_000_000).Quotient - (raw % 1_000_000 < 0 ? 1 : 0),
@@ -142,10 +167,11 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
     {
         if (ids.Strings is { } strings)
         {
-            return isUser ? _builder.AddUser(strings[row]) : _builder.AddItem(strings[row]);
+            var name = strings[ids.Offset + row];
+            return isUser ? _builder.AddUser(name) : _builder.AddItem(name);
         }
 
-        var id = ids.Longs![row];
+        var id = ids.GetInt64(row);
         if (numeric.TryGet(id, out var index))
         {
             return index;

@@ -110,156 +110,170 @@ internal static class ParquetColumns
         _ => kind.ToString(),
     };
 
-    // Reads into `reuse` when it fits (same kind and row count, as for every full row group of a file), so a scan
-    // allocates its column buffers once rather than per row group.
-    public static async ValueTask<ColumnVector> ReadAsync(ParquetRowGroupReader rowGroup, DataField field, ValueKind kind, ColumnVector? reuse, CancellationToken cancellationToken)
+    // Fills `vector` (owned, reused or borrowed; Count rows) with the row group's column. int32, int64, float and
+    // double columns are decoded straight into the vector's buffer, nulls included (Parquet gives the defined values
+    // packed, then the definition levels place them); other types go through a pooled buffer of the stored type.
+    public static async ValueTask ReadAsync(ParquetRowGroupReader rowGroup, DataField field, ColumnVector vector, CancellationToken cancellationToken)
     {
-        var count = checked((int)rowGroup.RowCount);
-        ColumnVector vector;
-        if (reuse is not null && reuse.Kind == kind && reuse.Count == count)
-        {
-            vector = reuse;
-            Array.Clear(vector.Nulls);
-        }
-        else
-        {
-            vector = ColumnVector.Create(kind, count);
-        }
-
+        var count = vector.Count;
         var type = field.ClrType;
         if (type == typeof(ReadOnlyMemory<char>) || type == typeof(string))
         {
             var values = vector.Strings!;
-            await rowGroup.ReadAsync(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            await rowGroup.ReadAsync(field, values.AsMemory(vector.Offset, count), null, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
-                vector.Nulls[i] = values[i] is null;
+                if (values[vector.Offset + i] is null)
+                {
+                    vector.MarkNull(i);
+                }
             }
         }
         else if (type == typeof(ReadOnlyMemory<byte>) || type == typeof(byte[]))
         {
             var values = vector.Bytes!;
-            await rowGroup.ReadAsync(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            await rowGroup.ReadAsync(field, values.AsMemory(vector.Offset, count), null, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
-                vector.Nulls[i] = values[i] is null;
+                if (values[vector.Offset + i] is null)
+                {
+                    vector.MarkNull(i);
+                }
             }
-        }
-        else if (type == typeof(bool))
-        {
-            await ReadStructAsync<bool>(rowGroup, field, vector, static v => v ? 1L : 0L, cancellationToken).ConfigureAwait(false);
-        }
-        else if (type == typeof(sbyte))
-        {
-            await ReadStructAsync<sbyte>(rowGroup, field, vector, static v => (long)v, cancellationToken).ConfigureAwait(false);
-        }
-        else if (type == typeof(byte))
-        {
-            await ReadStructAsync<byte>(rowGroup, field, vector, static v => (long)v, cancellationToken).ConfigureAwait(false);
-        }
-        else if (type == typeof(short))
-        {
-            await ReadStructAsync<short>(rowGroup, field, vector, static v => (long)v, cancellationToken).ConfigureAwait(false);
-        }
-        else if (type == typeof(ushort))
-        {
-            await ReadStructAsync<ushort>(rowGroup, field, vector, static v => (long)v, cancellationToken).ConfigureAwait(false);
         }
         else if (type == typeof(int))
         {
-            await ReadStructAsync<int>(rowGroup, field, vector, static v => (long)v, cancellationToken).ConfigureAwait(false);
-        }
-        else if (type == typeof(uint))
-        {
-            await ReadStructAsync<uint>(rowGroup, field, vector, static v => (long)v, cancellationToken).ConfigureAwait(false);
+            await ReadInPlaceAsync(rowGroup, field, vector, vector.Ints!, cancellationToken).ConfigureAwait(false);
         }
         else if (type == typeof(long))
         {
-            await ReadStructAsync<long>(rowGroup, field, vector, static v => (long)v, cancellationToken).ConfigureAwait(false);
+            await ReadInPlaceAsync(rowGroup, field, vector, vector.Longs!, cancellationToken).ConfigureAwait(false);
         }
         else if (type == typeof(float))
         {
-            await ReadStructAsync<float>(rowGroup, field, vector, static v => (double)v, cancellationToken).ConfigureAwait(false);
+            await ReadInPlaceAsync(rowGroup, field, vector, vector.Floats!, cancellationToken).ConfigureAwait(false);
         }
         else if (type == typeof(double))
         {
-            await ReadStructAsync<double>(rowGroup, field, vector, static v => v, cancellationToken).ConfigureAwait(false);
+            await ReadInPlaceAsync(rowGroup, field, vector, vector.Doubles!, cancellationToken).ConfigureAwait(false);
         }
         else if (type == typeof(decimal))
         {
-            await ReadStructAsync(rowGroup, field, vector, static (decimal v) => v, cancellationToken).ConfigureAwait(false);
+            await ReadInPlaceAsync(rowGroup, field, vector, vector.Decimals!, cancellationToken).ConfigureAwait(false);
+        }
+        else if (type == typeof(bool))
+        {
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (bool v) => v ? 1L : 0L, cancellationToken).ConfigureAwait(false);
+        }
+        else if (type == typeof(sbyte))
+        {
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (sbyte v) => (long)v, cancellationToken).ConfigureAwait(false);
+        }
+        else if (type == typeof(byte))
+        {
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (byte v) => (long)v, cancellationToken).ConfigureAwait(false);
+        }
+        else if (type == typeof(short))
+        {
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (short v) => (long)v, cancellationToken).ConfigureAwait(false);
+        }
+        else if (type == typeof(ushort))
+        {
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (ushort v) => (long)v, cancellationToken).ConfigureAwait(false);
+        }
+        else if (type == typeof(uint))
+        {
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (uint v) => (long)v, cancellationToken).ConfigureAwait(false);
         }
         else if (type == typeof(DateOnly))
         {
-            await ReadStructAsync<DateOnly>(rowGroup, field, vector, static v => (long)(v.DayNumber - ColumnVector.UnixEpochDayNumber), cancellationToken).ConfigureAwait(false);
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (DateOnly v) => (long)(v.DayNumber - ColumnVector.UnixEpochDayNumber), cancellationToken).ConfigureAwait(false);
         }
         else if (type == typeof(DateTime))
         {
-            await ReadStructAsync<DateTime>(rowGroup, field, vector, static v => (v.Ticks - DateTime.UnixEpoch.Ticks) / 10, cancellationToken).ConfigureAwait(false);
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (DateTime v) => (v.Ticks - DateTime.UnixEpoch.Ticks) / 10, cancellationToken).ConfigureAwait(false);
         }
         else if (type == typeof(DateTimeOffset))
         {
-            await ReadStructAsync<DateTimeOffset>(rowGroup, field, vector, static v => (v.UtcTicks - DateTime.UnixEpoch.Ticks) / 10, cancellationToken).ConfigureAwait(false);
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (DateTimeOffset v) => (v.UtcTicks - DateTime.UnixEpoch.Ticks) / 10, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             throw new NotSupportedException($"Parquet type {type.Name} is not read.");
         }
-
-        return vector;
     }
 
-    private static ValueTask ReadStructAsync<T>(ParquetRowGroupReader rowGroup, DataField field, ColumnVector vector, Func<T, long> convert, CancellationToken cancellationToken)
-        where T : struct => ReadIntoAsync(rowGroup, field, vector, vector.Longs!, convert, cancellationToken);
-
-    private static ValueTask ReadStructAsync<T>(ParquetRowGroupReader rowGroup, DataField field, ColumnVector vector, Func<T, double> convert, CancellationToken cancellationToken)
-        where T : struct => ReadIntoAsync(rowGroup, field, vector, vector.Doubles!, convert, cancellationToken);
-
-    private static ValueTask ReadStructAsync(ParquetRowGroupReader rowGroup, DataField field, ColumnVector vector, Func<decimal, decimal> convert, CancellationToken cancellationToken) =>
-        ReadIntoAsync(rowGroup, field, vector, vector.Decimals!, convert, cancellationToken);
-
-    private static async ValueTask ReadIntoAsync<T, TOut>(ParquetRowGroupReader rowGroup, DataField field, ColumnVector vector, TOut[] target, Func<T, TOut> convert, CancellationToken cancellationToken)
+    // Decodes the defined values into target[Offset ..], then, for a nullable column, spreads them to their rows from
+    // the back (value k of the packed run belongs to a row at or after k, so nothing unread is overwritten).
+    private static async ValueTask ReadInPlaceAsync<T>(ParquetRowGroupReader rowGroup, DataField field, ColumnVector vector, T[] target, CancellationToken cancellationToken)
         where T : struct
     {
-        var count = vector.Count;
-        if (!field.IsNullable)
+        var (count, offset) = (vector.Count, vector.Offset);
+        if (field.MaxDefinitionLevel == 0)
         {
-            var required = ArrayPool<T>.Shared.Rent(count);
-            try
-            {
-                await rowGroup.ReadAsync(field, required.AsMemory(0, count), null, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < count; i++)
-                {
-                    target[i] = convert(required[i]);
-                }
-            }
-            finally
-            {
-                ArrayPool<T>.Shared.Return(required);
-            }
-
+            await rowGroup.ReadRawAsync(field, target.AsMemory(offset, count), null, null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var values = ArrayPool<T?>.Shared.Rent(count);
+        var levels = ArrayPool<int>.Shared.Rent(count);
         try
         {
-            await rowGroup.ReadAsync(field, values.AsMemory(0, count), null, cancellationToken).ConfigureAwait(false);
+            await rowGroup.ReadRawAsync(field, target.AsMemory(offset, count), levels.AsMemory(0, count), null, cancellationToken).ConfigureAwait(false);
+            var max = field.MaxDefinitionLevel;
+            var defined = 0;
             for (var i = 0; i < count; i++)
             {
-                if (values[i] is { } value)
+                defined += levels[i] == max ? 1 : 0;
+            }
+
+            for (var i = count - 1; i >= 0 && defined < i + 1; i--)
+            {
+                if (levels[i] == max)
                 {
-                    target[i] = convert(value);
+                    target[offset + i] = target[offset + --defined];
                 }
                 else
                 {
-                    vector.Nulls[i] = true;
+                    target[offset + i] = default;
+                    vector.MarkNull(i);
                 }
             }
         }
         finally
         {
-            ArrayPool<T?>.Shared.Return(values);
+            ArrayPool<int>.Shared.Return(levels);
+        }
+    }
+
+    private static async ValueTask ReadConvertedAsync<T, TOut>(ParquetRowGroupReader rowGroup, DataField field, ColumnVector vector, TOut[] target, Func<T, TOut> convert, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var (count, offset) = (vector.Count, vector.Offset);
+        var raw = ArrayPool<T>.Shared.Rent(count);
+        var levels = field.MaxDefinitionLevel > 0 ? ArrayPool<int>.Shared.Rent(count) : null;
+        try
+        {
+            await rowGroup.ReadRawAsync(field, raw.AsMemory(0, count), levels?.AsMemory(0, count), null, cancellationToken).ConfigureAwait(false);
+            var next = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (levels is not null && levels[i] < field.MaxDefinitionLevel)
+                {
+                    vector.MarkNull(i);
+                }
+                else
+                {
+                    target[offset + i] = convert(raw[next++]);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(raw);
+            if (levels is not null)
+            {
+                ArrayPool<int>.Shared.Return(levels);
+            }
         }
     }
 }
