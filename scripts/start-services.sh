@@ -2,6 +2,7 @@
 # Installs (Debian packages, when missing) and starts the servers the tests use, on loopback only:
 #   PostgreSQL 15 on a throwaway data directory, port 5433, user postgres, trust authentication, database recsys_test;
 #   Redis 7 on port 6379.
+# It also installs what the browser and Prometheus tests run: chromium, and prometheus (with promtool).
 # The tests find PostgreSQL through RECSYS_POSTGRES; its default matches what this script starts:
 #   RECSYS_POSTGRES="Host=127.0.0.1;Port=5433;Username=postgres;Database=recsys_test"
 # The Redis tests start their own redis-server (from the package installed here) on a free port; the one started
@@ -16,6 +17,10 @@ REDIS_PORT="${RECSYS_REDIS_PORT:-6379}"
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The dashboard's browser tests drive Debian's Chromium; the alert rules are checked with promtool, and a test
+# scrapes a running host with a real Prometheus (both from the prometheus package).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   echo "services: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -97,6 +97,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapRecommender();
+app.MapRecommenderDashboard("/dashboard"); // read-only without the admin key; changes need Recsys:AdminApiKey
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(RecsysHealthChecks.ReadyTag) });
 app.MapHealthChecks("/health");

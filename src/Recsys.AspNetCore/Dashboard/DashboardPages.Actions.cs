@@ -1,0 +1,253 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Recsys.Registry;
+using Recsys.Retraining;
+using Recsys.Serving;
+
+namespace Recsys.AspNetCore.Dashboard;
+
+// Actions: each is a confirmation page (GET, read-only: it says what will change) and a POST that needs the signed-in
+// session and the form's CSRF token, runs the registry call with the operator as actor ("dashboard:NAME", so the
+// audit history names them), and reloads this replica so it serves the change at once (other replicas follow the
+// registry as usual).
+internal sealed partial class DashboardPages
+{
+    public async Task<IResult> ConfirmAsync(HttpContext context, string name)
+    {
+        var registry = context.RequestServices.GetRequiredService<IModelRegistry>();
+        var query = context.Request.Query;
+        var action = query["action"].ToString();
+        var versionText = query["version"].ToString();
+        int? version = int.TryParse(versionText, out var parsed) ? parsed : null;
+        var alias = query["alias"].ToString();
+        var stageText = query["stage"].ToString();
+        var versions = await registry.ListVersionsAsync(name, context.RequestAborted).ConfigureAwait(false);
+        var html = new Html();
+        html.Raw("<p class=\"crumbs\">").Link($"{prefix}/models/{Html.Url(name)}", name).Raw("</p>");
+        var changes = new List<string>();
+        ModelVersion? target = null;
+        if (action is "promote" or "transition" or "set-alias")
+        {
+            if (version is null)
+            {
+                return Error(context, StatusCodes.Status400BadRequest, "Which version?", $"'{action}' needs a version number (?version=N).");
+            }
+
+            target = await registry.GetVersionAsync(name, version.Value, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        switch (action)
+        {
+            case "promote":
+                html.Element("h1", $"Promote v{target!.Version} to Production");
+                changes.AddRange(versions.Where(v => v.Stage == ModelStage.Production && v.Version != target.Version).Select(v => $"v{v.Version}: Production → Archived"));
+                changes.Add($"v{target.Version}: {target.Stage} → Production");
+                break;
+            case "transition":
+                if (!Enum.TryParse<ModelStage>(stageText, ignoreCase: false, out var stage) || !Enum.IsDefined(stage))
+                {
+                    html.Element("h1", $"Move v{target!.Version} to a stage");
+                    html.Raw($"<form method=\"get\" action=\"{prefix}/models/{Html.Url(name)}/confirm\" class=\"filters\">").Hidden("action", "transition").Hidden("version", versionText);
+                    html.Raw("<label>Stage <select name=\"stage\">");
+                    foreach (var s in Stages.Where(s => s != target.Stage.ToString()))
+                    {
+                        html.Raw($"<option value=\"{s}\">{s}</option>");
+                    }
+
+                    html.Raw("</select></label> <button type=\"submit\">Next</button></form>");
+                    return Page(context, "Move to a stage", html);
+                }
+
+                html.Element("h1", $"Move v{target!.Version} to {stage}");
+                if (stage == ModelStage.Production)
+                {
+                    changes.AddRange(versions.Where(v => v.Stage == ModelStage.Production && v.Version != target.Version).Select(v => $"v{v.Version}: Production → Archived"));
+                }
+
+                changes.Add($"v{target.Version}: {target.Stage} → {stage}");
+                break;
+            case "set-alias":
+                if (alias.Length == 0)
+                {
+                    html.Element("h1", $"Point an alias at v{target!.Version}");
+                    html.Raw($"<form method=\"get\" action=\"{prefix}/models/{Html.Url(name)}/confirm\" class=\"filters\">").Hidden("action", "set-alias").Hidden("version", versionText);
+                    html.Raw("<label>Alias <input name=\"alias\" required maxlength=\"100\" placeholder=\"champion\"></label> <button type=\"submit\">Next</button></form>");
+                    return Page(context, "Set an alias", html);
+                }
+
+                html.Element("h1", $"Point '{alias}' at v{target!.Version}");
+                var holder = await registry.GetByAliasAsync(name, alias, context.RequestAborted).ConfigureAwait(false);
+                changes.Add(holder is null ? $"alias '{alias}': new → v{target.Version}" : $"alias '{alias}': v{holder.Version} → v{target.Version}");
+                break;
+            case "remove-alias":
+                var current = alias.Length == 0 ? null : await registry.GetByAliasAsync(name, alias, context.RequestAborted).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return Error(context, StatusCodes.Status404NotFound, "Unknown alias", $"The model '{name}' has no alias '{alias}'.");
+                }
+
+                html.Element("h1", $"Remove the alias '{alias}'");
+                changes.Add($"alias '{alias}' (on v{current.Version}) is removed");
+                break;
+            case "rollback":
+                html.Element("h1", "Roll Production back");
+                var production = versions.FirstOrDefault(v => v.Stage == ModelStage.Production);
+                var previous = production is null ? null : PreviousHolder(await registry.GetHistoryAsync(name, context.RequestAborted).ConfigureAwait(false), production.Version);
+                if (production is null || previous is null)
+                {
+                    changes.Add("Nothing: the history has no earlier Production version, so the registry will refuse the rollback.");
+                }
+                else
+                {
+                    changes.Add($"v{production.Version}: Production → Archived");
+                    changes.Add($"v{previous}: {versions.FirstOrDefault(v => v.Version == previous)?.Stage.ToString() ?? "?"} → Production (the version Production had before v{production.Version})");
+                }
+
+                break;
+            default:
+                return Error(context, StatusCodes.Status400BadRequest, "Unknown action", $"'{action}' is not an action; the actions are promote, transition, set-alias, remove-alias and rollback.");
+        }
+
+        html.Raw("<section class=\"changes\" id=\"changes\"><h2>What will change</h2><ul>");
+        foreach (var change in changes)
+        {
+            html.Raw("<li>").Text(change).Raw("</li>");
+        }
+
+        html.Raw("</ul></section>");
+        if (session.Actor(context) is not { } actor)
+        {
+            html.Raw("<p class=\"error\">Sign in with the admin key to make this change. ").Link(SignInLink(context), "Sign in").Raw("</p>");
+            return Page(context, "Confirm", html);
+        }
+
+        html.Raw($"<form method=\"post\" action=\"{prefix}/models/{Html.Url(name)}/actions\" id=\"confirm-form\">");
+        html.Hidden("action", action).Hidden("version", versionText).Hidden("alias", alias).Hidden("stage", stageText).Hidden("csrf", session.CsrfToken(context));
+        html.Raw("<label>Reason <input name=\"reason\" maxlength=\"500\" placeholder=\"optional, kept in the audit history\"></label> ");
+        html.Raw("<button type=\"submit\" class=\"primary\">Confirm as ").Text(actor).Raw("</button> ").Link($"{prefix}/models/{Html.Url(name)}", "Cancel").Raw("</form>");
+        return Page(context, "Confirm", html);
+    }
+
+    public async Task<IResult> ActAsync(HttpContext context, string name)
+    {
+        if (Refuse(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        if (!session.CheckCsrf(context, form["csrf"]))
+        {
+            return Error(context, StatusCodes.Status403Forbidden, "Stale form", "The form's token does not match this session: open the confirmation page again.");
+        }
+
+        var actor = $"dashboard:{session.Actor(context)}";
+        var registry = context.RequestServices.GetRequiredService<IModelRegistry>();
+        var reason = form["reason"].ToString() is { Length: > 0 } r ? r : null;
+        var action = form["action"].ToString();
+        int.TryParse(form["version"], out var version);
+        var alias = form["alias"].ToString();
+        var ct = context.RequestAborted;
+        switch (action)
+        {
+            case "promote":
+                await registry.TransitionStageAsync(name, version, ModelStage.Production, archiveExisting: true, actor, reason, ct).ConfigureAwait(false);
+                break;
+            case "transition" when Enum.TryParse<ModelStage>(form["stage"], ignoreCase: false, out var stage) && Enum.IsDefined(stage):
+                await registry.TransitionStageAsync(name, version, stage, archiveExisting: stage == ModelStage.Production, actor, reason, ct).ConfigureAwait(false);
+                break;
+            case "set-alias" when alias.Length > 0:
+                await registry.SetAliasAsync(name, alias, version, actor, reason, ct).ConfigureAwait(false);
+                break;
+            case "remove-alias" when alias.Length > 0:
+                await registry.DeleteAliasAsync(name, alias, actor, reason, ct).ConfigureAwait(false);
+                break;
+            case "rollback":
+                await registry.RollbackStageAsync(name, ModelStage.Production, actor, reason, ct).ConfigureAwait(false);
+                break;
+            default:
+                return Error(context, StatusCodes.Status400BadRequest, "Unknown action", $"'{action}' with these fields is not an action (promote, transition with a stage, set-alias or remove-alias with an alias, rollback).");
+        }
+
+        await context.RequestServices.GetRequiredService<IRecommendationService>().ReloadAsync(force: false, ct).ConfigureAwait(false);
+        return Results.Redirect($"{prefix}/models/{Html.Url(name)}", permanent: false, preserveMethod: false);
+    }
+
+    public IResult ConfirmRetrain(HttpContext context)
+    {
+        var html = new Html();
+        html.Raw("<p class=\"crumbs\">").Link($"{prefix}/runs", "Runs").Raw("</p>");
+        if (context.RequestServices.GetService<RetrainingService>() is not { } retraining)
+        {
+            return Error(context, StatusCodes.Status503ServiceUnavailable, "Retraining is not available", "This host has no retraining flow configured (services.AddRetraining(…)).");
+        }
+
+        html.Element("h1", "Start a retraining run");
+        html.Raw("<section class=\"changes\" id=\"changes\"><h2>What will happen</h2><ul><li>").Text(
+            $"A run of '{retraining.Options.ModelName}' trains {retraining.Options.Candidates.Count} candidate(s) ({string.Join(", ", retraining.Options.Candidates.Select(c => c.Algorithm))}), evaluates them on a holdout and promotes the best only if it beats Production on the metric of its purpose (RMSE for rating models, NDCG@{retraining.Options.K} for top-N ones).")
+            .Raw("</li></ul></section>");
+        if (session.Actor(context) is not { } actor)
+        {
+            html.Raw("<p class=\"error\">Sign in with the admin key to start a run. ").Link(SignInLink(context), "Sign in").Raw("</p>");
+            return Page(context, "Start a run", html);
+        }
+
+        html.Raw($"<form method=\"post\" action=\"{prefix}/runs\" id=\"confirm-form\">").Hidden("csrf", session.CsrfToken(context));
+        html.Raw("<button type=\"submit\" class=\"primary\">Start as ").Text(actor).Raw("</button> ").Link($"{prefix}/runs", "Cancel").Raw("</form>");
+        return Page(context, "Start a run", html);
+    }
+
+    public async Task<IResult> RetrainAsync(HttpContext context)
+    {
+        if (Refuse(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        if (!session.CheckCsrf(context, form["csrf"]))
+        {
+            return Error(context, StatusCodes.Status403Forbidden, "Stale form", "The form's token does not match this session: open the confirmation page again.");
+        }
+
+        if (context.RequestServices.GetService<RetrainingService>() is not { } retraining)
+        {
+            return Error(context, StatusCodes.Status503ServiceUnavailable, "Retraining is not available", "This host has no retraining flow configured (services.AddRetraining(…)).");
+        }
+
+        try
+        {
+            var lifetime = context.RequestServices.GetRequiredService<IHostApplicationLifetime>();
+            var (runId, _) = await retraining.StartAsync($"dashboard:{session.Actor(context)}", lifetime.ApplicationStopping).ConfigureAwait(false);
+            return Results.Redirect($"{prefix}/runs/{Html.Url(runId)}");
+        }
+        catch (RunInProgressException e)
+        {
+            return Error(context, StatusCodes.Status409Conflict, "A run is in progress", e.Message);
+        }
+    }
+
+    // The version that held Production before `current` moved there, from the history (newest first).
+    private static int? PreviousHolder(IReadOnlyList<RegistryChange> history, int current)
+    {
+        var moves = history.Where(c => c.ToStage == ModelStage.Production).OrderByDescending(c => c.Sequence).ToList();
+        var arrival = moves.FindIndex(c => c.Version == current);
+        return arrival < 0 ? null : moves.Skip(arrival + 1).FirstOrDefault(c => c.Version != current)?.Version;
+    }
+
+    // 401 without a session (with the key configured), 403 when no key is configured: reads stay open either way.
+    private IResult? Refuse(HttpContext context)
+    {
+        if (!session.KeyConfigured)
+        {
+            return Error(context, StatusCodes.Status403Forbidden, "Admin actions are disabled", "No admin key is configured (Recsys:AdminApiKey), so the dashboard is read-only.");
+        }
+
+        return session.Actor(context) is null
+            ? Error(context, StatusCodes.Status401Unauthorized, "Sign in first", "Changes need the admin key: sign in on this dashboard, then confirm the change again.")
+            : null;
+    }
+
+    private string SignInLink(HttpContext context) => $"{prefix}/signin?return={Html.Url(context.Request.Path + context.Request.QueryString)}";
+}
