@@ -1,0 +1,293 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Recsys.Dashboard.Tests;
+
+/// <summary>
+/// deploy/grafana and deploy/prometheus against the real thing: the sample web host (built beside these tests) is
+/// started, retrains once and serves some requests; a real Prometheus (Debian's prometheus package) scrapes its
+/// /metrics every second with the alert rules loaded; then every metric a Grafana panel uses must answer a query with
+/// at least one series, every panel's expression must evaluate, and every rule must load healthy.
+/// </summary>
+public sealed partial class PrometheusScrapeTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("recsys-prometheus-").FullName;
+    private readonly List<Process> _processes = [];
+
+    [Fact]
+    public async Task EveryMetricTheGrafanaDashboardUses_IsScrapedFromTheSampleHost_AndTheRulesLoad()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var prometheus = Environment.GetEnvironmentVariable("RECSYS_PROMETHEUS") is { Length: > 0 } p ? p : "/usr/bin/prometheus";
+        if (!File.Exists(prometheus))
+        {
+            var problem = $"Prometheus is not installed at {prometheus} (apt-get install -y prometheus, or set RECSYS_PROMETHEUS)";
+            if (Environment.GetEnvironmentVariable("RECSYS_REQUIRE_SERVICES") == "1")
+            {
+                throw new InvalidOperationException($"RECSYS_REQUIRE_SERVICES=1 but {problem}.");
+            }
+
+            Assert.Skip(problem + ".");
+        }
+
+        var root = RepositoryRoot();
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
+        var sample = Path.Combine(root, "samples", "Recsys.Samples.WebApi");
+        var hostPort = FreePort();
+        var host = Start("dotnet", [Path.Combine(sample, "bin", configuration, "net10.0", "Recsys.Samples.WebApi.dll"), "--urls", $"http://127.0.0.1:{hostPort}", "--registry", Path.Combine(_directory, "registry")],
+            sample, new Dictionary<string, string> { ["Recsys__AdminApiKey"] = "scrape-key", ["Logging__LogLevel__Default"] = "Warning" });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{hostPort}") };
+        await WaitForAsync(async () => (await TryGetAsync(http, "/health/ready", ct)) == HttpStatusCode.OK, TimeSpan.FromMinutes(2), () => $"the sample host never became ready: {Tail(host)}", ct);
+
+        // One retraining run (run, step and training metrics) and requests from known and unknown users.
+        using var retrain = new HttpRequestMessage(HttpMethod.Post, "/models/retrain");
+        retrain.Headers.Add("X-Api-Key", "scrape-key");
+        using var accepted = await http.SendAsync(retrain, ct);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("run_id").GetString();
+        await WaitForAsync(
+            async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/runs/{runId}");
+                request.Headers.Add("X-Api-Key", "scrape-key");
+                using var response = await http.SendAsync(request, ct);
+                return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("state").GetString() != "Running";
+            },
+            TimeSpan.FromMinutes(2),
+            () => "the retraining run did not finish",
+            ct);
+        for (var i = 0; i < 60; i++)
+        {
+            using var response = await http.GetAsync($"/users/{(i % 30) + 1}/recommendations", ct);
+            response.EnsureSuccessStatusCode();
+        }
+
+        using (var unknown = await http.GetAsync("/users/no-such-user/recommendations", ct))
+        {
+            unknown.EnsureSuccessStatusCode();
+        }
+
+        // A real Prometheus scraping the host every second, with the repository's alert rules.
+        var promPort = FreePort();
+        var config = Path.Combine(_directory, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            rule_files:
+              - {Path.Combine(root, "deploy", "prometheus", "recsys-alerts.yml")}
+            scrape_configs:
+              - job_name: web
+                static_configs:
+                  - targets: ["127.0.0.1:{hostPort}"]
+            """, ct);
+        var server = Start(prometheus, [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(_directory, "tsdb")}", $"--web.listen-address=127.0.0.1:{promPort}"], _directory, []);
+        using var prom = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{promPort}") };
+        await WaitForAsync(async () => await TryGetAsync(prom, "/-/ready", ct) == HttpStatusCode.OK && (await QueryAsync(prom, "up{job=\"web\"} == 1", ct)).Count == 1, TimeSpan.FromMinutes(1), () => $"Prometheus never scraped the host: {Tail(server)}", ct);
+        await WaitForAsync(async () => (await QueryAsync(prom, "recsys_retraining_runs_total", ct)).Count > 0, TimeSpan.FromSeconds(30), () => "no retraining metric was scraped", ct);
+
+        // Traffic across several scrapes, so that every rate() a panel takes has two samples to work with.
+        await WaitForAsync(
+            async () =>
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    using var known = await http.GetAsync($"/users/{(i % 30) + 1}/recommendations", ct);
+                    using var cold = await http.GetAsync($"/users/cold-{i}/recommendations", ct);
+                }
+
+                return (await QueryAsync(prom, "sum(rate(recsys_recommendations_total{recsys_fallback!=\"none\"}[1m])) > 0", ct)).Count > 0;
+            },
+            TimeSpan.FromSeconds(60),
+            () => "the recommendation rates never showed in Prometheus",
+            ct);
+
+        var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "deploy", "grafana", "recsys.json"), ct));
+        var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .Where(panel => panel.TryGetProperty("targets", out _))
+            .SelectMany(panel => panel.GetProperty("targets").EnumerateArray().Select(t => (Panel: panel.GetProperty("title").GetString()!, Expr: t.GetProperty("expr").GetString()!)))
+            .ToList();
+        Assert.True(expressions.Count >= 12, $"the dashboard has {expressions.Count} queries");
+        var output = TestContext.Current.TestOutputHelper;
+        var metrics = expressions.SelectMany(e => MetricNames(e.Expr)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var missing = new List<string>();
+        foreach (var metric in metrics)
+        {
+            var series = await QueryAsync(prom, $"count({{__name__=\"{metric}\"}})", ct);
+            var count = series.Count == 0 ? 0 : int.Parse(series[0].GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            output?.WriteLine($"metric {metric}: {count} series");
+            if (count == 0)
+            {
+                missing.Add(metric);
+            }
+        }
+
+        Assert.True(missing.Count == 0, $"Grafana panels use metrics the sample host does not export: {string.Join(", ", missing)}");
+        var empty = new List<string>();
+        foreach (var (panel, expr) in expressions)
+        {
+            var series = await QueryAsync(prom, expr, ct); // throws unless Prometheus evaluates it
+            output?.WriteLine($"panel '{panel}': {series.Count} series, first {(series.Count > 0 ? series[0].ToString() : "none")} for {expr}");
+            if (series.Count == 0)
+            {
+                empty.Add($"'{panel}': {expr}");
+            }
+        }
+
+        Assert.True(empty.Count == 0, $"Panels with no data on a host that served, fell back, loaded and retrained: {string.Join("; ", empty)}");
+
+        using var rules = await prom.GetAsync("/api/v1/rules", ct);
+        var groups = (await rules.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("data").GetProperty("groups").EnumerateArray().ToList();
+        var loaded = groups.SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToList();
+        Assert.Equal(6, loaded.Count);
+        Assert.All(loaded, rule => Assert.Equal("ok", rule.GetProperty("health").GetString()));
+        output?.WriteLine($"rules: {string.Join(", ", loaded.Select(r => $"{r.GetProperty("name").GetString()} {r.GetProperty("health").GetString()} {r.GetProperty("state").GetString()}"))}");
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            process.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    // Metric names in a PromQL expression: identifiers outside label matchers ({...}), grouping clauses (by (...))
+    // and strings.
+    internal static IEnumerable<string> MetricNames(string expr)
+    {
+        var stripped = Matchers().Replace(Strings().Replace(expr, "\"\""), "{}");
+        stripped = Grouping().Replace(stripped, " ");
+        return Identifier().Matches(stripped).Select(m => m.Value).Where(name => name.StartsWith("recsys_", StringComparison.Ordinal) || name.StartsWith("http_", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex("\"(?:[^\"\\\\]|\\\\.)*\"")]
+    private static partial Regex Strings();
+
+    [GeneratedRegex(@"\{[^}]*\}")]
+    private static partial Regex Matchers();
+
+    [GeneratedRegex(@"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")]
+    private static partial Regex Grouping();
+
+    [GeneratedRegex(@"\b[a-zA-Z_][a-zA-Z0-9_]*\b")]
+    private static partial Regex Identifier();
+
+    private static async Task<List<JsonElement>> QueryAsync(HttpClient prometheus, string query, CancellationToken ct)
+    {
+        using var response = await prometheus.GetAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}", ct);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        if (body.GetProperty("status").GetString() != "success")
+        {
+            throw new InvalidOperationException($"Prometheus refused '{query}': {body}");
+        }
+
+        var data = body.GetProperty("data");
+        return data.GetProperty("resultType").GetString() == "vector" ? [.. data.GetProperty("result").EnumerateArray()] : [data.GetProperty("result")];
+    }
+
+    private static async Task<HttpStatusCode?> TryGetAsync(HttpClient http, string path, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync(path, ct);
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> failure, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"After {timeout}: {failure()}");
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private Process Start(string file, IEnumerable<string> arguments, string directory, Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info)!;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => Keep(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Logs.AddOrUpdate(process, log);
+        _processes.Add(process);
+        return process;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Collections.Concurrent.ConcurrentQueue<string>> Logs = [];
+
+    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        log.Enqueue(line);
+        while (log.Count > 40 && log.TryDequeue(out _))
+        {
+        }
+    }
+
+    private static string Tail(Process process) =>
+        (process.HasExited ? $"exited with {process.ExitCode}; " : string.Empty) + (Logs.TryGetValue(process, out var log) ? string.Join('\n', log) : string.Empty);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Recsys.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Recsys.sln above {AppContext.BaseDirectory}.");
+    }
+}
