@@ -53,15 +53,27 @@ internal sealed class DataOptions
         Seed = result.GetValue(Seed),
     };
 
-    public InteractionDataset Read(ParseResult result, FileInfo file) => Read(result, file.FullName);
+    public InteractionDataset Read(ParseResult result, FileInfo file, CliProgress? progress = null) => Read(result, file.FullName, progress);
 
-    public InteractionDataset Read(ParseResult result, string path)
+    public InteractionDataset Read(ParseResult result, string path, CliProgress? progress = null)
     {
         var options = SourceOptions(result, path);
         InteractionReadResult read;
         try
         {
+            // The rows read, against the total the footers give for Parquet and Delta (text is counted as it goes).
+            CliProgress.Bar? bar = null;
+            if (progress is not null)
+            {
+                long? total = File.Exists(path) && InteractionSource.Detect(path) == DataSourceKind.Delimited
+                    ? null
+                    : InteractionSource.DescribeAsync(path, options).GetAwaiter().GetResult().Rows;
+                bar = progress.Start($"read {Path.GetFileName(Path.TrimEndingDirectorySeparator(path))}", total);
+                options.Progress = new InlineProgress<long>(rows => bar.Report(rows, CliProgress.Rows(rows, total)));
+            }
+
             read = InteractionSource.ReadAsync(path, options).GetAwaiter().GetResult();
+            bar?.Done(CliProgress.Rows(read.RowsRead, null));
         }
         catch (FileNotFoundException e)
         {
@@ -70,12 +82,12 @@ internal sealed class DataOptions
 
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
         var version = read.SourceVersion is { } v ? string.Create(CultureInfo.InvariantCulture, $" (Delta version {v})") : string.Empty;
-        Console.Error.WriteLine(string.Create(
+        CliProgress.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"{name}{version}: {read.Dataset.Count:N0} interactions, {read.Dataset.Users.Count:N0} users, {read.Dataset.Items.Count:N0} items; {read.RowsSkipped} bad rows skipped, {read.DuplicatesDropped} duplicates dropped"));
         foreach (var skipped in read.FirstSkippedRows)
         {
-            Console.Error.WriteLine(options.Kind == DataSourceKind.Delimited ? $"  skipped line {skipped.LineNumber}: {skipped.Reason}" : $"  skipped {skipped.Reason}");
+            CliProgress.WriteLine(options.Kind == DataSourceKind.Delimited ? $"  skipped line {skipped.LineNumber}: {skipped.Reason}" : $"  skipped {skipped.Reason}");
         }
 
         if (read.Dataset.Count == 0)

@@ -73,17 +73,36 @@ internal static class EvaluateCommand
             var seeds = repeats == 1 ? null : Enumerable.Range(0, repeats).Select(r => firstSeed + (ulong)r).ToArray();
             var options = new EvaluationOptions { K = result.GetValue(k), RelevanceThreshold = result.GetValue(threshold) };
             options.Validate();
-            var (source, splits) = LoadSplits(result, data, train, test, split);
-            if (splits.FirstOrDefault(s => s.Test.Count == 0 || s.Train.Count == 0) is { } empty)
+            var (source, splits, evaluation) = CliProgress.Run(result.GetValue(json), progress =>
             {
-                throw new InvalidDataException($"{empty.Description}: the {(empty.Test.Count == 0 ? "test" : "training")} set is empty, so there is nothing to measure; use a larger file or another --split.");
-            }
+                var (source, splits) = LoadSplits(result, data, train, test, split, progress);
+                if (splits.FirstOrDefault(s => s.Test.Count == 0 || s.Train.Count == 0) is { } empty)
+            {
+                    throw new InvalidDataException($"{empty.Description}: the {(empty.Test.Count == 0 ? "test" : "training")} set is empty, so there is nothing to measure; use a larger file or another --split.");
+                }
 
+                // Several seeds: one result per seed (the mean of its folds), so the spread is the seeds'. A bar counts
+                // the fits (seeds x folds).
+                var runs = (seeds?.Length ?? 1) * splits.Count;
+                var bar = progress.Start($"evaluate {result.GetValue(algorithm)}", runs);
+                var done = 0;
+                CrossValidationResult Measure(IRecommenderTrainer t)
+                {
+                    var folds = new List<EvaluationResult>();
+                    foreach (var fold in splits)
+                    {
+                        folds.Add(Evaluator.CrossValidate(t, [fold], options, cancellationToken).Folds[0]);
+                        done++;
+                        bar.Report(done, string.Create(CultureInfo.InvariantCulture, $"fit {done}/{runs}"));
+                    }
 
-            // Several seeds: one result per seed (the mean of its folds), so the spread is the seeds'.
-            var evaluation = seeds is null
-                ? Evaluator.CrossValidate(trainer, splits, options, cancellationToken)
-                : new CrossValidationResult([.. seeds.Select(seed => Evaluator.CrossValidate(Trainer(seed), splits, options, cancellationToken).Mean)]);
+                    return new CrossValidationResult(folds);
+                }
+
+                var evaluation = seeds is null ? Measure(trainer) : new CrossValidationResult([.. seeds.Select(seed => Measure(Trainer(seed)).Mean)]);
+                bar.Done();
+                return (source, splits, evaluation);
+            });
             if (result.GetValue(json))
             {
                 WriteJson(source, splits, seeds, evaluation);
@@ -99,7 +118,7 @@ internal static class EvaluateCommand
     }
 
     private static (string Source, IReadOnlyList<DataSplit> Splits) LoadSplits(
-        ParseResult result, DataOptions data, Option<FileInfo?> train, Option<FileInfo?> test, Option<string> split)
+        ParseResult result, DataOptions data, Option<FileInfo?> train, Option<FileInfo?> test, Option<string> split, CliProgress progress)
     {
         var trainFile = result.GetValue(train);
         var testFile = result.GetValue(test);
@@ -116,7 +135,7 @@ internal static class EvaluateCommand
 
         if (trainFile is not null)
         {
-            var splitData = new DataSplit(data.Read(result, trainFile), data.Read(result, testFile!), $"{trainFile.Name} / {testFile!.Name}");
+            var splitData = new DataSplit(data.Read(result, trainFile, progress), data.Read(result, testFile!, progress), $"{trainFile.Name} / {testFile!.Name}");
             return ($"{trainFile.FullName} + {testFile.FullName}", [splitData]);
         }
 
@@ -124,7 +143,7 @@ internal static class EvaluateCommand
         var seed = result.GetValue(data.Seed);
         if (dataFile is not null)
         {
-            return (Path.GetFullPath(dataFile), specification.Apply(data.Read(result, dataFile), seed));
+            return (Path.GetFullPath(dataFile), specification.Apply(data.Read(result, dataFile, progress), seed));
         }
 
         var synthetic = data.Synthetic(result);

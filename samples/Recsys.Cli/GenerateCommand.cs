@@ -20,18 +20,27 @@ internal static class GenerateCommand
                 Cli.RequireWritableDirectory("--out", file);
             }
 
-            var generator = new SyntheticDataGenerator(data.Synthetic(result));
-            if (file is not null && file.Extension.Equals(".parquet", StringComparison.OrdinalIgnoreCase))
+            var options = data.Synthetic(result);
+            var generator = new SyntheticDataGenerator(options);
+            return CliProgress.Run(json: false, progress =>
             {
-                generator.WriteParquet(file.FullName);
-                return 0;
-            }
+                var bar = progress.Start($"generate {(file is null ? "to standard output" : file.Name)}", options.Interactions);
+                var rows = new InlineProgress<long>(count => bar.Report(count, CliProgress.Rows(count, options.Interactions)));
+                if (file is not null && file.Extension.Equals(".parquet", StringComparison.OrdinalIgnoreCase))
+                {
+                    generator.WriteParquet(file.FullName, rows);
+                }
+                else
+                {
+                    using var writer = file is null
+                        ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
+                        : new StreamWriter(file.FullName, false, new UTF8Encoding(false), 1 << 16);
+                    generator.WriteCsv(writer, rows);
+                }
 
-            using var writer = file is null
-                ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
-                : new StreamWriter(file.FullName, false, new UTF8Encoding(false), 1 << 16);
-            generator.WriteCsv(writer);
-            return 0;
+                bar.Done();
+                return 0;
+            });
         });
         return command;
     }

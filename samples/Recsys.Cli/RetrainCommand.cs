@@ -63,7 +63,25 @@ internal static class RetrainCommand
             try
             {
                 await service.RecoverAsync(cancellationToken);
-                var run = await service.RunAsync("manual", cancellationToken);
+                // The run's steps as the run store records them, polled while it runs.
+                var run = await CliProgress.RunAsync(json: false, async progress =>
+                {
+                    var bar = progress.Start($"retrain {options.ModelName}", null);
+                    var (runId, completion) = await service.StartAsync("manual", cancellationToken);
+                    while (!completion.IsCompleted)
+                    {
+                        await Task.WhenAny(completion, Task.Delay(250, cancellationToken));
+                        if (await backend.Runs.GetRunAsync(runId, cancellationToken) is { Steps.Count: > 0 } current)
+                        {
+                            var step = current.Steps[^1];
+                            bar.Report(current.Steps.Count, $"step {current.Steps.Count}: {step.Name} {step.State.ToString().ToLowerInvariant()}{(step.Attempts > 1 ? $", attempt {step.Attempts}" : string.Empty)}");
+                        }
+                    }
+
+                    var finished = await completion;
+                    bar.Done($"{finished.State.ToString().ToLowerInvariant()} after {finished.Steps.Count} steps");
+                    return finished;
+                });
                 Print(run);
                 return run.State == RunState.Succeeded ? 0 : 1;
             }
@@ -152,7 +170,7 @@ internal static class RetrainCommand
         {
             if (IsEnabled(logLevel))
             {
-                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel.ToString()[..4].ToLowerInvariant()} {formatter(state, exception)}");
+                CliProgress.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel.ToString()[..4].ToLowerInvariant()} {formatter(state, exception)}");
             }
         }
     }

@@ -29,12 +29,16 @@ internal static class TrainCommand
             var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result));
             hyper.CheckApplies(result, result.GetValue(algorithm)!);
             var file = result.GetValue(data.Data);
-            var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file);
+            var (dataset, model, seconds) = CliProgress.Run(json: false, progress =>
+            {
+                var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file, progress);
+                var epochs = new EpochProgress(progress, $"train {result.GetValue(algorithm)}");
+                var start = Stopwatch.GetTimestamp();
+                var model = trainer.Fit(dataset, epochs, cancellationToken);
+                epochs.Done();
+                return (dataset, model, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            });
             var metadata = result.GetValue(movies) is { } moviesFile ? MovieLens.ReadMovies(moviesFile.FullName) : null;
-            var progress = new ConsoleProgress();
-            var start = Stopwatch.GetTimestamp();
-            var model = trainer.Fit(dataset, progress, cancellationToken);
-            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             var path = result.GetValue(output)!.FullName;
             ModelFile.Save(path, model, metadata);
             Console.WriteLine(string.Create(
@@ -45,26 +49,21 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>Shows epoch and loss on standard error, rewriting one line when it is a terminal.</summary>
-    private sealed class ConsoleProgress : IProgress<TrainingProgress>
+    /// <summary>Epochs (or steps) and the loss, on a bar created at the first report, when the total is known.</summary>
+    internal sealed class EpochProgress(CliProgress progress, string name) : IProgress<TrainingProgress>
     {
+        private CliProgress.Bar? _bar;
+        private string? _last;
+
         public void Report(TrainingProgress value)
         {
-            var line = double.IsNaN(value.Loss)
-                ? string.Create(CultureInfo.InvariantCulture, $"{value.Algorithm}: step {value.Epoch}/{value.Epochs}")
-                : string.Create(CultureInfo.InvariantCulture, $"{value.Algorithm}: epoch {value.Epoch}/{value.Epochs}, loss {value.Loss:G6}");
-            if (Console.IsErrorRedirected)
-            {
-                Console.Error.WriteLine(line);
-            }
-            else
-            {
-                Console.Error.Write($"\r{line}   ");
-                if (value.Epoch == value.Epochs)
-                {
-                    Console.Error.WriteLine();
-                }
-            }
+            _bar ??= progress.Start(name, value.Epochs);
+            _last = double.IsNaN(value.Loss)
+                ? string.Create(CultureInfo.InvariantCulture, $"step {value.Epoch}/{value.Epochs}")
+                : string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}/{value.Epochs}, loss {value.Loss:G6}");
+            _bar.Report(value.Epoch, _last);
         }
+
+        public void Done() => _bar?.Done(_last);
     }
 }

@@ -17,11 +17,11 @@ public static class InteractionReader
     public static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows) => Read(path, format, badRows, scale: null);
 
     // As Read, with the rating scale set to `scale` instead of the format's when it is given.
-    internal static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale)
+    internal static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale, IProgress<long>? progress = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path, format, badRows, scale);
+        return Read(reader, path, format, badRows, scale, progress);
     }
 
     /// <summary>Reads delimited interactions from a text reader.</summary>
@@ -35,7 +35,7 @@ public static class InteractionReader
     public static InteractionReadResult Read(TextReader reader, string source, DelimitedFormat format, BadRowPolicy badRows) =>
         Read(reader, source, format, badRows, scale: null);
 
-    private static InteractionReadResult Read(TextReader reader, string source, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale)
+    private static InteractionReadResult Read(TextReader reader, string source, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(source);
@@ -81,7 +81,11 @@ public static class InteractionReader
                 continue;
             }
 
-            rowsRead++;
+            if (++rowsRead % 100_000 == 0)
+            {
+                progress?.Report(rowsRead);
+            }
+
             var error = TryParse(line, format, scale, columns, fields, builder);
             if (error is null)
             {
@@ -99,6 +103,8 @@ public static class InteractionReader
                 skipped.Add(new SkippedRow(lineNumber, error));
             }
         }
+
+        progress?.Report(rowsRead);
 
         return new InteractionReadResult
         {

@@ -58,7 +58,7 @@ public static class InteractionSource
         {
             case DataSourceKind.Delimited:
                 var format = options.Delimited ?? (FirstLine(path).Contains('\t', StringComparison.Ordinal) ? DelimitedFormat.MovieLensUData : DelimitedFormat.MovieLensRatings);
-                return InteractionReader.Read(path, format, options.BadRows, options.Scale);
+                return InteractionReader.Read(path, format, options.BadRows, options.Scale, options.Progress);
             case DataSourceKind.Parquet:
                 {
                     var files = File.Exists(path) ? [Path.GetFullPath(path)] : ParquetFiles(path);
@@ -153,7 +153,7 @@ public static class InteractionSource
 
     private static async Task<InteractionReadResult> ReadBatchesAsync(Func<ScanDestination, IAsyncEnumerable<ScanBatch>> scan, Roles roles, InteractionSourceOptions options, string path, long? version, int capacity, CancellationToken cancellationToken)
     {
-        var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f, options.Scale, capacity);
+        var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f, options.Scale, capacity, options.Progress);
         await reader.ReadAsync(scan, roles.Value is not null, roles.Timestamp is not null, cancellationToken).ConfigureAwait(false);
         return reader.Finish(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), version);
     }

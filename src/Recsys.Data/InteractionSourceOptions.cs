@@ -18,6 +18,12 @@ public sealed class InteractionSourceOptions
     /// <summary>Gets or sets whether a bad row stops the read (the default) or is skipped and counted.</summary>
     public BadRowPolicy BadRows { get; set; } = BadRowPolicy.Fail;
 
+    /// <summary>
+    /// Gets or sets what receives the number of rows read so far: every 100,000 lines of delimited text, after every
+    /// Parquet row group, and once at the end. <see langword="null"/> (the default) reports nothing.
+    /// </summary>
+    public IProgress<long>? Progress { get; set; }
+
     /// <summary>Gets or sets the Delta table version to read, or <see langword="null"/> for the latest.</summary>
     public long? Version { get; set; }
 

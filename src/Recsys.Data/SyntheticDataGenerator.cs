@@ -150,24 +150,28 @@ public sealed class SyntheticDataGenerator
 
     /// <summary>Writes the interactions as MovieLens <c>ratings.csv</c> text (<c>userId,movieId,rating,timestamp</c>), streaming.</summary>
     /// <param name="writer">The destination.</param>
+    /// <param name="progress">Receives the number of rows written so far, every 100,000 rows and at the end; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Checked between users.</param>
-    public void WriteCsv(TextWriter writer, CancellationToken cancellationToken = default)
+    public void WriteCsv(TextWriter writer, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write("userId,movieId,rating,timestamp\n");
-        var sink = new CsvSink(writer);
+        var sink = new ProgressSink<CsvSink>(new CsvSink(writer), progress);
         Generate(ref sink, cancellationToken);
+        progress?.Report(sink.Count);
     }
 
     /// <summary>Writes the data set as a Snappy-compressed Parquet file with the columns of MovieLens <c>ratings.csv</c> (<c>userId</c>, <c>movieId</c> int32, <c>rating</c> float, <c>timestamp</c> int64; the ids and values of <see cref="WriteCsv"/>), one row group per 1,048,576 rows.</summary>
     /// <param name="path">The file to write.</param>
+    /// <param name="progress">Receives the number of rows written so far, every 100,000 rows and at the end; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops the generation.</param>
-    public void WriteParquet(string path, CancellationToken cancellationToken = default)
+    public void WriteParquet(string path, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var writer = new Internal.Columnar.ParquetRatingsWriter(path);
-        var sink = writer;
+        var sink = new ProgressSink<Internal.Columnar.ParquetRatingsWriter>(writer, progress);
         Generate(ref sink, cancellationToken);
+        progress?.Report(sink.Count);
     }
 
     private int[] UserCounts(ref RandomSource random)
@@ -292,6 +296,26 @@ public sealed class SyntheticDataGenerator
     private readonly struct BuilderSink(InteractionDatasetBuilder builder) : IInteractionSink
     {
         public void Add(int user, int item, float value, long timestamp) => builder.Add(user, item, value, timestamp);
+    }
+
+    // Counts what passes to the inner sink and reports every 100,000 rows.
+    private struct ProgressSink<TSink>(TSink inner, IProgress<long>? progress) : IInteractionSink
+        where TSink : IInteractionSink
+    {
+#pragma warning disable IDE0044 // not readonly: a struct sink may change as it is called
+        private TSink _inner = inner;
+#pragma warning restore IDE0044
+
+        public long Count { get; private set; }
+
+        public void Add(int user, int item, float value, long timestamp)
+        {
+            _inner.Add(user, item, value, timestamp);
+            if (++Count % 100_000 == 0)
+            {
+                progress?.Report(Count);
+            }
+        }
     }
 
     private readonly struct CsvSink(TextWriter writer) : IInteractionSink
