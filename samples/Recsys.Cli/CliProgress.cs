@@ -11,7 +11,7 @@ namespace Recsys.Cli;
 /// </summary>
 internal sealed class CliProgress
 {
-    private static IAnsiConsole? s_live;
+    private static IAnsiConsole? _live;
     private readonly ProgressContext? _context;
 
     private CliProgress(ProgressContext? context) => _context = context;
@@ -19,7 +19,7 @@ internal sealed class CliProgress
     /// <summary>A line on standard error: above the bars while they are drawn, so neither garbles the other.</summary>
     public static void WriteLine(string text)
     {
-        if (Volatile.Read(ref s_live) is { } console)
+        if (Volatile.Read(ref _live) is { } console)
         {
             console.Write(new Text(text + Environment.NewLine));
         }
@@ -41,7 +41,7 @@ internal sealed class CliProgress
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error), Interactive = InteractionSupport.Yes });
-        Volatile.Write(ref s_live, console);
+        Volatile.Write(ref _live, console);
         try
         {
             return await console.Progress()
@@ -52,7 +52,7 @@ internal sealed class CliProgress
         }
         finally
         {
-            Volatile.Write(ref s_live, null);
+            Volatile.Write(ref _live, null);
         }
     }
 

@@ -77,7 +77,7 @@ internal static class EvaluateCommand
             {
                 var (source, splits) = LoadSplits(result, data, train, test, split, progress);
                 if (splits.FirstOrDefault(s => s.Test.Count == 0 || s.Train.Count == 0) is { } empty)
-            {
+                {
                     throw new InvalidDataException($"{empty.Description}: the {(empty.Test.Count == 0 ? "test" : "training")} set is empty, so there is nothing to measure; use a larger file or another --split.");
                 }
 
