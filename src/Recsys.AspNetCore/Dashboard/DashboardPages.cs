@@ -169,6 +169,11 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             Row(html, key, lp.GetValueOrDefault(key) ?? "—", rp.GetValueOrDefault(key) ?? "—");
         }
 
+        if (lp.Count == 0 && rp.Count == 0)
+        {
+            Row(html, "(all)", "defaults", "defaults");
+        }
+
         html.Raw("<tr class=\"section\"><th colspan=\"4\">Lineage</th></tr>");
         Row(html, "Rows", left.Lineage?.Rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), right.Lineage?.Rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         Row(html, "Users", left.Lineage?.Users.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), right.Lineage?.Users.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
