@@ -40,6 +40,7 @@ internal static class ColumnarScan
         ScanDestination? destination = null)
     {
         long scanRow = 0;
+        long decoded = 0;
         foreach (var file in files)
         {
             var deleted = file.DeletedRows?.Invoke() ?? [];
@@ -72,7 +73,13 @@ internal static class ColumnarScan
                         nextDeleted++;
                     }
 
-                    CollectDecodingGarbage();
+                    decoded += CompressedBytes(reader, g, fields);
+                    if (decoded >= CollectAfterCompressedBytes)
+                    {
+                        decoded = 0;
+                        GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
+                    }
+
                     yield return new ScanBatch(file.FullPath, g, firstRow, count, vectors, mask);
                     previous = vectors;
                     firstRow += count;
@@ -90,19 +97,24 @@ internal static class ColumnarScan
     // Parquet.Net (6.1) copies each compressed page into a fresh array, through a growing MemoryStream: about three
     // times the compressed column chunk, every row group, all of it on the large-object heap, which the GC leaves for
     // its next gen2 collection — by default after hundreds of megabytes, several times what a row group needs. Once
-    // the scan has allocated 32 MB since the last time, a background (non-blocking) gen2 collection reclaims it, so a
-    // load peaks near its data's size (measured in the README). Small tables never trigger it.
-    private const long CollectAfterBytes = 32L << 20;
-    private static long _allocatedAtLastCollect;
+    // this scan has decoded 8 MB of compressed column chunks (about 24 MB of such garbage) since its last request, it
+    // requests a background (non-blocking) gen2 collection, so a load peaks near its data's size (measured in the
+    // README). The count is the scan's own, from the files' metadata: other work in the process does not trigger it,
+    // and small tables never do.
+    private const long CollectAfterCompressedBytes = 8L << 20;
 
-    private static void CollectDecodingGarbage()
+    private static long CompressedBytes(ParquetReader reader, int g, (DataField Field, ValueKind Kind)?[] fields)
     {
-        var allocated = GC.GetTotalAllocatedBytes();
-        if (allocated - Volatile.Read(ref _allocatedAtLastCollect) >= CollectAfterBytes)
+        long bytes = 0;
+        foreach (var field in fields)
         {
-            Volatile.Write(ref _allocatedAtLastCollect, allocated);
-            GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
+            if (field is { } f && reader.RowGroups[g].GetMetadata(f.Field)?.MetaData is { } chunk)
+            {
+                bytes += chunk.TotalCompressedSize;
+            }
         }
+
+        return bytes;
     }
 
     private static async Task<ColumnVector[]> ReadRowGroupAsync(
