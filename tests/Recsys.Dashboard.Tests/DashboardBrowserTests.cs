@@ -188,6 +188,34 @@ public sealed class DashboardBrowserTests(DashboardHost host)
     }
 
     [Fact]
+    public async Task WithTheKey_StartRetraining_OpensTheNewRunWithTheOperatorAsItsTrigger()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/dashboard/signin?return=/dashboard/runs");
+        await page.GetByLabel("Your name").FillAsync("bob");
+        await page.GetByLabel("Admin key").FillAsync(DashboardHost.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Start a retraining run…" }).ClickAsync();
+        await Expect(page.Locator("#changes")).ToContainTextAsync("trains 2 candidate(s) (als-implicit, truncated-svd)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start as bob" }).ClickAsync();
+
+        await Expect(page.Locator("h1")).ToContainTextAsync("Run");
+        await Expect(page.Locator("dl.facts")).ToContainTextAsync("dashboard:bob");
+        var runs = host.Services.GetRequiredService<Recsys.Runs.IRunStore>();
+        var run = (await runs.ListRunsAsync(DashboardHost.Model, 1, CancellationToken.None)).Single();
+        Assert.Equal("dashboard:bob", run.Trigger);
+        Assert.EndsWith($"/dashboard/runs/{run.Id}", page.Url, StringComparison.Ordinal);
+
+        // Let the run end before the next test reads the registry.
+        for (var i = 0; i < 600 && (await runs.GetRunAsync(run.Id, CancellationToken.None))!.State == Recsys.Runs.RunState.Running; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.NotEqual(Recsys.Runs.RunState.Running, (await runs.GetRunAsync(run.Id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task LivePage_RefreshesWithTheRequestsThisReplicaServes()
     {
         var page = await host.NewPageAsync();
