@@ -113,6 +113,8 @@ public sealed class DashboardBrowserTests(DashboardHost host)
 
         using var retrain = await host.Http.PostAsync("/dashboard/runs", new FormUrlEncodedContent([]));
         Assert.Equal(HttpStatusCode.Unauthorized, retrain.StatusCode);
+        using var json = await host.Http.PostAsync("/dashboard/signin", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
 
         var page = await host.NewPageAsync();
         await page.GotoAsync($"/dashboard/models/{DashboardHost.Model}/confirm?action=promote&version={version}");

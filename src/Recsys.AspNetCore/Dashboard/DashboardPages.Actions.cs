@@ -136,6 +136,11 @@ internal sealed partial class DashboardPages
             return refused;
         }
 
+        if (!context.Request.HasFormContentType)
+        {
+            return NotAForm(context);
+        }
+
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         if (!session.CheckCsrf(context, form["csrf"]))
         {
@@ -205,6 +210,11 @@ internal sealed partial class DashboardPages
             return refused;
         }
 
+        if (!context.Request.HasFormContentType)
+        {
+            return NotAForm(context);
+        }
+
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         if (!session.CheckCsrf(context, form["csrf"]))
         {
@@ -248,6 +258,9 @@ internal sealed partial class DashboardPages
             ? Error(context, StatusCodes.Status401Unauthorized, "Sign in first", "Changes need the admin key: sign in on this dashboard, then confirm the change again.")
             : null;
     }
+
+    private IResult NotAForm(HttpContext context) =>
+        Error(context, StatusCodes.Status415UnsupportedMediaType, "Not a form", $"The dashboard's changes are HTML form posts (application/x-www-form-urlencoded); this request's body is '{context.Request.ContentType ?? "empty"}'.");
 
     private string SignInLink(HttpContext context) => $"{prefix}/signin?return={Html.Url(context.Request.Path + context.Request.QueryString)}";
 }

@@ -26,6 +26,11 @@ internal sealed partial class DashboardPages
 
     public async Task<IResult> SignInAsync(HttpContext context)
     {
+        if (!context.Request.HasFormContentType)
+        {
+            return NotAForm(context);
+        }
+
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var actor = form["actor"].ToString().Trim();
         if (session.CheckKey(form["key"]) is { } problem)
