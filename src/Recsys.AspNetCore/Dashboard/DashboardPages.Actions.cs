@@ -131,20 +131,10 @@ internal sealed partial class DashboardPages
 
     public async Task<IResult> ActAsync(HttpContext context, string name)
     {
-        if (Refuse(context) is { } refused)
+        var (form, refused) = await SignedFormAsync(context).ConfigureAwait(false);
+        if (refused is not null)
         {
             return refused;
-        }
-
-        if (!context.Request.HasFormContentType)
-        {
-            return NotAForm(context);
-        }
-
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        if (!session.CheckCsrf(context, form["csrf"]))
-        {
-            return Error(context, StatusCodes.Status403Forbidden, "Stale form", "The form's token does not match this session: open the confirmation page again.");
         }
 
         var actor = $"dashboard:{session.Actor(context)}";
@@ -205,20 +195,10 @@ internal sealed partial class DashboardPages
 
     public async Task<IResult> RetrainAsync(HttpContext context)
     {
-        if (Refuse(context) is { } refused)
+        var (_, refused) = await SignedFormAsync(context).ConfigureAwait(false);
+        if (refused is not null)
         {
             return refused;
-        }
-
-        if (!context.Request.HasFormContentType)
-        {
-            return NotAForm(context);
-        }
-
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        if (!session.CheckCsrf(context, form["csrf"]))
-        {
-            return Error(context, StatusCodes.Status403Forbidden, "Stale form", "The form's token does not match this session: open the confirmation page again.");
         }
 
         if (context.RequestServices.GetService<RetrainingService>() is not { } retraining)
@@ -244,6 +224,25 @@ internal sealed partial class DashboardPages
         var moves = history.Where(c => c.ToStage == ModelStage.Production).OrderByDescending(c => c.Sequence).ToList();
         var arrival = moves.FindIndex(c => c.Version == current);
         return arrival < 0 ? null : moves.Skip(arrival + 1).FirstOrDefault(c => c.Version != current)?.Version;
+    }
+
+    // The posted form of a signed-in operator with this session's CSRF token; else the page that refuses it.
+    private async Task<(IFormCollection Form, IResult? Refused)> SignedFormAsync(HttpContext context)
+    {
+        if (Refuse(context) is { } refused)
+        {
+            return (FormCollection.Empty, refused);
+        }
+
+        if (!context.Request.HasFormContentType)
+        {
+            return (FormCollection.Empty, NotAForm(context));
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        return session.CheckCsrf(context, form["csrf"])
+            ? (form, null)
+            : (form, Error(context, StatusCodes.Status403Forbidden, "Stale form", "The form's token does not match this session: open the confirmation page again."));
     }
 
     // 401 without a session (with the key configured), 403 when no key is configured: reads stay open either way.
