@@ -76,27 +76,23 @@ public sealed class DeltaSnapshot
     /// <summary>Counts the rows of the snapshot (live files, minus deleted rows) from the files' metadata.</summary>
     /// <param name="cancellationToken">Stops the count.</param>
     /// <returns>The number of rows.</returns>
-    public async Task<long> CountRowsAsync(CancellationToken cancellationToken = default)
-    {
-        long rows = 0;
-        await foreach (var batch in ScanAsync([], cancellationToken).ConfigureAwait(false))
-        {
-            rows += batch.RowCount - (batch.Deleted?.Count(d => d) ?? 0);
-        }
-
-        return rows;
-    }
+    public async Task<long> CountRowsAsync(CancellationToken cancellationToken = default) =>
+        (await CountAsync(cancellationToken).ConfigureAwait(false)).Live;
 
     // Rows stored in the live files, deleted ones included (from their footers): what a reader must make room for.
-    internal async Task<long> CountStoredRowsAsync(CancellationToken cancellationToken)
+    internal async Task<long> CountStoredRowsAsync(CancellationToken cancellationToken) =>
+        (await CountAsync(cancellationToken).ConfigureAwait(false)).Stored;
+
+    private async Task<(long Stored, long Live)> CountAsync(CancellationToken cancellationToken)
     {
-        long rows = 0;
+        long stored = 0, live = 0;
         await foreach (var batch in ScanAsync([], cancellationToken).ConfigureAwait(false))
         {
-            rows += batch.RowCount;
+            stored += batch.RowCount;
+            live += batch.RowCount - (batch.Deleted?.Count(d => d) ?? 0);
         }
 
-        return rows;
+        return (stored, live);
     }
 
     internal async IAsyncEnumerable<ScanBatch> ScanAsync(IReadOnlyList<string> names, [EnumeratorCancellation] CancellationToken cancellationToken, ScanDestination? destination = null)
