@@ -61,12 +61,13 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw($"<tr data-version=\"{v.Version}\"><td class=\"num\">v{v.Version}{(served == v.Version ? " <span class=\"badge serving\" title=\"this replica serves it\">serving here</span>" : string.Empty)}</td>");
             html.Raw($"<td><span class=\"stage {v.Stage.ToString().ToLowerInvariant()}\">{v.Stage}</span>{(v.Status != ModelVersionStatus.Ready ? $" <span class=\"badge\">{v.Status}</span>" : string.Empty)}</td>");
             html.Raw("<td>").Text(string.Join(", ", v.Aliases)).Raw("</td><td>").Text(v.Trainer).Raw("</td><td class=\"params\">");
-            foreach (var (key, value) in Html.Parameters(v.Parameters).Take(8))
+            var parameters = Html.Parameters(v.Parameters);
+            foreach (var (key, value) in parameters.Take(8))
             {
                 html.Raw("<span>").Text(key).Raw("=").Text(value.Length > 40 ? value[..40] + "…" : value).Raw("</span> ");
             }
 
-            if (Html.Parameters(v.Parameters).Count == 0)
+            if (parameters.Count == 0)
             {
                 html.Raw("<span>defaults</span>");
             }
