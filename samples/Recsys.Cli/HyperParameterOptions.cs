@@ -16,6 +16,10 @@ internal sealed class HyperParameterOptions
 
     public Option<double?> Alpha { get; } = new("--alpha") { Description = "Confidence scale (implicit ALS)." };
 
+    public Option<int?> Neighbors { get; } = new("--neighbors") { Description = "Neighbours per prediction (item-kNN)." };
+
+    public Option<double?> Shrinkage { get; } = new("--shrinkage") { Description = "Similarity shrinkage (item-kNN)." };
+
     public Option<int?> Threads { get; } = new("--threads") { Description = "Training threads (0 = every core)." };
 
     public Option<ulong?> ModelSeed { get; } = new("--model-seed") { Description = "Seed of the model's initialization (default: the algorithm's)." };
@@ -24,7 +28,7 @@ internal sealed class HyperParameterOptions
 
     public Option<string?> Weights { get; } = new("--weights") { Description = "Comma-separated fixed weights of a hybrid's components (the original: 0.6,0.4); default: fitted on a validation slice." };
 
-    public IEnumerable<Option> All => [Rank, Epochs, Regularization, LearningRate, Alpha, Threads, ModelSeed, Components, Weights];
+    public IEnumerable<Option> All => [Rank, Epochs, Regularization, LearningRate, Alpha, Neighbors, Shrinkage, Threads, ModelSeed, Components, Weights];
 
     /// <summary>Refuses an option the algorithm would ignore (for example --rank for baseline), naming what it does use.</summary>
     public void CheckApplies(ParseResult result, string algorithm)
@@ -33,7 +37,8 @@ internal sealed class HyperParameterOptions
         (Option Option, string Setting)[] map =
         [
             (Rank, nameof(AlgorithmSettings.Rank)), (Epochs, nameof(AlgorithmSettings.Epochs)), (Regularization, nameof(AlgorithmSettings.Regularization)),
-            (LearningRate, nameof(AlgorithmSettings.LearningRate)), (Alpha, nameof(AlgorithmSettings.Alpha)), (Threads, nameof(AlgorithmSettings.Threads)),
+            (LearningRate, nameof(AlgorithmSettings.LearningRate)), (Alpha, nameof(AlgorithmSettings.Alpha)),
+            (Neighbors, nameof(AlgorithmSettings.Neighbors)), (Shrinkage, nameof(AlgorithmSettings.Shrinkage)), (Threads, nameof(AlgorithmSettings.Threads)),
             (ModelSeed, nameof(AlgorithmSettings.Seed)), (Components, nameof(AlgorithmSettings.Components)), (Weights, nameof(AlgorithmSettings.Weights)),
         ];
         foreach (var (option, setting) in map)
@@ -53,6 +58,8 @@ internal sealed class HyperParameterOptions
         Regularization = result.GetValue(Regularization),
         LearningRate = result.GetValue(LearningRate),
         Alpha = result.GetValue(Alpha),
+        Neighbors = result.GetValue(Neighbors),
+        Shrinkage = result.GetValue(Shrinkage),
         Threads = result.GetValue(Threads),
         Seed = result.GetValue(ModelSeed),
         Components = result.GetValue(Components)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

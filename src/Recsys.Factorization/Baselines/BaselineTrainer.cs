@@ -41,41 +41,7 @@ public sealed class BaselineTrainer : IRecommenderTrainer
     public IRecommender Fit(InteractionDataset training, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         TrainingGuard.ThrowIfEmpty(training);
-        var mean = training.GlobalMean;
-        var userBias = new double[training.Users.Count];
-        var itemBias = new double[training.Items.Count];
-        for (var epoch = 0; epoch < _options.Epochs; epoch++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var i = 0; i < itemBias.Length; i++)
-            {
-                var users = training.GetItemUsers(i);
-                var values = training.GetItemValues(i);
-                var sum = 0.0;
-                for (var k = 0; k < users.Length; k++)
-                {
-                    sum += values[k] - mean - userBias[users[k]];
-                }
-
-                itemBias[i] = sum / (_options.ItemRegularization + users.Length);
-            }
-
-            for (var u = 0; u < userBias.Length; u++)
-            {
-                var items = training.GetUserItems(u);
-                var values = training.GetUserValues(u);
-                var sum = 0.0;
-                for (var k = 0; k < items.Length; k++)
-                {
-                    sum += values[k] - mean - itemBias[items[k]];
-                }
-
-                userBias[u] = sum / (_options.UserRegularization + items.Length);
-            }
-
-            progress?.Report(new TrainingProgress(Name, epoch + 1, _options.Epochs, double.NaN));
-        }
-
+        var (mean, userBias, itemBias) = FitBiases(training, _options, progress, cancellationToken);
         var cold = new float[itemBias.Length];
         for (var i = 0; i < cold.Length; i++)
         {
@@ -89,5 +55,46 @@ public sealed class BaselineTrainer : IRecommenderTrainer
             ItemBias = Array.ConvertAll(itemBias, static b => (float)b),
             ColdScores = cold,
         });
+    }
+
+    /// <summary>Fits the regularized biases by alternating least squares (Koren's baselines, Surprise's 'als' method).</summary>
+    internal static (double Mean, double[] UserBias, double[] ItemBias) FitBiases(InteractionDataset training, BaselineOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var mean = training.GlobalMean;
+        var userBias = new double[training.Users.Count];
+        var itemBias = new double[training.Items.Count];
+        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var i = 0; i < itemBias.Length; i++)
+            {
+                var users = training.GetItemUsers(i);
+                var values = training.GetItemValues(i);
+                var sum = 0.0;
+                for (var k = 0; k < users.Length; k++)
+                {
+                    sum += values[k] - mean - userBias[users[k]];
+                }
+
+                itemBias[i] = sum / (options.ItemRegularization + users.Length);
+            }
+
+            for (var u = 0; u < userBias.Length; u++)
+            {
+                var items = training.GetUserItems(u);
+                var values = training.GetUserValues(u);
+                var sum = 0.0;
+                for (var k = 0; k < items.Length; k++)
+                {
+                    sum += values[k] - mean - itemBias[items[k]];
+                }
+
+                userBias[u] = sum / (options.UserRegularization + items.Length);
+            }
+
+            progress?.Report(new TrainingProgress(Name, epoch + 1, options.Epochs, double.NaN));
+        }
+
+        return (mean, userBias, itemBias);
     }
 }

@@ -21,6 +21,12 @@ public sealed class AlgorithmSettings
     /// <summary>Gets or sets the confidence scale of implicit ALS.</summary>
     public double? Alpha { get; set; }
 
+    /// <summary>Gets or sets k, the neighbours a neighbourhood model (item-kNN) uses per prediction.</summary>
+    public int? Neighbors { get; set; }
+
+    /// <summary>Gets or sets the similarity shrinkage of a neighbourhood model (item-kNN).</summary>
+    public double? Shrinkage { get; set; }
+
     /// <summary>Gets or sets the number of threads (0 for every core).</summary>
     public int? Threads { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Recsys.Data;
+using Recsys.Neighborhood;
 
 namespace Recsys.Recommenders;
 
@@ -13,12 +14,14 @@ namespace Recsys.Recommenders;
 public static class ModelFile
 {
     /// <summary>The format version this library writes; it also reads version 1 (which lacks the training mean).</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     private const int HeaderLength = 8 + 2 + 2 + 8;
     private const int HashLength = 32;
     private const byte FactorKind = 1;
     private const byte BlendKind = 2;
+    private const byte EaseKind = 3;
+    private const byte ItemKnnKind = 4;
     private static readonly byte[] Magic = "RECSYSM\0"u8.ToArray();
 
     /// <summary>Writes a model built by this library to a file, replacing it.</summary>
@@ -54,21 +57,22 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(model);
         using var payload = new MemoryStream();
+        int version;
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
-            WriteModel(writer, model);
+            version = WriteModel(writer, model);
             WriteMetadata(writer, itemMetadata);
         }
 
         var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
         Span<byte> header = stackalloc byte[HeaderLength];
         Magic.CopyTo(header);
-        BitConverter.TryWriteBytes(header[8..], (ushort)FormatVersion);
+        BitConverter.TryWriteBytes(header[8..], (ushort)version);
         BitConverter.TryWriteBytes(header[10..], (ushort)0);
         BitConverter.TryWriteBytes(header[12..], (long)bytes.Length);
         destination.Write(header);
         destination.Write(bytes);
-        destination.Write(SHA256.HashData(bytes));
+        destination.Write(Checksum(version, header, bytes));
         destination.Flush();
     }
 
@@ -122,7 +126,7 @@ public static class ModelFile
         }
 
         var payload = body.AsMemory(0, (int)length);
-        if (!SHA256.HashData(payload.Span).AsSpan().SequenceEqual(body.AsSpan((int)length)))
+        if (!Checksum(version, header, payload.Span).AsSpan().SequenceEqual(body.AsSpan((int)length)))
         {
             throw new ModelFormatException("The model file is corrupt: the SHA-256 of its payload does not match the checksum stored in it.");
         }
@@ -145,26 +149,55 @@ public static class ModelFile
         }
     }
 
-    private static void WriteModel(BinaryWriter writer, IRecommender model)
+    // Returns the format version the written model needs: 2 for factor models and their blends (so replicas on an
+    // older release still read them), 3 once an EASE or item-kNN model is inside.
+    private static int WriteModel(BinaryWriter writer, IRecommender model)
     {
         switch (model)
         {
             case FactorModel factor:
                 writer.Write(FactorKind);
                 WriteFactor(writer, factor);
-                break;
+                return 2;
             case BlendModel blend:
                 writer.Write(BlendKind);
                 writer.Write(blend.Algorithm);
                 writer.Write(blend.Intercept);
                 writer.Write(blend.Components.Count);
+                var version = 2;
                 for (var k = 0; k < blend.Components.Count; k++)
                 {
                     writer.Write(blend.Weights[k]);
-                    WriteModel(writer, blend.Components[k]);
+                    version = Math.Max(version, WriteModel(writer, blend.Components[k]));
                 }
 
-                break;
+                return version;
+            case EaseModel ease:
+                writer.Write(EaseKind);
+                writer.Write(ease.Algorithm);
+                writer.Write(ease.Parameters);
+                WriteFootprint(writer, ease.Training);
+                WriteArray(writer, ease.ModelledItems);
+                WriteArray(writer, ease.Weights);
+                WriteArray(writer, ease.UserOffsets);
+                WriteArray(writer, ease.UserColumns);
+                return 3;
+            case ItemKnnModel knn:
+                writer.Write(ItemKnnKind);
+                writer.Write(knn.Algorithm);
+                writer.Write(knn.Parameters);
+                WriteFootprint(writer, knn.Training);
+                var parts = knn.Parts;
+                writer.Write((byte)parts.Purpose);
+                writer.Write(parts.Neighbors);
+                writer.Write(parts.Global);
+                WriteArray(writer, parts.UserBias);
+                WriteArray(writer, parts.ItemBias);
+                WriteArray(writer, parts.NeighborOffsets);
+                WriteArray(writer, parts.NeighborItems);
+                WriteArray(writer, parts.NeighborWeights);
+                WriteArray(writer, parts.SeenValues);
+                return 3;
             default:
                 throw new ArgumentException($"Only models built by Recsys trainers can be saved; {model.GetType().Name} is not one.", nameof(model));
         }
@@ -191,6 +224,36 @@ public static class ModelFile
                 }
 
                 return new BlendModel(algorithm, intercept, components, weights);
+            case EaseKind when version >= 3:
+                return Consistent(() =>
+                {
+                    var name = reader.ReadString();
+                    var parameters = reader.ReadString();
+                    var footprint = ReadFootprint(reader, version);
+                    return new EaseModel(name, parameters, footprint, ReadArray<int>(reader), ReadArray<float>(reader), ReadArray<int>(reader), ReadArray<int>(reader));
+                });
+            case ItemKnnKind when version >= 3:
+                return Consistent(() =>
+                {
+                    var name = reader.ReadString();
+                    var parameters = reader.ReadString();
+                    var footprint = ReadFootprint(reader, version);
+                    var purpose = (ModelPurpose)reader.ReadByte();
+                    var neighbors = reader.ReadInt32();
+                    var global = reader.ReadDouble();
+                    return new ItemKnnModel(name, parameters, footprint, new ItemKnnParts
+                    {
+                        Purpose = purpose,
+                        Neighbors = neighbors,
+                        Global = global,
+                        UserBias = ReadArray<float>(reader),
+                        ItemBias = ReadArray<float>(reader),
+                        NeighborOffsets = ReadArray<int>(reader),
+                        NeighborItems = ReadArray<int>(reader),
+                        NeighborWeights = ReadArray<float>(reader),
+                        SeenValues = ReadArray<float>(reader),
+                    });
+                });
             default:
                 throw new ModelFormatException($"The model file holds an unknown model kind {kind}.");
         }
@@ -198,17 +261,10 @@ public static class ModelFile
 
     private static void WriteFactor(BinaryWriter writer, FactorModel model)
     {
-        var t = model.Training;
         var p = model.Parts;
         writer.Write(model.Algorithm);
         writer.Write(model.Parameters);
-        WriteIds(writer, t.Users);
-        WriteIds(writer, t.Items);
-        writer.Write(t.MinValue);
-        writer.Write(t.MaxValue);
-        writer.Write(t.MeanValue);
-        WriteArray(writer, t.SeenOffsets);
-        WriteArray(writer, t.SeenItems);
+        WriteFootprint(writer, model.Training);
         writer.Write(p.Global);
         writer.Write(p.Rank);
         var flags = (p.UserBias is null ? 0 : 1) | (p.ItemBias is null ? 0 : 2) | (p.NonPersonalized ? 4 : 0) | (p.ClampPredictions ? 8 : 0);
@@ -228,10 +284,19 @@ public static class ModelFile
         WriteArray<float>(writer, p.ColdScores);
     }
 
-    private static FactorModel ReadFactor(BinaryReader reader, int version)
+    private static void WriteFootprint(BinaryWriter writer, TrainingFootprint t)
     {
-        var algorithm = reader.ReadString();
-        var parameters = reader.ReadString();
+        WriteIds(writer, t.Users);
+        WriteIds(writer, t.Items);
+        writer.Write(t.MinValue);
+        writer.Write(t.MaxValue);
+        writer.Write(t.MeanValue);
+        WriteArray(writer, t.SeenOffsets);
+        WriteArray(writer, t.SeenItems);
+    }
+
+    private static TrainingFootprint ReadFootprint(BinaryReader reader, int version)
+    {
         var users = ReadIds(reader);
         var items = ReadIds(reader);
         var min = reader.ReadSingle();
@@ -260,6 +325,26 @@ public static class ModelFile
             }
         }
 
+        return new TrainingFootprint(users, items, seenOffsets, seenItems, min, max, mean);
+    }
+
+    private static T Consistent<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFormatException($"The model file's arrays are inconsistent: {e.Message}", e);
+        }
+    }
+
+    private static FactorModel ReadFactor(BinaryReader reader, int version)
+    {
+        var algorithm = reader.ReadString();
+        var parameters = reader.ReadString();
+        var footprint = ReadFootprint(reader, version);
         var global = reader.ReadDouble();
         var rank = reader.ReadInt32();
         var flags = reader.ReadByte();
@@ -275,14 +360,22 @@ public static class ModelFile
             ItemFactors = ReadArray<float>(reader),
             ColdScores = ReadArray<float>(reader),
         };
-        try
+        return Consistent(() => new FactorModel(algorithm, parameters, footprint, parts));
+    }
+
+    // Version 3 hashes the header with the payload, so that a flipped version field is caught too; versions 1 and 2
+    // hash the payload alone.
+    private static byte[] Checksum(int version, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
+    {
+        if (version < 3)
         {
-            return new FactorModel(algorithm, parameters, new TrainingFootprint(users, items, seenOffsets, seenItems, min, max, mean), parts);
+            return SHA256.HashData(payload);
         }
-        catch (ArgumentException e)
-        {
-            throw new ModelFormatException($"The model file's arrays are inconsistent: {e.Message}", e);
-        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(header);
+        hash.AppendData(payload);
+        return hash.GetHashAndReset();
     }
 
     private static void WriteMetadata(BinaryWriter writer, ItemMetadata? metadata)

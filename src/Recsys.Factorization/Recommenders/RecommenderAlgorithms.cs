@@ -1,5 +1,6 @@
 using Recsys.Baselines;
 using Recsys.Factorization;
+using Recsys.Neighborhood;
 
 namespace Recsys.Recommenders;
 
@@ -21,9 +22,12 @@ public static class RecommenderAlgorithms
             [NmfTrainer.Name] = ("NMF of the zero-filled matrix, coordinate descent (scikit-learn semantics)", ModelPurpose.Ranking, static s => new NmfTrainer(Apply(new NmfOptions(), s))),
             [NmfTrainer.MultiplicativeName] = ("NMF of the zero-filled matrix, multiplicative updates", ModelPurpose.Ranking, static s => new NmfTrainer(Apply(new NmfOptions { Solver = NmfSolver.MultiplicativeUpdate }, s))),
             [MaskedNmfTrainer.Name] = ("NMF over observed ratings only (Surprise NMF)", ModelPurpose.RatingPrediction, static s => new MaskedNmfTrainer(Apply(new MaskedNmfOptions(), s))),
-            [BlendTrainer.Name] = ("weighted blend fitted on a validation slice (default: biased-mf, svdpp, als, baseline)", ModelPurpose.RatingPrediction, static s => CreateBlend(s)),
+            [BlendTrainer.Name] = ("weighted blend fitted on a validation slice (default: biased-mf, svdpp, als, baseline, knn-baseline)", ModelPurpose.RatingPrediction, static s => CreateBlend(s)),
             [HybridTrainer.Name] = ("the original's hybrid: w·truncated-svd + (1-w)·nmf scores, w chosen by NDCG@10 on a validation slice (or --weights)", ModelPurpose.Ranking, static s => CreateHybrid(s)),
             [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", ModelPurpose.RatingPrediction, static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
+            [EaseTrainer.Name] = ("EASE: closed-form item-item model, (XᵀX + λI)⁻¹ over ratings >= 3 of items with >= 10 of them (top-N)", ModelPurpose.Ranking, static s => new EaseTrainer(Apply(new EaseOptions(), s))),
+            [ItemKnnTrainer.Name] = ("item-kNN with baselines (KNNBaseline, shrunk pearson-baseline, k = 40)", ModelPurpose.RatingPrediction, static s => new ItemKnnTrainer(Apply(new ItemKnnOptions(), s))),
+            [ItemKnnTrainer.RankingName] = ("item-kNN top-N: summed cosine similarity of the k most similar items", ModelPurpose.Ranking, static s => new ItemKnnTrainer(Apply(new ItemKnnOptions { Purpose = ModelPurpose.Ranking, Similarity = ItemSimilarity.Cosine, Neighbors = 100, Shrinkage = 10 }, s))),
         };
 
     private static readonly string[] SgdSettings = [nameof(AlgorithmSettings.Rank), nameof(AlgorithmSettings.Epochs), nameof(AlgorithmSettings.Regularization), nameof(AlgorithmSettings.LearningRate), nameof(AlgorithmSettings.Threads), nameof(AlgorithmSettings.Seed)];
@@ -45,6 +49,9 @@ public static class RecommenderAlgorithms
         [NmfTrainer.Name] = FactorSettings,
         [NmfTrainer.MultiplicativeName] = FactorSettings,
         [MaskedNmfTrainer.Name] = [.. FactorSettings, nameof(AlgorithmSettings.Regularization)],
+        [EaseTrainer.Name] = [nameof(AlgorithmSettings.Regularization), nameof(AlgorithmSettings.Threads)],
+        [ItemKnnTrainer.Name] = [nameof(AlgorithmSettings.Neighbors), nameof(AlgorithmSettings.Shrinkage), nameof(AlgorithmSettings.Threads)],
+        [ItemKnnTrainer.RankingName] = [nameof(AlgorithmSettings.Neighbors), nameof(AlgorithmSettings.Shrinkage), nameof(AlgorithmSettings.Threads)],
         [BlendTrainer.Name] = [nameof(AlgorithmSettings.Components), nameof(AlgorithmSettings.Threads), nameof(AlgorithmSettings.Seed)],
         [HybridTrainer.Name] = [.. FactorSettings, nameof(AlgorithmSettings.Components), nameof(AlgorithmSettings.Weights), nameof(AlgorithmSettings.Threads)],
     };
@@ -105,7 +112,7 @@ public static class RecommenderAlgorithms
 
     private static BlendTrainer CreateBlend(AlgorithmSettings settings)
     {
-        var names = settings.Components ?? [BiasedMatrixFactorizationTrainer.Name, SvdPlusPlusTrainer.Name, AlsTrainer.Name, BaselineTrainer.Name];
+        var names = settings.Components ?? [BiasedMatrixFactorizationTrainer.Name, SvdPlusPlusTrainer.Name, AlsTrainer.Name, BaselineTrainer.Name, ItemKnnTrainer.Name];
         if (names.Any(static n => string.Equals(n, BlendTrainer.Name, StringComparison.OrdinalIgnoreCase)))
         {
             throw new ArgumentException("A blend cannot contain a blend.", nameof(settings));
@@ -181,6 +188,21 @@ public static class RecommenderAlgorithms
         o.Regularization = s.Regularization ?? o.Regularization;
         o.Alpha = s.Alpha ?? o.Alpha;
         o.Seed = s.Seed ?? o.Seed;
+        return o;
+    }
+
+    private static EaseOptions Apply(EaseOptions o, AlgorithmSettings s)
+    {
+        o.Regularization = s.Regularization ?? o.Regularization;
+        o.Threads = s.Threads ?? o.Threads;
+        return o;
+    }
+
+    private static ItemKnnOptions Apply(ItemKnnOptions o, AlgorithmSettings s)
+    {
+        o.Neighbors = s.Neighbors ?? o.Neighbors;
+        o.Shrinkage = s.Shrinkage ?? o.Shrinkage;
+        o.Threads = s.Threads ?? o.Threads;
         return o;
     }
 

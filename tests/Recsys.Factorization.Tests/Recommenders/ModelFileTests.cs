@@ -99,11 +99,26 @@ public sealed class ModelFileTests
     public void Read_OtherFormatVersion_SaysWhichVersions()
     {
         var bytes = Save(new BaselineTrainerFactory().Create());
-        bytes[8] = 3;
+        bytes[8] = 4;
 
         var error = Assert.Throws<ModelFormatException>(() => Load(bytes));
 
-        Assert.Equal("The model file has format version 3; this library reads versions 1 to 2.", error.Message);
+        Assert.Equal("The model file has format version 4; this library reads versions 1 to 3.", error.Message);
+    }
+
+    [Fact]
+    public void Write_FactorModelsStayOnVersion2_NeighbourhoodModelsNeedVersion3()
+    {
+        // Replicas on the previous release read version 2: a factor model (and a blend of them) is still written so.
+        var data = TestDatasets.Synthetic(11, 25, 35, 12);
+        Assert.Equal(2, Save(RecommenderAlgorithms.Create("baseline").Fit(data))[8]);
+        Assert.Equal(3, Save(RecommenderAlgorithms.Create("item-knn").Fit(data))[8]);
+        Assert.Equal(3, Save(RecommenderAlgorithms.Create("blend", new AlgorithmSettings { Components = ["baseline", "knn-baseline"] }).Fit(data))[8]);
+
+        // Relabelling a version-2 file as 3 (whose checksum also covers the header) is caught.
+        var bytes = Save(RecommenderAlgorithms.Create("baseline").Fit(data));
+        bytes[8] = 3;
+        Assert.Contains("SHA-256", Assert.Throws<ModelFormatException>(() => Load(bytes)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
