@@ -20,6 +20,13 @@ public sealed class BlendOptions
     /// <value>The default value is 42.</value>
     public ulong Seed { get; set; } = 42;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the weights may vary with the user's and the item's support
+    /// (feature-weighted linear stacking, Sill et al. 2009: every weight gets a term in ln(1 + training count) of the
+    /// user and of the item), so that, for example, the neighbourhood model counts more for well-rated items.
+    /// </summary>
+    public bool SupportFeatures { get; set; } = true;
+
     /// <summary>Checks the options with the source-generated validator.</summary>
     /// <exception cref="ValidationException">A setting is out of range; the message names it.</exception>
     public void Validate() => OptionsValidation.ThrowIfInvalid(new BlendOptionsValidator(), this);

@@ -39,7 +39,7 @@ public sealed class BlendTrainer : IRecommenderTrainer
     /// <inheritdoc />
     public string Algorithm => Name;
 
-    /// <summary>Gets the weights of the last <see cref="Fit"/>: intercept first, then one per component.</summary>
+    /// <summary>Gets the weights of the last <see cref="Fit"/>: intercept first, then one per component (with <see cref="BlendOptions.SupportFeatures"/>, the part that does not vary with support).</summary>
     public IReadOnlyList<double> LastWeights { get; private set; } = [];
 
     /// <inheritdoc />
@@ -48,34 +48,56 @@ public sealed class BlendTrainer : IRecommenderTrainer
         TrainingGuard.ThrowIfEmpty(training);
         var split = DataSplitter.RandomHoldout(training, _options.ValidationFraction, _options.Seed);
         var m = _components.Count;
-        var n = m + 1;
+        var groups = _options.SupportFeatures ? 3 : 1;
+        var n = groups * (m + 1);
         var gram = new double[n * n];
         var rhs = new double[n];
-        var features = new double[split.Test.Count * n];
-        for (var row = 0; row < split.Test.Count; row++)
+        var validation = split.Test;
+        var predictions = new double[validation.Count * (m + 1)];
+        var trainUsers = validation.Users.MapTo(split.Train.Users);
+        var trainItems = validation.Items.MapTo(split.Train.Items);
+        for (var row = 0; row < validation.Count; row++)
         {
-            features[row * n] = 1;
+            predictions[row * (m + 1)] = 1;
         }
 
         for (var c = 0; c < m; c++)
         {
             var model = _components[c].Fit(split.Train, null, cancellationToken);
-            var userMap = split.Test.Users.MapTo(model.Users);
-            var itemMap = split.Test.Items.MapTo(model.Items);
-            for (var row = 0; row < split.Test.Count; row++)
+            var userMap = validation.Users.MapTo(model.Users);
+            var itemMap = validation.Items.MapTo(model.Items);
+            for (var row = 0; row < validation.Count; row++)
             {
-                features[(row * n) + c + 1] = model.Predict(userMap[split.Test.RowUsers[row]], itemMap[split.Test.RowItems[row]]);
+                predictions[(row * (m + 1)) + c + 1] = model.Predict(userMap[validation.RowUsers[row]], itemMap[validation.RowItems[row]]);
             }
 
             progress?.Report(new TrainingProgress(Name, c + 1, 2 * m, double.NaN));
         }
 
-        for (var row = 0; row < split.Test.Count; row++)
+        // Each row's features: the predictions (with a 1 for the intercept), and with support features the same again
+        // times ln(1 + the user's training count) and times ln(1 + the item's).
+        var x = new double[n];
+        var itemOffsets = split.Train.ItemOffsets;
+        for (var row = 0; row < validation.Count; row++)
         {
-            var x = features.AsSpan(row * n, n);
+            var p = predictions.AsSpan(row * (m + 1), m + 1);
+            p.CopyTo(x);
+            if (groups == 3)
+            {
+                var u = trainUsers[validation.RowUsers[row]];
+                var i = trainItems[validation.RowItems[row]];
+                var userSupport = u >= 0 ? Math.Log(1 + split.Train.GetUserItems(u).Length) : 0;
+                var itemSupport = i >= 0 ? Math.Log(1 + itemOffsets[i + 1] - itemOffsets[i]) : 0;
+                for (var k = 0; k <= m; k++)
+                {
+                    x[m + 1 + k] = userSupport * p[k];
+                    x[(2 * (m + 1)) + k] = itemSupport * p[k];
+                }
+            }
+
             for (var a = 0; a < n; a++)
             {
-                rhs[a] += x[a] * split.Test.RowValues[row];
+                rhs[a] += x[a] * validation.RowValues[row];
                 for (var b = 0; b < n; b++)
                 {
                     gram[(a * n) + b] += x[a] * x[b];
@@ -85,7 +107,7 @@ public sealed class BlendTrainer : IRecommenderTrainer
 
         for (var a = 1; a < n; a++)
         {
-            gram[(a * n) + a] += _options.Ridge * split.Test.Count;
+            gram[(a * n) + a] += _options.Ridge * validation.Count;
         }
 
         if (!DenseMath.SolveSpd(gram, rhs, n))
@@ -93,7 +115,7 @@ public sealed class BlendTrainer : IRecommenderTrainer
             throw new InvalidOperationException("The blend's least-squares system is singular: the models' predictions are collinear on the held-out slice.");
         }
 
-        LastWeights = rhs;
+        LastWeights = rhs[..(m + 1)];
         var components = new RecommenderBase[m];
         for (var c = 0; c < m; c++)
         {
@@ -102,6 +124,6 @@ public sealed class BlendTrainer : IRecommenderTrainer
             progress?.Report(new TrainingProgress(Name, m + c + 1, 2 * m, double.NaN));
         }
 
-        return new BlendModel(Name, rhs[0], components, rhs[1..]);
+        return new BlendModel(Name, rhs[0], components, rhs[1..(m + 1)], groups == 3 ? rhs[(m + 1)..] : null);
     }
 }

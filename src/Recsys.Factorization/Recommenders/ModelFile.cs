@@ -22,6 +22,7 @@ public static class ModelFile
     private const byte BlendKind = 2;
     private const byte EaseKind = 3;
     private const byte ItemKnnKind = 4;
+    private const byte SupportBlendKind = 5;
     private static readonly byte[] Magic = "RECSYSM\0"u8.ToArray();
 
     /// <summary>Writes a model built by this library to a file, replacing it.</summary>
@@ -160,11 +161,17 @@ public static class ModelFile
                 WriteFactor(writer, factor);
                 return 2;
             case BlendModel blend:
-                writer.Write(BlendKind);
+                writer.Write(blend.SupportCoefficients is null ? BlendKind : SupportBlendKind);
                 writer.Write(blend.Algorithm);
                 writer.Write(blend.Intercept);
                 writer.Write(blend.Components.Count);
                 var version = 2;
+                if (blend.SupportCoefficients is { } support)
+                {
+                    WriteArray(writer, support);
+                    version = 3;
+                }
+
                 for (var k = 0; k < blend.Components.Count; k++)
                 {
                     writer.Write(blend.Weights[k]);
@@ -211,9 +218,11 @@ public static class ModelFile
             case FactorKind:
                 return ReadFactor(reader, version);
             case BlendKind:
+            case SupportBlendKind when version >= 3:
                 var algorithm = reader.ReadString();
                 var intercept = reader.ReadDouble();
                 var count = ReadCount(reader, 1);
+                var support = kind == SupportBlendKind ? ReadArray<double>(reader) : null;
                 var weights = new double[count];
                 var components = new RecommenderBase[count];
                 for (var k = 0; k < count; k++)
@@ -223,7 +232,7 @@ public static class ModelFile
                         ?? throw new ModelFormatException("A blend component is not a model.");
                 }
 
-                return new BlendModel(algorithm, intercept, components, weights);
+                return Consistent(() => new BlendModel(algorithm, intercept, components, weights, support));
             case EaseKind when version >= 3:
                 return Consistent(() =>
                 {

@@ -123,7 +123,7 @@ public sealed class TrainerBehaviourTests
     public void Blend_WeightsAreFittedNotFixed()
     {
         var split = DataSplitter.RandomHoldout(Data, 0.2, 2);
-        var blend = new BlendTrainer([new BaselineTrainer(), new GlobalMeanTrainer(), new BiasedMatrixFactorizationTrainer()]);
+        var blend = new BlendTrainer([new BaselineTrainer(), new GlobalMeanTrainer(), new BiasedMatrixFactorizationTrainer()], new BlendOptions { SupportFeatures = false });
 
         var blended = Evaluator.FitAndEvaluate(blend, split);
         var mf = Evaluator.FitAndEvaluate(new BiasedMatrixFactorizationTrainer(), split);

@@ -207,14 +207,14 @@ public sealed class NeighborhoodTests
     }
 
     [Fact]
-    public void KnnBaseline_FixedSplit_RmseAtMost0862_AndInABlendAtMost0845()
+    public void KnnBaseline_FixedSplit_RmseAtMost0862_AndInTheDefaultBlendAtMost0840()
     {
         var split = FixedSplit();
         var knn = Evaluator.FitAndEvaluate(new ItemKnnTrainer(), split);
         Assert.InRange(knn.Rmse, 0.80, 0.862);
 
         var blend = Evaluator.FitAndEvaluate(Recsys.Recommenders.RecommenderAlgorithms.Create("blend"), split);
-        Assert.InRange(blend.Rmse, 0.80, 0.845);
+        Assert.InRange(blend.Rmse, 0.80, 0.840);
     }
 
     private static int SimilarTop(IRecommender model, int item)
