@@ -117,7 +117,7 @@ internal static class EvaluateCommand
         return command;
     }
 
-    private static (string Source, IReadOnlyList<DataSplit> Splits) LoadSplits(
+    internal static (string Source, IReadOnlyList<DataSplit> Splits) LoadSplits(
         ParseResult result, DataOptions data, Option<FileInfo?> train, Option<FileInfo?> test, Option<string> split, CliProgress progress)
     {
         var trainFile = result.GetValue(train);

@@ -4,6 +4,7 @@ using Recsys.Cli;
 var root = new RootCommand("recsys: train and evaluate recommenders on interaction data.");
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(TuneCommand.Create());
 root.Subcommands.Add(RecommendCommand.Create());
 root.Subcommands.Add(RegistryCommand.Create());
 root.Subcommands.Add(RetrainCommand.Create());

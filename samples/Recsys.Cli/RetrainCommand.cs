@@ -28,9 +28,15 @@ internal static class RetrainCommand
         var movies = new Option<FileInfo?>("--movies") { Description = "movies.csv: titles and genres stored in the model files." };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs of every candidate (default: each algorithm's)." };
         var rank = new Option<int?>("--rank") { Description = "Latent factors of every candidate (default: each algorithm's)." };
+        var tune = new Option<string[]>("--param")
+        {
+            Description = "Search this parameter for every candidate before training it, repeatable (as 'recsys tune --param': Name=MIN:MAX[:log] or Name=V1,V2,…); each trial is a step of the run.",
+        };
+        var trials = new Option<int>("--trials") { Description = "Most trials per searched candidate.", DefaultValueFactory = _ => 20 };
+        var budget = new Option<double?>("--time-budget") { Description = "Seconds after which no further trial of a candidate's search starts." };
         var command = new Command("retrain", "Run the retraining flow once: load, split, train candidates in parallel, evaluate them and Production, register, promote.")
         {
-            registry, model, data.Data, data.Format, data.Columns, data.Scale, data.Version, data.AsOf, data.BadRows, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, noRefit,
+            registry, model, data.Data, data.Format, data.Columns, data.Scale, data.Version, data.AsOf, data.BadRows, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, tune, trials, budget, noRefit,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -47,7 +53,29 @@ internal static class RetrainCommand
             options.Promotion.MinImprovement = result.GetValue(margin);
             foreach (var name in result.GetValue(candidates)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                options.Candidates.Add(new CandidateOptions { Algorithm = name, Settings = new AlgorithmSettings { Epochs = result.GetValue(epochs), Rank = result.GetValue(rank) } });
+                var candidate = new CandidateOptions { Algorithm = name, Settings = new AlgorithmSettings { Epochs = result.GetValue(epochs), Rank = result.GetValue(rank) } };
+                if (result.GetValue(tune) is { Length: > 0 } searched)
+                {
+                    candidate.Search = new Tuning.SearchSpace
+                    {
+                        MaxTrials = result.GetValue(trials),
+                        TimeBudget = result.GetValue(budget) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                        Seed = options.Seed,
+                    };
+                    foreach (var text in searched)
+                    {
+                        var (key, range) = TuneCommand.ParseParameter(text);
+                        candidate.Search.Parameters[key] = range;
+                    }
+                }
+
+                options.Candidates.Add(candidate);
+            }
+
+            var problems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+            if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), problems, validateAllProperties: true))
+            {
+                throw new UsageException(string.Join(" ", problems.Select(static p => p.ErrorMessage)));
             }
 
             await using var backend = Open(location, create: true);

@@ -11,6 +11,15 @@ public sealed class CandidateOptions
     /// <summary>Gets the hyper-parameters; unset ones keep the algorithm's defaults.</summary>
     public AlgorithmSettings Settings { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets a hyper-parameter search for this candidate, or <see langword="null"/> to train it once with
+    /// <see cref="Settings"/>. With a search the run first scores the planned trials on a validation slice carved
+    /// from its training part (each trial a step of the run history, with its parameters, metric and duration), then
+    /// trains the best settings like any candidate: evaluated on the test part, and refit on all data when the run
+    /// refits. The registered version records the chosen settings as its parameters.
+    /// </summary>
+    public Tuning.SearchSpace? Search { get; set; }
+
     /// <summary>Gets or sets a trainer factory that replaces <see cref="Algorithm"/> (custom trainers, tests).</summary>
     public Func<IRecommenderTrainer>? Trainer { get; set; }
 

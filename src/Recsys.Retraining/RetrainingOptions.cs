@@ -94,6 +94,24 @@ public sealed class RetrainingOptions : IValidatableObject
                     [nameof(Candidates)]);
             }
 
+            if (candidate.Search is { } space && candidate.Trainer is null && RecommenderAlgorithms.Names.Contains(candidate.Algorithm, StringComparer.OrdinalIgnoreCase))
+            {
+                string? searchError = null;
+                try
+                {
+                    _ = new Tuning.HyperParameterSearch(candidate.Algorithm, candidate.Settings, space);
+                }
+                catch (ArgumentException e)
+                {
+                    searchError = e.Message;
+                }
+
+                if (searchError is not null)
+                {
+                    yield return new ValidationResult($"Retraining:Candidates:{k}:Search: {searchError}", [nameof(Candidates)]);
+                }
+            }
+
             if (candidate.ModelName is { } model && string.IsNullOrWhiteSpace(model))
             {
                 yield return new ValidationResult($"Retraining:Candidates:{k}:ModelName must not be blank.", [nameof(Candidates)]);

@@ -9,6 +9,7 @@ using Recsys.Evaluation;
 using Recsys.Recommenders;
 using Recsys.Registry;
 using Recsys.Runs;
+using Recsys.Tuning;
 
 namespace Recsys.Retraining;
 
@@ -245,7 +246,9 @@ public sealed class RetrainingService
         var metadata = _options.MoviesPath is { } movies ? Recsys.Data.MovieLens.ReadMovies(movies) : null;
 
         // Train in parallel, bounded; each candidate is a step of its own (its own attempts and errors).
-        var trained = await TrainAllAsync(flow, "train", split.Train, cancellationToken).ConfigureAwait(false);
+        // Each candidate's settings: its configured ones, or the best of its search (found on the training part only).
+        var settings = await TuneAllAsync(flow, split.Train, cancellationToken).ConfigureAwait(false);
+        var trained = await TrainAllAsync(flow, "train", split.Train, settings, cancellationToken).ConfigureAwait(false);
         var purposes = trained.Select(t => ModelLifecycle.PurposeOf(t.Model, t.Candidate.Purpose)).ToArray();
 
         var evaluation = new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold };
@@ -272,7 +275,7 @@ public sealed class RetrainingService
             cancellationToken).ConfigureAwait(false);
 
         // Evaluate, then refit: what is registered and served learns every interaction the run loaded.
-        var artifacts = _options.Refit ? await TrainAllAsync(flow, "refit", data, cancellationToken).ConfigureAwait(false) : trained;
+        var artifacts = _options.Refit ? await TrainAllAsync(flow, "refit", data, settings, cancellationToken).ConfigureAwait(false) : trained;
 
         var registered = await flow.StepAsync(
             "register",
@@ -288,7 +291,7 @@ public sealed class RetrainingService
                 var versions = new List<ModelVersion>();
                 for (var k = 0; k < trained.Length; k++)
                 {
-                    versions.Add(await RegisterAsync(flow.RunId, trained[k].Candidate, artifacts[k].Model, MetricCatalog.MetricsOf(scores[k], purposes[k]), purposes[k], lineage, metadata, ct).ConfigureAwait(false));
+                    versions.Add(await RegisterAsync(flow.RunId, trained[k].Candidate, settings[k], artifacts[k].Model, MetricCatalog.MetricsOf(scores[k], purposes[k]), purposes[k], lineage, metadata, ct).ConfigureAwait(false));
                 }
 
                 return versions;
@@ -384,8 +387,46 @@ public sealed class RetrainingService
         return $"v{best.Version} ({best.Trainer}): {decision.Outcome}: {decision.Reason}; " + string.Join("; ", notes);
     }
 
-    /// <summary>Trains every candidate on <paramref name="data"/>, in parallel and bounded, one step per candidate.</summary>
-    private async Task<(CandidateOptions Candidate, IRecommender Model)[]> TrainAllAsync(FlowRun flow, string stage, InteractionDataset data, CancellationToken cancellationToken)
+    /// <summary>Each candidate's settings: its own, or the best trial of its search on <paramref name="training"/> (one step per search, one per trial).</summary>
+    private async Task<AlgorithmSettings[]> TuneAllAsync(FlowRun flow, InteractionDataset training, CancellationToken cancellationToken)
+    {
+        var settings = _options.Candidates.Select(static c => c.Settings).ToArray();
+        for (var k = 0; k < settings.Length; k++)
+        {
+            var candidate = _options.Candidates[k];
+            if (candidate.Search is not { } space || candidate.Trainer is not null)
+            {
+                continue;
+            }
+
+            var search = new HyperParameterSearch(candidate.Algorithm, candidate.Settings, space);
+            var name = $"tune {k + 1}: {Label(candidate)}";
+            var best = await flow.StepAsync(
+                name,
+                new StepPolicy { MaxAttempts = 1 },
+                ct => search.RunAsync(training, new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold }, _options.MaxParallelism, (trial, token) => RecordTrialAsync(flow.RunId, name, search, trial, token), ct),
+                r => string.Create(CultureInfo.InvariantCulture, $"best trial {r.Best.Number} of {r.Trials.Count} ({r.Planned} planned): {r.Best.DescribeParameters()}, validation {r.Metric} {r.Best.Metric:F4}"),
+                cancellationToken).ConfigureAwait(false);
+            settings[k] = search.SettingsFor(best.Best.Parameters);
+        }
+
+        return settings;
+    }
+
+    /// <summary>One trial as a step of the run history: its parameters, metric and duration (a failed trial does not fail the run).</summary>
+    private async ValueTask RecordTrialAsync(string runId, string search, HyperParameterSearch plan, TrialResult trial, CancellationToken cancellationToken)
+    {
+        var detail = trial.Error is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{trial.DescribeParameters()}: validation {plan.Metric} {trial.Metric:F4}")
+            : trial.DescribeParameters();
+        await _runs.RecordStepAsync(
+            runId,
+            new RunStep($"{search} trial {trial.Number}", trial.Error is null ? StepState.Succeeded : StepState.Failed, 1, trial.Started, trial.Started + trial.Duration, trial.Error, detail),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Trains every candidate on <paramref name="data"/> with its <paramref name="settings"/>, in parallel and bounded, one step per candidate.</summary>
+    private async Task<(CandidateOptions Candidate, IRecommender Model)[]> TrainAllAsync(FlowRun flow, string stage, InteractionDataset data, AlgorithmSettings[] settings, CancellationToken cancellationToken)
     {
         var trained = new (CandidateOptions Candidate, IRecommender Model)[_options.Candidates.Count];
         await Parallel.ForEachAsync(
@@ -403,7 +444,7 @@ public sealed class RetrainingService
                         {
                             using var training = RetrainingTelemetry.Source.StartActivity("recsys.train");
                             training?.SetTag(RecsysTelemetry.Algorithm, candidate.Algorithm);
-                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings)).Fit(data, new ProgressLog(this, flow.RunId, name), token);
+                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, settings[k])).Fit(data, new ProgressLog(this, flow.RunId, name), token);
                         },
                         token),
                     m => string.Create(CultureInfo.InvariantCulture, $"{m.Algorithm}: {data.Count:N0} interactions, {m.Users.Count:N0} users, {m.Items.Count:N0} items"),
@@ -464,7 +505,7 @@ public sealed class RetrainingService
         return (ModelFile.Read(new MemoryStream(bytes, writable: false)).Model, version);
     }
 
-    private async Task<ModelVersion> RegisterAsync(string runId, CandidateOptions candidate, IRecommender model, IReadOnlyDictionary<string, double> metrics, ModelPurpose purpose, ModelLineage lineage, ItemMetadata? metadata, CancellationToken cancellationToken)
+    private async Task<ModelVersion> RegisterAsync(string runId, CandidateOptions candidate, AlgorithmSettings settings, IRecommender model, IReadOnlyDictionary<string, double> metrics, ModelPurpose purpose, ModelLineage lineage, ItemMetadata? metadata, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         ModelFile.Write(buffer, model, metadata);
@@ -473,7 +514,7 @@ public sealed class RetrainingService
             new NewModelVersion
             {
                 Trainer = candidate.Name,
-                Parameters = JsonSerializer.Serialize(candidate.Settings, ParameterJson),
+                Parameters = JsonSerializer.Serialize(settings, ParameterJson),
                 Metrics = metrics,
                 Lineage = lineage,
                 Tags = ModelLifecycle.Tags(purpose, ("run_id", runId)),
