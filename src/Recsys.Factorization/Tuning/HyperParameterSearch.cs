@@ -102,8 +102,17 @@ public sealed class HyperParameterSearch
         var b = _baseSettings;
         var settings = new AlgorithmSettings
         {
-            Rank = b.Rank, Epochs = b.Epochs, Regularization = b.Regularization, LearningRate = b.LearningRate, Alpha = b.Alpha,
-            Neighbors = b.Neighbors, Shrinkage = b.Shrinkage, Threads = b.Threads, Seed = b.Seed, Components = b.Components, Weights = b.Weights,
+            Rank = b.Rank,
+            Epochs = b.Epochs,
+            Regularization = b.Regularization,
+            LearningRate = b.LearningRate,
+            Alpha = b.Alpha,
+            Neighbors = b.Neighbors,
+            Shrinkage = b.Shrinkage,
+            Threads = b.Threads,
+            Seed = b.Seed,
+            Components = b.Components,
+            Weights = b.Weights,
         };
         foreach (var (name, value) in parameters)
         {
