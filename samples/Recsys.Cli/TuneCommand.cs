@@ -75,7 +75,7 @@ internal static class TuneCommand
             }
             catch (ArgumentException e)
             {
-                throw new UsageException(e.Message);
+                throw new UsageException(e.ParamName is { } parameter ? e.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : e.Message);
             }
 
             var evaluation = new EvaluationOptions { K = result.GetValue(k), RelevanceThreshold = result.GetValue(threshold) };
