@@ -29,21 +29,23 @@ internal static class TrainCommand
             var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result));
             hyper.CheckApplies(result, result.GetValue(algorithm)!);
             var file = result.GetValue(data.Data);
-            var (dataset, model, seconds) = CliProgress.Run(json: false, progress =>
+            // The dataset itself is not kept past the fit (the model keeps what it needs): at 100 M ratings its other
+            // columns are gigabytes the model file's writing does not need.
+            var (counts, model, seconds) = CliProgress.Run(json: false, progress =>
             {
                 var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file, progress);
                 var epochs = new EpochProgress(progress, $"train {result.GetValue(algorithm)}");
                 var start = Stopwatch.GetTimestamp();
                 var model = trainer.Fit(dataset, epochs, cancellationToken);
                 epochs.Done();
-                return (dataset, model, Stopwatch.GetElapsedTime(start).TotalSeconds);
+                return ((dataset.Count, Users: dataset.Users.Count, Items: dataset.Items.Count), model, Stopwatch.GetElapsedTime(start).TotalSeconds);
             });
             var metadata = result.GetValue(movies) is { } moviesFile ? MovieLens.ReadMovies(moviesFile.FullName) : null;
             var path = result.GetValue(output)!.FullName;
             ModelFile.Save(path, model, metadata);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"trained {model.Algorithm} on {dataset.Count:N0} interactions ({dataset.Users.Count:N0} users, {dataset.Items.Count:N0} items) in {seconds:F3} s; wrote {path} ({new FileInfo(path).Length:N0} bytes)"));
+                $"trained {model.Algorithm} on {counts.Count:N0} interactions ({counts.Users:N0} users, {counts.Items:N0} items) in {seconds:F3} s; wrote {path} ({new FileInfo(path).Length:N0} bytes)"));
             return Task.FromResult(0);
         });
         return command;

@@ -94,6 +94,9 @@ public sealed class InteractionDataset
     /// <summary>Gets the item of every row.</summary>
     public ReadOnlySpan<int> RowItems => _rowItems;
 
+    /// <summary>Gets the arrays behind <see cref="UserOffsets"/> and <see cref="RowItems"/>, for models that keep each user's items without copying them (the dataset never changes them).</summary>
+    internal (int[] UserOffsets, int[] RowItems) SharedUserItems => (_userOffsets, _rowItems);
+
     /// <summary>Gets the value of every row.</summary>
     public ReadOnlySpan<float> RowValues => _rowValues;
 

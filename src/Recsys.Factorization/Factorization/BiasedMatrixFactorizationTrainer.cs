@@ -50,7 +50,7 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
         var users = training.Users.Count;
         var items = training.Items.Count;
         var stride = SgdKernel.Stride(o.Rank);
-        var (trainRows, validationRows) = SgdSetup.SplitRows(training, o.ValidationFraction, o.Seed);
+        var (trainRows, validationRows, trainCount) = SgdSetup.SplitRows(training, o.ValidationFraction, o.Seed);
 
         var mean = SgdSetup.Mean(training, trainRows);
         var state = new SgdState(users, items, stride, o.Rank, o.InitialStandardDeviation, o.Seed);
@@ -69,7 +69,7 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
             var rate = learningRate;
             var squaredError = blocks.RunEpoch(epoch, block => RunBlock(block, state, stride, mu, rate, regularization, biasRegularization));
             learningRate *= (float)o.LearningRateDecay;
-            progress?.Report(new TrainingProgress(Name, epoch + 1, o.Epochs, Math.Sqrt(squaredError / trainRows.Length)));
+            progress?.Report(new TrainingProgress(Name, epoch + 1, o.Epochs, Math.Sqrt(squaredError / trainCount)));
 
             if (validationRows.Length > 0)
             {

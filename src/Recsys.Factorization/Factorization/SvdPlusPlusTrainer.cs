@@ -63,11 +63,18 @@ public sealed class SvdPlusPlusTrainer : IRecommenderTrainer
         var items = training.Items.Count;
         var rank = o.Rank;
         var stride = rank;
-        var (trainRows, validationRows) = SgdSetup.SplitRows(training, o.ValidationFraction, o.Seed);
+        var (trainRows, validationRows, trainCount) = SgdSetup.SplitRows(training, o.ValidationFraction, o.Seed);
         var isTrain = new bool[training.Count];
-        foreach (var row in trainRows)
+        if (trainRows is null)
         {
-            isTrain[row] = true;
+            Array.Fill(isTrain, true);
+        }
+        else
+        {
+            foreach (var row in trainRows)
+            {
+                isTrain[row] = true;
+            }
         }
 
         var mean = SgdSetup.Mean(training, trainRows);
@@ -161,7 +168,7 @@ public sealed class SvdPlusPlusTrainer : IRecommenderTrainer
             }
 
             learningRate *= (float)o.LearningRateDecay;
-            progress?.Report(new TrainingProgress(Name, epoch + 1, o.Epochs, Math.Sqrt(squaredError / trainRows.Length)));
+            progress?.Report(new TrainingProgress(Name, epoch + 1, o.Epochs, Math.Sqrt(squaredError / trainCount)));
             if (validationRows.Length > 0)
             {
                 var effective = EffectiveUserFactors(training, isTrain, state, y, rank);

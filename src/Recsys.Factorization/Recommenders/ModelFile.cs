@@ -57,23 +57,51 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(model);
-        using var payload = new MemoryStream();
-        int version;
-        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        if (destination.CanSeek)
         {
-            version = WriteModel(writer, model);
-            WriteMetadata(writer, itemMetadata);
+            WriteInPlace(destination, model, itemMetadata);
+            return;
         }
 
-        var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
+        using var buffer = new MemoryStream();
+        WriteInPlace(buffer, model, itemMetadata);
+        buffer.Position = 0;
+        buffer.CopyTo(destination);
+        destination.Flush();
+    }
+
+    // The payload is streamed to the destination through the hash, and the header (whose length and version are only
+    // known at the end) is written over a placeholder: no copy of the payload is held, which at 100 M ratings is
+    // hundreds of megabytes (and twice that while a MemoryStream grows).
+    private static void WriteInPlace(Stream destination, IRecommender model, ItemMetadata? itemMetadata)
+    {
+        var start = destination.Position;
         Span<byte> header = stackalloc byte[HeaderLength];
+        destination.Write(header);
+        int version;
+        byte[] payloadHash;
+        long length;
+        using (var hashing = new HashingStream(destination))
+        {
+            using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
+            {
+                version = WriteModel(writer, model);
+                WriteMetadata(writer, itemMetadata);
+            }
+
+            payloadHash = hashing.Finish();
+            length = hashing.Length;
+        }
+
         Magic.CopyTo(header);
         BitConverter.TryWriteBytes(header[8..], (ushort)version);
         BitConverter.TryWriteBytes(header[10..], (ushort)0);
-        BitConverter.TryWriteBytes(header[12..], (long)bytes.Length);
+        BitConverter.TryWriteBytes(header[12..], length);
+        var end = destination.Position;
+        destination.Position = start;
         destination.Write(header);
-        destination.Write(bytes);
-        destination.Write(Checksum(version, header, bytes));
+        destination.Position = end;
+        destination.Write(Checksum(version, header, payloadHash));
         destination.Flush();
     }
 
@@ -127,7 +155,7 @@ public static class ModelFile
         }
 
         var payload = body.AsMemory(0, (int)length);
-        if (!Checksum(version, header, payload.Span).AsSpan().SequenceEqual(body.AsSpan((int)length)))
+        if (!Checksum(version, header, SHA256.HashData(payload.Span)).AsSpan().SequenceEqual(body.AsSpan((int)length)))
         {
             throw new ModelFormatException("The model file is corrupt: the SHA-256 of its payload does not match the checksum stored in it.");
         }
@@ -372,19 +400,68 @@ public static class ModelFile
         return Consistent(() => new FactorModel(algorithm, parameters, footprint, parts));
     }
 
-    // Version 3 hashes the header with the payload, so that a flipped version field is caught too; versions 1 and 2
-    // hash the payload alone.
-    private static byte[] Checksum(int version, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
+    // Versions 1 and 2 store the SHA-256 of the payload; version 3 the SHA-256 of the header followed by that hash, so
+    // that a flipped version or length field is caught too.
+    private static byte[] Checksum(int version, ReadOnlySpan<byte> header, byte[] payloadHash)
     {
         if (version < 3)
         {
-            return SHA256.HashData(payload);
+            return payloadHash;
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(header);
-        hash.AppendData(payload);
+        hash.AppendData(payloadHash);
         return hash.GetHashAndReset();
+    }
+
+    /// <summary>Forwards writes to a stream while hashing and counting them.</summary>
+    private sealed class HashingStream(Stream inner) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _written;
+
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+
+        private long _written;
+
+        public byte[] Finish() => _hash.GetHashAndReset();
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _hash.AppendData(buffer);
+            inner.Write(buffer);
+            _written += buffer.Length;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void WriteByte(byte value) => Write([value]);
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     private static void WriteMetadata(BinaryWriter writer, ItemMetadata? metadata)

@@ -41,8 +41,12 @@ internal sealed class TrainingFootprint
     /// <summary>The mean training value: the prediction for a pair the model knows nothing about.</summary>
     public double MeanValue { get; }
 
-    public static TrainingFootprint From(InteractionDataset data) =>
-        new(data.Users, data.Items, data.UserOffsets.ToArray(), data.RowItems.ToArray(), data.MinValue, data.MaxValue, data.GlobalMean);
+    // Shares the dataset's (immutable) arrays rather than copying them: 4 bytes a rating less at the peak of a fit.
+    public static TrainingFootprint From(InteractionDataset data)
+    {
+        var (offsets, items) = data.SharedUserItems;
+        return new(data.Users, data.Items, offsets, items, data.MinValue, data.MaxValue, data.GlobalMean);
+    }
 
     public ReadOnlySpan<int> Seen(int user) => SeenItems.AsSpan(SeenOffsets[user], SeenOffsets[user + 1] - SeenOffsets[user]);
 
