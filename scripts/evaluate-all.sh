@@ -32,5 +32,8 @@ truncated-svd-centered --rank 10
 nmf
 nmf-mu
 nmf-masked
+knn-baseline
+item-knn
+ease
 blend
 LIST

@@ -78,8 +78,20 @@ internal sealed class SgdState
         });
     }
 
+    // Called once, when training is over: where the rows are not padded the state's own array is reordered in place
+    // and becomes the model's (at 1 M users and rank 64 a copy would be 256 MB more at the peak).
     private float[] Unpad(float[] padded, int rows, int[]? slots)
     {
+        if (Stride == Rank && padded.Length == rows * Rank)
+        {
+            if (slots is not null)
+            {
+                GatherRowsInPlace(padded, Rank, slots);
+            }
+
+            return padded;
+        }
+
         var result = new float[rows * Rank];
         for (var r = 0; r < rows; r++)
         {
@@ -87,6 +99,36 @@ internal sealed class SgdState
         }
 
         return result;
+    }
+
+    /// <summary>Reorders rows so that row r becomes the old row <c>slots[r]</c>, following the permutation's cycles with one spare row.</summary>
+    internal static void GatherRowsInPlace(float[] rows, int width, int[] slots)
+    {
+        var done = new bool[slots.Length];
+        var spare = new float[width];
+        for (var start = 0; start < slots.Length; start++)
+        {
+            if (done[start])
+            {
+                continue;
+            }
+
+            rows.AsSpan(start * width, width).CopyTo(spare);
+            var r = start;
+            while (true)
+            {
+                done[r] = true;
+                var source = slots[r];
+                if (source == start)
+                {
+                    spare.CopyTo(rows.AsSpan(r * width, width));
+                    break;
+                }
+
+                rows.AsSpan(source * width, width).CopyTo(rows.AsSpan(r * width, width));
+                r = source;
+            }
+        }
     }
 
     private void Fill(float[] factors, int rows, ref RandomSource random, double deviation)
@@ -187,53 +229,80 @@ internal static class SgdSetup
 }
 
 /// <summary>
-/// The stratified schedule: users and items are given rows in a seeded random order, cut into T contiguous groups
-/// each; ratings are bucketed into the T×T blocks, each shuffled once; round s of an epoch gives thread t the block
-/// (t, (t + s + epoch) mod T). Entries hold the rows, not the original indices.
+/// The stratified schedule (as LIBMF's): users and items get rows in a seeded random order, cut into G contiguous
+/// groups each (G up to 20, independent of the thread count); ratings are bucketed into the G×G blocks, each holding
+/// its ratings in user order, so a block touches one group's factor rows (a few megabytes at 100 M ratings) and
+/// reuses each user's row across that user's ratings. An epoch visits the G "diagonals" {(g, (g + s) mod G)} in a
+/// seeded random order; the G blocks of a diagonal share no user or item group, so the threads take them in any order
+/// and the result does not depend on the scheduling. Entries hold the rows, not the original indices.
 /// </summary>
 internal sealed class SgdBlocks
 {
+    private const int MaxGroups = 20;
     private readonly SgdEntry[][] _blocks;
+    private readonly int _groups;
     private readonly int _threads;
+    private readonly ulong _seed;
 
     public SgdBlocks(InteractionDataset data, int[]? rows, int threads, ulong seed)
     {
-        _threads = Math.Max(1, Math.Min(threads, Math.Min(data.Users.Count, data.Items.Count)));
-        var t = _threads;
-        UserSlots = Slots(data.Users.Count, seed, 3);
-        ItemSlots = Slots(data.Items.Count, seed, 4);
         var users = data.Users.Count;
         var items = data.Items.Count;
-        int UserGroup(int user) => (int)((long)UserSlots[user] * t / users);
-        int ItemGroup(int item) => (int)((long)ItemSlots[item] * t / items);
-        var counts = new int[t * t];
-        var total = rows?.Length ?? data.Count;
-        for (var k = 0; k < total; k++)
+        _threads = Math.Max(1, Math.Min(threads, Math.Min(users, items)));
+        _groups = Math.Max(1, Math.Min(MaxGroups, Math.Min(users, items)));
+        _seed = seed;
+        var g = _groups;
+        UserSlots = Slots(users, seed, 3, out var userOrder);
+        ItemSlots = Slots(items, seed, 4, out _);
+        int UserGroup(int user) => (int)((long)UserSlots[user] * g / users);
+        int ItemGroup(int item) => (int)((long)ItemSlots[item] * g / items);
+        bool[]? included = null;
+        if (rows is not null)
         {
-            var row = rows is null ? k : rows[k];
-            counts[(UserGroup(data.RowUsers[row]) * t) + ItemGroup(data.RowItems[row])]++;
+            included = new bool[data.Count];
+            foreach (var row in rows)
+            {
+                included[row] = true;
+            }
         }
 
-        _blocks = new SgdEntry[t * t][];
+        var offsets = data.UserOffsets;
+        var rowItems = data.RowItems;
+        var values = data.RowValues;
+        var counts = new int[g * g];
+        for (var user = 0; user < users; user++)
+        {
+            var userGroup = UserGroup(user) * g;
+            for (var row = offsets[user]; row < offsets[user + 1]; row++)
+            {
+                if (included is null || included[row])
+                {
+                    counts[userGroup + ItemGroup(rowItems[row])]++;
+                }
+            }
+        }
+
+        _blocks = new SgdEntry[g * g][];
         for (var b = 0; b < _blocks.Length; b++)
         {
             _blocks[b] = new SgdEntry[counts[b]];
             counts[b] = 0;
         }
 
-        for (var k = 0; k < total; k++)
+        // Users in slot order: each block receives its ratings in user order.
+        foreach (var user in userOrder)
         {
-            var row = rows is null ? k : rows[k];
-            var user = data.RowUsers[row];
-            var item = data.RowItems[row];
-            var b = (UserGroup(user) * t) + ItemGroup(item);
-            _blocks[b][counts[b]++] = new SgdEntry(UserSlots[user], ItemSlots[item], data.RowValues[row]);
-        }
-
-        for (var b = 0; b < _blocks.Length; b++)
-        {
-            var random = RandomSource.ForStream(seed, 100 + (ulong)b);
-            random.Shuffle(_blocks[b].AsSpan());
+            var userGroup = UserGroup(user) * g;
+            var slot = UserSlots[user];
+            for (var row = offsets[user]; row < offsets[user + 1]; row++)
+            {
+                if (included is null || included[row])
+                {
+                    var item = rowItems[row];
+                    var b = userGroup + ItemGroup(item);
+                    _blocks[b][counts[b]++] = new SgdEntry(slot, ItemSlots[item], values[row]);
+                }
+            }
         }
     }
 
@@ -249,22 +318,31 @@ internal sealed class SgdBlocks
     /// <summary>Runs one epoch; returns the sum of what <paramref name="work"/> returned, added in a fixed order.</summary>
     public double RunEpoch(int epoch, Func<SgdEntry[], double> work)
     {
-        var t = _threads;
-        if (t == 1)
+        var g = _groups;
+        var diagonals = new int[g];
+        for (var s = 0; s < g; s++)
         {
-            return work(_blocks[0]);
+            diagonals[s] = s;
         }
 
-        var partial = new double[t];
+        RandomSource.ForStream(_seed, 1000 + (ulong)epoch).Shuffle(diagonals.AsSpan());
+        var partial = new double[g];
         var total = 0.0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = t };
-        for (var round = 0; round < t; round++)
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads };
+        foreach (var diagonal in diagonals)
         {
-            Parallel.For(0, t, parallel, thread =>
+            if (_threads == 1)
             {
-                var itemGroup = (thread + round + epoch) % t;
-                partial[thread] = work(_blocks[(thread * t) + itemGroup]);
-            });
+                for (var group = 0; group < g; group++)
+                {
+                    partial[group] = work(_blocks[(group * g) + ((group + diagonal) % g)]);
+                }
+            }
+            else
+            {
+                Parallel.For(0, g, parallel, group => partial[group] = work(_blocks[(group * g) + ((group + diagonal) % g)]));
+            }
+
             foreach (var value in partial)
             {
                 total += value;
@@ -274,9 +352,9 @@ internal sealed class SgdBlocks
         return total;
     }
 
-    private static int[] Slots(int count, ulong seed, ulong stream)
+    private static int[] Slots(int count, ulong seed, ulong stream, out int[] order)
     {
-        var order = new int[count];
+        order = new int[count];
         for (var i = 0; i < count; i++)
         {
             order[i] = i;
