@@ -399,15 +399,22 @@ public sealed class RetrainingService
                 continue;
             }
 
-            var search = new HyperParameterSearch(candidate.Algorithm, candidate.Settings, space);
             var name = $"tune {k + 1}: {Label(candidate)}";
-            var best = await flow.StepAsync(
+            var evaluation = new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold };
+
+            // Built inside the step, so that a search the options did not validate fails this step and the run, named.
+            var (search, result) = await flow.StepAsync(
                 name,
                 new StepPolicy { MaxAttempts = 1 },
-                ct => search.RunAsync(training, new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold }, _options.MaxParallelism, (trial, token) => RecordTrialAsync(flow.RunId, name, search, trial, token), ct),
-                r => string.Create(CultureInfo.InvariantCulture, $"best trial {r.Best.Number} of {r.Trials.Count} ({r.Planned} planned): {r.Best.DescribeParameters()}, validation {r.Metric} {r.Best.Metric:F4}"),
+                async ct =>
+                {
+                    var plan = new HyperParameterSearch(candidate.Algorithm, candidate.Settings, space);
+                    var found = await plan.RunAsync(training, evaluation, _options.MaxParallelism, (trial, token) => RecordTrialAsync(flow.RunId, name, plan, trial, token), ct).ConfigureAwait(false);
+                    return (plan, found);
+                },
+                r => string.Create(CultureInfo.InvariantCulture, $"best trial {r.found.Best.Number} of {r.found.Trials.Count} ({r.found.Planned} planned): {r.found.Best.DescribeParameters()}, validation {r.found.Metric} {r.found.Best.Metric:F4}"),
                 cancellationToken).ConfigureAwait(false);
-            settings[k] = search.SettingsFor(best.Best.Parameters);
+            settings[k] = search.SettingsFor(result.Best.Parameters);
         }
 
         return settings;

@@ -51,6 +51,28 @@ public sealed class TuningFlowTests
     }
 
     [Fact]
+    public async Task Run_EveryTrialFails_TheRunFailsNamingTheTrialsError_AndEachTrialIsAFailedStep()
+    {
+        using var workspace = Workspace.Sqlite();
+        var space = new SearchSpace { MaxTrials = 3 };
+        space.Parameters["Epochs"] = ParameterRange.Of(0, 2000, 5000); // outside baseline's 1 … 1000
+        var service = workspace.Service(configure: o =>
+        {
+            o.Candidates.Clear();
+            o.Candidates.Add(new CandidateOptions { Algorithm = "baseline", Search = space });
+        });
+
+        var run = await service.RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.Contains("All 3 trials of baseline failed; the first:", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Epochs", run.Error, StringComparison.Ordinal);
+        var trials = run.Steps.Where(s => s.Name.StartsWith("tune 1: baseline trial ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, trials.Count);
+        Assert.All(trials, t => Assert.Equal(StepState.Failed, t.State));
+    }
+
+    [Fact]
     public void Options_SearchOfAParameterTheAlgorithmIgnores_FailsValidationNamingIt()
     {
         var options = new RetrainingOptions();

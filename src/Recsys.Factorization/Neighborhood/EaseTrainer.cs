@@ -117,7 +117,9 @@ public sealed class EaseTrainer : IRecommenderTrainer
             CancellationToken = cancellationToken,
         };
 
-        // G = XᵀX, one row per modelled item, rows filled in parallel (each row is written by one thread).
+        // G = XᵀX, one row per modelled item, rows filled in parallel (each row is written by one thread). The by-item
+        // index is built here, once, rather than raced for by the threads.
+        _ = training.ItemOffsets;
         Parallel.For(0, n, parallel, a =>
         {
             var item = modelled[a];

@@ -81,6 +81,7 @@ public sealed class ItemKnnTrainer : IRecommenderTrainer
             similarityValues[row] = !counts ? float.NaN : pearson ? residual : ranking ? 1f : value;
         }
 
+        _ = training.ItemOffsets; // the by-item index, built once before the threads read it
         var keep = ranking ? _options.Neighbors : Math.Max(_options.Neighbors, _options.StoredNeighbors);
         var neighbors = new (int[] Items, float[] Weights)[items];
         var parallel = new ParallelOptions
