@@ -209,12 +209,27 @@ public sealed class NeighborhoodTests
     [Fact]
     public void KnnBaseline_FixedSplit_RmseAtMost0862_AndInTheDefaultBlendAtMost0840()
     {
+        // RMSE only: the rating models' top-N lists (what Evaluator also computes) cost minutes under coverage.
         var split = FixedSplit();
-        var knn = Evaluator.FitAndEvaluate(new ItemKnnTrainer(), split);
-        Assert.InRange(knn.Rmse, 0.80, 0.862);
+        var knn = new ItemKnnTrainer().Fit(split.Train);
+        Assert.InRange(Rmse(knn, split.Test), 0.8595, 0.8610); // `recsys evaluate --algorithm knn-baseline`: 0.8601 (deterministic)
 
-        var blend = Evaluator.FitAndEvaluate(Recsys.Recommenders.RecommenderAlgorithms.Create("blend"), split);
-        Assert.InRange(blend.Rmse, 0.80, 0.840);
+        var blend = Recsys.Recommenders.RecommenderAlgorithms.Create("blend").Fit(split.Train);
+        Assert.InRange(Rmse(blend, split.Test), 0.80, 0.840);
+    }
+
+    private static double Rmse(IRecommender model, InteractionDataset test)
+    {
+        var users = test.Users.MapTo(model.Users);
+        var items = test.Items.MapTo(model.Items);
+        var sum = 0.0;
+        for (var row = 0; row < test.Count; row++)
+        {
+            var error = model.Predict(users[test.RowUsers[row]], items[test.RowItems[row]]) - test.RowValues[row];
+            sum += error * error;
+        }
+
+        return Math.Sqrt(sum / test.Count);
     }
 
     private static int SimilarTop(IRecommender model, int item)
