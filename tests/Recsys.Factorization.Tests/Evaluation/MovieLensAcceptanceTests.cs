@@ -10,7 +10,8 @@ namespace Recsys.Factorization.Tests.Evaluation;
 /// </summary>
 public sealed class MovieLensAcceptanceTests
 {
-    private static DataSplit FixedSplit() => new(
+    /// <summary>The fixed split, read from ../shared (skipped with the reason when absent); shared by the acceptance tests of this project.</summary>
+    internal static DataSplit FixedSplit() => new(
         MovieLens.ReadRatings(MovieLensData.File("splits/train-80.csv")).Dataset,
         MovieLens.ReadRatings(MovieLensData.File("splits/test-20.csv")).Dataset,
         "train-80 / test-20");

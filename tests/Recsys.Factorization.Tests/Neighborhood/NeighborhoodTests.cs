@@ -7,11 +7,6 @@ namespace Recsys.Factorization.Tests.Neighborhood;
 
 public sealed class NeighborhoodTests
 {
-    private static DataSplit FixedSplit() => new(
-        MovieLens.ReadRatings(MovieLensData.File("splits/train-80.csv")).Dataset,
-        MovieLens.ReadRatings(MovieLensData.File("splits/test-20.csv")).Dataset,
-        "train-80 / test-20");
-
     [Theory]
     [InlineData(1)]
     [InlineData(63)]
@@ -201,7 +196,7 @@ public sealed class NeighborhoodTests
     [Fact]
     public void Ease_FixedSplit_NdcgAtLeast030()
     {
-        var result = Evaluator.FitAndEvaluate(new EaseTrainer(), FixedSplit());
+        var result = Evaluator.FitAndEvaluate(new EaseTrainer(), Evaluation.MovieLensAcceptanceTests.FixedSplit());
 
         Assert.InRange(result.NdcgAtK, 0.30, 0.40);
     }
@@ -210,7 +205,7 @@ public sealed class NeighborhoodTests
     public void KnnBaseline_FixedSplit_RmseAtMost0862_AndInTheDefaultBlendAtMost0840()
     {
         // RMSE only: the rating models' top-N lists (what Evaluator also computes) cost minutes under coverage.
-        var split = FixedSplit();
+        var split = Evaluation.MovieLensAcceptanceTests.FixedSplit();
         var knn = new ItemKnnTrainer().Fit(split.Train);
         Assert.InRange(Rmse(knn, split.Test), 0.8595, 0.8610); // `recsys evaluate --algorithm knn-baseline`: 0.8601 (deterministic)
 
