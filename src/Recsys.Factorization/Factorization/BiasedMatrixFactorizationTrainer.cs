@@ -67,7 +67,7 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rate = learningRate;
-            var squaredError = blocks.RunEpoch(epoch, block => RunBlock(block, state, stride, mu, rate, regularization, biasRegularization));
+            var squaredError = blocks.RunEpoch(epoch, block => RunBlock(block, blocks, state, stride, mu, rate, regularization, biasRegularization));
             learningRate *= (float)o.LearningRateDecay;
             progress?.Report(new TrainingProgress(Name, epoch + 1, o.Epochs, Math.Sqrt(squaredError / trainCount)));
 
@@ -86,18 +86,31 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
     }
 
     /// <summary>One pass over a block: the hot loop, with every array in a local.</summary>
-    private static double RunBlock(SgdEntry[] block, SgdState state, int stride, float mu, float rate, float regularization, float biasRegularization)
+    private static double RunBlock(SgdBlock block, SgdBlocks layout, SgdState state, int stride, float mu, float rate, float regularization, float biasRegularization)
     {
         var p = state.P;
         var q = state.Q;
         var userBias = state.UserBias;
         var itemBias = state.ItemBias;
+        var keys = block.Keys;
+        var ratings = block.Ratings;
+        var levels = layout.Levels;
+        var levelMask = (1u << layout.LevelBits) - 1;
+        var itemShift = layout.LevelBits;
+        var itemMask = (1u << layout.ItemBits) - 1;
+        var userShift = layout.ItemBits + layout.LevelBits;
+        var userBase = block.UserBase;
+        var itemBase = block.ItemBase;
         var sum = 0.0;
-        foreach (var e in block)
+        for (var n = 0; n < keys.Length; n++)
         {
-            ref var bu = ref userBias[e.User];
-            ref var bi = ref itemBias[e.Item];
-            var error = SgdKernel.Update(p.AsSpan(e.User * stride, stride), q.AsSpan(e.Item * stride, stride), mu + bu + bi, e.Rating, rate, regularization);
+            var key = keys[n];
+            var user = userBase + (int)((ulong)key >> userShift); // a shift of 32 (one user a group) gives 0
+            var item = itemBase + (int)((key >> itemShift) & itemMask);
+            var rating = ratings is null ? levels![key & levelMask] : ratings[n];
+            ref var bu = ref userBias[user];
+            ref var bi = ref itemBias[item];
+            var error = SgdKernel.Update(p.AsSpan(user * stride, stride), q.AsSpan(item * stride, stride), mu + bu + bi, rating, rate, regularization);
             bu += rate * (error - (biasRegularization * bu));
             bi += rate * (error - (biasRegularization * bi));
             sum += error * error;

@@ -4,9 +4,6 @@ using Recsys.Recommenders;
 
 namespace Recsys.Factorization;
 
-/// <summary>One training rating of an SGD block.</summary>
-internal readonly record struct SgdEntry(int User, int Item, float Rating);
-
 /// <summary>Biases and padded factor rows of an SGD model.</summary>
 internal sealed class SgdState
 {
@@ -229,17 +226,41 @@ internal static class SgdSetup
 }
 
 /// <summary>
-/// The stratified schedule (as LIBMF's): users and items get rows in a seeded random order, cut into G contiguous
-/// groups each (G up to 20, independent of the thread count); ratings are bucketed into the G×G blocks, each holding
-/// its ratings in user order, so a block touches one group's factor rows (a few megabytes at 100 M ratings) and
-/// reuses each user's row across that user's ratings. An epoch visits the G "diagonals" {(g, (g + s) mod G)} in a
-/// seeded random order; the G blocks of a diagonal share no user or item group, so the threads take them in any order
-/// and the result does not depend on the scheduling. Entries hold the rows, not the original indices.
+/// One block of the SGD grid: its ratings as packed keys (user and item offsets from the block's first rows, and
+/// the rating's level when the data has few distinct values), in user order.
 /// </summary>
+internal readonly struct SgdBlock(uint[] keys, float[]? ratings, int userBase, int itemBase)
+{
+    /// <summary>Gets the packed ratings: <c>user offset &lt;&lt; (ItemBits + LevelBits) | item offset &lt;&lt; LevelBits | level</c>.</summary>
+    public uint[] Keys { get; } = keys;
+
+    /// <summary>Gets every rating's value when the data has too many distinct values for levels (else null).</summary>
+    public float[]? Ratings { get; } = ratings;
+
+    public int UserBase { get; } = userBase;
+
+    public int ItemBase { get; } = itemBase;
+}
+
+/// <summary>
+/// The stratified schedule (as LIBMF's): users and items get rows in a seeded random order, cut into G contiguous
+/// groups each (G at least 20 where the data allows, independent of the thread count); ratings are bucketed into the
+/// G×G blocks, each holding its ratings in user order, so a block touches one group's factor rows (a few megabytes at
+/// 100 M ratings) and reuses each user's row across that user's ratings. An epoch visits the G "diagonals"
+/// {(g, (g + s) mod G)} in a seeded random order; the G blocks of a diagonal share no user or item group, so the
+/// threads take them in any order and the result does not depend on the scheduling.
+/// </summary>
+/// <remarks>
+/// A rating is stored in 4 bytes (LIBMF uses 12): the user's and the item's offset within their groups and, when the
+/// data has at most 256 distinct values (star ratings, implicit counts), the index of its value in a table of levels —
+/// exact, not a rounding. Otherwise the values are kept beside the keys as floats (8 bytes a rating). G grows past 20
+/// when the groups are too large for the offsets to fit in 32 bits.
+/// </remarks>
 internal sealed class SgdBlocks
 {
-    private const int MaxGroups = 20;
-    private readonly SgdEntry[][] _blocks;
+    private const int MinGroups = 20;
+    private const int MaxLevels = 256;
+    private readonly SgdBlock[] _blocks;
     private readonly int _groups;
     private readonly int _threads;
     private readonly ulong _seed;
@@ -249,13 +270,7 @@ internal sealed class SgdBlocks
         var users = data.Users.Count;
         var items = data.Items.Count;
         _threads = Math.Max(1, Math.Min(threads, Math.Min(users, items)));
-        _groups = Math.Max(1, Math.Min(MaxGroups, Math.Min(users, items)));
         _seed = seed;
-        var g = _groups;
-        UserSlots = Slots(users, seed, 3, out var userOrder);
-        ItemSlots = Slots(items, seed, 4, out _);
-        int UserGroup(int user) => (int)((long)UserSlots[user] * g / users);
-        int ItemGroup(int item) => (int)((long)ItemSlots[item] * g / items);
         bool[]? included = null;
         if (rows is not null)
         {
@@ -266,9 +281,26 @@ internal sealed class SgdBlocks
             }
         }
 
+        var values = data.RowValues;
+        Levels = FindLevels(values, included);
+        var levelBits = Levels is null ? 0 : Bits(Levels.Length);
+        (_groups, UserBits, ItemBits) = ChooseGroups(users, items, levelBits);
+        if (_groups == 0)
+        {
+            Levels = null;
+            levelBits = 0;
+            (_groups, UserBits, ItemBits) = ChooseGroups(users, items, 0);
+        }
+
+        LevelBits = levelBits;
+        var g = _groups;
+        UserSlots = Slots(users, seed, 3, out var userOrder);
+        ItemSlots = Slots(items, seed, 4, out _);
+        int UserGroup(int user) => (int)((long)UserSlots[user] * g / users);
+        int ItemGroup(int item) => (int)((long)ItemSlots[item] * g / items);
+
         var offsets = data.UserOffsets;
         var rowItems = data.RowItems;
-        var values = data.RowValues;
         var counts = new int[g * g];
         for (var user = 0; user < users; user++)
         {
@@ -282,27 +314,50 @@ internal sealed class SgdBlocks
             }
         }
 
-        _blocks = new SgdEntry[g * g][];
-        for (var b = 0; b < _blocks.Length; b++)
+        var keys = new uint[g * g][];
+        var ratings = Levels is null ? new float[g * g][] : null;
+        for (var b = 0; b < keys.Length; b++)
         {
-            _blocks[b] = new SgdEntry[counts[b]];
+            keys[b] = new uint[counts[b]];
+            ratings?[b] = new float[counts[b]];
             counts[b] = 0;
         }
+
+        var itemShift = LevelBits;
+        var userShift = ItemBits + LevelBits;
 
         // Users in slot order: each block receives its ratings in user order.
         foreach (var user in userOrder)
         {
-            var userGroup = UserGroup(user) * g;
-            var slot = UserSlots[user];
+            var userGroup = UserGroup(user);
+            var userOffset = (uint)(UserSlots[user] - GroupStart(userGroup, g, users));
             for (var row = offsets[user]; row < offsets[user + 1]; row++)
             {
                 if (included is null || included[row])
                 {
                     var item = rowItems[row];
-                    var b = userGroup + ItemGroup(item);
-                    _blocks[b][counts[b]++] = new SgdEntry(slot, ItemSlots[item], values[row]);
+                    var itemGroup = ItemGroup(item);
+                    var b = (userGroup * g) + itemGroup;
+                    var itemOffset = (uint)(ItemSlots[item] - GroupStart(itemGroup, g, items));
+                    var key = (userOffset << userShift) | (itemOffset << itemShift);
+                    if (Levels is not null)
+                    {
+                        key |= (uint)Array.BinarySearch(Levels, values[row]);
+                    }
+                    else
+                    {
+                        ratings![b][counts[b]] = values[row];
+                    }
+
+                    keys[b][counts[b]++] = key;
                 }
             }
+        }
+
+        _blocks = new SgdBlock[g * g];
+        for (var b = 0; b < _blocks.Length; b++)
+        {
+            _blocks[b] = new SgdBlock(keys[b], ratings?[b], GroupStart(b / g, g, users), GroupStart(b % g, g, items));
         }
     }
 
@@ -315,8 +370,23 @@ internal sealed class SgdBlocks
     /// <summary>The row of every item in the training state (see <see cref="UserSlots"/>).</summary>
     public int[] ItemSlots { get; }
 
+    /// <summary>Gets the distinct rating values, ascending, when a key holds its rating's index here; otherwise null.</summary>
+    public float[]? Levels { get; }
+
+    /// <summary>Gets the bits of a key holding the level (0 without levels).</summary>
+    public int LevelBits { get; }
+
+    /// <summary>Gets the bits of a key holding the item offset.</summary>
+    public int ItemBits { get; }
+
+    /// <summary>Gets the bits of a key holding the user offset.</summary>
+    public int UserBits { get; }
+
+    /// <summary>Gets the number of user groups (and of item groups).</summary>
+    public int Groups => _groups;
+
     /// <summary>Runs one epoch; returns the sum of what <paramref name="work"/> returned, added in a fixed order.</summary>
-    public double RunEpoch(int epoch, Func<SgdEntry[], double> work)
+    public double RunEpoch(int epoch, Func<SgdBlock, double> work)
     {
         var g = _groups;
         var diagonals = new int[g];
@@ -350,6 +420,49 @@ internal sealed class SgdBlocks
         }
 
         return total;
+    }
+
+    /// <summary>The first slot of group <paramref name="group"/> of <paramref name="count"/> slots cut into <paramref name="groups"/>: the smallest s with s·G/n ≥ group.</summary>
+    internal static int GroupStart(int group, int groups, int count) => (int)((((long)group * count) + groups - 1) / groups);
+
+    /// <summary>Bits needed to hold 0 … <paramref name="values"/> − 1.</summary>
+    internal static int Bits(long values) => values <= 1 ? 0 : 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(values - 1));
+
+    /// <summary>
+    /// The fewest groups (at least 20 where there are that many users and items) whose user and item offsets fit in
+    /// 32 bits beside <paramref name="levelBits"/>; (0, 0, 0) when none do.
+    /// </summary>
+    internal static (int Groups, int UserBits, int ItemBits) ChooseGroups(int users, int items, int levelBits)
+    {
+        var most = Math.Max(1, Math.Min(users, items));
+        for (var g = Math.Min(MinGroups, most); g <= most; g = g == most ? most + 1 : Math.Min(most, g + Math.Max(1, g / 4)))
+        {
+            var userBits = Bits(((long)users + g - 1) / g);
+            var itemBits = Bits(((long)items + g - 1) / g);
+            if (userBits + itemBits + levelBits <= 32)
+            {
+                return (g, userBits, itemBits);
+            }
+        }
+
+        return (0, 0, 0);
+    }
+
+    // The distinct values of the included rows, ascending, or null when there are more than MaxLevels.
+    private static float[]? FindLevels(ReadOnlySpan<float> values, bool[]? included)
+    {
+        var seen = new HashSet<float>();
+        for (var row = 0; row < values.Length; row++)
+        {
+            if ((included is null || included[row]) && seen.Add(values[row]) && seen.Count > MaxLevels)
+            {
+                return null;
+            }
+        }
+
+        var levels = seen.ToArray();
+        Array.Sort(levels);
+        return levels;
     }
 
     private static int[] Slots(int count, ulong seed, ulong stream, out int[] order)
