@@ -58,7 +58,7 @@ public static class InteractionSource
         {
             case DataSourceKind.Delimited:
                 var format = options.Delimited ?? (FirstLine(path).Contains('\t', StringComparison.Ordinal) ? DelimitedFormat.MovieLensUData : DelimitedFormat.MovieLensRatings);
-                return InteractionReader.Read(path, format, options.BadRows, options.Scale, options.Progress);
+                return InteractionReader.Read(path, format, options.BadRows, options.Scale, options.Progress, options.ReadTimestamps);
             case DataSourceKind.Parquet:
                 {
                     var files = File.Exists(path) ? [Path.GetFullPath(path)] : ParquetFiles(path);
@@ -71,7 +71,7 @@ public static class InteractionSource
                     var available = schema.Fields
                         .Select(f => (f.Name, Kind: f is Parquet.Schema.DataField { MaxRepetitionLevel: 0 } d ? ParquetColumns.KindOf(d) : null))
                         .ToList();
-                    var roles = Roles.Resolve(options.Columns, available, files[0]);
+                    var roles = Roles.Resolve(options.Columns, available, files[0]).Keep(options);
                     var columns = roles.Names.Select(n => new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
                     IAsyncEnumerable<ScanBatch> Scan(ScanDestination lend) => ColumnarScan.ScanAsync(
                         files.Select(f => new ScanFile(f, new Dictionary<string, object?>(), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken, lend);
@@ -83,7 +83,7 @@ public static class InteractionSource
                 {
                     var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
                     var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type))).ToList();
-                    var roles = Roles.Resolve(options.Columns, fields, path);
+                    var roles = Roles.Resolve(options.Columns, fields, path).Keep(options);
                     var rows = await snapshot.CountStoredRowsAsync(cancellationToken).ConfigureAwait(false);
                     return await ReadBatchesAsync(lend => snapshot.ScanAsync(roles.Names, cancellationToken, lend), roles, options, path, snapshot.Version, (int)Math.Min(rows, Array.MaxLength), cancellationToken).ConfigureAwait(false);
                 }
@@ -153,7 +153,7 @@ public static class InteractionSource
 
     private static async Task<InteractionReadResult> ReadBatchesAsync(Func<ScanDestination, IAsyncEnumerable<ScanBatch>> scan, Roles roles, InteractionSourceOptions options, string path, long? version, int capacity, CancellationToken cancellationToken)
     {
-        var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f, options.Scale, capacity, options.Progress);
+        var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f, options.Scale, capacity, roles.Timestamp is not null, options.Progress);
         await reader.ReadAsync(scan, roles.Value is not null, roles.Timestamp is not null, cancellationToken).ConfigureAwait(false);
         return reader.Finish(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), version);
     }
@@ -217,6 +217,9 @@ public static class InteractionSource
     // The columns that play each role, resolved against what the source has, with defaults applied.
     private sealed record Roles(string User, string Item, string? Value, string? Timestamp)
     {
+        // The roles to read: without the timestamp when the caller does not want timestamps.
+        public Roles Keep(InteractionSourceOptions options) => options.ReadTimestamps ? this : this with { Timestamp = null };
+
         public IReadOnlyList<string> Names => [User, Item, .. Value is null ? Array.Empty<string>() : [Value], .. Timestamp is null ? Array.Empty<string>() : [Timestamp]];
 
         public static Roles Resolve(InteractionColumns wanted, IReadOnlyList<(string Name, ValueKind? Kind)> available, string source)

@@ -24,6 +24,14 @@ public sealed class InteractionSourceOptions
     /// </summary>
     public IProgress<long>? Progress { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether timestamps are read. When false, the dataset has none
+    /// (<see cref="InteractionDataset.HasTimestamps"/> is false, every timestamp reads 0) and holds 8 bytes a row less:
+    /// for training on all of a source, where no split by time is made. Delimited text still checks the timestamp field.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool ReadTimestamps { get; set; } = true;
+
     /// <summary>Gets or sets the Delta table version to read, or <see langword="null"/> for the latest.</summary>
     public long? Version { get; set; }
 

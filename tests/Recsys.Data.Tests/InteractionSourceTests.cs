@@ -57,6 +57,33 @@ public sealed class InteractionSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task WithoutTimestamps_CsvAndParquet_GiveTheSameRowsWithTimestampZero()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var csv = MovieLensData.File("ratings.csv");
+        var table = await DeltaTestTables.WriteRatingsAsync(csv, _work.FullName, ct);
+        var full = MovieLens.ReadRatings(csv).Dataset;
+        Assert.True(full.HasTimestamps);
+        var expected = Sorted(full).Select(r => r[..(r.LastIndexOf(',') + 1)] + "0").Order(StringComparer.Ordinal).ToList();
+
+        var options = new InteractionSourceOptions { ReadTimestamps = false };
+        var fromCsv = (await InteractionSource.ReadAsync(csv, options, ct)).Dataset;
+        options.Kind = DataSourceKind.Parquet;
+        var fromParquet = (await InteractionSource.ReadAsync(table.Path, options, ct)).Dataset;
+
+        foreach (var dataset in new[] { fromCsv, fromParquet })
+        {
+            Assert.False(dataset.HasTimestamps);
+            Assert.Equal(expected, Sorted(dataset));
+            Assert.Equal(full.RowUsers.ToArray().Length, dataset.RowUsers.Length);
+        }
+
+        // The file is read in blocks of UTF-8; through a TextReader it is the same dataset.
+        using var text = new StreamReader(csv);
+        Assert.Equal(full.ComputeFingerprint(), InteractionReader.Read(text, csv, DelimitedFormat.MovieLensRatings, BadRowPolicy.Fail).Dataset.ComputeFingerprint());
+    }
+
+    [Fact]
     public async Task ParquetBadRows_NameFileRowGroupAndRow_OrAreSkippedAndCounted()
     {
         var ct = TestContext.Current.CancellationToken;

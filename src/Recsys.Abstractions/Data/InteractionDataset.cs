@@ -17,39 +17,46 @@ namespace Recsys.Data;
 /// </remarks>
 public sealed class InteractionDataset
 {
+    // The row columns may be longer than Count (a reader's spare capacity, never touched, so never resident): every
+    // view slices them to _count. _rowUsers is derived from the offsets on first use and _rowTimestamps is null when
+    // the source had none, so a dataset read for training holds 8 bytes a row (item and value) plus the offsets.
+    private readonly int _count;
     private readonly int[] _userOffsets;
-    private readonly int[] _rowUsers;
     private readonly int[] _rowItems;
     private readonly float[] _rowValues;
-    private readonly long[] _rowTimestamps;
+    private int[]? _rowUsers;
+    private long[]? _rowTimestamps;
     private ItemIndex? _itemIndex;
 
     private InteractionDataset(
         IdMap users,
         IdMap items,
         int[] userOffsets,
-        int[] rowUsers,
+        int[]? rowUsers,
         int[] rowItems,
         float[] rowValues,
-        long[] rowTimestamps,
-        int duplicatesDropped)
+        long[]? rowTimestamps,
+        int duplicatesDropped,
+        int count = -1)
     {
         Users = users;
         Items = items;
+        _count = count < 0 ? rowItems.Length : count;
         _userOffsets = userOffsets;
         _rowUsers = rowUsers;
         _rowItems = rowItems;
         _rowValues = rowValues;
         _rowTimestamps = rowTimestamps;
+        HasTimestamps = rowTimestamps is not null;
         DuplicatesDropped = duplicatesDropped;
 
         // The by-item view (ItemOffsets, ItemUsers, ItemValues, ItemRows) is built on first use: a dataset that is only
         // split, counted or served by user never pays its time or its 12 bytes per row.
-        var count = rowItems.Length;
+        count = _count;
         double sum = 0;
         var min = float.PositiveInfinity;
         var max = float.NegativeInfinity;
-        foreach (var value in rowValues)
+        foreach (var value in rowValues.AsSpan(0, count))
         {
             sum += value;
             min = Math.Min(min, value);
@@ -71,7 +78,13 @@ public sealed class InteractionDataset
     public IdMap Items { get; }
 
     /// <summary>Gets the number of interactions (rows).</summary>
-    public int Count => _rowItems.Length;
+    public int Count => _count;
+
+    /// <summary>
+    /// Gets a value indicating whether the rows carry timestamps. A source without a timestamp column, or one read
+    /// without them (<c>InteractionSourceOptions.ReadTimestamps</c>), has none: every timestamp reads as 0.
+    /// </summary>
+    public bool HasTimestamps { get; }
 
     /// <summary>Gets how many duplicated (user, item) interactions were dropped when the dataset was built.</summary>
     public int DuplicatesDropped { get; }
@@ -89,19 +102,38 @@ public sealed class InteractionDataset
     public ReadOnlySpan<int> UserOffsets => _userOffsets;
 
     /// <summary>Gets the user of every row.</summary>
-    public ReadOnlySpan<int> RowUsers => _rowUsers;
+    public ReadOnlySpan<int> RowUsers => UserColumn.AsSpan(0, _count);
 
     /// <summary>Gets the item of every row.</summary>
-    public ReadOnlySpan<int> RowItems => _rowItems;
+    public ReadOnlySpan<int> RowItems => _rowItems.AsSpan(0, _count);
 
-    /// <summary>Gets the arrays behind <see cref="UserOffsets"/> and <see cref="RowItems"/>, for models that keep each user's items without copying them (the dataset never changes them).</summary>
+    /// <summary>
+    /// Gets the arrays behind <see cref="UserOffsets"/> and <see cref="RowItems"/>, for models that keep each user's
+    /// items without copying them (the dataset never changes them); the items array may be longer than
+    /// <see cref="Count"/>.
+    /// </summary>
     internal (int[] UserOffsets, int[] RowItems) SharedUserItems => (_userOffsets, _rowItems);
 
     /// <summary>Gets the value of every row.</summary>
-    public ReadOnlySpan<float> RowValues => _rowValues;
+    public ReadOnlySpan<float> RowValues => _rowValues.AsSpan(0, _count);
 
-    /// <summary>Gets the timestamp of every row.</summary>
-    public ReadOnlySpan<long> RowTimestamps => _rowTimestamps;
+    /// <summary>Gets the timestamp of every row (all 0 when <see cref="HasTimestamps"/> is false).</summary>
+    public ReadOnlySpan<long> RowTimestamps => TimestampColumn.AsSpan(0, _count);
+
+    // Built on first use from the offsets (a training fit by user never needs them); concurrent first readers build
+    // identical arrays and one is kept.
+    private int[] UserColumn => LazyInitializer.EnsureInitialized(ref _rowUsers, () =>
+    {
+        var rowUsers = new int[_count];
+        for (var u = 0; u + 1 < _userOffsets.Length; u++)
+        {
+            rowUsers.AsSpan(_userOffsets[u], _userOffsets[u + 1] - _userOffsets[u]).Fill(u);
+        }
+
+        return rowUsers;
+    });
+
+    private long[] TimestampColumn => LazyInitializer.EnsureInitialized(ref _rowTimestamps, () => new long[_count]);
 
     /// <summary>Gets the by-item offsets: item <c>i</c> owns positions <c>ItemOffsets[i] … ItemOffsets[i+1]-1</c> of the by-item view.</summary>
     public ReadOnlySpan<int> ItemOffsets => Index.Offsets;
@@ -149,7 +181,7 @@ public sealed class InteractionDataset
                 hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Items[_rowItems[row]]));
                 hash.AppendData([0]);
                 System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(numbers, _rowValues[row]);
-                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(numbers[4..], _rowTimestamps[row]);
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(numbers[4..], _rowTimestamps?[row] ?? 0);
                 hash.AppendData(numbers);
             }
         }
@@ -170,7 +202,7 @@ public sealed class InteractionDataset
     /// <summary>Gets the timestamps of a user's interactions, aligned with <see cref="GetUserItems"/>.</summary>
     /// <param name="user">The user index.</param>
     /// <returns>The timestamps.</returns>
-    public ReadOnlySpan<long> GetUserTimestamps(int user) => _rowTimestamps.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
+    public ReadOnlySpan<long> GetUserTimestamps(int user) => TimestampColumn.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
 
     /// <summary>Gets the users who interacted with an item, in ascending index order.</summary>
     /// <param name="item">The item index.</param>
@@ -194,7 +226,7 @@ public sealed class InteractionDataset
     /// <param name="row">A row in <c>0 … Count-1</c>.</param>
     /// <returns>The interaction.</returns>
     public Interaction GetInteraction(int row) =>
-        new(Users[_rowUsers[row]], Items[_rowItems[row]], _rowValues[row], _rowTimestamps[row]);
+        new(Users[RowUsers[row]], Items[_rowItems[row]], _rowValues[row], _rowTimestamps?[row] ?? 0);
 
     /// <summary>Enumerates every interaction in row order (by user, then item).</summary>
     /// <returns>The interactions.</returns>
@@ -220,8 +252,9 @@ public sealed class InteractionDataset
         var users = new int[n];
         var items = new int[n];
         var values = new float[n];
-        var timestamps = new long[n];
+        var timestamps = _rowTimestamps is null ? null : new long[n];
         var seen = new bool[Count];
+        var rowUsers = RowUsers;
         for (var j = 0; j < n; j++)
         {
             var row = rows[j];
@@ -236,10 +269,10 @@ public sealed class InteractionDataset
             }
 
             seen[row] = true;
-            users[j] = _rowUsers[row];
+            users[j] = rowUsers[row];
             items[j] = _rowItems[row];
             values[j] = _rowValues[row];
-            timestamps[j] = _rowTimestamps[row];
+            timestamps?[j] = _rowTimestamps![row];
         }
 
         var userIds = new string[Users.Count];
@@ -261,7 +294,8 @@ public sealed class InteractionDataset
     /// Builds a dataset like <see cref="Build"/>, but in the given columns when their rows come grouped by user in
     /// order of first appearance (as files written user by user do): each user's rows are sorted and deduplicated in
     /// place, ids renumbered in place, and the columns become the dataset's (no copy when they hold exactly
-    /// <paramref name="count"/> rows). Other inputs fall back to <see cref="Build"/>. The caller gives up the columns.
+    /// <paramref name="count"/> rows). Other inputs fall back to <see cref="Build"/>. The caller gives up the columns;
+    /// <paramref name="timestamps"/> is null when the rows have none.
     /// </summary>
     internal static InteractionDataset BuildInPlace(
         string[] userIds,
@@ -269,7 +303,7 @@ public sealed class InteractionDataset
         int[] users,
         int[] items,
         float[] values,
-        long[] timestamps,
+        long[]? timestamps,
         int count)
     {
         for (var r = 1; r < count; r++)
@@ -293,7 +327,7 @@ public sealed class InteractionDataset
         var keys = new long[longest];
         var segmentItems = new int[longest];
         var segmentValues = new float[longest];
-        var segmentTimestamps = new long[longest];
+        var segmentTimestamps = timestamps is null ? null : new long[longest];
         var itemUsed = new bool[itemIds.Length];
         var userUsed = new bool[userIds.Length];
         var kept = 0;
@@ -311,7 +345,7 @@ public sealed class InteractionDataset
                 keys[j] = ((long)items[start + j] << 32) | (uint)j;
                 segmentItems[j] = items[start + j];
                 segmentValues[j] = values[start + j];
-                segmentTimestamps[j] = timestamps[start + j];
+                segmentTimestamps?[j] = timestamps![start + j];
             }
 
             var segment = keys.AsSpan(0, length);
@@ -326,7 +360,7 @@ public sealed class InteractionDataset
                 while (j2 < length && (int)(segment[j2] >> 32) == item)
                 {
                     var candidate = (int)(uint)segment[j2];
-                    if (segmentTimestamps[candidate] >= segmentTimestamps[best])
+                    if (segmentTimestamps is null || segmentTimestamps[candidate] >= segmentTimestamps[best])
                     {
                         best = candidate;
                     }
@@ -338,7 +372,7 @@ public sealed class InteractionDataset
                 users[kept] = user;
                 items[kept] = item;
                 values[kept] = segmentValues[best];
-                timestamps[kept] = segmentTimestamps[best];
+                timestamps?[kept] = segmentTimestamps![best];
                 kept++;
                 itemUsed[item] = true;
             }
@@ -349,10 +383,8 @@ public sealed class InteractionDataset
         var userOffsets = new int[newUserIds.Length + 1];
         for (var k = 0; k < kept; k++)
         {
-            var user = userMap[users[k]];
-            users[k] = user;
             items[k] = itemMap[items[k]];
-            userOffsets[user + 1]++;
+            userOffsets[userMap[users[k]] + 1]++;
         }
 
         for (var u = 0; u < newUserIds.Length; u++)
@@ -360,15 +392,9 @@ public sealed class InteractionDataset
             userOffsets[u + 1] += userOffsets[u];
         }
 
-        if (users.Length != kept)
-        {
-            Array.Resize(ref users, kept);
-            Array.Resize(ref items, kept);
-            Array.Resize(ref values, kept);
-            Array.Resize(ref timestamps, kept);
-        }
-
-        return new InteractionDataset(CreateMap(newUserIds), CreateMap(newItemIds), userOffsets, users, items, values, timestamps, count - kept);
+        // The columns stay as long as the reader made them (no trimming copy: the spare rows were never written, so
+        // never resident) and the user column is dropped: the offsets say whose every row is.
+        return new InteractionDataset(CreateMap(newUserIds), CreateMap(newItemIds), userOffsets, null, items, values, timestamps, count - kept, kept);
     }
 
     /// <summary>
@@ -381,7 +407,7 @@ public sealed class InteractionDataset
         int[] users,
         int[] items,
         float[] values,
-        long[] timestamps,
+        long[]? timestamps,
         int count)
     {
         // Counting sort of the input rows by user.
@@ -420,7 +446,7 @@ public sealed class InteractionDataset
                 while (j < segment.Length && (int)(segment[j] >> 32) == item)
                 {
                     var candidate = (int)(uint)segment[j];
-                    if (timestamps[candidate] >= timestamps[best])
+                    if (timestamps is null || timestamps[candidate] >= timestamps[best])
                     {
                         best = candidate;
                     }
@@ -436,19 +462,17 @@ public sealed class InteractionDataset
         var userMap = Compact(userIds, static (u, starts) => starts[u + 1] > starts[u], userStart, out var newUserIds);
         var itemMap = Compact(itemIds, static (i, used) => used[i], itemUsed, out var newItemIds);
 
-        var rowUsers = new int[keptCount];
         var rowItems = new int[keptCount];
         var rowValues = new float[keptCount];
-        var rowTimestamps = new long[keptCount];
+        var rowTimestamps = timestamps is null ? null : new long[keptCount];
         var userOffsets = new int[newUserIds.Length + 1];
         for (var k = 0; k < keptCount; k++)
         {
             var r = kept[k];
             var user = userMap[users[r]];
-            rowUsers[k] = user;
             rowItems[k] = itemMap[items[r]];
             rowValues[k] = values[r];
-            rowTimestamps[k] = timestamps[r];
+            rowTimestamps?[k] = timestamps![r];
             userOffsets[user + 1]++;
         }
 
@@ -461,7 +485,7 @@ public sealed class InteractionDataset
             CreateMap(newUserIds),
             CreateMap(newItemIds),
             userOffsets,
-            rowUsers,
+            null,
             rowItems,
             rowValues,
             rowTimestamps,
@@ -469,7 +493,7 @@ public sealed class InteractionDataset
     }
 
     // Thread-safe: concurrent first readers may each build the index, and one of the identical results is kept.
-    private ItemIndex Index => LazyInitializer.EnsureInitialized(ref _itemIndex, () => ItemIndex.Build(Items.Count, _rowUsers, _rowItems, _rowValues));
+    private ItemIndex Index => LazyInitializer.EnsureInitialized(ref _itemIndex, () => ItemIndex.Build(Items.Count, RowUsers, RowItems, RowValues));
 
     private static int[] Compact<TState>(string[] ids, Func<int, TState, bool> keep, TState state, out string[] keptIds)
     {
@@ -506,7 +530,7 @@ public sealed class InteractionDataset
     // The rows grouped by item (CSR): offsets per item, and per position the user, the value and the row.
     private sealed record ItemIndex(int[] Offsets, int[] Users, float[] Values, int[] Rows)
     {
-        public static ItemIndex Build(int itemCount, int[] rowUsers, int[] rowItems, float[] rowValues)
+        public static ItemIndex Build(int itemCount, ReadOnlySpan<int> rowUsers, ReadOnlySpan<int> rowItems, ReadOnlySpan<float> rowValues)
         {
             var count = rowItems.Length;
             var offsets = new int[itemCount + 1];

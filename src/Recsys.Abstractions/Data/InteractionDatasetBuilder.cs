@@ -14,17 +14,23 @@ public sealed class InteractionDatasetBuilder
     private int[] _userColumn;
     private int[] _itemColumn;
     private float[] _valueColumn;
-    private long[] _timestampColumn;
+    private long[]? _timestampColumn;
 
     /// <summary>Initializes a new, empty builder.</summary>
     /// <param name="capacity">The number of interactions to reserve room for.</param>
     public InteractionDatasetBuilder(int capacity = 0)
+        : this(capacity, timestamps: true)
+    {
+    }
+
+    // For the readers: without timestamps the builder keeps none (8 bytes a row less) and the dataset has none.
+    internal InteractionDatasetBuilder(int capacity, bool timestamps)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _userColumn = new int[capacity];
         _itemColumn = new int[capacity];
         _valueColumn = new float[capacity];
-        _timestampColumn = new long[capacity];
+        _timestampColumn = timestamps ? new long[capacity] : null;
     }
 
     /// <summary>Gets the number of interactions added so far, duplicates included.</summary>
@@ -47,7 +53,17 @@ public sealed class InteractionDatasetBuilder
 
     internal float[] ValueColumn => _valueColumn;
 
-    internal long[] TimestampColumn => _timestampColumn;
+    internal long[]? TimestampColumn => _timestampColumn;
+
+    // Reserves room for `capacity` rows in all: a reader that can estimate its row count calls it once, before adding,
+    // so that the columns are not doubled (and copied) as they fill.
+    internal void EnsureCapacity(int capacity)
+    {
+        if (capacity > _userColumn.Length)
+        {
+            Resize(capacity);
+        }
+    }
 
     /// <summary>Registers a user identifier (if new) and returns its index in this builder.</summary>
     /// <param name="userId">A non-empty identifier.</param>
@@ -124,7 +140,7 @@ public sealed class InteractionDatasetBuilder
         var dataset = InteractionDataset.BuildInPlace(_users.ToArray(), _items.ToArray(), _userColumn, _itemColumn, _valueColumn, _timestampColumn, Count);
         _users.Clear();
         _items.Clear();
-        (_userColumn, _itemColumn, _valueColumn, _timestampColumn) = ([], [], [], []);
+        (_userColumn, _itemColumn, _valueColumn, _timestampColumn) = ([], [], [], _timestampColumn is null ? null : []);
         Count = 0;
         return dataset;
     }
@@ -141,23 +157,33 @@ public sealed class InteractionDatasetBuilder
     {
         if (Count == _userColumn.Length)
         {
-            var capacity = (int)Math.Min(Array.MaxLength, Math.Max(1024L, 2L * Count));
+            // Past 16 M rows the columns grow by a quarter, not double: the copy is the peak of a large read.
+            var grown = Count < (1 << 24) ? 2L * Count : Count + (Count / 4L);
+            var capacity = (int)Math.Min(Array.MaxLength, Math.Max(1024L, grown));
             if (capacity == Count)
             {
                 throw new InvalidOperationException($"A dataset holds at most {Array.MaxLength} interactions.");
             }
 
-            Array.Resize(ref _userColumn, capacity);
-            Array.Resize(ref _itemColumn, capacity);
-            Array.Resize(ref _valueColumn, capacity);
-            Array.Resize(ref _timestampColumn, capacity);
+            Resize(capacity);
         }
 
         _userColumn[Count] = user;
         _itemColumn[Count] = item;
         _valueColumn[Count] = value;
-        _timestampColumn[Count] = timestamp;
+        _timestampColumn?[Count] = timestamp;
         Count++;
+    }
+
+    private void Resize(int capacity)
+    {
+        Array.Resize(ref _userColumn, capacity);
+        Array.Resize(ref _itemColumn, capacity);
+        Array.Resize(ref _valueColumn, capacity);
+        if (_timestampColumn is not null)
+        {
+            Array.Resize(ref _timestampColumn, capacity);
+        }
     }
 
     private sealed class IdInterner

@@ -531,10 +531,13 @@ public static class ModelFile
     }
 
     private static void WriteArray<T>(BinaryWriter writer, T[] values)
+        where T : unmanaged => WriteArray(writer, (ReadOnlySpan<T>)values);
+
+    private static void WriteArray<T>(BinaryWriter writer, ReadOnlySpan<T> values)
         where T : unmanaged
     {
         writer.Write(values.Length);
-        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
     }
 
     private static T[] ReadArray<T>(BinaryReader reader)

@@ -10,9 +10,12 @@ internal sealed class TrainingFootprint
 {
     private float[]? _popularity;
 
+    private readonly int[] _seenItems;
+
+    // seenItems may be longer than the last offset (a dataset's spare capacity), which is then its end.
     public TrainingFootprint(IdMap users, IdMap items, int[] seenOffsets, int[] seenItems, float minValue, float maxValue, double meanValue)
     {
-        if (seenOffsets.Length != users.Count + 1 || seenOffsets[^1] != seenItems.Length)
+        if (seenOffsets.Length != users.Count + 1 || seenOffsets[^1] > seenItems.Length)
         {
             throw new ArgumentException("The seen-item offsets do not match the users and items.");
         }
@@ -20,7 +23,7 @@ internal sealed class TrainingFootprint
         Users = users;
         Items = items;
         SeenOffsets = seenOffsets;
-        SeenItems = seenItems;
+        _seenItems = seenItems;
         MinValue = minValue;
         MaxValue = maxValue;
         MeanValue = double.IsFinite(meanValue) ? meanValue : (minValue + maxValue) / 2.0;
@@ -32,7 +35,7 @@ internal sealed class TrainingFootprint
 
     public int[] SeenOffsets { get; }
 
-    public int[] SeenItems { get; }
+    public ReadOnlySpan<int> SeenItems => _seenItems.AsSpan(0, SeenOffsets[^1]);
 
     public float MinValue { get; }
 
@@ -48,7 +51,7 @@ internal sealed class TrainingFootprint
         return new(data.Users, data.Items, offsets, items, data.MinValue, data.MaxValue, data.GlobalMean);
     }
 
-    public ReadOnlySpan<int> Seen(int user) => SeenItems.AsSpan(SeenOffsets[user], SeenOffsets[user + 1] - SeenOffsets[user]);
+    public ReadOnlySpan<int> Seen(int user) => _seenItems.AsSpan(SeenOffsets[user], SeenOffsets[user + 1] - SeenOffsets[user]);
 
     /// <summary>The number of training interactions of every item.</summary>
     public float[] ItemCounts()

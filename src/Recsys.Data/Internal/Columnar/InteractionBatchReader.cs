@@ -5,9 +5,9 @@ namespace Recsys.Data.Internal.Columnar;
 // Turns scanned batches (user, item, value?, timestamp? columns) into interactions, with the bad-row policy of the
 // delimited reader: a bad row either stops the read (naming file, row group and row) or is skipped and counted.
 // Integer ids are interned through a long -> index map, so no string is made per row.
-internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue, RatingScale? scale, int capacity, IProgress<long>? progress = null)
+internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue, RatingScale? scale, int capacity, bool timestamps, IProgress<long>? progress = null)
 {
-    private readonly InteractionDatasetBuilder _builder = new(capacity);
+    private readonly InteractionDatasetBuilder _builder = new(capacity, timestamps);
     private readonly NumericIds _numericUsers = new();
     private readonly NumericIds _numericItems = new();
     private readonly List<SkippedRow> _skipped = [];
