@@ -9,8 +9,9 @@ using System.Text.Json;
 // like the original locustfile, optional think time, optional model reloads during the run.
 var url = new Option<string>("--url") { Description = "The server.", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
 var users = new Option<int>("--users") { Description = "Concurrent virtual users (connections).", DefaultValueFactory = _ => 100 };
-var duration = new Option<TimeSpan>("--duration") { Description = "How long to measure (after --warmup): 60, 60s, 2m or 500ms.", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = Durations.Parse };
-var warmup = new Option<TimeSpan>("--warmup") { Description = "Load before measuring: 5, 5s, 1m or 500ms.", DefaultValueFactory = _ => TimeSpan.FromSeconds(5), CustomParser = Durations.Parse };
+var duration = new Option<TimeSpan>("--duration") { Description = "How long to measure (after --warmup): 60, 60s, 2m or 500ms.", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = r => Durations.Parse(r) };
+var warmup = new Option<TimeSpan>("--warmup") { Description = "Load before measuring: 5, 5s, 1m or 500ms (0: measure from the first request).", DefaultValueFactory = _ => TimeSpan.FromSeconds(5), CustomParser = r => Durations.Parse(r, allowZero: true) };
+var waitReady = new Option<TimeSpan?>("--wait-ready") { Description = "Poll GET /health/ready (every 10 ms, for at most this long) and start the moment it answers 200: measures a host from its readiness.", CustomParser = r => Durations.Parse(r) };
 var requests = new Option<long?>("--requests") { Description = "Stop after this many measured requests instead of --duration." };
 var rate = new Option<double?>("--rate") { Description = "Fixed-rate mode: requests per second across all users." };
 var think = new Option<double>("--think-time") { Description = "Milliseconds each virtual user waits between requests (closed loop).", DefaultValueFactory = _ => 0 };
@@ -24,9 +25,10 @@ var p99 = new Option<double?>("--target-p99") { Description = "Fail (exit 2) whe
 var success = new Option<double?>("--target-success") { Description = "Fail (exit 2) when the success rate is below this percentage." };
 var minRps = new Option<double?>("--target-rps") { Description = "Fail (exit 2) when throughput is below this many requests/s." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON here." };
+var timeline = new Option<bool>("--timeline") { Description = "Also print each measured second's requests, p50, p99 and max (by when a request was due): shows when a queue forms and clears." };
 var root = new RootCommand("recsys-loadtest: HTTP load for the Recsys web host.")
 {
-    url, users, duration, warmup, requests, rate, think, mix, dataFile, userRange, reloadEvery, apiKey, p95, p99, success, minRps, json,
+    url, users, duration, warmup, waitReady, requests, rate, think, mix, dataFile, userRange, reloadEvery, apiKey, p95, p99, success, minRps, json, timeline,
 };
 root.Validators.Add(result =>
 {
@@ -53,9 +55,10 @@ root.SetAction(async (r, ct) =>
         LoadTasks.Parse(r.GetValue(mix)!),
         LoadTasks.UserIds(r.GetValue(dataFile), r.GetValue(userRange)!),
         r.GetValue(reloadEvery),
-        r.GetValue(apiKey));
+        r.GetValue(apiKey),
+        r.GetValue(waitReady));
     var report = await LoadRunner.RunAsync(settings, ct);
-    report.Print(Console.Out);
+    report.Print(Console.Out, r.GetValue(timeline));
     if (r.GetValue(json) is { } file)
     {
         await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }), ct);
@@ -98,12 +101,12 @@ return await root.Parse(args).InvokeAsync();
 
 internal sealed record LoadSettings(
     Uri Url, int Users, TimeSpan Duration, TimeSpan Warmup, long? Requests, double? Rate, TimeSpan Think,
-    IReadOnlyList<(string Name, int Weight)> Mix, string[] UserIds, TimeSpan? ReloadEvery, string? ApiKey);
+    IReadOnlyList<(string Name, int Weight)> Mix, string[] UserIds, TimeSpan? ReloadEvery, string? ApiKey, TimeSpan? WaitReady = null);
 
 internal static class Durations
 {
     /// <summary>A duration option: a number of seconds, or a number with the unit ms, s, m or h (60, 60s, 2m, 500ms).</summary>
-    public static TimeSpan Parse(System.CommandLine.Parsing.ArgumentResult result)
+    public static TimeSpan Parse(System.CommandLine.Parsing.ArgumentResult result, bool allowZero = false)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : "";
         var (number, scale) = text switch
@@ -114,12 +117,12 @@ internal static class Durations
             _ when text.EndsWith('h') || text.EndsWith('H') => (text[..^1], 3600.0),
             _ => (text, 1.0),
         };
-        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && double.IsFinite(value))
+        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && (value > 0 || (allowZero && value == 0)) && double.IsFinite(value))
         {
             return TimeSpan.FromSeconds(value * scale);
         }
 
-        result.AddError($"{result.Argument.Name}: '{text}' is not a positive duration such as 60, 60s, 2m or 500ms.");
+        result.AddError($"{result.Argument.Name}: '{text}' is not a {(allowZero ? "" : "positive ")}duration such as {(allowZero ? "0, " : "")}60, 60s, 2m or 500ms.");
         return default;
     }
 }
@@ -173,9 +176,9 @@ internal static class LoadTasks
 
 internal sealed record LatencySummary(string Task, long Requests, long Failures, double SuccessRate, double Rps, double P50, double P75, double P90, double P95, double P99, double Max);
 
-internal sealed record LoadReport(string Mode, int Users, double Seconds, LatencySummary Overall, IReadOnlyList<LatencySummary> Tasks, long Reloads, long ReloadFailures, IReadOnlyList<string> SampleErrors, string? ReloadError = null)
+internal sealed record LoadReport(string Mode, int Users, double Seconds, LatencySummary Overall, IReadOnlyList<LatencySummary> Tasks, long Reloads, long ReloadFailures, IReadOnlyList<string> SampleErrors, string? ReloadError = null, IReadOnlyList<LatencySummary>? Timeline = null)
 {
-    public void Print(TextWriter output)
+    public void Print(TextWriter output, bool timeline = false)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Mode}, {Users} users, {Seconds:F1} s measured; reloads {Reloads} ({ReloadFailures} failed)"));
         output.WriteLine("| task | requests | failures | success | req/s | p50 ms | p75 ms | p90 ms | p95 ms | p99 ms | max ms |");
@@ -189,11 +192,49 @@ internal sealed record LoadReport(string Mode, int Users, double Seconds, Latenc
         {
             output.WriteLine($"error: {error}");
         }
+
+        if (timeline && Timeline is not null)
+        {
+            output.WriteLine("| second | requests | p50 ms | p99 ms | max ms |");
+            output.WriteLine("|---|---:|---:|---:|---:|");
+            foreach (var s in Timeline)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Task} | {s.Requests:N0} | {s.P50:F2} | {s.P99:F2} | {s.Max:F2} |"));
+            }
+        }
     }
 }
 
 internal static class LoadRunner
 {
+    // Polls the readiness endpoint until it answers 200; a host that does not within `patience` is an error.
+    private static async Task WaitReadyAsync(HttpClient client, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(patience.TotalSeconds * Stopwatch.Frequency);
+        string last = "no answer";
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/health/ready", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                last = $"HTTP {(int)response.StatusCode}";
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(10, cancellationToken);
+        }
+
+        throw new TimeoutException($"{client.BaseAddress}health/ready did not answer 200 within {patience.TotalSeconds:F0} s (last: {last}).");
+    }
+
     public static async Task<LoadReport> RunAsync(LoadSettings settings, CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Users, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
@@ -202,6 +243,11 @@ internal static class LoadRunner
         var recorders = Enumerable.Range(0, settings.Users).Select(_ => new Recorder()).ToArray();
         long measured = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (settings.WaitReady is { } patience)
+        {
+            await WaitReadyAsync(client, patience, cancellationToken);
+        }
+
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(settings.Warmup.TotalSeconds * Stopwatch.Frequency);
         long reloads = 0, reloadFailures = 0;
@@ -274,7 +320,7 @@ internal static class LoadRunner
 
             if (settings.Requests is not { } limit)
             {
-                recorder.Add(task, latency, error);
+                recorder.Add(task, latency, scheduled - measureFrom, error);
                 return;
             }
 
@@ -282,7 +328,7 @@ internal static class LoadRunner
             var number = Interlocked.Increment(ref measured);
             if (number <= limit)
             {
-                recorder.Add(task, latency, error);
+                recorder.Add(task, latency, scheduled - measureFrom, error);
             }
 
             if (number == limit)
@@ -402,7 +448,8 @@ internal static class LoadRunner
             reloads,
             reloadFailures,
             [.. recorders.SelectMany(r => r.Errors).Take(5)],
-            reloadError);
+            reloadError,
+            [.. all.GroupBy(s => s.Due / Stopwatch.Frequency).OrderBy(g => g.Key).Select(g => Summarize((g.Key + 1).ToString(CultureInfo.InvariantCulture), [.. g], 1))]);
     }
 
     private static LatencySummary Summarize(string task, List<Sample> samples, double seconds)
@@ -425,7 +472,8 @@ internal static class LoadRunner
         return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
     }
 
-    private readonly record struct Sample(string Task, long Ticks, bool Failed);
+    // Due: when the request was due (sent, in the closed loop), in ticks after measuring began.
+    private readonly record struct Sample(string Task, long Ticks, long Due, bool Failed);
 
     private sealed class Recorder
     {
@@ -433,9 +481,9 @@ internal static class LoadRunner
 
         public List<string> Errors { get; } = [];
 
-        public void Add(string task, long ticks, string? error)
+        public void Add(string task, long ticks, long due, string? error)
         {
-            Samples.Add(new Sample(task, ticks, error is not null));
+            Samples.Add(new Sample(task, ticks, due, error is not null));
             if (error is not null && Errors.Count < 5)
             {
                 Errors.Add(error.Length > 300 ? error[..300] : error);

@@ -39,6 +39,9 @@ public static class RecommenderServiceCollectionExtensions
             services.AddSingleton<IConfigureOptions<RecommenderHttpOptions>>(sp => new ConfigureOptions<RecommenderHttpOptions>(
                 options => sp.GetService<IConfiguration>()?.GetSection(RecommenderOptions.SectionName).Bind(options)));
             services.AddOptions<RecommenderHttpOptions>().ValidateOnStart();
+            services.AddSingleton<HttpWarmUp>();
+            services.AddHostedService(sp => sp.GetRequiredService<HttpWarmUp>());
+            services.AddHealthChecks().AddCheck<HttpWarmUp>(HttpWarmUp.CheckName, tags: [RecsysHealthChecks.ReadyTag]);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommenderHttpOptions>, RecommenderHttpOptionsValidator>());
         }
 

@@ -43,7 +43,8 @@ internal sealed class RecommendationService(
 
         var state = new Computation(model, query, count, seen);
         CachedRecommendations result;
-        if (_options.CacheDuration > TimeSpan.Zero)
+        var warmUp = WarmUpScope.Active;
+        if (_options.CacheDuration > TimeSpan.Zero && !warmUp)
         {
             result = await cache.GetOrCreateAsync(
                 CacheKey(model, query, count, seen),
@@ -60,7 +61,11 @@ internal sealed class RecommendationService(
         var elapsed = Stopwatch.GetElapsedTime(started);
         // A request through an alias (asked for, or the user's A/B arm) is counted under the model with the alias named.
         var alias = algorithm is not null && model.Version.ModelName == _options.ModelName ? algorithm : null;
-        metrics.Served(model, alias, result.Fallback, !state.Ran, elapsed);
+        if (!warmUp)
+        {
+            metrics.Served(model, alias, result.Fallback, !state.Ran, elapsed);
+        }
+
         activity?.SetTag(RecsysTelemetry.ModelName, model.Version.ModelName);
         activity?.SetTag(RecsysTelemetry.ModelVersion, model.Version.Version);
         activity?.SetTag(RecsysTelemetry.ModelAlias, alias);
