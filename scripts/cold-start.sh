@@ -22,7 +22,7 @@ for run in $(seq 1 "$RUNS"); do
       --data "$DATA/ratings.csv" --movies "$DATA/movies.csv" > "$registry/../host-$run.log" 2>&1) &
   host=$!
   echo "== cold start $run"
-  dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --wait-ready 5m --warmup 0 --rate "$RATE" --duration "$DURATION" \
+  env ${LOAD_ENV:-} dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --wait-ready 5m --warmup 0 --rate "$RATE" --duration "$DURATION" \
       --data "$DATA/ratings.csv" ${LOAD_ARGS:-} || true
   kill "$host"; wait "$host" 2>/dev/null || true
 done

@@ -30,7 +30,8 @@ public sealed class RecommenderHttpOptions
     /// <summary>
     /// Gets or sets a value indicating whether the host warms its serving path before it reports ready: once it
     /// listens and a model is loaded, it sends itself recommendation, filtered and similar-item requests over
-    /// loopback until the JIT has compiled the hot path (two 250 ms rounds in a row compile fewer than 10 methods) or
+    /// loopback until the JIT has compiled the hot path (at least 20,000 requests, and four 250 ms rounds in a row compile
+    /// fewer than 10 methods) or
     /// <see cref="WarmUpTimeout"/> passes; until then the <c>recsys-warm-up</c> readiness check is unhealthy. Those
     /// requests skip the response cache and the serving metrics. Skipped when the server has no HTTP address (an
     /// in-memory test server).

@@ -17,8 +17,9 @@ namespace Recsys.AspNetCore;
 /// <summary>
 /// Warms the host before it reports ready: once the server listens and a model is loaded, it sends itself the
 /// serving endpoints' requests over loopback (recommendations for known and unknown users, with filters, similar
-/// items) from several connections at once, in rounds, until the JIT has compiled the hot path — two rounds in a row
-/// in which it compiled almost nothing — or <see cref="RecommenderHttpOptions.WarmUpTimeout"/> passes. Until then its
+/// items) from several connections at once, in rounds, until the JIT has compiled the hot path — at least 20,000
+/// requests, and four rounds (a second) in a row in which it compiled almost nothing (the runtime promotes methods to
+/// tier 1 in batches, so a shorter quiet spell can be a pause between batches) — or <see cref="RecommenderHttpOptions.WarmUpTimeout"/> passes. Until then its
 /// readiness check is unhealthy. Without it the first seconds of traffic run the request path as tier-0 code and
 /// queue behind its tier-1 compilation on small machines (README "Cold start").
 /// </summary>
@@ -38,7 +39,8 @@ internal sealed class HttpWarmUp(
     public const string CheckName = "recsys-warm-up";
     private const int RoundMilliseconds = 250;
     private const int QuietMethods = 10;
-    private const int QuietRoundsNeeded = 2;
+    private const int QuietRoundsNeeded = 4;
+    private const int MinRequests = 20_000;
     private readonly TaskCompletionSource<string> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _requests;
     private long _lastRoundMethods = -1;
@@ -111,15 +113,17 @@ internal sealed class HttpWarmUp(
         }
 
         clock.Restart();
-        var workers = Math.Max(4, 2 * Environment.ProcessorCount);
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = workers, UseProxy = false };
-        using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add(HeaderName, Token);
+        var workers = Math.Max(8, 4 * Environment.ProcessorCount);
         var quiet = 0;
         var before = System.Runtime.JitInfo.GetCompiledMethodCount();
         var firstMethods = before;
         while (true)
         {
+            // New connections every round: accepting and setting up a connection is part of the path that traffic
+            // from many clients (or a load balancer's pool) takes in its first second.
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = workers, UseProxy = false };
+            using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+            client.DefaultRequestHeaders.Add(HeaderName, Token);
             using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             round.CancelAfter(RoundMilliseconds);
             await Task.WhenAll(Enumerable.Range(0, workers).Select(w => SendUntilAsync(client, paths, model, w, round.Token))).ConfigureAwait(false);
@@ -128,7 +132,7 @@ internal sealed class HttpWarmUp(
             _lastRoundMethods = now - before;
             before = now;
             quiet = _lastRoundMethods < QuietMethods ? quiet + 1 : 0;
-            if (quiet >= QuietRoundsNeeded)
+            if (quiet >= QuietRoundsNeeded && _requests >= MinRequests)
             {
                 Log.WarmUpDone(logger, clock.Elapsed.TotalMilliseconds, _requests, address.ToString(), now - firstMethods, quiet);
                 return string.Create(CultureInfo.InvariantCulture, $"Warmed up in {clock.Elapsed.TotalSeconds:F1} s ({_requests} requests; the JIT compiled {now - firstMethods} methods).");
@@ -145,7 +149,7 @@ internal sealed class HttpWarmUp(
     }
 
     // One connection's share of a round: the serving requests in turn, with users and items drawn from the model.
-    private async Task SendUntilAsync(HttpClient client, (string? User, string? Post, string? Similar) paths, ServedModel model, int worker, CancellationToken round)
+    private async Task SendUntilAsync(HttpClient client, (string? User, string? Post, string? Similar, string[] Health) paths, ServedModel model, int worker, CancellationToken round)
     {
         var random = new Random(worker);
         var users = model.Model.Users;
@@ -154,8 +158,9 @@ internal sealed class HttpWarmUp(
         for (var k = worker; !round.IsCancellationRequested; k++)
         {
             var user = users.Count > 0 ? users[random.Next(users.Count)] : "warm-up";
-            using var request = (k % 5) switch
+            using var request = (k % 6) switch
             {
+                5 when paths.Health.Length > 0 => new HttpRequestMessage(HttpMethod.Get, paths.Health[k / 6 % paths.Health.Length]),
                 0 or 1 => new HttpRequestMessage(HttpMethod.Get, paths.User!.Replace("{user_id}", Uri.EscapeDataString(user), StringComparison.Ordinal) + "?num_recommendations=10"),
                 2 when paths.Post is not null => new HttpRequestMessage(HttpMethod.Post, paths.Post)
                 {
@@ -186,15 +191,20 @@ internal sealed class HttpWarmUp(
 
     private static string Json(string text) => "\"" + System.Text.Json.JsonEncodedText.Encode(text) + "\"";
 
-    // The mapped routes of the recommendation endpoints (the prefix is the host's choice), by their endpoint names.
-    private (string? User, string? Post, string? Similar) Paths()
+    // The mapped routes of the recommendation endpoints (the prefix is the host's choice), by their endpoint names, and
+    // of the host's health checks (probes and load balancers call them as often as the API).
+    private (string? User, string? Post, string? Similar, string[] Health) Paths()
     {
         var endpoints = services.GetService(typeof(EndpointDataSource)) as EndpointDataSource;
         string? Find(string name) => endpoints?.Endpoints.OfType<RouteEndpoint>()
             .FirstOrDefault(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == name)?.RoutePattern.RawText is { } raw
             ? "/" + raw.TrimStart('/')
             : null;
-        return (Find("RecommendForUser"), Find("Recommend"), Find("SimilarItems"));
+        var health = endpoints?.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.DisplayName == "Health checks" && e.RoutePattern.Parameters.Count == 0 && e.RoutePattern.RawText is not null)
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .ToArray() ?? [];
+        return (Find("RecommendForUser"), Find("Recommend"), Find("SimilarItems"), health);
     }
 
     // An address of the server on this machine: a wildcard or any-address binding is reached through loopback.

@@ -26,6 +26,10 @@ internal sealed class RecommendationService(
     private readonly RecommenderOptions _options = options.Value;
     private readonly HybridCacheEntryOptions _entryOptions = new() { Expiration = options.Value.CacheDuration, LocalCacheExpiration = options.Value.CacheDuration };
 
+    // The host's warm-up goes through the cache like traffic (its code is part of the hot path), under keys of its own
+    // that live a second: it never fills or reads a real user's entry.
+    private readonly HybridCacheEntryOptions _warmUpEntryOptions = new() { Expiration = TimeSpan.FromSeconds(1), LocalCacheExpiration = TimeSpan.FromSeconds(1) };
+
     public Task WaitUntilStartedAsync(CancellationToken cancellationToken = default) => provider.Started.WaitAsync(cancellationToken);
 
     public async ValueTask<RecommendationResponse> RecommendAsync(RecommendationQuery query, CancellationToken cancellationToken = default)
@@ -44,13 +48,13 @@ internal sealed class RecommendationService(
         var state = new Computation(model, query, count, seen);
         CachedRecommendations result;
         var warmUp = WarmUpScope.Active;
-        if (_options.CacheDuration > TimeSpan.Zero && !warmUp)
+        if (_options.CacheDuration > TimeSpan.Zero)
         {
             result = await cache.GetOrCreateAsync(
-                CacheKey(model, query, count, seen),
+                warmUp ? "warm-up:" + CacheKey(model, query, count, seen) : CacheKey(model, query, count, seen),
                 state,
                 static (s, _) => ValueTask.FromResult(s.Run()),
-                _entryOptions,
+                warmUp ? _warmUpEntryOptions : _entryOptions,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         else

@@ -2,8 +2,8 @@ namespace Recsys.Serving;
 
 /// <summary>
 /// Marks the requests of the host's own warm-up (Recsys.AspNetCore sends them to itself before it reports ready): they
-/// run the real code path but skip the response cache (so no real user's entry is made, and every one computes) and
-/// the serving metrics (so the counters are the traffic's).
+/// run the real code path, the response cache included but under keys of their own that live a second (so no real
+/// user's entry is made or read), and skip the serving metrics (so the counters are the traffic's).
 /// </summary>
 internal static class WarmUpScope
 {
