@@ -27,7 +27,8 @@ internal sealed class ServingHost : IAsyncDisposable
     public static async Task<ServingHost> StartAsync(
         Action<IRecsysBuilder> backend,
         Action<RecommenderOptions>? configure = null,
-        bool kestrel = false)
+        bool kestrel = false,
+        bool warmUp = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -45,7 +46,12 @@ internal sealed class ServingHost : IAsyncDisposable
             options.ModelName = TestModels.Model;
             configure?.Invoke(options);
         });
-        builder.Services.Configure<RecommenderHttpOptions>(options => options.AdminApiKey = "test-key");
+        // The warm-up (which only runs on Kestrel) is off unless a test asks for it: it would run beside every test.
+        builder.Services.Configure<RecommenderHttpOptions>(options =>
+        {
+            options.AdminApiKey = "test-key";
+            options.WarmUp = warmUp;
+        });
         builder.Services.AddOpenApi("recsys", options => options.AddRecsysContract()); // what a host adds, as the sample does
         backend(recommender);
         var app = builder.Build();
