@@ -65,10 +65,11 @@ internal sealed class HttpWarmUp(
         {
             _done.TrySetResult("The host stopped during the warm-up.");
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or IOException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            // A warm-up that cannot run must not keep the host from serving: it reports ready, and says why.
-            Log.WarmUpSkipped(logger, e.Message);
+            // A warm-up that cannot run (a refused connection, a request timing out …) must neither stop the host (an
+            // exception out of a BackgroundService would) nor keep it from serving: it reports ready, and says why.
+            Log.WarmUpSkipped(logger, $"{e.GetType().Name}: {e.Message}");
             _done.TrySetResult($"Warm-up failed: {e.Message}");
         }
     }

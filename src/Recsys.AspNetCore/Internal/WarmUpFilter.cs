@@ -7,7 +7,8 @@ namespace Recsys.AspNetCore;
 /// <summary>Marks the host's own warm-up requests (its token, from loopback) so that the service skips cache and metrics for them.</summary>
 internal sealed class WarmUpFilter(HttpWarmUp warmUp) : IEndpointFilter
 {
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    // async, so that the mark (an AsyncLocal) is undone when this request's filter returns.
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         if (http.Request.Headers.TryGetValue(HttpWarmUp.HeaderName, out var token)
@@ -18,6 +19,6 @@ internal sealed class WarmUpFilter(HttpWarmUp warmUp) : IEndpointFilter
             WarmUpScope.Enter();
         }
 
-        return next(context);
+        return await next(context).ConfigureAwait(false);
     }
 }
