@@ -76,7 +76,11 @@ public sealed class InteractionSourceTests : IDisposable
             Assert.False(dataset.HasTimestamps);
             Assert.Equal(expected, Sorted(dataset));
             Assert.Equal(full.RowUsers.ToArray().Length, dataset.RowUsers.Length);
+            Assert.All(dataset.RowTimestamps.ToArray(), t => Assert.Equal(0, t));
+            Assert.False(dataset.Subset([0, 1, 2]).HasTimestamps); // reading the zeros above does not make them timestamps
         }
+
+        Assert.True(full.Subset([0, 1, 2]).HasTimestamps);
 
         // The file is read in blocks of UTF-8; through a TextReader it is the same dataset.
         using var text = new StreamReader(csv);

@@ -252,7 +252,7 @@ public sealed class InteractionDataset
         var users = new int[n];
         var items = new int[n];
         var values = new float[n];
-        var timestamps = _rowTimestamps is null ? null : new long[n];
+        var timestamps = HasTimestamps ? new long[n] : null; // not _rowTimestamps: a read of RowTimestamps fills it with zeros
         var seen = new bool[Count];
         var rowUsers = RowUsers;
         for (var j = 0; j < n; j++)
