@@ -297,7 +297,18 @@ internal sealed class SgdBlocks
         UserSlots = Slots(users, seed, 3, out var userOrder);
         ItemSlots = Slots(items, seed, 4, out _);
         int UserGroup(int user) => (int)((long)UserSlots[user] * g / users);
-        int ItemGroup(int item) => (int)((long)ItemSlots[item] * g / items);
+
+        // Each item's group and its part of a key, once per item rather than twice per rating.
+        var itemShift = LevelBits;
+        var userShift = ItemBits + LevelBits;
+        var itemGroups = new int[items];
+        var itemKeys = new uint[items];
+        for (var item = 0; item < items; item++)
+        {
+            var group = (int)((long)ItemSlots[item] * g / items);
+            itemGroups[item] = group;
+            itemKeys[item] = (uint)(ItemSlots[item] - GroupStart(group, g, items)) << itemShift;
+        }
 
         var offsets = data.UserOffsets;
         var rowItems = data.RowItems;
@@ -309,7 +320,7 @@ internal sealed class SgdBlocks
             {
                 if (included is null || included[row])
                 {
-                    counts[userGroup + ItemGroup(rowItems[row])]++;
+                    counts[userGroup + itemGroups[rowItems[row]]]++;
                 }
             }
         }
@@ -323,9 +334,6 @@ internal sealed class SgdBlocks
             counts[b] = 0;
         }
 
-        var itemShift = LevelBits;
-        var userShift = ItemBits + LevelBits;
-
         // Users in slot order: each block receives its ratings in user order.
         foreach (var user in userOrder)
         {
@@ -336,10 +344,8 @@ internal sealed class SgdBlocks
                 if (included is null || included[row])
                 {
                     var item = rowItems[row];
-                    var itemGroup = ItemGroup(item);
-                    var b = (userGroup * g) + itemGroup;
-                    var itemOffset = (uint)(ItemSlots[item] - GroupStart(itemGroup, g, items));
-                    var key = (userOffset << userShift) | (itemOffset << itemShift);
+                    var b = (userGroup * g) + itemGroups[item];
+                    var key = (userOffset << userShift) | itemKeys[item];
                     if (Levels is not null)
                     {
                         key |= (uint)Array.BinarySearch(Levels, values[row]);
