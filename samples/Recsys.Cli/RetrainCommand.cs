@@ -72,10 +72,9 @@ internal static class RetrainCommand
                 options.Candidates.Add(candidate);
             }
 
-            var problems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-            if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), problems, validateAllProperties: true))
+            if (new RetrainOptionsValidator().Validate(null, options) is { Failed: true, Failures: { } problems })
             {
-                throw new UsageException(string.Join(" ", problems.Select(static p => p.ErrorMessage)));
+                throw new UsageException(string.Join(" ", problems));
             }
 
             await using var backend = Open(location, create: true);
@@ -203,3 +202,7 @@ internal static class RetrainCommand
         }
     }
 }
+
+/// <summary>The source-generated validator of the options <c>recsys retrain</c> builds (no reflection: the CLI is published with Native AOT).</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+internal sealed partial class RetrainOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<RetrainingOptions>;

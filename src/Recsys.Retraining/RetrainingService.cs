@@ -23,7 +23,6 @@ namespace Recsys.Retraining;
 /// </summary>
 public sealed class RetrainingService
 {
-    private static readonly JsonSerializerOptions ParameterJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly IModelRegistry _registry;
     private readonly IRunStore _runs;
@@ -482,7 +481,7 @@ public sealed class RetrainingService
 
         try
         {
-            var settings = JsonSerializer.Deserialize<AlgorithmSettings>(string.IsNullOrWhiteSpace(version.Parameters) ? "{}" : version.Parameters, ParameterJson);
+            var settings = JsonSerializer.Deserialize(string.IsNullOrWhiteSpace(version.Parameters) ? "{}" : version.Parameters, ParameterJsonContext.Default.AlgorithmSettings);
             return RecommenderAlgorithms.Create(version.Trainer, settings);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or System.ComponentModel.DataAnnotations.ValidationException)
@@ -521,7 +520,7 @@ public sealed class RetrainingService
             new NewModelVersion
             {
                 Trainer = candidate.Name,
-                Parameters = JsonSerializer.Serialize(settings, ParameterJson),
+                Parameters = JsonSerializer.Serialize(settings, ParameterJsonContext.Default.AlgorithmSettings),
                 Metrics = metrics,
                 Lineage = lineage,
                 Tags = ModelLifecycle.Tags(purpose, ("run_id", runId)),

@@ -54,7 +54,7 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
                 transaction,
                 "UPDATE models SET description = @description, tags = @tags, updated_at = @now WHERE name = @name",
                 ("@description", description ?? current.Description),
-                ("@tags", JsonSerializer.Serialize(tags ?? current.Tags)),
+                ("@tags", JsonSerializer.Serialize(tags ?? current.Tags, RegistryJsonContext.Default.IReadOnlyDictionaryStringString)),
                 ("@now", Now()),
                 ("@name", name));
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -92,7 +92,7 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
     private static RegisteredModel ToModel(DbDataReader reader) => new(
         reader.GetString(0),
         reader.IsDBNull(1) ? null : reader.GetString(1),
-        JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(2)) ?? [],
+        JsonSerializer.Deserialize(reader.GetString(2), RegistryJsonContext.Default.DictionaryStringString) ?? [],
         reader.GetFieldValue<DateTimeOffset>(3),
         reader.GetFieldValue<DateTimeOffset>(4));
 }

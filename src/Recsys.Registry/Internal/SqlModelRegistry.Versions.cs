@@ -22,7 +22,7 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
                 transaction,
                 "UPDATE versions SET description = @description, tags = @tags WHERE model = @model AND version = @version",
                 ("@description", description ?? current.Description),
-                ("@tags", JsonSerializer.Serialize(tags ?? current.Tags)),
+                ("@tags", JsonSerializer.Serialize(tags ?? current.Tags, RegistryJsonContext.Default.IReadOnlyDictionaryStringString)),
                 ("@model", modelName),
                 ("@version", version));
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -56,10 +56,10 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
                 ("@version", n),
                 ("@trainer", version.Trainer),
                 ("@parameters", version.Parameters),
-                ("@metrics", JsonSerializer.Serialize(version.Metrics)),
-                ("@lineage", version.Lineage is null ? null : JsonSerializer.Serialize(version.Lineage)),
+                ("@metrics", JsonSerializer.Serialize(version.Metrics, RegistryJsonContext.Default.IReadOnlyDictionaryStringDouble)),
+                ("@lineage", version.Lineage is null ? null : JsonSerializer.Serialize(version.Lineage, RegistryJsonContext.Default.ModelLineage)),
                 ("@signature", version.Signature),
-                ("@tags", JsonSerializer.Serialize(version.Tags)),
+                ("@tags", JsonSerializer.Serialize(version.Tags, RegistryJsonContext.Default.IReadOnlyDictionaryStringString)),
                 ("@description", version.Description),
                 ("@now", now));
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -165,10 +165,10 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
                 Stage = Enum.Parse<ModelStage>(reader.GetString(3)),
                 Trainer = reader.GetString(4),
                 Parameters = reader.GetString(5),
-                Metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(6)) ?? [],
-                Lineage = reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<ModelLineage>(reader.GetString(7)),
+                Metrics = JsonSerializer.Deserialize(reader.GetString(6), RegistryJsonContext.Default.DictionaryStringDouble) ?? [],
+                Lineage = reader.IsDBNull(7) ? null : JsonSerializer.Deserialize(reader.GetString(7), RegistryJsonContext.Default.ModelLineage),
                 Signature = reader.IsDBNull(8) ? null : reader.GetString(8),
-                Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(9)) ?? [],
+                Tags = JsonSerializer.Deserialize(reader.GetString(9), RegistryJsonContext.Default.DictionaryStringString) ?? [],
                 Description = reader.IsDBNull(10) ? null : reader.GetString(10),
                 ArtifactSha256 = reader.GetString(11),
                 ArtifactSize = reader.GetInt64(12),

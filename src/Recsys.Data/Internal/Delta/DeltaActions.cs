@@ -84,3 +84,11 @@ internal sealed class DeltaCommitInfo
 
     public long? Timestamp { get; set; }
 }
+
+/// <summary>
+/// Source-generated JSON of the log's actions: camelCase names read case-insensitively (writers differ), no reflection
+/// (the library is trimming- and AOT-compatible).
+/// </summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(DeltaActionRow))]
+internal sealed partial class DeltaJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -22,12 +22,6 @@ internal static partial class DeltaLog
         "vacuumProtocolCheck",
     };
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNameCaseInsensitive = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
     private static readonly Parquet.ParquetOptions CheckpointOptions = new();
 
     public static DeltaState Load(string tableRoot, long? version, DateTimeOffset? asOf)
@@ -229,7 +223,7 @@ internal static partial class DeltaLog
         // of the same action, so commits and checkpoints share one reading of the actions.
         using var stream = File.OpenRead(path);
         var result = ParquetSerializer.DeserializeUntypedAsync(stream, CheckpointOptions).GetAwaiter().GetResult();
-        return result.Data.Select(row => ToJson(row).Deserialize<DeltaActionRow>(JsonOptions)!).ToList();
+        return result.Data.Select(row => ToJson(row).Deserialize(DeltaJsonContext.Default.DeltaActionRow)!).ToList();
     }
 
     private static JsonNode? ToJson(object? value) => value switch
@@ -261,7 +255,7 @@ internal static partial class DeltaLog
             DeltaActionRow? row;
             try
             {
-                row = JsonSerializer.Deserialize<DeltaActionRow>(line, JsonOptions);
+                row = JsonSerializer.Deserialize(line, DeltaJsonContext.Default.DeltaActionRow);
             }
             catch (JsonException e)
             {
