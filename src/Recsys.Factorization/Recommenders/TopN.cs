@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Recsys.Recommenders;
 
@@ -34,7 +37,13 @@ internal static class TopN
         }
         else
         {
-            for (var item = 0; item < scores.Length; item++)
+            var item = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                item = SelectBlocks(scores, destination, ref count, minScore, filter, needsAdmit);
+            }
+
+            for (; item < scores.Length; item++)
             {
                 // Items arrive in ascending order, so once the heap is full only a strictly higher score than its
                 // worst entry can get in (an equal score loses the tie to the earlier, lower index). NaN fails too.
@@ -51,6 +60,49 @@ internal static class TopN
         var result = destination[..count];
         result.Sort(static (a, b) => Better(a, b) ? -1 : Better(b, a) ? 1 : 0);
         return count;
+    }
+
+    /// <summary>
+    /// The scan of <see cref="Select"/> eight scores at a time: once the heap is full, a block none of whose scores
+    /// beats the heap's worst (NaN never does) is skipped with one comparison, so the common case costs no branch per
+    /// item. Returns where it stopped (the rest, fewer than eight, are left to the scalar loop).
+    /// </summary>
+    private static int SelectBlocks(ReadOnlySpan<float> scores, Span<ScoredItem> destination, ref int count, float minScore, RecommendationFilter filter, bool needsAdmit)
+    {
+        ref var first = ref MemoryMarshal.GetReference(scores);
+        var item = 0;
+        for (; item + Vector256<float>.Count <= scores.Length; item += Vector256<float>.Count)
+        {
+            if (count < destination.Length)
+            {
+                for (var k = item; k < item + Vector256<float>.Count; k++)
+                {
+                    var score = scores[k];
+                    if (count == destination.Length && !(score > destination[0].Score))
+                    {
+                        continue;
+                    }
+
+                    Offer(score, k, destination, ref count, minScore, filter, needsAdmit);
+                }
+
+                continue;
+            }
+
+            var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref first, (nuint)item), Vector256.Create(destination[0].Score)).ExtractMostSignificantBits();
+            while (mask != 0)
+            {
+                var k = item + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                var score = scores[k];
+                if (score > destination[0].Score)
+                {
+                    Offer(score, k, destination, ref count, minScore, filter, needsAdmit);
+                }
+            }
+        }
+
+        return item;
     }
 
     /// <summary>Rents a score buffer of the given length; return it with <see cref="Return"/>.</summary>
