@@ -10,6 +10,8 @@ namespace Recsys.Recommenders;
 internal sealed class FactorModel : RecommenderBase, IItemSimilarity
 {
     private float[]? _itemNorms;
+    private FactorScreen? _screen;
+    private bool _screenBuilt;
 
     public FactorModel(string algorithm, string parameters, TrainingFootprint training, FactorModelParts parts)
         : base(algorithm, training)
@@ -114,6 +116,88 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         {
             TensorPrimitives.Add(scores, p.ItemBias, scores);
         }
+    }
+
+    /// <summary>The exact top N through the bfloat16 screen (see <see cref="FactorScreen"/>), when it applies.</summary>
+    protected override bool TryRecommendScreened(int user, Span<float> scores, Span<ScoredItem> destination, RecommendationFilter filter, out int written)
+    {
+        written = 0;
+        var p = Parts;
+        // A minimum score applies to exact scores, which the screen does not have for every item: the full path.
+        if (p.NonPersonalized || p.Rank == 0 || destination.IsEmpty || filter.MinScore is not null || Screen() is not { } screen)
+        {
+            return false;
+        }
+
+        var vector = p.UserFactor(user);
+        var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
+        var userNorm = TensorPrimitives.Norm(vector) * (1 + 1e-6);
+        if (!double.IsFinite(userNorm) || !float.IsFinite(offset))
+        {
+            return false;
+        }
+
+        screen.Scores(vector, p.ItemBias, offset, scores);
+        MarkSeen(user, scores, filter);
+        var approximate = TopN.Select(scores, destination, filter);
+        var candidates = new List<int>(Math.Max(16, 4 * destination.Length));
+        if (approximate < destination.Length)
+        {
+            // Fewer admitted items than asked for: they are all in the list already.
+            foreach (var kept in destination[..approximate])
+            {
+                candidates.Add(kept.Item);
+            }
+        }
+        else
+        {
+            FactorScreen.Candidates(scores, screen.Threshold(destination[approximate - 1].Score, userNorm, offset), candidates);
+        }
+
+        var items = scores.Length;
+        if (candidates.Count > items / 16)
+        {
+            // Scores too close together for the screen to pay (each candidate costs a block of four): the full pass.
+            ScoreItems(user, scores);
+            MarkSeen(user, scores, filter);
+            written = TopN.Select(scores, destination, filter);
+            return true;
+        }
+
+        // Exact scores of the candidates, each from the kernel's own block of four (or the tail item alone), so they are
+        // the bits a full pass would write; every other item is NaN (excluded).
+        scores.Fill(float.NaN);
+        Span<float> block = stackalloc float[4];
+        var fullBlocks = items - (items % 4);
+        foreach (var item in candidates)
+        {
+            var start = item < fullBlocks ? item - (item % 4) : item;
+            var length = item < fullBlocks ? 4 : 1;
+            ScoreKernel.Scores(
+                p.ItemFactors.AsSpan(start * p.Rank, length * p.Rank),
+                p.Rank,
+                vector,
+                p.ItemBias is null ? [] : p.ItemBias.AsSpan(start, length),
+                offset,
+                block[..length]);
+            scores[item] = block[item - start];
+        }
+
+        written = TopN.Select(scores, destination, filter);
+        return true;
+    }
+
+    private FactorScreen? Screen()
+    {
+        if (!Volatile.Read(ref _screenBuilt))
+        {
+            // Built once on first use; two requests racing both build the same screen and one is kept.
+            var p = Parts;
+            _screen = FactorScreen.Create(p.ItemFactors, p.Rank, Items.Count, p.ItemBias);
+            Volatile.Write(ref _screenBuilt, true);
+        }
+
+        return _screen;
     }
 
     /// <summary>Non-personalized models give an unknown user their own ranking; the others, the shared popularity policy.</summary>

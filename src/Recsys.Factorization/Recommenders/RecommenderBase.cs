@@ -73,20 +73,41 @@ internal abstract class RecommenderBase : IRecommender, ITrainingHistory
         try
         {
             var scores = buffer.AsSpan(0, itemCount);
-            ScoreAll(user, scores);
-            if (user >= 0 && filter.ExcludeSeen)
+            if (user >= 0 && TryRecommendScreened(user, scores, destination, filter, out var written))
             {
-                foreach (var seen in Training.Seen(user))
-                {
-                    scores[seen] = float.NaN;
-                }
+                return written;
             }
 
+            ScoreAll(user, scores);
+            MarkSeen(user, scores, filter);
             return TopN.Select(scores, destination, filter);
         }
         finally
         {
             TopN.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A faster top-N for a known user that returns exactly what scoring every item and <see cref="TopN.Select"/>
+    /// would (same items, scores and order), or false to take that path. <paramref name="scores"/> is scratch space
+    /// of one score per item.
+    /// </summary>
+    protected virtual bool TryRecommendScreened(int user, Span<float> scores, Span<ScoredItem> destination, RecommendationFilter filter, out int written)
+    {
+        written = 0;
+        return false;
+    }
+
+    /// <summary>Marks the user's training items as excluded (NaN) when the filter excludes seen items.</summary>
+    protected void MarkSeen(int user, Span<float> scores, RecommendationFilter filter)
+    {
+        if (user >= 0 && filter.ExcludeSeen)
+        {
+            foreach (var seen in Training.Seen(user))
+            {
+                scores[seen] = float.NaN;
+            }
         }
     }
 

@@ -128,16 +128,16 @@ internal static class ScoreKernel
 
     /// <summary>a · b + c, fused (one rounding) where the hardware has FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
+    internal static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
         Fma.IsSupported ? Vector512.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+    internal static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Vector256.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
     /// <summary>The four sums of four vectors' lanes, in order: three horizontal adds instead of four full reductions.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    internal static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
     {
         if (Avx.IsSupported)
         {

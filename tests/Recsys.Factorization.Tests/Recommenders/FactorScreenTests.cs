@@ -1,0 +1,151 @@
+using FsCheck.Xunit;
+using Recsys.Data;
+
+namespace Recsys.Factorization.Tests.Recommenders;
+
+/// <summary>
+/// The bfloat16 screen of top-N (<see cref="FactorScreen"/>) must return exactly what scoring every item returns: the
+/// same items, the same score bits, the same order, under every filter.
+/// </summary>
+public sealed class FactorScreenTests
+{
+    [Property(MaxTest = 60)]
+    public bool Recommend_Screened_EqualsFullPass(int seed, byte rankChoice, ushort extraItems, byte count, bool biases, bool ties, byte filterChoice)
+    {
+        var rank = 16 * (1 + (rankChoice % 4));
+        var items = FactorScreen.MinItems + (extraItems % 1500);
+        var model = Model(seed, rank, items, biases, ties);
+        if (!FactorScreen.Supported(rank, items))
+        {
+            return true; // no Vector256 here: the screen never runs
+        }
+
+        var filter = (filterChoice % 5) switch
+        {
+            0 => RecommendationFilter.Default,
+            1 => RecommendationFilter.None,
+            2 => new RecommendationFilter { ExcludedItems = Enumerable.Range(0, items).Where(i => i % 3 == 0).ToHashSet() },
+            3 => new RecommendationFilter { ItemPredicate = static i => i % 7 != 2 },
+            _ => new RecommendationFilter { AllowedItems = Enumerable.Range(0, 5).Select(i => i * 97).ToHashSet() },
+        };
+        var n = 1 + (count % 60);
+        for (var user = 0; user < model.Users.Count; user++)
+        {
+            var screened = new ScoredItem[n];
+            var written = model.Recommend(user, screened, filter);
+            var expected = FullPass(model, user, n, filter);
+            if (!screened.AsSpan(0, written).SequenceEqual(expected))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The bound the screen relies on: no approximate score is further than δ from the exact one.</summary>
+    [Property(MaxTest = 40)]
+    public bool Scores_WithinTheBoundOfExact(int seed, byte rankChoice, bool biases, byte scale)
+    {
+        var rank = 16 * (1 + (rankChoice % 4));
+        var items = FactorScreen.MinItems + 37;
+        var random = new Random(seed);
+        var magnitude = Math.Pow(10, (scale % 7) - 3);
+        float[] Values(int length) => Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() - 0.5) * magnitude)).ToArray();
+        var factors = Values(items * rank);
+        var bias = biases ? Values(items) : [];
+        var user = Values(rank);
+        var offset = biases ? (float)magnitude : 0f;
+        if (FactorScreen.Create(factors, rank, items, bias) is not { } screen)
+        {
+            return !FactorScreen.Supported(rank, items);
+        }
+
+        var approximate = new float[items];
+        var exact = new float[items];
+        screen.Scores(user, bias, offset, approximate);
+        ScoreKernel.Scores(factors, rank, user, bias, offset, exact);
+        var userNorm = System.Numerics.Tensors.TensorPrimitives.Norm<float>(user) * (1 + 1e-6);
+        var delta = -screen.Threshold(0f, userNorm, offset) / 2;
+        return delta > 0 && approximate.Zip(exact).All(x => Math.Abs(x.First - x.Second) <= delta);
+    }
+
+    [Fact]
+    public void Recommend_ManyEqualScores_SameOrderAsFullPass()
+    {
+        // Integer factors: many exact ties, which the order must break by item index as the full pass does.
+        var model = Model(seed: 3, rank: 16, items: 3000, biases: false, ties: true);
+        Assert.True(FactorScreen.Supported(16, 3000) || !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
+        for (var user = 0; user < model.Users.Count; user++)
+        {
+            var screened = new ScoredItem[25];
+            var written = model.Recommend(user, screened);
+            Assert.Equal(FullPass(model, user, 25, RecommendationFilter.Default), screened[..written]);
+        }
+    }
+
+    [Fact]
+    public void Create_NonFiniteFactor_NoScreen()
+    {
+        var factors = Enumerable.Repeat(0.5f, 16 * FactorScreen.MinItems).ToArray();
+        factors[123] = float.NaN;
+        Assert.Null(FactorScreen.Create(factors, 16, FactorScreen.MinItems, []));
+        factors[123] = float.PositiveInfinity;
+        Assert.Null(FactorScreen.Create(factors, 16, FactorScreen.MinItems, []));
+    }
+
+    [Theory]
+    [InlineData(1f, 0x3F80)]
+    [InlineData(-2f, 0xC000)]
+    [InlineData(0f, 0x0000)]
+    [InlineData(1.00390625f, 0x3F80)] // exactly halfway between 0x3F80 and 0x3F81: ties to even
+    [InlineData(1.01171875f, 0x3F82)] // halfway between 0x3F81 and 0x3F82: ties to even
+    [InlineData(1.0040f, 0x3F81)]     // above halfway: up
+    public void ToBFloat16_RoundsToNearestEven(float value, int expected) =>
+        Assert.Equal((ushort)expected, FactorScreen.ToBFloat16(value));
+
+    private static ScoredItem[] FullPass(FactorModel model, int user, int n, RecommendationFilter filter)
+    {
+        var scores = new float[model.Items.Count];
+        model.ScoreAll(user, scores);
+        if (filter.ExcludeSeen)
+        {
+            foreach (var seen in model.Training.Seen(user))
+            {
+                scores[seen] = float.NaN;
+            }
+        }
+
+        var destination = new ScoredItem[n];
+        var written = TopN.Select(scores, destination, filter);
+        return destination[..written];
+    }
+
+    private static FactorModel Model(int seed, int rank, int items, bool biases, bool ties)
+    {
+        const int Users = 12;
+        var random = new Random(seed);
+        var userIds = IdMap.Create(Enumerable.Range(0, Users).Select(u => $"u{u}"));
+        var itemIds = IdMap.Create(Enumerable.Range(0, items).Select(i => $"i{i}"));
+        var offsets = Enumerable.Range(0, Users + 1).Select(u => u * 30).ToArray();
+        var seen = new int[Users * 30];
+        for (var u = 0; u < Users; u++)
+        {
+            var row = Enumerable.Range(0, items).OrderBy(_ => random.Next()).Take(30).Order().ToArray();
+            row.CopyTo(seen, u * 30);
+        }
+
+        float Next() => ties ? random.Next(-2, 3) : (float)((random.NextDouble() - 0.5) * 0.6);
+        float[] Values(int length) => Enumerable.Range(0, length).Select(_ => Next()).ToArray();
+        return new FactorModel("test", "{}", new TrainingFootprint(userIds, itemIds, offsets, seen, 0f, 1f, 0.5), new FactorModelParts
+        {
+            Global = biases ? 0.25 : 0,
+            UserBias = biases ? Values(Users) : null,
+            ItemBias = biases ? Values(items) : null,
+            Rank = rank,
+            UserFactors = Values(Users * rank),
+            ItemFactors = Values(items * rank),
+            ColdScores = Values(items),
+        });
+    }
+}
