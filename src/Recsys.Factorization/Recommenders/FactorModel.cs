@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Recsys.Recommenders;
 
@@ -165,12 +166,13 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         }
 
         // Exact scores of the candidates, each from the kernel's own block of four (or the tail item alone), so they are
-        // the bits a full pass would write; every other item is NaN (excluded).
-        scores.Fill(float.NaN);
+        // the bits a full pass would write.
+        var exact = new float[candidates.Count];
         Span<float> block = stackalloc float[4];
         var fullBlocks = items - (items % 4);
-        foreach (var item in candidates)
+        for (var k = 0; k < candidates.Count; k++)
         {
+            var item = candidates[k];
             var start = item < fullBlocks ? item - (item % 4) : item;
             var length = item < fullBlocks ? 4 : 1;
             ScoreKernel.Scores(
@@ -180,10 +182,10 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
                 p.ItemBias is null ? [] : p.ItemBias.AsSpan(start, length),
                 offset,
                 block[..length]);
-            scores[item] = block[item - start];
+            exact[k] = block[item - start];
         }
 
-        written = TopN.Select(scores, destination, filter);
+        written = TopN.SelectAmong(CollectionsMarshal.AsSpan(candidates), exact, destination, filter);
         return true;
     }
 

@@ -105,6 +105,31 @@ internal static class TopN
         return item;
     }
 
+    /// <summary>
+    /// The best of the given items only (<paramref name="itemScores"/>[k] is the score of <paramref name="items"/>[k]),
+    /// with the same filter, NaN rule and order as <see cref="Select"/> over a score array that has these scores and
+    /// NaN everywhere else.
+    /// </summary>
+    public static int SelectAmong(ReadOnlySpan<int> items, ReadOnlySpan<float> itemScores, Span<ScoredItem> destination, RecommendationFilter filter)
+    {
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        var minScore = filter.MinScore ?? float.NegativeInfinity;
+        var needsAdmit = filter.AllowedItems is not null || filter.ExcludedItems is not null || filter.ItemPredicate is not null;
+        for (var k = 0; k < items.Length; k++)
+        {
+            // Offer compares (score, item) fully, so the items may come in any order.
+            Offer(itemScores[k], items[k], destination, ref count, minScore, filter, needsAdmit);
+        }
+
+        destination[..count].Sort(static (a, b) => Better(a, b) ? -1 : Better(b, a) ? 1 : 0);
+        return count;
+    }
+
     /// <summary>Rents a score buffer of the given length; return it with <see cref="Return"/>.</summary>
     public static float[] Rent(int length) => ArrayPool<float>.Shared.Rent(Math.Max(1, length));
 

@@ -34,6 +34,27 @@ public sealed class TopNTests
         return destination.Take(written).SequenceEqual(expected);
     }
 
+    /// <summary>Selecting among some items (in any order) equals selecting over an array with NaN everywhere else.</summary>
+    [Property(MaxTest = 300)]
+    public bool SelectAmong_AnyOrder_EqualsSelectOverNaNElsewhere(sbyte[] rawScores, byte count, int seed, bool useMinScore)
+    {
+        var scores = rawScores.Select(s => s % 7 == 0 ? float.NaN : (float)(s % 5)).ToArray();
+        var chosen = Enumerable.Range(0, scores.Length).Where(i => (i + seed) % 3 != 0).OrderBy(i => (i * 7919) ^ seed).ToArray();
+        var sparse = Enumerable.Repeat(float.NaN, scores.Length).ToArray();
+        foreach (var i in chosen)
+        {
+            sparse[i] = scores[i];
+        }
+
+        var filter = new RecommendationFilter { ItemPredicate = static i => i % 11 != 5, MinScore = useMinScore ? 1f : null };
+        var n = count % 25;
+        var expected = new ScoredItem[n];
+        var actual = new ScoredItem[n];
+        var e = TopN.Select(sparse, expected, filter);
+        var a = TopN.SelectAmong(chosen, [.. chosen.Select(i => scores[i])], actual, filter);
+        return a == e && actual.AsSpan(0, a).SequenceEqual(expected.AsSpan(0, e));
+    }
+
     /// <summary>
     /// Through a trained model: the list is sorted, unique, of the requested length when enough candidates exist,
     /// and never holds the user's training items or excluded items.

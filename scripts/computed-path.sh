@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Measures the computed path of the sample web host: the response cache off (Recsys__CacheDuration=00:00:00), so every
+# request scores the catalog. One host (started once, warm-up included), then recommendations only:
+#   - closed loop, wrk with 100 connections (ROUNDS times, 5 s warm-up then 15 s each): requests/s and p99;
+#   - the load generator open-loop at each of RATES requests/s (5 s warm-up, 20 s measured): p50/p99.
+# The host's and the client's CPU over each closed-loop run are printed from /proc (cores busy on average).
+#   scripts/computed-path.sh                  # ROUNDS=3 RATES="8000 12000"
+#   apt-get install -y wrk                    # wrk is a Debian package; without it the closed loop is skipped
+# Needs Release builds: dotnet build samples/Recsys.Samples.WebApi -c Release && dotnet build benchmarks/Recsys.LoadTest -c Release
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+RATES=${RATES:-8000 12000}
+PORT=${PORT:-5078}
+DATA=${DATA:-$(realpath ../shared/data/ml-latest-small)}
+HOST_DIR=${HOST_DIR:-samples/Recsys.Samples.WebApi/bin/Release/net10.0}
+LOAD=$(realpath benchmarks/Recsys.LoadTest/bin/Release/net10.0/recsys-loadtest.dll)
+registry=$(mktemp -d)
+script=$(mktemp --suffix .lua)
+trap 'kill $host 2>/dev/null || true; rm -rf "$registry" "$script"' EXIT
+# The users of ml-latest-small (1 … 610) in a fixed, scattered order.
+cat > "$script" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/users/" .. ((n * 7919) % 610 + 1) .. "/recommendations?num_recommendations=10")
+end
+LUA
+(cd "$HOST_DIR" && exec env Recsys__CacheDuration=00:00:00 dotnet Recsys.Samples.WebApi.dll --urls "http://127.0.0.1:$PORT" \
+    --registry "$registry" --data "$DATA/ratings.csv" --movies "$DATA/movies.csv" > "$registry/host.log" 2>&1) &
+host=$!
+dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --wait-ready 5m --warmup 0 --duration 1s --rate 10 --data "$DATA/ratings.csv" > /dev/null
+pid=$(pgrep -f "Recsys.Samples.WebApi.dll --urls http://127.0.0.1:$PORT" | head -1)
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+if command -v wrk > /dev/null; then
+  for round in $(seq 1 "$ROUNDS"); do
+    wrk -t1 -c100 -d5s -s "$script" "http://127.0.0.1:$PORT" > /dev/null
+    wrk -t1 -c100 -d15s --latency -s "$script" "http://127.0.0.1:$PORT" > "$registry/wrk.txt" &
+    client=$!
+    sleep 1
+    wrk_pid=$(pgrep -P "$client" -x wrk || pgrep -n -x wrk)
+    h0=$(ticks "$pid"); c0=$(ticks "$wrk_pid")
+    sleep 12
+    h1=$(ticks "$pid"); c1=$(ticks "$wrk_pid")
+    wait "$client"
+    hz=$(getconf CLK_TCK)
+    printf 'closed loop %s: %s req/s, p99 %s; host %s cores, wrk %s cores\n' "$round" \
+      "$(awk '/Requests\/sec/{print $2}' "$registry/wrk.txt")" "$(awk '$1=="99%"{print $2}' "$registry/wrk.txt")" \
+      "$(echo "scale=2; ($h1 - $h0) / $hz / 12" | bc)" "$(echo "scale=2; ($c1 - $c0) / $hz / 12" | bc)"
+  done
+else
+  echo "closed loop: skipped (no wrk; apt-get install -y wrk)"
+fi
+for rate in $RATES; do
+  echo "== fixed rate $rate/s (load generator)"
+  dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --mix recommendations=1 --rate "$rate" --warmup 5s --duration 20s \
+      --data "$DATA/ratings.csv" | grep -E "fixed|^\| (all|recommendations)"
+done
