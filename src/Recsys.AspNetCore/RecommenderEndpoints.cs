@@ -32,7 +32,7 @@ public static partial class RecommenderEndpoints
             throw new InvalidOperationException("Call services.AddRecommender() before app.MapRecommender().");
         }
 
-        var api = endpoints.MapGroup(prefix).AddEndpointFilter<ErrorFilter>().AddEndpointFilter<WarmUpFilter>().WithTags("Recsys");
+        var api = endpoints.MapGroup(prefix).AddEndpointFilter<ErrorFilter>().WithTags("Recsys");
         var count = new ParameterMetadata("num_recommendations", typeof(int), "How many items (1 to MaxCount, default DefaultCount).");
         var algorithm = new ParameterMetadata("algorithm", typeof(string), "An alias of the served model or another registered model's name (for example svd, nmf, hybrid).");
         api.MapPost("/recommendations", PostRecommendationsAsync).WithName("Recommend").WithSummary("Top-N recommendations for a user (JSON body).")

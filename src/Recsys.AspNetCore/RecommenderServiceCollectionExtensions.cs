@@ -41,6 +41,7 @@ public static class RecommenderServiceCollectionExtensions
             services.AddOptions<RecommenderHttpOptions>().ValidateOnStart();
             services.AddSingleton<HttpWarmUp>();
             services.AddHostedService(sp => sp.GetRequiredService<HttpWarmUp>());
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, WarmUpMarker>();
             services.AddHealthChecks().AddCheck<HttpWarmUp>(HttpWarmUp.CheckName, tags: [RecsysHealthChecks.ReadyTag]);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommenderHttpOptions>, RecommenderHttpOptionsValidator>());
         }

@@ -25,6 +25,23 @@ public sealed class WarmUpTests
         }
 
         var warmUp = host.Services.GetRequiredService<HttpWarmUp>();
+
+        // The warm-up's own probes (its token, from loopback) are answered as a ready host would answer them, so warming
+        // the health endpoints logs no failed check; any other caller still sees it warming up.
+        using (var own = new HttpRequestMessage(HttpMethod.Get, "/health/ready"))
+        {
+            own.Headers.Add(HttpWarmUp.HeaderName, warmUp.Token);
+            using var answer = await host.Client.SendAsync(own, Ct);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+
+        using (var forged = new HttpRequestMessage(HttpMethod.Get, "/health/ready"))
+        {
+            forged.Headers.Add(HttpWarmUp.HeaderName, "not-the-token");
+            using var answer = await host.Client.SendAsync(forged, Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        }
+
         var report = await warmUp.CheckHealthAsync(new HealthCheckContext(), Ct);
         Assert.Equal(HealthStatus.Unhealthy, report.Status);
         Assert.StartsWith("Warming up", report.Description, StringComparison.Ordinal);

@@ -51,6 +51,8 @@ internal sealed class HttpWarmUp(
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(_done.Task.IsCompleted
             ? HealthCheckResult.Healthy(_done.Task.Result)
+            : WarmUpScope.Active
+            ? HealthCheckResult.Healthy("A warm-up request: answered as a ready host would be.")
             : HealthCheckResult.Unhealthy(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Warming up: {Interlocked.Read(ref _requests)} requests so far, {(_lastRoundMethods < 0 ? "waiting for the server and a model" : $"{_lastRoundMethods} methods compiled in the last round")}.")));
