@@ -2,7 +2,8 @@
 # Measures the computed path of the sample web host: the response cache off (Recsys__CacheDuration=00:00:00), so every
 # request scores the catalog. One host (started once, warm-up included), then recommendations only:
 #   - closed loop, wrk with 100 connections (ROUNDS times, 5 s warm-up then 15 s each): requests/s and p99;
-#   - the load generator open-loop at each of RATES requests/s (5 s warm-up, 20 s measured): p50/p99.
+#   - the load generator closed loop (100 users), then open-loop at each of RATES requests/s (5 s warm-up, 20 s
+#     measured each): requests/s and percentiles.
 # The host's and the client's CPU over each closed-loop run are printed from /proc (cores busy on average).
 #   scripts/computed-path.sh                  # ROUNDS=3 RATES="8000 12000"
 #   apt-get install -y wrk                    # wrk is a Debian package; without it the closed loop is skipped
@@ -52,6 +53,9 @@ if command -v wrk > /dev/null; then
 else
   echo "closed loop: skipped (no wrk; apt-get install -y wrk)"
 fi
+echo "== closed loop, 100 users (load generator)"
+dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --mix recommendations=1 --users 100 --warmup 5s --duration 20s \
+    --data "$DATA/ratings.csv" | grep -E "closed|^\| (all|recommendations)"
 for rate in $RATES; do
   echo "== fixed rate $rate/s (load generator)"
   dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --mix recommendations=1 --rate "$rate" --warmup 5s --duration 20s \
