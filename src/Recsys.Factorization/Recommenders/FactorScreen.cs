@@ -169,7 +169,7 @@ internal sealed class FactorScreen
                 a3 = Accumulate(Vector512.LoadUnsafe(ref pairs, at + (3 * stride)), even, odd, a3);
             }
 
-            Store(ScoreKernel.Sum4(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper()), itemBias, offset, scores, i);
+            ScoreKernel.Store4(ScoreKernel.Sum4(a0, a1, a2, a3), itemBias, offset, scores, i);
         }
 
         return i;
@@ -201,21 +201,10 @@ internal sealed class FactorScreen
                 a3 = Accumulate(Vector256.LoadUnsafe(ref pairs, at + (3 * stride)), even, odd, a3);
             }
 
-            Store(ScoreKernel.Sum4(a0, a1, a2, a3), itemBias, offset, scores, i);
+            ScoreKernel.Store4(ScoreKernel.Sum4(a0, a1, a2, a3), itemBias, offset, scores, i);
         }
 
         return i;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector128<float> sums, ReadOnlySpan<float> itemBias, float offset, Span<float> scores, int i)
-    {
-        if (!itemBias.IsEmpty)
-        {
-            sums += Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(itemBias), (nuint)i);
-        }
-
-        (sums + Vector128.Create(offset)).StoreUnsafe(ref MemoryMarshal.GetReference(scores), (nuint)i);
     }
 
     /// <summary>The rows whose approximate score is at least <paramref name="threshold"/> (never NaN), in ascending order.</summary>

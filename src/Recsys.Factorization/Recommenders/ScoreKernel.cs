@@ -83,7 +83,7 @@ internal static class ScoreKernel
                 a3 = MultiplyAdd(Vector512.LoadUnsafe(ref items, row + (nuint)((3 * rank) + f)), u, a3);
             }
 
-            Store4(Sum4(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper()), itemBias, offset, scores, i);
+            Store4(Sum4(a0, a1, a2, a3), itemBias, offset, scores, i);
         }
 
         Rest(itemFactors, rank, vector, itemBias, offset, scores, i);
@@ -135,6 +135,11 @@ internal static class ScoreKernel
     internal static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Vector256.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
+    /// <summary>The four sums of four 512-bit vectors' lanes, in order: each folded to 256 bits, then <see cref="Sum4(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Sum4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3) =>
+        Sum4(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper());
+
     /// <summary>The four sums of four vectors' lanes, in order: three horizontal adds instead of four full reductions.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
@@ -150,7 +155,7 @@ internal static class ScoreKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store4(Vector128<float> sums, ReadOnlySpan<float> itemBias, float offset, Span<float> scores, int i)
+    internal static void Store4(Vector128<float> sums, ReadOnlySpan<float> itemBias, float offset, Span<float> scores, int i)
     {
         if (!itemBias.IsEmpty)
         {
