@@ -159,10 +159,7 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         if (candidates.Count > items / 16)
         {
             // Scores too close together for the screen to pay (each candidate costs a block of four): the full pass.
-            ScoreItems(user, scores);
-            MarkSeen(user, scores, filter);
-            written = TopN.Select(scores, destination, filter);
-            return true;
+            return false;
         }
 
         // Exact scores of the candidates, each from the kernel's own block of four (or the tail item alone), so they are

@@ -39,10 +39,7 @@ internal static class ScoreKernel
             return;
         }
 
-        for (var i = 0; i < scores.Length; i++)
-        {
-            scores[i] = TensorPrimitives.Dot(itemFactors.Slice(i * rank, rank), vector) + (itemBias.IsEmpty ? 0f : itemBias[i]) + offset;
-        }
+        Rest(itemFactors, rank, vector, itemBias, offset, scores, 0);
     }
 
     /// <summary>The scalar reference of the scoring kernel, kept for tests.</summary>

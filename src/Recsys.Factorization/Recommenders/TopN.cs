@@ -37,10 +37,16 @@ internal static class TopN
         }
         else
         {
+            // Until the heap is full every item is offered.
             var item = 0;
-            if (Vector256.IsHardwareAccelerated)
+            for (; item < scores.Length && count < destination.Length; item++)
             {
-                item = SelectBlocks(scores, destination, ref count, minScore, filter, needsAdmit);
+                Offer(scores[item], item, destination, ref count, minScore, filter, needsAdmit);
+            }
+
+            if (Vector256.IsHardwareAccelerated && count == destination.Length)
+            {
+                item = SkipBlocks(scores, item, destination, ref count, minScore, filter, needsAdmit);
             }
 
             for (; item < scores.Length; item++)
@@ -63,32 +69,15 @@ internal static class TopN
     }
 
     /// <summary>
-    /// The scan of <see cref="Select"/> eight scores at a time: once the heap is full, a block none of whose scores
-    /// beats the heap's worst (NaN never does) is skipped with one comparison, so the common case costs no branch per
-    /// item. Returns where it stopped (the rest, fewer than eight, are left to the scalar loop).
+    /// The scan of <see cref="Select"/> once the heap is full, eight scores at a time from <paramref name="item"/>: a
+    /// block none of whose scores beats the heap's worst (NaN never does) is skipped with one comparison, so the common
+    /// case costs no branch per item. Returns where it stopped (the rest, fewer than eight, are left to the scalar loop).
     /// </summary>
-    private static int SelectBlocks(ReadOnlySpan<float> scores, Span<ScoredItem> destination, ref int count, float minScore, RecommendationFilter filter, bool needsAdmit)
+    private static int SkipBlocks(ReadOnlySpan<float> scores, int item, Span<ScoredItem> destination, ref int count, float minScore, RecommendationFilter filter, bool needsAdmit)
     {
         ref var first = ref MemoryMarshal.GetReference(scores);
-        var item = 0;
         for (; item + Vector256<float>.Count <= scores.Length; item += Vector256<float>.Count)
         {
-            if (count < destination.Length)
-            {
-                for (var k = item; k < item + Vector256<float>.Count; k++)
-                {
-                    var score = scores[k];
-                    if (count == destination.Length && !(score > destination[0].Score))
-                    {
-                        continue;
-                    }
-
-                    Offer(score, k, destination, ref count, minScore, filter, needsAdmit);
-                }
-
-                continue;
-            }
-
             var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref first, (nuint)item), Vector256.Create(destination[0].Score)).ExtractMostSignificantBits();
             while (mask != 0)
             {
