@@ -119,7 +119,7 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         }
     }
 
-    /// <summary>The exact top N through the bfloat16 screen (see <see cref="FactorScreen"/>), when it applies.</summary>
+    /// <summary>The exact top N through the screen (see <see cref="FactorScreen"/>), when it applies.</summary>
     protected override bool TryRecommendScreened(int user, Span<float> scores, Span<ScoredItem> destination, RecommendationFilter filter, out int written)
     {
         written = 0;
@@ -132,13 +132,12 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
 
         var vector = p.UserFactor(user);
         var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
-        var userNorm = TensorPrimitives.Norm(vector) * (1 + 1e-6);
-        if (!double.IsFinite(userNorm) || !float.IsFinite(offset))
+        var delta = screen.Scores(vector, p.ItemBias, offset, scores);
+        if (!double.IsFinite(delta))
         {
             return false;
         }
 
-        screen.Scores(vector, p.ItemBias, offset, scores);
         MarkSeen(user, scores, filter);
         var approximate = TopN.Select(scores, destination, filter);
         var candidates = new List<int>(Math.Max(16, 4 * destination.Length));
@@ -152,7 +151,7 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         }
         else
         {
-            FactorScreen.Candidates(scores, screen.Threshold(destination[approximate - 1].Score, userNorm, offset), candidates);
+            FactorScreen.Candidates(scores, FactorScreen.Threshold(destination[approximate - 1].Score, delta), candidates);
         }
 
         var items = scores.Length;

@@ -45,8 +45,9 @@ public sealed class FactorScreenTests
 
     /// <summary>The bound the screen relies on: no approximate score is further than δ from the exact one.</summary>
     [Property(MaxTest = 40)]
-    public bool Scores_WithinTheBoundOfExact(int seed, byte rankChoice, bool biases, byte scale)
+    public bool Scores_WithinTheBoundOfExact(int seed, byte rankChoice, bool biases, byte scale, bool int8)
     {
+        var precision = int8 ? ScreenPrecision.Int8 : ScreenPrecision.BFloat16;
         var rank = 16 * (1 + (rankChoice % 4));
         var items = FactorScreen.MinItems + 37;
         var random = new Random(seed);
@@ -56,31 +57,92 @@ public sealed class FactorScreenTests
         var bias = biases ? Values(items) : [];
         var user = Values(rank);
         var offset = biases ? (float)magnitude : 0f;
-        if (FactorScreen.Create(factors, rank, items, bias) is not { } screen)
+        if (FactorScreen.Create(factors, rank, items, bias, precision) is not { } screen)
         {
-            return !FactorScreen.Supported(rank, items);
+            return !FactorScreen.Supported(rank, items) || (int8 && !Int8Screen.Supported(rank));
         }
 
         var approximate = new float[items];
         var exact = new float[items];
-        screen.Scores(user, bias, offset, approximate);
+        var delta = screen.Scores(user, bias, offset, approximate);
         ScoreKernel.Scores(factors, rank, user, bias, offset, exact);
-        var userNorm = System.Numerics.Tensors.TensorPrimitives.Norm<float>(user) * (1 + 1e-6);
-        var delta = -screen.Threshold(0f, userNorm, offset) / 2;
         return delta > 0 && approximate.Zip(exact).All(x => Math.Abs(x.First - x.Second) <= delta);
     }
 
-    [Fact]
-    public void Recommend_ManyEqualScores_SameOrderAsFullPass()
+    [Theory]
+    [InlineData(16)] // bfloat16 copy
+    [InlineData(32)] // int8 copy where the CPU has AVX-VNNI
+    public void Recommend_ManyEqualScores_SameOrderAsFullPass(int rank)
     {
         // Integer factors: many exact ties, which the order must break by item index as the full pass does.
-        var model = Model(seed: 3, rank: 16, items: 3000, biases: false, ties: true);
-        Assert.True(FactorScreen.Supported(16, 3000) || !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
+        var model = Model(seed: 3, rank: rank, items: 3000, biases: false, ties: true);
+        Assert.True(FactorScreen.Supported(rank, 3000) || !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
         for (var user = 0; user < model.Users.Count; user++)
         {
             var screened = new ScoredItem[25];
             var written = model.Recommend(user, screened);
             Assert.Equal(FullPass(model, user, 25, RecommendationFilter.Default), screened[..written]);
+        }
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(64)]
+    public void Recommend_ZeroUserAndZeroRows_EqualsFullPass(int rank)
+    {
+        // A zero row or user vector has scale 0: its codes are all 0 and its approximate scores exactly the biases.
+        var model = Model(seed: 11, rank: rank, items: 2500, biases: true, ties: false, zeroRows: true);
+        for (var user = 0; user < model.Users.Count; user++)
+        {
+            var screened = new ScoredItem[20];
+            var written = model.Recommend(user, screened);
+            Assert.Equal(FullPass(model, user, 20, RecommendationFilter.Default), screened[..written]);
+        }
+    }
+
+    [Fact]
+    public void Create_Default_Int8WhereTheCpuHasVnni()
+    {
+        var factors = Enumerable.Range(0, 64 * FactorScreen.MinItems).Select(i => (float)Math.Sin(i)).ToArray();
+        var screen = FactorScreen.Create(factors, 64, FactorScreen.MinItems, []);
+        if (!FactorScreen.Supported(64, FactorScreen.MinItems))
+        {
+            Assert.Null(screen);
+            return;
+        }
+
+        Assert.IsType(System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? typeof(Int8Screen) : typeof(BFloat16Screen), screen);
+        Assert.IsType<BFloat16Screen>(FactorScreen.Create(factors, 64, FactorScreen.MinItems, [], ScreenPrecision.BFloat16));
+        Assert.IsType<BFloat16Screen>(FactorScreen.Create(factors.AsSpan(0, 48 * FactorScreen.MinItems), 48, FactorScreen.MinItems, []));
+    }
+
+    /// <summary>The screen pays only when few items fall in the band it rescores: for a factor model's typical spread, far below the 1/16 where it gives up.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Threshold_RandomFactors_FewCandidates(bool int8)
+    {
+        const int Rank = 64, Items = 8192;
+        var random = new Random(5);
+        float[] Values(int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var factors = Values(Items * Rank);
+        var bias = Values(Items);
+        var screen = FactorScreen.Create(factors, Rank, Items, bias, int8 ? ScreenPrecision.Int8 : ScreenPrecision.BFloat16);
+        if (screen is null)
+        {
+            Assert.True(!FactorScreen.Supported(Rank, Items) || (int8 && !Int8Screen.Supported(Rank)));
+            return;
+        }
+
+        for (var user = 0; user < 20; user++)
+        {
+            var scores = new float[Items];
+            var delta = screen.Scores(Values(Rank), bias, 3.5f, scores);
+            var top = new ScoredItem[10];
+            TopN.Select(scores, top, RecommendationFilter.None);
+            var candidates = new List<int>();
+            FactorScreen.Candidates(scores, FactorScreen.Threshold(top[^1].Score, delta), candidates);
+            Assert.InRange(candidates.Count, 10, Items / 64);
         }
     }
 
@@ -102,7 +164,7 @@ public sealed class FactorScreenTests
     [InlineData(1.01171875f, 0x3F82)] // halfway between 0x3F81 and 0x3F82: ties to even
     [InlineData(1.0040f, 0x3F81)]     // above halfway: up
     public void ToBFloat16_RoundsToNearestEven(float value, int expected) =>
-        Assert.Equal((ushort)expected, FactorScreen.ToBFloat16(value));
+        Assert.Equal((ushort)expected, BFloat16Screen.ToBFloat16(value));
 
     private static ScoredItem[] FullPass(FactorModel model, int user, int n, RecommendationFilter filter)
     {
@@ -121,7 +183,7 @@ public sealed class FactorScreenTests
         return destination[..written];
     }
 
-    private static FactorModel Model(int seed, int rank, int items, bool biases, bool ties)
+    private static FactorModel Model(int seed, int rank, int items, bool biases, bool ties, bool zeroRows = false)
     {
         const int Users = 12;
         var random = new Random(seed);
@@ -137,14 +199,25 @@ public sealed class FactorScreenTests
 
         float Next() => ties ? random.Next(-2, 3) : (float)((random.NextDouble() - 0.5) * 0.6);
         float[] Values(int length) => Enumerable.Range(0, length).Select(_ => Next()).ToArray();
+        var userFactors = Values(Users * rank);
+        var itemFactors = Values(items * rank);
+        if (zeroRows)
+        {
+            userFactors.AsSpan(0, rank).Clear();
+            for (var i = 0; i < items; i += 5)
+            {
+                itemFactors.AsSpan(i * rank, rank).Clear();
+            }
+        }
+
         return new FactorModel("test", "{}", new TrainingFootprint(userIds, itemIds, offsets, seen, 0f, 1f, 0.5), new FactorModelParts
         {
             Global = biases ? 0.25 : 0,
             UserBias = biases ? Values(Users) : null,
             ItemBias = biases ? Values(items) : null,
             Rank = rank,
-            UserFactors = Values(Users * rank),
-            ItemFactors = Values(items * rank),
+            UserFactors = userFactors,
+            ItemFactors = itemFactors,
             ColdScores = Values(items),
         });
     }
