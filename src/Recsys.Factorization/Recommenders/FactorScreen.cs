@@ -90,9 +90,9 @@ internal abstract class FactorScreen
     /// score <paramref name="nthApproximate"/> of the admitted items and the request's bound <paramref name="delta"/>
     /// (δ ≥ |approximate − exact| for every item). The N items that had the best approximate scores have exact scores
     /// ≥ nth − δ, so the exact N-th best is at least nth − δ, and an item that reaches it has an approximate score
-    /// ≥ nth − 2δ.
+    /// ≥ nth − 2δ. Stepped down by one float so that rounding nth − 2δ to float never raises it.
     /// </summary>
-    public static float Threshold(float nthApproximate, double delta) => (float)(nthApproximate - (2 * delta * (1 + 1e-6)));
+    public static float Threshold(float nthApproximate, double delta) => MathF.BitDecrement((float)(nthApproximate - (2 * delta * (1 + 1e-6))));
 
     /// <summary>
     /// Twice a float-rounding bound of one score, (rank + 4)·2⁻²³·(‖u‖·max‖q‖ + max|b| + |offset|): the textbook γₙ

@@ -20,6 +20,9 @@ internal sealed class Int8Screen : FactorScreen
     private readonly float[] _scales;
     private readonly int[] _offsets;
 
+    // The smallest non-zero row scale: t·s_i must stay a normal float for the rounding bound to hold.
+    private readonly float _minScale;
+
     // Largest ‖q_i − s_i·q̃_i‖₂ and largest ‖s_i·q̃_i‖₂, rounded up.
     private readonly double _maxError;
     private readonly double _maxCopyNorm;
@@ -37,6 +40,7 @@ internal sealed class Int8Screen : FactorScreen
         _offsets = state.Offsets;
         _maxError = state.MaxError;
         _maxCopyNorm = state.MaxCopyNorm;
+        _minScale = state.MinScale;
     }
 
     /// <summary>
@@ -45,7 +49,7 @@ internal sealed class Int8Screen : FactorScreen
     /// </summary>
     public static bool Supported(int rank) => AvxVnni.IsSupported && rank > 0 && rank % 32 == 0 && rank <= 1024;
 
-    private readonly record struct CopyState(float[] Scales, int[] Offsets, double MaxError, double MaxNorm, double MaxCopyNorm);
+    private readonly record struct CopyState(float[] Scales, int[] Offsets, double MaxError, double MaxNorm, double MaxCopyNorm, float MinScale);
 
     private static sbyte[] Copy(ReadOnlySpan<float> itemFactors, int rank, int items, out CopyState state)
     {
@@ -53,6 +57,7 @@ internal sealed class Int8Screen : FactorScreen
         var scales = new float[items];
         var offsets = new int[items];
         double maxError = 0, maxNorm = 0, maxCopyNorm = 0;
+        var minScale = float.PositiveInfinity;
         for (var i = 0; i < items; i++)
         {
             var row = itemFactors.Slice(i * rank, rank);
@@ -72,6 +77,7 @@ internal sealed class Int8Screen : FactorScreen
             }
 
             scales[i] = scale;
+            minScale = scale > 0 ? Math.Min(minScale, scale) : minScale;
             offsets[i] = 128 * sum;
             maxError = Math.Max(maxError, Math.Sqrt(error));
             maxNorm = Math.Max(maxNorm, Math.Sqrt(norm));
@@ -79,7 +85,7 @@ internal sealed class Int8Screen : FactorScreen
         }
 
         // Rounded up by a margin far above double's own rounding of these sums.
-        state = new CopyState(scales, offsets, maxError * (1 + 1e-9), maxNorm * (1 + 1e-9), maxCopyNorm * (1 + 1e-9));
+        state = new CopyState(scales, offsets, maxError * (1 + 1e-9), maxNorm * (1 + 1e-9), maxCopyNorm * (1 + 1e-9), minScale);
         return codes;
     }
 
@@ -112,6 +118,12 @@ internal sealed class Int8Screen : FactorScreen
 
         // u ≈ t·ũ, ũ in [−127, 127], stored as ũ + 128; ‖u − t·ũ‖ in double, rounded up.
         var t = Scale(user);
+        if (t > 0 && t * _minScale < 1e-30f)
+        {
+            // Factors this small would make t·s_i subnormal, outside the rounding bound: no screen for this request.
+            return double.PositiveInfinity;
+        }
+
         Span<byte> shifted = stackalloc byte[rank];
         double userError = 0;
         for (var f = 0; f < rank; f++)

@@ -147,6 +147,22 @@ public sealed class FactorScreenTests
     }
 
     [Fact]
+    public void Scores_Int8_FactorsTooSmallForFloat_NoBound()
+    {
+        // t·s_i would be subnormal (1e-20 · 1e-20 / 127²): the rounding bound would not hold, so the request gets no screen.
+        var factors = Enumerable.Range(0, 32 * FactorScreen.MinItems).Select(i => 1e-20f * (float)Math.Sin(i)).ToArray();
+        if (FactorScreen.Create(factors, 32, FactorScreen.MinItems, [], ScreenPrecision.Int8) is not { } screen)
+        {
+            Assert.False(FactorScreen.Supported(32, FactorScreen.MinItems) && Int8Screen.Supported(32));
+            return;
+        }
+
+        var scores = new float[FactorScreen.MinItems];
+        Assert.Equal(double.PositiveInfinity, screen.Scores(factors.AsSpan(0, 32), [], 0f, scores));
+        Assert.True(double.IsFinite(screen.Scores(Enumerable.Repeat(0.5f, 32).ToArray(), [], 0f, scores)));
+    }
+
+    [Fact]
     public void Create_NonFiniteFactor_NoScreen()
     {
         var factors = Enumerable.Repeat(0.5f, 16 * FactorScreen.MinItems).ToArray();
