@@ -62,7 +62,7 @@ internal static partial class Cli
     {
         message = ParameterSuffix().Replace(message, "");
         message = ExpectedType().Replace(message, m => "as " + TypeInUserTerms(m.Groups["type"].Value));
-        message = OptionsMember().Replace(message, m => "--" + Kebab(m.Groups["member"].Value));
+        message = OptionsMember().Replace(message, m => "--" + OptionOf(m.Groups["member"].Value));
         message = MemberPrefix().Replace(message, "$1"); // "Rank: The field --rank must …" → "--rank must …"
         return message.ReplaceLineEndings(" ").Trim();
     }
@@ -93,7 +93,14 @@ internal static partial class Cli
         _ => "the expected kind of value",
     };
 
-    private static string Kebab(string name) => KebabBoundary().Replace(name, "$1-$2").ToLowerInvariant();
+    /// <summary>The command-line option that sets an options member: the trainers' own names for what --epochs, --reg and --lr set, else the member in kebab case.</summary>
+    private static string OptionOf(string member) => member switch
+    {
+        "Iterations" or "MaxIterations" or "PowerIterations" => "epochs",
+        "Regularization" or "UserRegularization" or "ItemRegularization" => "reg",
+        "LearningRate" => "lr",
+        _ => KebabBoundary().Replace(member, "$1-$2").ToLowerInvariant(),
+    };
 
     [GeneratedRegex(@"\s*\(Parameter '[^']*'\)")]
     private static partial Regex ParameterSuffix();

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recsys.Data;
+using Recsys.Evaluation;
 using Recsys.Recommenders;
 using Recsys.Registry;
 using Recsys.Retraining;
@@ -34,6 +35,23 @@ internal static class RetrainCommand
         };
         var trials = new Option<int>("--trials") { Description = "Most trials per searched candidate.", DefaultValueFactory = _ => 20 };
         var budget = new Option<double?>("--time-budget") { Description = "Seconds after which no further trial of a candidate's search starts." };
+        Within(parallelism, 1, 256);
+        Within(trials, 1, 10_000);
+        model.Validators.Add(static r =>
+        {
+            if (string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>()))
+            {
+                r.AddError("--model must not be empty.");
+            }
+        });
+        metric.Validators.Add(static r =>
+        {
+            var name = r.GetValueOrDefault<string>();
+            if (!MetricCatalog.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                r.AddError($"--metric '{name}' is not a metric; use one of {string.Join(", ", MetricCatalog.Names)}.");
+            }
+        });
         var command = new Command("retrain", "Run the retraining flow once: load, split, train candidates in parallel, evaluate them and Production, register, promote.")
         {
             registry, model, data.Data, data.Format, data.Columns, data.Scale, data.Version, data.AsOf, data.BadRows, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, tune, trials, budget, noRefit,
@@ -70,6 +88,19 @@ internal static class RetrainCommand
                 }
 
                 options.Candidates.Add(candidate);
+            }
+
+            // Each candidate's settings checked now, as `recsys train` would, rather than in the run's train step.
+            foreach (var candidate in options.Candidates.Where(c => c.Search is null && RecommenderAlgorithms.Names.Contains(c.Algorithm, StringComparer.OrdinalIgnoreCase)))
+            {
+                try
+                {
+                    _ = RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings);
+                }
+                catch (Exception e) when (e is ArgumentException or System.ComponentModel.DataAnnotations.ValidationException)
+                {
+                    throw new UsageException($"{candidate.Algorithm}: {e.Message}");
+                }
             }
 
             if (new RetrainOptionsValidator().Validate(null, options) is { Failed: true, Failures: { } problems })
@@ -155,6 +186,15 @@ internal static class RetrainCommand
         command.Options.Add(registry);
         return command;
     }
+
+    private static void Within(Option<int> option, int min, int max) => option.Validators.Add(r =>
+    {
+        var value = r.GetValueOrDefault<int>();
+        if (value < min || value > max)
+        {
+            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be between {min} and {max:N0}; it was {value}."));
+        }
+    });
 
     private static Option<string> RegistryOption() => new("--registry")
     {

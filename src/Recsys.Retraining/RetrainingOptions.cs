@@ -94,6 +94,12 @@ public sealed class RetrainingOptions : IValidatableObject
                     [nameof(Candidates)]);
             }
 
+            if (candidate.Search is null && candidate.Trainer is null && RecommenderAlgorithms.Names.Contains(candidate.Algorithm, StringComparer.OrdinalIgnoreCase)
+                && SettingsError(candidate) is { } settingsError)
+            {
+                yield return new ValidationResult($"Retraining:Candidates:{k}:Settings: {settingsError}", [nameof(Candidates)]);
+            }
+
             if (candidate.Search is { } space && candidate.Trainer is null && RecommenderAlgorithms.Names.Contains(candidate.Algorithm, StringComparer.OrdinalIgnoreCase))
             {
                 string? searchError = null;
@@ -169,6 +175,20 @@ public sealed class RetrainingOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Retraining:{name} needs MaxAttempts ≥ 1, 0 ≤ BaseDelay ≤ MaxDelay and a positive Timeout when set.", [name]);
             }
+        }
+    }
+
+    /// <summary>What the candidate's trainer refuses in its settings (a rank or epoch count out of range …), or null.</summary>
+    private static string? SettingsError(CandidateOptions candidate)
+    {
+        try
+        {
+            _ = RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or ValidationException)
+        {
+            return e.Message;
         }
     }
 

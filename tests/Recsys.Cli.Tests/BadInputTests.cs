@@ -36,6 +36,15 @@ public sealed class BadInputTests : IDisposable
         { "train --data {badscale} --scale -5:5 --algorithm popularity --out {work}/m.bin", 1, "badscale.csv, line 4: the rating 99 is outside the scale -5 to 5" },
         { "train --data {badscale} --scale 5:1 --algorithm popularity --out {work}/m.bin", 2, "--scale: '5:1' is not a rating scale MIN:MAX with MIN <= MAX" },
         { "train --data {notnumber} --algorithm popularity --out {work}/m.bin", 1, "notnumber.csv, line 2: the value 'x' is not a number" },
+        { "train --algorithm als-implicit --epochs 0 --out {work}/m.bin", 2, "--epochs must be between 1 and 1000." },
+        { "train --algorithm biased-mf --reg -1 --out {work}/m.bin", 2, "--reg must be between 0 and 100." },
+        { "train --algorithm biased-mf --lr 0 --out {work}/m.bin", 2, "--lr must be between" },
+        { "retrain --registry {work}/r --parallelism 0", 2, "--parallelism must be between 1 and 256; it was 0." },
+        { "retrain --registry {work}/r --trials 0 --param Rank=8:16", 2, "--trials must be between 1 and 10,000; it was 0." },
+        { "retrain --registry {work}/r --metric nope", 2, "--metric 'nope' is not a metric; use one of rmse, mae," },
+        { "retrain --registry {work}/r --model ", 2, "--model must not be empty." },
+        { "retrain --registry {work}/r --epochs 0", 2, "als-implicit: --epochs must be between 1 and 1000." },
+        { "retrain --registry {work}/r --candidates ease,als --rank 0", 2, "als: --rank must be between 1 and 512." },
     };
 
     [Theory]

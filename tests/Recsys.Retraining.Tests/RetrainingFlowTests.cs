@@ -12,6 +12,20 @@ public sealed class RetrainingFlowTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public void Options_CandidateSettingsTheTrainerRefuses_FailValidationBeforeAnyRun()
+    {
+        var options = new RetrainingOptions();
+        options.Candidates.Add(new CandidateOptions { Algorithm = "ease" });
+        options.Candidates.Add(new CandidateOptions { Algorithm = "als", Settings = new AlgorithmSettings { Rank = 0 } });
+
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(e => e.ErrorMessage).ToList();
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Retraining:Candidates:1:Settings: ", error, StringComparison.Ordinal);
+        Assert.Contains("Rank must be between 1 and 512", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_TrainsEveryCandidate_RegistersWithMetricsAndLineage_AndPromotesTheBest()
     {
         using var workspace = Workspace.Sqlite();
