@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 
 namespace Recsys.Recommenders;
 
@@ -140,49 +140,63 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
 
         MarkSeen(user, scores, filter);
         var approximate = TopN.Select(scores, destination, filter);
-        var candidates = new List<int>(Math.Max(16, 4 * destination.Length));
-        if (approximate < destination.Length)
-        {
-            // Fewer admitted items than asked for: they are all in the list already.
-            foreach (var kept in destination[..approximate])
-            {
-                candidates.Add(kept.Item);
-            }
-        }
-        else
-        {
-            FactorScreen.Candidates(scores, FactorScreen.Threshold(destination[approximate - 1].Score, delta), candidates);
-        }
 
+        // More candidates than 1/16 of the items and the screen does not pay (each costs a block of four): the full pass.
         var items = scores.Length;
-        if (candidates.Count > items / 16)
+        var limit = items / 16;
+        var pooled = ArrayPool<int>.Shared.Rent(limit);
+        var pooledScores = ArrayPool<float>.Shared.Rent(limit);
+        try
         {
-            // Scores too close together for the screen to pay (each candidate costs a block of four): the full pass.
-            return false;
-        }
+            var candidates = pooled.AsSpan(0, limit);
+            int count;
+            if (approximate < destination.Length)
+            {
+                // Fewer admitted items than asked for: they are all in the list already.
+                count = approximate <= limit ? approximate : -1;
+                for (var k = 0; k < count; k++)
+                {
+                    candidates[k] = destination[k].Item;
+                }
+            }
+            else
+            {
+                count = FactorScreen.Candidates(scores, FactorScreen.Threshold(destination[approximate - 1].Score, delta), candidates);
+            }
 
-        // Exact scores of the candidates, each from the kernel's own block of four (or the tail item alone), so they are
-        // the bits a full pass would write.
-        var exact = new float[candidates.Count];
-        Span<float> block = stackalloc float[4];
-        var fullBlocks = items - (items % 4);
-        for (var k = 0; k < candidates.Count; k++)
+            if (count < 0)
+            {
+                return false;
+            }
+
+            // Exact scores of the candidates, each from the kernel's own block of four (or the tail item alone), so
+            // they are the bits a full pass would write.
+            var exact = pooledScores.AsSpan(0, count);
+            Span<float> block = stackalloc float[4];
+            var fullBlocks = items - (items % 4);
+            for (var k = 0; k < count; k++)
+            {
+                var item = candidates[k];
+                var start = item < fullBlocks ? item - (item % 4) : item;
+                var length = item < fullBlocks ? 4 : 1;
+                ScoreKernel.Scores(
+                    p.ItemFactors.AsSpan(start * p.Rank, length * p.Rank),
+                    p.Rank,
+                    vector,
+                    p.ItemBias is null ? [] : p.ItemBias.AsSpan(start, length),
+                    offset,
+                    block[..length]);
+                exact[k] = block[item - start];
+            }
+
+            written = TopN.SelectAmong(candidates[..count], exact, destination, filter);
+            return true;
+        }
+        finally
         {
-            var item = candidates[k];
-            var start = item < fullBlocks ? item - (item % 4) : item;
-            var length = item < fullBlocks ? 4 : 1;
-            ScoreKernel.Scores(
-                p.ItemFactors.AsSpan(start * p.Rank, length * p.Rank),
-                p.Rank,
-                vector,
-                p.ItemBias is null ? [] : p.ItemBias.AsSpan(start, length),
-                offset,
-                block[..length]);
-            exact[k] = block[item - start];
+            ArrayPool<float>.Shared.Return(pooledScores);
+            ArrayPool<int>.Shared.Return(pooled);
         }
-
-        written = TopN.SelectAmong(CollectionsMarshal.AsSpan(candidates), exact, destination, filter);
-        return true;
     }
 
     private FactorScreen? Screen()

@@ -121,18 +121,27 @@ internal abstract class FactorScreen
         }
     }
 
-    /// <summary>The rows whose approximate score is at least <paramref name="threshold"/> (never NaN), in ascending order.</summary>
-    public static void Candidates(ReadOnlySpan<float> scores, float threshold, List<int> candidates)
+    /// <summary>
+    /// Writes the rows whose approximate score is at least <paramref name="threshold"/> (never NaN) to
+    /// <paramref name="candidates"/> in ascending order and returns how many; -1 as soon as there are more than it holds.
+    /// </summary>
+    public static int Candidates(ReadOnlySpan<float> scores, float threshold, Span<int> candidates)
     {
         ref var first = ref MemoryMarshal.GetReference(scores);
         var bar = Vector256.Create(threshold);
+        var count = 0;
         var i = 0;
         for (; i + Vector256<float>.Count <= scores.Length; i += Vector256<float>.Count)
         {
             var mask = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref first, (nuint)i), bar).ExtractMostSignificantBits();
+            if (count + BitOperations.PopCount(mask) > candidates.Length)
+            {
+                return -1;
+            }
+
             while (mask != 0)
             {
-                candidates.Add(i + BitOperations.TrailingZeroCount(mask));
+                candidates[count++] = i + BitOperations.TrailingZeroCount(mask);
                 mask &= mask - 1;
             }
         }
@@ -141,9 +150,16 @@ internal abstract class FactorScreen
         {
             if (scores[i] >= threshold)
             {
-                candidates.Add(i);
+                if (count == candidates.Length)
+                {
+                    return -1;
+                }
+
+                candidates[count++] = i;
             }
         }
+
+        return count;
     }
 }
 

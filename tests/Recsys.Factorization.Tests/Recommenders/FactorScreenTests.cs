@@ -140,9 +140,8 @@ public sealed class FactorScreenTests
             var delta = screen.Scores(Values(Rank), bias, 3.5f, scores);
             var top = new ScoredItem[10];
             TopN.Select(scores, top, RecommendationFilter.None);
-            var candidates = new List<int>();
-            FactorScreen.Candidates(scores, FactorScreen.Threshold(top[^1].Score, delta), candidates);
-            Assert.InRange(candidates.Count, 10, Items / 64);
+            var count = FactorScreen.Candidates(scores, FactorScreen.Threshold(top[^1].Score, delta), new int[Items / 64]);
+            Assert.InRange(count, 10, Items / 64);
         }
     }
 
@@ -160,6 +159,41 @@ public sealed class FactorScreenTests
         var scores = new float[FactorScreen.MinItems];
         Assert.Equal(double.PositiveInfinity, screen.Scores(factors.AsSpan(0, 32), [], 0f, scores));
         Assert.True(double.IsFinite(screen.Scores(Enumerable.Repeat(0.5f, 32).ToArray(), [], 0f, scores)));
+    }
+
+    [Fact]
+    public void Candidates_InOrder_AndMinusOneWhenMoreThanTheSpanHolds()
+    {
+        var scores = Enumerable.Range(0, 37).Select(i => i % 3 == 0 ? 1f : i % 5 == 0 ? float.NaN : 0f).ToArray();
+        var expected = Enumerable.Range(0, 37).Where(i => i % 3 == 0).ToArray();
+        var room = new int[expected.Length];
+        Assert.Equal(expected.Length, FactorScreen.Candidates(scores, 0.5f, room));
+        Assert.Equal(expected, room);
+        Assert.Equal(-1, FactorScreen.Candidates(scores, 0.5f, new int[expected.Length - 1]));
+        Assert.Equal(-1, FactorScreen.Candidates(scores, 0.5f, new int[2])); // overflows inside the first vector
+        Assert.Equal(0, FactorScreen.Candidates(scores, 2f, []));
+    }
+
+    [Fact]
+    public void Recommend_Screened_AllocatesNothingOnceWarm()
+    {
+        var model = Model(seed: 2, rank: 64, items: 4096, biases: true, ties: false);
+        var destination = new ScoredItem[10];
+        for (var user = 0; user < model.Users.Count; user++)
+        {
+            model.Recommend(user, destination); // the pools' first rents
+        }
+
+        var written = new int[model.Users.Count];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var user = 0; user < model.Users.Count; user++)
+        {
+            written[user] = model.Recommend(user, destination);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.All(written, n => Assert.Equal(10, n));
+        Assert.Equal(0, allocated);
     }
 
     [Fact]
