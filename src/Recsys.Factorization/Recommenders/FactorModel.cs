@@ -133,8 +133,9 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         var vector = p.UserFactor(user);
         var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
         var delta = screen.Scores(vector, p.ItemBias, offset, scores);
-        if (!double.IsFinite(delta))
+        if (!(delta < 1e30))
         {
+            // Not finite, or scores so large that float overflow is near and the rounding bound no longer holds.
             return false;
         }
 
