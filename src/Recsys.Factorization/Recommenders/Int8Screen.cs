@@ -6,8 +6,8 @@ namespace Recsys.Recommenders;
 
 /// <summary>
 /// The screen's int8 copy: each item row q_i scaled by its own s_i = max|q_ij| / 127 and rounded to whole numbers
-/// q̃_ij in [−127, 127], a quarter of the bytes of the factors (rank 64, 9,724 items: 0.6 MB, which stays in a core's
-/// L2 cache where the floats do not). Each request rounds the user vector the same way, u ≈ t·ũ, and the dot products
+/// q̃_ij in [−127, 127], a quarter of the bytes of the factors (rank 64, 9,724 items: 0.6 MB instead of 2.5 MB; the pass
+/// is bound by reading them). Each request rounds the user vector the same way, u ≈ t·ũ, and the dot products
 /// ũ · q̃_i are exact integers from AVX-VNNI's byte dot product (<c>vpdpbusd</c>: unsigned × signed bytes, four
 /// products summed into each 32-bit lane). The unsigned operand is ũ + 128 (1 … 255), and the row sums
 /// c_i = 128·Σ_j q̃_ij kept with the copy take the 128 back out, so approximate = t·s_i·(acc_i − c_i) + b_i + offset.
@@ -45,7 +45,7 @@ internal sealed class Int8Screen : FactorScreen
 
     /// <summary>
     /// Whether the CPU has AVX-VNNI and the rank is a whole number of 32-byte steps; at most 1,024, so that every
-    /// integer dot product (at most rank·127·255) and its difference with c_i convert to float exactly.
+    /// ũ · q̃_i (at most rank·127² in magnitude, under 2²⁴) converts to float exactly.
     /// </summary>
     public static bool Supported(int rank) => AvxVnni.IsSupported && rank > 0 && rank % 32 == 0 && rank <= 1024;
 
