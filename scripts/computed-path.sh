@@ -4,7 +4,8 @@
 #   - closed loop, wrk with 100 connections (ROUNDS times, 5 s warm-up then 15 s each): requests/s and p99;
 #   - the load generator closed loop (100 users), then open-loop at each of RATES requests/s (5 s warm-up, 20 s
 #     measured each): requests/s and percentiles.
-# The host's and the client's CPU over each closed-loop run are printed from /proc (cores busy on average).
+# The host's and the client's CPU over each closed-loop run are printed from /proc (cores busy on average). The load
+# generator sends over its own HTTP/1.1 connections (add --http-client to its lines to compare with HttpClient).
 #   scripts/computed-path.sh                  # ROUNDS=3 RATES="8000 12000"
 #   apt-get install -y wrk                    # wrk is a Debian package; without it the closed loop is skipped
 # Needs Release builds: dotnet build samples/Recsys.Samples.WebApi -c Release && dotnet build benchmarks/Recsys.LoadTest -c Release
@@ -55,7 +56,17 @@ else
 fi
 echo "== closed loop, 100 users (load generator)"
 dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --mix recommendations=1 --users 100 --warmup 5s --duration 20s \
-    --data "$DATA/ratings.csv" | grep -E "closed|^\| (all|recommendations)"
+    --data "$DATA/ratings.csv" > "$registry/load.txt" &
+client=$!
+sleep 8
+load_pid=$(pgrep -f "recsys-loadtest.dll --url http://127.0.0.1:$PORT --mix" | head -1)
+h0=$(ticks "$pid"); c0=$(ticks "$load_pid")
+sleep 15
+h1=$(ticks "$pid"); c1=$(ticks "$load_pid")
+wait "$client"
+grep -E "closed|^\| (all|recommendations)" "$registry/load.txt"
+printf 'host %s cores, load generator %s cores\n' "$(echo "scale=2; ($h1 - $h0) / $(getconf CLK_TCK) / 15" | bc)" \
+  "$(echo "scale=2; ($c1 - $c0) / $(getconf CLK_TCK) / 15" | bc)"
 for rate in $RATES; do
   echo "== fixed rate $rate/s (load generator)"
   dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --mix recommendations=1 --rate "$rate" --warmup 5s --duration 20s \

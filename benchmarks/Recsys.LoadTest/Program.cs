@@ -7,6 +7,15 @@ using System.Text.Json;
 // The HTTP load generator: N virtual users (closed loop) or a fixed request rate (open loop: latency from the
 // scheduled send time, so a slow server cannot hide its queueing — no coordinated omission), a weighted task mix
 // like the original locustfile, optional think time, optional model reloads during the run.
+// The load generator's socket continuations never block (record a sample, write the next request): run them on the
+// socket engine's threads, as wrk's event loop does, rather than hopping to the thread pool for each receive. It shares
+// the server's cores, and this takes about a sixth off its CPU a request (README "Computed path"). Read by the runtime
+// when the first socket is created, so it is set before any; an explicit setting of the variable wins.
+if (Environment.GetEnvironmentVariable(SocketEngine.InlineCompletions) is null)
+{
+    Environment.SetEnvironmentVariable(SocketEngine.InlineCompletions, "1");
+}
+
 var url = new Option<string>("--url") { Description = "The server.", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
 var users = new Option<int>("--users") { Description = "Concurrent virtual users (connections).", DefaultValueFactory = _ => 100 };
 var duration = new Option<TimeSpan>("--duration") { Description = "How long to measure (after --warmup): 60, 60s, 2m or 500ms.", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = r => Durations.Parse(r) };
@@ -25,10 +34,11 @@ var p99 = new Option<double?>("--target-p99") { Description = "Fail (exit 2) whe
 var success = new Option<double?>("--target-success") { Description = "Fail (exit 2) when the success rate is below this percentage." };
 var minRps = new Option<double?>("--target-rps") { Description = "Fail (exit 2) when throughput is below this many requests/s." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON here." };
+var httpClient = new Option<bool>("--http-client") { Description = "Send through HttpClient instead of the load generator's own HTTP/1.1 connections (which take about half its CPU a request); https URLs always use HttpClient." };
 var timeline = new Option<bool>("--timeline") { Description = "Also print each measured second's requests, p50, p99 and max (by when a request was due): shows when a queue forms and clears." };
 var root = new RootCommand("recsys-loadtest: HTTP load for the Recsys web host.")
 {
-    url, users, duration, warmup, waitReady, requests, rate, think, mix, dataFile, userRange, reloadEvery, apiKey, p95, p99, success, minRps, json, timeline,
+    url, users, duration, warmup, waitReady, requests, rate, think, mix, dataFile, userRange, reloadEvery, apiKey, p95, p99, success, minRps, json, timeline, httpClient,
 };
 root.Validators.Add(result =>
 {
@@ -56,7 +66,8 @@ root.SetAction(async (r, ct) =>
         LoadTasks.UserIds(r.GetValue(dataFile), r.GetValue(userRange)!),
         r.GetValue(reloadEvery),
         r.GetValue(apiKey),
-        r.GetValue(waitReady));
+        r.GetValue(waitReady),
+        r.GetValue(httpClient));
     var report = await LoadRunner.RunAsync(settings, ct);
     report.Print(Console.Out, r.GetValue(timeline));
     if (r.GetValue(json) is { } file)
@@ -99,9 +110,19 @@ root.SetAction(async (r, ct) =>
 });
 return await root.Parse(args).InvokeAsync();
 
+internal static class SocketEngine
+{
+    /// <summary>The runtime's switch that runs socket continuations on its event threads (Linux, macOS).</summary>
+    public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+}
+
 internal sealed record LoadSettings(
     Uri Url, int Users, TimeSpan Duration, TimeSpan Warmup, long? Requests, double? Rate, TimeSpan Think,
-    IReadOnlyList<(string Name, int Weight)> Mix, string[] UserIds, TimeSpan? ReloadEvery, string? ApiKey, TimeSpan? WaitReady = null);
+    IReadOnlyList<(string Name, int Weight)> Mix, string[] UserIds, TimeSpan? ReloadEvery, string? ApiKey, TimeSpan? WaitReady = null,
+    bool UseHttpClient = false);
+
+/// <summary>One request of the mix: its task, the index of its user id, and (filtered) its minimum score.</summary>
+internal readonly record struct LoadRequest(string Task, int User, double MinScore);
 
 internal static class Durations
 {
@@ -158,20 +179,15 @@ internal static class LoadTasks
         return [.. Enumerable.Range(first, last - first + 1).Select(i => i.ToString(CultureInfo.InvariantCulture))];
     }
 
-    public static HttpRequestMessage Request(string task, string user, Random random) => task switch
+    /// <summary>Draws the next request: a task by weight, a user, and the filtered task's minimum score.</summary>
+    public static LoadRequest Next(string[] weights, int users, Random random)
     {
-        "recommendations" => new HttpRequestMessage(HttpMethod.Get, $"/users/{user}/recommendations?num_recommendations=10"),
-        "filtered" => new HttpRequestMessage(HttpMethod.Post, "/recommendations")
-        {
-            Content = new StringContent(
-                "{\"user_id\":\"" + user + "\",\"num_recommendations\":10,\"filters\":{\"exclude_genres\":[\"Horror\"],\"min_score\":"
-                    + (random.NextDouble() * 0.5).ToString("F2", CultureInfo.InvariantCulture) + "}}",
-                Encoding.UTF8,
-                "application/json"),
-        },
-        "similar" => new HttpRequestMessage(HttpMethod.Get, $"/items/1/similar?num_recommendations=10"),
-        _ => new HttpRequestMessage(HttpMethod.Get, "/health/ready"),
-    };
+        var task = weights[random.Next(weights.Length)];
+        var user = random.Next(users);
+        return new LoadRequest(task, user, task == "filtered" ? Math.Round(random.NextDouble() * 0.5, 2) : 0);
+    }
+
+
 }
 
 internal sealed record LatencySummary(string Task, long Requests, long Failures, double SuccessRate, double Rps, double P50, double P75, double P90, double P95, double P99, double Max);
@@ -237,10 +253,11 @@ internal static class LoadRunner
 
     public static async Task<LoadReport> RunAsync(LoadSettings settings, CancellationToken cancellationToken)
     {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Users, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var client = new HttpClient(handler) { BaseAddress = settings.Url, Timeout = TimeSpan.FromSeconds(30) };
+        // The readiness poll and the reloads go through HttpClient; the measured requests through `load`.
+        using var client = new HttpClient { BaseAddress = settings.Url, Timeout = LoadClient.Timeout };
+        using var load = LoadClient.Create(settings);
         var weights = settings.Mix.SelectMany(m => Enumerable.Repeat(m.Name, m.Weight)).ToArray();
-        var recorders = Enumerable.Range(0, settings.Users).Select(_ => new Recorder()).ToArray();
+        var recorders = Enumerable.Range(0, settings.Users).Select(i => new Recorder(i)).ToArray();
         long measured = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (settings.WaitReady is { } patience)
@@ -292,26 +309,10 @@ internal static class LoadRunner
             }
         }) : Task.CompletedTask;
 
-        async Task SendAsync(Recorder recorder, string task, HttpRequestMessage request, long scheduled)
+        async Task SendAsync(Recorder recorder, LoadRequest request, long scheduled)
         {
-            string? error = null;
-            try
-            {
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
-                if (!response.IsSuccessStatusCode)
-                {
-                    error = $"{task}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                error = $"{task}: {e.Message}";
-            }
-            finally
-            {
-                request.Dispose();
-            }
-
+            var task = request.Task;
+            var error = await load.SendAsync(recorder.Index, request);
             var latency = Stopwatch.GetTimestamp() - scheduled;
             if (scheduled < measureFrom)
             {
@@ -367,9 +368,8 @@ internal static class LoadRunner
 
                         free.Wait(stop.Token);
                         idle.TryTake(out var recorder);
-                        var task = weights[random.Next(weights.Length)];
-                        var request = LoadTasks.Request(task, settings.UserIds[random.Next(settings.UserIds.Length)], random);
-                        var send = Task.Run(() => SendAsync(recorder!, task, request, scheduled), CancellationToken.None);
+                        var request = LoadTasks.Next(weights, settings.UserIds.Length, random);
+                        var send = Task.Run(() => SendAsync(recorder!, request, scheduled), CancellationToken.None);
                         inFlight.TryAdd(send, 0);
                         send.ContinueWith(
                             done =>
@@ -403,8 +403,7 @@ internal static class LoadRunner
                 var random = new Random(index * 7919 + 1);
                 while (!stop.IsCancellationRequested)
                 {
-                    var task = weights[random.Next(weights.Length)];
-                    await SendAsync(recorder, task, LoadTasks.Request(task, settings.UserIds[random.Next(settings.UserIds.Length)], random), Stopwatch.GetTimestamp());
+                    await SendAsync(recorder, LoadTasks.Next(weights, settings.UserIds.Length, random), Stopwatch.GetTimestamp());
                     if (settings.Think > TimeSpan.Zero)
                     {
                         try
@@ -475,8 +474,11 @@ internal static class LoadRunner
     // Due: when the request was due (sent, in the closed loop), in ticks after measuring began.
     private readonly record struct Sample(string Task, long Ticks, long Due, bool Failed);
 
-    private sealed class Recorder
+    private sealed class Recorder(int index)
     {
+        /// <summary>Gets the virtual user's number (its connection).</summary>
+        public int Index { get; } = index;
+
         public List<Sample> Samples { get; } = new(1 << 16);
 
         public List<string> Errors { get; } = [];

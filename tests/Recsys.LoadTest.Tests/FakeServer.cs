@@ -16,6 +16,7 @@ internal sealed class FakeServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _recommendations;
+    private int _filtered;
 
     private FakeServer(WebApplication app) => _app = app;
 
@@ -23,6 +24,9 @@ internal sealed class FakeServer : IAsyncDisposable
 
     /// <summary>Gets the number of recommendation requests the server answered.</summary>
     public int Recommendations => Volatile.Read(ref _recommendations);
+
+    /// <summary>Gets the number of well-formed filtered requests the server answered.</summary>
+    public int Filtered => Volatile.Read(ref _filtered);
 
     /// <summary>Gets or sets the status of <c>POST /recommendations</c>.</summary>
     public int FilteredStatus { get; set; } = StatusCodes.Status200OK;
@@ -49,7 +53,22 @@ internal sealed class FakeServer : IAsyncDisposable
 
             return Results.Text($"{{\"user_id\":\"{id}\",\"items\":[]}}", "application/json");
         });
-        app.MapPost("/recommendations", () => Results.StatusCode(server.FilteredStatus));
+        app.MapPost("/recommendations", async (HttpRequest request) =>
+        {
+            // The body the web host expects: a known user, ten items, a minimum score in [0, 0.5].
+            using var body = await System.Text.Json.JsonDocument.ParseAsync(request.Body);
+            var root = body.RootElement;
+            if (request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true
+                || root.GetProperty("user_id").GetString() is not "1" and not "2" and not "3"
+                || root.GetProperty("num_recommendations").GetInt32() != 10
+                || root.GetProperty("filters").GetProperty("min_score").GetDouble() is < 0 or > 0.5)
+            {
+                return Results.BadRequest(root.GetRawText());
+            }
+
+            Interlocked.Increment(ref server._filtered);
+            return Results.StatusCode(server.FilteredStatus);
+        });
         app.MapGet("/health/ready", () => Results.Text("Healthy"));
         app.MapPost("/admin/reload-models", (HttpRequest request) =>
             request.Headers["X-Api-Key"] == "key" ? Results.Ok() : Results.Problem(statusCode: StatusCodes.Status401Unauthorized));

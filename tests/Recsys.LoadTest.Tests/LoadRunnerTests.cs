@@ -40,6 +40,21 @@ public sealed class LoadRunnerTests
         Assert.Contains(report.SampleErrors, e => e.StartsWith("filtered: HTTP 503", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BothClients_SendTheMixTheServerAccepts(bool httpClient)
+    {
+        await using var server = await FakeServer.StartAsync();
+
+        var report = await LoadRunner.RunAsync(
+            Settings(server, users: 4, requests: 300, mix: [("recommendations", 1), ("filtered", 1), ("health", 1)]) with { UseHttpClient = httpClient }, Ct);
+
+        Assert.Equal(0, report.Overall.Failures);
+        Assert.Equal(["filtered", "health", "recommendations"], report.Tasks.Select(t => t.Task));
+        Assert.True(server.Filtered >= report.Tasks.Single(t => t.Task == "filtered").Requests, $"the server accepted {server.Filtered} filtered bodies");
+    }
+
     [Fact]
     public async Task FixedRate_ARequestQueuedBehindAStall_CountsItsWaitFromItsScheduledTime()
     {
