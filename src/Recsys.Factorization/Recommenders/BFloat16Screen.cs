@@ -15,13 +15,14 @@ internal sealed class BFloat16Screen : FactorScreen
     // Largest ‖q_i − q̃_i‖₂ (rounding of the copy), rounded up.
     private readonly double _maxError;
 
-    internal BFloat16Screen(ReadOnlySpan<float> itemFactors, int rank, int items, double maxBias)
-        : this(Copy(itemFactors, rank, items, out var maxError, out var maxNorm), rank, maxError, maxNorm, maxBias)
+    /// <summary>The copy of <paramref name="sortedFactors"/>, the item factors in the rows' order of <paramref name="layout"/>.</summary>
+    internal BFloat16Screen(float[] sortedFactors, int rank, Layout layout, double maxBias)
+        : this(Copy(sortedFactors, rank, layout.Order.Length, out var maxError, out var maxNorm), rank, layout, maxError, maxNorm, maxBias)
     {
     }
 
-    private BFloat16Screen(ushort[] factors, int rank, double maxError, double maxNorm, double maxBias)
-        : base(rank, maxNorm, maxBias)
+    private BFloat16Screen(ushort[] factors, int rank, Layout layout, double maxError, double maxNorm, double maxBias)
+        : base(layout, rank, maxNorm, maxBias)
     {
         _factors = factors;
         _maxError = maxError;
@@ -57,15 +58,16 @@ internal sealed class BFloat16Screen : FactorScreen
     }
 
     /// <summary>
-    /// scores[i] = q̃_i · vector + itemBias[i] + offset. The copy is read as 32-bit lanes holding two bfloat16 values:
+    /// scores[i] = q̃ · vector + b + offset for row from + i. The copy is read as 32-bit lanes holding two bfloat16 values:
     /// the lane shifted left by 16 is the even factor as a float, the lane with its low half cleared the odd one, so
     /// widening costs one shift and one and per two factors; the user vector is split into its even and odd factors
     /// once per request to match.
     /// </summary>
-    public override double Scores(ReadOnlySpan<float> vector, ReadOnlySpan<float> itemBias, float offset, Span<float> scores)
+    private protected override double ScoreRows(ReadOnlySpan<float> vector, float offset, int from, Span<float> scores)
     {
         var rank = Rank;
-        CheckLengths(vector, itemBias, scores, _factors.Length);
+        var itemBias = Bias.Length == 0 ? [] : Bias.AsSpan(from, scores.Length);
+        var copy = _factors.AsSpan(from * rank, scores.Length * rank);
         var userNorm = Norm(vector[..rank]);
         var wide = Vector512.IsHardwareAccelerated && rank % 32 == 0;
         var lanes = wide ? Vector512<float>.Count : Vector256<float>.Count;
@@ -79,13 +81,13 @@ internal sealed class BFloat16Screen : FactorScreen
             }
         }
 
-        var i = wide ? Scores512(split, itemBias, offset, scores) : Scores256(split, itemBias, offset, scores);
+        var i = wide ? Scores512(copy, split, itemBias, offset, scores) : Scores256(copy, split, itemBias, offset, scores);
         for (; i < scores.Length; i++)
         {
             var sum = 0f;
             for (var f = 0; f < rank; f++)
             {
-                sum += FromBFloat16(_factors[(i * rank) + f]) * vector[f];
+                sum += FromBFloat16(copy[(i * rank) + f]) * vector[f];
             }
 
             scores[i] = sum + (itemBias.IsEmpty ? 0f : itemBias[i]) + offset;
@@ -94,10 +96,10 @@ internal sealed class BFloat16Screen : FactorScreen
         return (userNorm * _maxError) + Rounding(userNorm, offset);
     }
 
-    private int Scores512(ReadOnlySpan<float> split, ReadOnlySpan<float> itemBias, float offset, Span<float> scores)
+    private int Scores512(ReadOnlySpan<ushort> copy, ReadOnlySpan<float> split, ReadOnlySpan<float> itemBias, float offset, Span<float> scores)
     {
         var rank = Rank;
-        ref var pairs = ref Unsafe.As<ushort, uint>(ref MemoryMarshal.GetArrayDataReference(_factors));
+        ref var pairs = ref Unsafe.As<ushort, uint>(ref MemoryMarshal.GetReference(copy));
         ref var user = ref MemoryMarshal.GetReference(split);
         var step = 2 * Vector512<float>.Count;
         var i = 0;
@@ -126,10 +128,10 @@ internal sealed class BFloat16Screen : FactorScreen
         return i;
     }
 
-    private int Scores256(ReadOnlySpan<float> split, ReadOnlySpan<float> itemBias, float offset, Span<float> scores)
+    private int Scores256(ReadOnlySpan<ushort> copy, ReadOnlySpan<float> split, ReadOnlySpan<float> itemBias, float offset, Span<float> scores)
     {
         var rank = Rank;
-        ref var pairs = ref Unsafe.As<ushort, uint>(ref MemoryMarshal.GetArrayDataReference(_factors));
+        ref var pairs = ref Unsafe.As<ushort, uint>(ref MemoryMarshal.GetReference(copy));
         ref var user = ref MemoryMarshal.GetReference(split);
         var step = 2 * Vector256<float>.Count;
         var i = 0;

@@ -132,7 +132,13 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
 
         var vector = p.UserFactor(user);
         var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
-        var delta = screen.Scores(vector, p.ItemBias, offset, scores);
+
+        // The rows come in descending ‖q‖: score the first eighth, select, and score on only as far as an item can still
+        // reach the threshold those give (FactorScreen.End); the items never scored stay NaN, which no selection admits.
+        var rows = screen.Rows;
+        var first = Math.Min(rows, (rows / 8 / FactorScreen.BlockRows + 1) * FactorScreen.BlockRows);
+        scores.Fill(float.NaN);
+        var delta = screen.Scores(vector, offset, scores, 0, first);
         if (!(delta < 1e30))
         {
             // Not finite, or scores so large that float overflow is near and the rounding bound no longer holds.
@@ -141,6 +147,16 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
 
         MarkSeen(user, scores, filter);
         var approximate = TopN.Select(scores, destination, filter);
+        var end = first == rows ? rows
+            : approximate < destination.Length ? rows
+            : screen.End(vector, offset, delta, FactorScreen.Threshold(destination[approximate - 1].Score, delta), first);
+        if (end > first)
+        {
+            // The same request, so the same δ; a later item only raises the N-th best approximate score.
+            screen.Scores(vector, offset, scores, first, end);
+            MarkSeen(user, scores, filter);
+            approximate = TopN.Select(scores, destination, filter);
+        }
 
         // More candidates than 1/16 of the items and the screen does not pay (each costs a block of four): the full pass.
         var items = scores.Length;

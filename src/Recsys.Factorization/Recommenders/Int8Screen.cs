@@ -27,13 +27,14 @@ internal sealed class Int8Screen : FactorScreen
     private readonly double _maxError;
     private readonly double _maxCopyNorm;
 
-    internal Int8Screen(ReadOnlySpan<float> itemFactors, int rank, int items, double maxBias)
-        : this(Copy(itemFactors, rank, items, out var state), rank, state, maxBias)
+    /// <summary>The copy of <paramref name="sortedFactors"/>, the item factors in the rows' order of <paramref name="layout"/>.</summary>
+    internal Int8Screen(float[] sortedFactors, int rank, Layout layout, double maxBias)
+        : this(Copy(sortedFactors, rank, layout.Order.Length, out var state), rank, layout, state, maxBias)
     {
     }
 
-    private Int8Screen(sbyte[] codes, int rank, CopyState state, double maxBias)
-        : base(rank, Math.Max(state.MaxNorm, state.MaxCopyNorm), maxBias)
+    private Int8Screen(sbyte[] codes, int rank, Layout layout, CopyState state, double maxBias)
+        : base(layout, rank, Math.Max(state.MaxNorm, state.MaxCopyNorm), maxBias)
     {
         _codes = codes;
         _scales = state.Scales;
@@ -105,10 +106,9 @@ internal sealed class Int8Screen : FactorScreen
     private static sbyte Code(float x, float scale) =>
         scale == 0f ? (sbyte)0 : (sbyte)Math.Clamp(Math.Round((double)x / scale), -127, 127);
 
-    public override double Scores(ReadOnlySpan<float> vector, ReadOnlySpan<float> itemBias, float offset, Span<float> scores)
+    private protected override double ScoreRows(ReadOnlySpan<float> vector, float offset, int from, Span<float> scores)
     {
         var rank = Rank;
-        CheckLengths(vector, itemBias, scores, _codes.Length);
         var user = vector[..rank];
         var userNorm = Norm(user);
         if (!double.IsFinite(userNorm))
@@ -135,29 +135,31 @@ internal sealed class Int8Screen : FactorScreen
         }
 
         userError = Math.Sqrt(userError) * (1 + 1e-9);
-        var i = Kernel(shifted, t, itemBias, offset, scores);
+        var itemBias = Bias.Length == 0 ? [] : Bias.AsSpan(from, scores.Length);
+        var i = Kernel(shifted, t, from, itemBias, offset, scores);
         for (; i < scores.Length; i++)
         {
+            var row = from + i;
             var dot = 0;
             for (var f = 0; f < rank; f++)
             {
-                dot += shifted[f] * _codes[(i * rank) + f];
+                dot += shifted[f] * _codes[(row * rank) + f];
             }
 
-            scores[i] = (dot - _offsets[i]) * (t * _scales[i]) + (itemBias.IsEmpty ? 0f : itemBias[i]) + offset;
+            scores[i] = (dot - _offsets[row]) * (t * _scales[row]) + (itemBias.IsEmpty ? 0f : itemBias[i]) + offset;
         }
 
         return (userNorm * _maxError) + (userError * _maxCopyNorm) + Rounding(userNorm + userError, offset);
     }
 
-    /// <summary>Four items per step: 32 bytes of each row per <c>vpdpbusd</c>, the four integer sums reduced together.</summary>
-    private int Kernel(ReadOnlySpan<byte> shifted, float t, ReadOnlySpan<float> itemBias, float offset, Span<float> scores)
+    /// <summary>Four items per step from row <paramref name="from"/>: 32 bytes of each row per <c>vpdpbusd</c>, the four integer sums reduced together.</summary>
+    private int Kernel(ReadOnlySpan<byte> shifted, float t, int from, ReadOnlySpan<float> itemBias, float offset, Span<float> scores)
     {
         var rank = Rank;
-        ref var codes = ref MemoryMarshal.GetArrayDataReference(_codes);
+        ref var codes = ref MemoryMarshal.GetReference(_codes.AsSpan(from * rank, scores.Length * rank));
         ref var user = ref MemoryMarshal.GetReference(shifted);
-        ref var rowOffsets = ref MemoryMarshal.GetArrayDataReference(_offsets);
-        ref var scales = ref MemoryMarshal.GetArrayDataReference(_scales);
+        ref var rowOffsets = ref MemoryMarshal.GetReference(_offsets.AsSpan(from, scores.Length));
+        ref var scales = ref MemoryMarshal.GetReference(_scales.AsSpan(from, scores.Length));
         var scale = Vector128.Create(t);
         var stride = (nuint)rank;
         var i = 0;

@@ -10,11 +10,11 @@ namespace Recsys.Factorization.Tests.Recommenders;
 public sealed class FactorScreenTests
 {
     [Property(MaxTest = 60)]
-    public bool Recommend_Screened_EqualsFullPass(int seed, byte rankChoice, ushort extraItems, byte count, bool biases, bool ties, byte filterChoice)
+    public bool Recommend_Screened_EqualsFullPass(int seed, byte rankChoice, ushort extraItems, byte count, bool biases, bool ties, byte filterChoice, bool skewed)
     {
         var rank = 16 * (1 + (rankChoice % 4));
         var items = FactorScreen.MinItems + (extraItems % 1500);
-        var model = Model(seed, rank, items, biases, ties);
+        var model = Model(seed, rank, items, biases, ties, skewed: skewed);
         if (!FactorScreen.Supported(rank, items))
         {
             return true; // no Vector256 here: the screen never runs
@@ -64,7 +64,7 @@ public sealed class FactorScreenTests
 
         var approximate = new float[items];
         var exact = new float[items];
-        var delta = screen.Scores(user, bias, offset, approximate);
+        var delta = screen.Scores(user, offset, approximate, 0, items);
         ScoreKernel.Scores(factors, rank, user, bias, offset, exact);
         return delta > 0 && approximate.Zip(exact).All(x => Math.Abs(x.First - x.Second) <= delta);
     }
@@ -137,7 +137,7 @@ public sealed class FactorScreenTests
         for (var user = 0; user < 20; user++)
         {
             var scores = new float[Items];
-            var delta = screen.Scores(Values(Rank), bias, 3.5f, scores);
+            var delta = screen.Scores(Values(Rank), 3.5f, scores, 0, Items);
             var top = new ScoredItem[10];
             TopN.Select(scores, top, RecommendationFilter.None);
             var count = FactorScreen.Candidates(scores, FactorScreen.Threshold(top[^1].Score, delta), new int[Items / 64]);
@@ -157,8 +157,8 @@ public sealed class FactorScreenTests
         }
 
         var scores = new float[FactorScreen.MinItems];
-        Assert.Equal(double.PositiveInfinity, screen.Scores(factors.AsSpan(0, 32), [], 0f, scores));
-        Assert.True(double.IsFinite(screen.Scores(Enumerable.Repeat(0.5f, 32).ToArray(), [], 0f, scores)));
+        Assert.Equal(double.PositiveInfinity, screen.Scores(factors.AsSpan(0, 32), 0f, scores, 0, scores.Length));
+        Assert.True(double.IsFinite(screen.Scores(Enumerable.Repeat(0.5f, 32).ToArray(), 0f, scores, 0, scores.Length)));
     }
 
     [Fact]
@@ -233,7 +233,147 @@ public sealed class FactorScreenTests
         return destination[..written];
     }
 
-    private static FactorModel Model(int seed, int rank, int items, bool biases, bool ties, bool zeroRows = false)
+    /// <summary>
+    /// The early stop on factors whose norms fall steeply (as trained factors' do: most items are rarely chosen): it
+    /// stops well before the last row, and no row after the stop scores at or above the threshold it was given.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void End_SkewedNorms_StopsEarly_AndNoLaterRowReachesTheThreshold(bool int8, bool biases)
+    {
+        var precision = int8 ? ScreenPrecision.Int8 : ScreenPrecision.BFloat16;
+        const int Rank = 64;
+        var model = Model(seed: 5, rank: Rank, items: 6000, biases: biases, ties: false, skewed: true);
+        var p = model.Parts;
+        if (FactorScreen.Create(p.ItemFactors, Rank, 6000, p.ItemBias, precision) is not { } screen)
+        {
+            Assert.False(FactorScreen.Supported(Rank, 6000) && (precision == ScreenPrecision.BFloat16 || Int8Screen.Supported(Rank)));
+            return;
+        }
+
+        var stops = new List<int>();
+        for (var user = 0; user < model.Users.Count; user++)
+        {
+            var scores = new float[6000];
+            var offset = (float)(p.Global + (p.UserBias?[user] ?? 0));
+            var delta = screen.Scores(p.UserFactor(user), offset, scores, 0, screen.Rows);
+            var top = new ScoredItem[10];
+            TopN.Select(scores, top, RecommendationFilter.None);
+            var threshold = FactorScreen.Threshold(top[^1].Score, delta);
+
+            var end = screen.End(p.UserFactor(user), offset, delta, threshold, 0);
+
+            stops.Add(end);
+            Assert.Equal(0, end % FactorScreen.BlockRows);
+            var scanned = Enumerable.Repeat(float.NaN, 6000).ToArray();
+            screen.Scores(p.UserFactor(user), offset, scanned.AsSpan(), 0, end);
+            Assert.All(Enumerable.Range(0, 6000).Where(i => scores[i] >= threshold), i => Assert.Equal(scores[i], scanned[i]));
+        }
+
+        Assert.True(stops.Average() < 6000 / 2, $"the stops were {string.Join(", ", stops)} of 6,000 rows");
+    }
+
+    /// <summary>
+    /// The tight case of the early stop's bound: an item parallel to the user vector scores exactly ‖u‖·‖q‖, so with
+    /// the threshold at its own approximate score only the δ and rounding margins keep the stop from passing over it.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void End_AnItemAtItsCauchySchwarzBound_IsNeverPassedOver(bool int8)
+    {
+        // Ten blocks of rows of norm 1, then the needle (norm 0.5, parallel to the user: the first row of its block, so
+        // its block's largest norm is its own), then rows of norm 1/100.
+        const int Rank = 64;
+        const int Items = 4096;
+        const int Needle = 2000;
+        var random = new Random(17);
+        var user = Enumerable.Range(0, Rank).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var userNorm = MathF.Sqrt(user.Sum(x => x * x));
+        var factors = new float[Items * Rank];
+        for (var i = 0; i < Items; i++)
+        {
+            var row = factors.AsSpan(i * Rank, Rank);
+            if (i == Needle)
+            {
+                for (var f = 0; f < Rank; f++)
+                {
+                    row[f] = 0.5f * user[f] / userNorm;
+                }
+
+                continue;
+            }
+
+            for (var f = 0; f < Rank; f++)
+            {
+                row[f] = (float)(random.NextDouble() - 0.5);
+            }
+
+            var scale = (i < 10 * FactorScreen.BlockRows ? 1f : 0.01f) / MathF.Sqrt(row.ToArray().Sum(x => x * x));
+            foreach (ref var x in row)
+            {
+                x *= scale;
+            }
+        }
+
+        if (FactorScreen.Create(factors, Rank, Items, [], int8 ? ScreenPrecision.Int8 : ScreenPrecision.BFloat16) is not { } screen)
+        {
+            Assert.False(FactorScreen.Supported(Rank, Items) && (!int8 || Int8Screen.Supported(Rank)));
+            return;
+        }
+
+        var scores = new float[Items];
+        var delta = screen.Scores(user, 0f, scores, 0, Items);
+
+        var end = screen.End(user, 0f, delta, scores[Needle], 0);
+
+        var scanned = Enumerable.Repeat(float.NaN, Items).ToArray();
+        screen.Scores(user, 0f, scanned, 0, end);
+        Assert.Equal(scores[Needle], scanned[Needle]);
+        Assert.Equal(11 * FactorScreen.BlockRows, end); // and no further: the rows of norm 1/100 cannot reach it
+    }
+
+    /// <summary>
+    /// Trained factors (implicit ALS, the sample host's model, on MovieLens latest-small): for every user the screened
+    /// top 10 and top 100 are the full pass's, and the early stop leaves most rows unscored for the median user.
+    /// </summary>
+    [Fact]
+    public void Recommend_MovieLensImplicitAls_EqualsFullPass_AndStopsEarly()
+    {
+        var data = MovieLens.ReadRatings(MovieLensData.File("ratings.csv")).Dataset;
+        var model = (FactorModel)RecommenderAlgorithms.Create("als-implicit").Fit(data);
+        var p = model.Parts;
+        var screen = FactorScreen.Create(p.ItemFactors, p.Rank, model.Items.Count, p.ItemBias);
+        Assert.SkipWhen(screen is null, "no screen on this CPU (needs Vector256)");
+        var stops = new List<int>();
+        for (var user = 0; user < model.Users.Count; user++)
+        {
+            foreach (var n in new[] { 10, 100 })
+            {
+                var screened = new ScoredItem[n];
+                var written = model.Recommend(user, screened);
+                Assert.Equal(FullPass(model, user, n, RecommendationFilter.Default), screened[..written]);
+            }
+
+            var scores = new float[model.Items.Count];
+            var delta = screen!.Scores(p.UserFactor(user), 0f, scores, 0, screen.Rows);
+            foreach (var seen in model.Training.Seen(user))
+            {
+                scores[seen] = float.NaN;
+            }
+
+            var top = new ScoredItem[10];
+            TopN.Select(scores, top, RecommendationFilter.None);
+            stops.Add(screen.End(p.UserFactor(user), 0f, delta, FactorScreen.Threshold(top[^1].Score, delta), 0));
+        }
+
+        stops.Sort();
+        Assert.True(stops[stops.Count / 2] < model.Items.Count / 2, $"median stop {stops[stops.Count / 2]} of {model.Items.Count} rows");
+    }
+
+    private static FactorModel Model(int seed, int rank, int items, bool biases, bool ties, bool zeroRows = false, bool skewed = false)
     {
         const int Users = 12;
         var random = new Random(seed);
@@ -251,6 +391,19 @@ public sealed class FactorScreenTests
         float[] Values(int length) => Enumerable.Range(0, length).Select(_ => Next()).ToArray();
         var userFactors = Values(Users * rank);
         var itemFactors = Values(items * rank);
+        if (skewed)
+        {
+            // Row norms over several powers of two, most of them small (a power of two keeps integer ties exact).
+            for (var i = 0; i < items; i++)
+            {
+                var scale = MathF.Pow(2, -(int)(8 * Math.Sqrt(random.NextDouble())));
+                foreach (ref var x in itemFactors.AsSpan(i * rank, rank))
+                {
+                    x *= scale;
+                }
+            }
+        }
+
         if (zeroRows)
         {
             userFactors.AsSpan(0, rank).Clear();
