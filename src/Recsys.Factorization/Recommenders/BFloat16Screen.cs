@@ -15,9 +15,9 @@ internal sealed class BFloat16Screen : FactorScreen
     // Largest ‖q_i − q̃_i‖₂ (rounding of the copy), rounded up.
     private readonly double _maxError;
 
-    /// <summary>The copy of <paramref name="sortedFactors"/>, the item factors in the rows' order of <paramref name="layout"/>.</summary>
-    internal BFloat16Screen(float[] sortedFactors, int rank, Layout layout, double maxBias)
-        : this(Copy(sortedFactors, rank, layout.Order.Length, out var maxError, out var maxNorm), rank, layout, maxError, maxNorm, maxBias)
+    /// <summary>The copy of <paramref name="itemFactors"/>, its rows in the order of <paramref name="layout"/>.</summary>
+    internal BFloat16Screen(ReadOnlySpan<float> itemFactors, int rank, Layout layout, double maxBias)
+        : this(Copy(itemFactors, rank, layout, out var maxError, out var maxNorm), rank, layout, maxError, maxNorm, maxBias)
     {
     }
 
@@ -28,8 +28,9 @@ internal sealed class BFloat16Screen : FactorScreen
         _maxError = maxError;
     }
 
-    private static ushort[] Copy(ReadOnlySpan<float> itemFactors, int rank, int items, out double maxError, out double maxNorm)
+    private static ushort[] Copy(ReadOnlySpan<float> itemFactors, int rank, Layout layout, out double maxError, out double maxNorm)
     {
+        var items = layout.Norms.Length;
         var copy = new ushort[items * rank];
         maxError = 0;
         maxNorm = 0;
@@ -38,7 +39,7 @@ internal sealed class BFloat16Screen : FactorScreen
             double error = 0, norm = 0;
             for (var f = 0; f < rank; f++)
             {
-                var x = itemFactors[(i * rank) + f];
+                var x = itemFactors[(layout.Item(i) * rank) + f];
                 var half = ToBFloat16(x);
                 copy[(i * rank) + f] = half;
                 var d = (double)x - FromBFloat16(half);

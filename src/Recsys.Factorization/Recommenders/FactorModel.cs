@@ -133,11 +133,16 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         var vector = p.UserFactor(user);
         var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
 
-        // The rows come in descending ‖q‖: score the first eighth, select, and score on only as far as an item can still
-        // reach the threshold those give (FactorScreen.End); the items never scored stay NaN, which no selection admits.
+        // Rows in descending ‖q‖ (FactorScreen.Ordered): score the first eighth, select, and score on only as far as an item
+        // can still reach the threshold those give (FactorScreen.End); the items never scored stay NaN, which no
+        // selection admits. Otherwise every row in one pass.
         var rows = screen.Rows;
-        var first = Math.Min(rows, (rows / 8 / FactorScreen.BlockRows + 1) * FactorScreen.BlockRows);
-        scores.Fill(float.NaN);
+        var first = screen.Ordered ? Math.Min(rows, (rows / 8 / FactorScreen.BlockRows + 1) * FactorScreen.BlockRows) : rows;
+        if (first < rows)
+        {
+            scores.Fill(float.NaN);
+        }
+
         var delta = screen.Scores(vector, offset, scores, 0, first);
         if (!(delta < 1e30))
         {

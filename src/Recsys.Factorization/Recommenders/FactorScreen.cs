@@ -40,14 +40,15 @@ internal abstract class FactorScreen
         MaxNorm = maxNorm;
         MaxBias = maxBias;
         Order = layout.Order;
+        Rows = layout.Norms.Length;
         Bias = layout.Bias;
-        var blocks = (layout.Order.Length + BlockRows - 1) / BlockRows;
+        var blocks = (Rows + BlockRows - 1) / BlockRows;
         _suffixNorm = new double[blocks];
         _suffixBias = new double[blocks];
         double norm = 0, bias = double.NegativeInfinity;
         for (var b = blocks - 1; b >= 0; b--)
         {
-            for (var row = b * BlockRows; row < Math.Min(layout.Order.Length, (b + 1) * BlockRows); row++)
+            for (var row = b * BlockRows; row < Math.Min(Rows, (b + 1) * BlockRows); row++)
             {
                 norm = Math.Max(norm, layout.Norms[row]);
                 bias = Math.Max(bias, Bias.Length == 0 ? 0 : Bias[row]);
@@ -62,10 +63,16 @@ internal abstract class FactorScreen
     public int Rank { get; }
 
     /// <summary>The number of rows (items).</summary>
-    public int Rows => Order.Length;
+    public int Rows { get; }
 
-    /// <summary>Row r of the copy is item Order[r].</summary>
-    private protected int[] Order { get; }
+    /// <summary>
+    /// Whether the rows are in descending norm, so that <see cref="End"/> can stop a request early; false when the
+    /// norms are too even for that to pay (then row r is item r and a request scores every row in one pass).
+    /// </summary>
+    public bool Ordered => Order is not null;
+
+    /// <summary>Row r of the copy is item Order[r]; null when row r is item r.</summary>
+    private protected int[]? Order { get; }
 
     /// <summary>The item biases in row order; empty without biases.</summary>
     private protected float[] Bias { get; }
@@ -117,8 +124,8 @@ internal abstract class FactorScreen
             return null;
         }
 
-        var layout = Layout.ByNorm(itemFactors, rank, items, itemBias, out var sorted);
-        return kind == ScreenPrecision.Int8 ? new Int8Screen(sorted, rank, layout, maxBias) : new BFloat16Screen(sorted, rank, layout, maxBias);
+        var layout = Layout.ByNorm(itemFactors, rank, items, itemBias);
+        return kind == ScreenPrecision.Int8 ? new Int8Screen(itemFactors, rank, layout, maxBias) : new BFloat16Screen(itemFactors, rank, layout, maxBias);
     }
 
     /// <summary>
@@ -132,6 +139,11 @@ internal abstract class FactorScreen
         if (vector.Length < Rank || scores.Length < Rows || from < 0 || to > Rows || from > to)
         {
             throw new ArgumentException("The spans are shorter than the item count and rank require, or the rows are out of range.");
+        }
+
+        if (Order is null)
+        {
+            return ScoreRows(vector[..Rank], offset, from, scores[from..to]);
         }
 
         var pooled = System.Buffers.ArrayPool<float>.Shared.Rent(to - from);
@@ -210,15 +222,30 @@ internal abstract class FactorScreen
         return Math.Sqrt(sum) * (1 + 1e-9);
     }
 
-    /// <summary>The row order of a copy (descending ‖q_i‖, ties by item), each row's ‖q_i‖ rounded up, and the biases in that order.</summary>
-    internal sealed record Layout(int[] Order, double[] Norms, float[] Bias)
+    /// <summary>
+    /// The row order of a copy (descending ‖q_i‖, ties by item; null for the items' own order), each row's ‖q_i‖ rounded
+    /// up, and the biases in row order.
+    /// </summary>
+    internal sealed record Layout(int[]? Order, double[] Norms, float[] Bias)
     {
-        public static Layout ByNorm(ReadOnlySpan<float> itemFactors, int rank, int items, ReadOnlySpan<float> itemBias, out float[] sorted)
+        /// <summary>
+        /// Rows in descending norm when the median norm is under half the largest (trained factors: most items are
+        /// rarely chosen and have small factors), else the items' own order: with even norms the bound stops nothing
+        /// and the reordering would only cost (scattering each score back to its item).
+        /// </summary>
+        public static Layout ByNorm(ReadOnlySpan<float> itemFactors, int rank, int items, ReadOnlySpan<float> itemBias)
         {
             var norms = new double[items];
             for (var i = 0; i < items; i++)
             {
                 norms[i] = Norm(itemFactors.Slice(i * rank, rank));
+            }
+
+            var byNorm = norms.ToArray();
+            Array.Sort(byNorm);
+            if (byNorm[items / 2] >= byNorm[^1] / 2)
+            {
+                return new Layout(null, norms, itemBias.IsEmpty ? [] : itemBias[..items].ToArray());
             }
 
             var order = new int[items];
@@ -228,12 +255,10 @@ internal abstract class FactorScreen
             }
 
             Array.Sort(order, (a, b) => norms[a] != norms[b] ? norms[b].CompareTo(norms[a]) : a.CompareTo(b));
-            sorted = new float[items * rank];
             var sortedNorms = new double[items];
             var bias = itemBias.IsEmpty ? [] : new float[items];
             for (var r = 0; r < items; r++)
             {
-                itemFactors.Slice(order[r] * rank, rank).CopyTo(sorted.AsSpan(r * rank, rank));
                 sortedNorms[r] = norms[order[r]];
                 if (bias.Length > 0)
                 {
@@ -243,6 +268,9 @@ internal abstract class FactorScreen
 
             return new Layout(order, sortedNorms, bias);
         }
+
+        /// <summary>The item at row <paramref name="row"/>.</summary>
+        public int Item(int row) => Order is null ? row : Order[row];
     }
 
     /// <summary>

@@ -27,9 +27,9 @@ internal sealed class Int8Screen : FactorScreen
     private readonly double _maxError;
     private readonly double _maxCopyNorm;
 
-    /// <summary>The copy of <paramref name="sortedFactors"/>, the item factors in the rows' order of <paramref name="layout"/>.</summary>
-    internal Int8Screen(float[] sortedFactors, int rank, Layout layout, double maxBias)
-        : this(Copy(sortedFactors, rank, layout.Order.Length, out var state), rank, layout, state, maxBias)
+    /// <summary>The copy of <paramref name="itemFactors"/>, its rows in the order of <paramref name="layout"/>.</summary>
+    internal Int8Screen(ReadOnlySpan<float> itemFactors, int rank, Layout layout, double maxBias)
+        : this(Copy(itemFactors, rank, layout, out var state), rank, layout, state, maxBias)
     {
     }
 
@@ -52,8 +52,9 @@ internal sealed class Int8Screen : FactorScreen
 
     private readonly record struct CopyState(float[] Scales, int[] Offsets, double MaxError, double MaxNorm, double MaxCopyNorm, float MinScale);
 
-    private static sbyte[] Copy(ReadOnlySpan<float> itemFactors, int rank, int items, out CopyState state)
+    private static sbyte[] Copy(ReadOnlySpan<float> itemFactors, int rank, Layout layout, out CopyState state)
     {
+        var items = layout.Norms.Length;
         var codes = new sbyte[items * rank];
         var scales = new float[items];
         var offsets = new int[items];
@@ -61,7 +62,7 @@ internal sealed class Int8Screen : FactorScreen
         var minScale = float.PositiveInfinity;
         for (var i = 0; i < items; i++)
         {
-            var row = itemFactors.Slice(i * rank, rank);
+            var row = itemFactors.Slice(layout.Item(i) * rank, rank);
             var scale = Scale(row);
             var sum = 0;
             double error = 0, norm = 0, copyNorm = 0;

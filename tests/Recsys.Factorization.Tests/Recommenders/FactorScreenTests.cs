@@ -101,6 +101,20 @@ public sealed class FactorScreenTests
     }
 
     [Fact]
+    public void Create_EvenNorms_KeepTheItemsOrder_SkewedNormsSortThem()
+    {
+        var even = Model(seed: 2, rank: 32, items: 3000, biases: false, ties: false);
+        var skewed = Model(seed: 2, rank: 32, items: 3000, biases: false, ties: false, skewed: true);
+        if (!FactorScreen.Supported(32, 3000))
+        {
+            return;
+        }
+
+        Assert.False(FactorScreen.Create(even.Parts.ItemFactors, 32, 3000, [])!.Ordered);
+        Assert.True(FactorScreen.Create(skewed.Parts.ItemFactors, 32, 3000, [])!.Ordered);
+    }
+
+    [Fact]
     public void Create_Default_Int8WhereTheCpuHasVnni()
     {
         var factors = Enumerable.Range(0, 64 * FactorScreen.MinItems).Select(i => (float)Math.Sin(i)).ToArray();
@@ -347,6 +361,7 @@ public sealed class FactorScreenTests
         var p = model.Parts;
         var screen = FactorScreen.Create(p.ItemFactors, p.Rank, model.Items.Count, p.ItemBias);
         Assert.SkipWhen(screen is null, "no screen on this CPU (needs Vector256)");
+        Assert.True(screen!.Ordered, "trained factors: the median item norm is under half the largest");
         var stops = new List<int>();
         for (var user = 0; user < model.Users.Count; user++)
         {
@@ -358,7 +373,7 @@ public sealed class FactorScreenTests
             }
 
             var scores = new float[model.Items.Count];
-            var delta = screen!.Scores(p.UserFactor(user), 0f, scores, 0, screen.Rows);
+            var delta = screen.Scores(p.UserFactor(user), 0f, scores, 0, screen.Rows);
             foreach (var seen in model.Training.Seen(user))
             {
                 scores[seen] = float.NaN;
