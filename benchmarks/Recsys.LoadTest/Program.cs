@@ -34,7 +34,7 @@ var p99 = new Option<double?>("--target-p99") { Description = "Fail (exit 2) whe
 var success = new Option<double?>("--target-success") { Description = "Fail (exit 2) when the success rate is below this percentage." };
 var minRps = new Option<double?>("--target-rps") { Description = "Fail (exit 2) when throughput is below this many requests/s." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON here." };
-var httpClient = new Option<bool>("--http-client") { Description = "Send through HttpClient instead of the load generator's own HTTP/1.1 connections (which take about half its CPU a request); https URLs always use HttpClient." };
+var httpClient = new Option<bool>("--http-client") { Description = "Send through HttpClient instead of the load generator's own HTTP/1.1 connections (which need about three quarters of HttpClient's CPU a request); https URLs always use HttpClient." };
 var timeline = new Option<bool>("--timeline") { Description = "Also print each measured second's requests, p50, p99 and max (by when a request was due): shows when a queue forms and clears." };
 var root = new RootCommand("recsys-loadtest: HTTP load for the Recsys web host.")
 {
@@ -186,8 +186,6 @@ internal static class LoadTasks
         var user = random.Next(users);
         return new LoadRequest(task, user, task == "filtered" ? Math.Round(random.NextDouble() * 0.5, 2) : 0);
     }
-
-
 }
 
 internal sealed record LatencySummary(string Task, long Requests, long Failures, double SuccessRate, double Rps, double P50, double P75, double P90, double P95, double P99, double Max);

@@ -15,11 +15,11 @@ namespace Recsys.Recommenders;
 /// and the exact scores come from the same kernel on the same block of four items, so the result is bit-for-bit what
 /// scoring every item exactly returns (<c>FactorScreenTests</c>).
 /// <para>
-/// The copy keeps the rows in descending order of ‖q_i‖, in blocks of <see cref="BlockRows"/>, so a request can stop
-/// early: by Cauchy–Schwarz no item after row r scores above ‖u‖·max_{j≥r}‖q_j‖ + max_{j≥r} b_j + offset, and once
+/// When the item norms are uneven (see <see cref="Ordered"/>) the copy keeps the rows in descending order of ‖q_i‖, in
+/// blocks of <see cref="BlockRows"/>, so a request can stop early: by Cauchy–Schwarz no item after row r scores above ‖u‖·max_{j≥r}‖q_j‖ + max_{j≥r} b_j + offset, and once
 /// that (plus δ and rounding) is below the threshold the items scanned so far give, no later item can be a candidate
 /// nor change the approximate top N (<see cref="End"/>). At serving sizes most items are rarely chosen and have small
-/// factors: on ml-latest-small (implicit ALS, rank 64) the median user needs a fifth of the rows.
+/// factors: on ml-latest-small (implicit ALS, rank 64) the median user needs about a quarter of the rows.
 /// </para>
 /// </summary>
 internal abstract class FactorScreen
@@ -132,7 +132,7 @@ internal abstract class FactorScreen
     /// Writes scores[Order[r]] ≈ q · vector + b + offset for the rows r in [<paramref name="from"/>, <paramref name="to"/>)
     /// (<paramref name="scores"/> is indexed by item; other entries are left as they are) and returns δ, a bound on
     /// |approximate − exact| for every item of this request, where exact is what <see cref="ScoreKernel"/> computes
-    /// in float; not finite when the vector or the offset is not (then nothing is written).
+    /// in float; not finite when the vector or the offset is not (and then the scores written mean nothing).
     /// </summary>
     public double Scores(ReadOnlySpan<float> vector, float offset, Span<float> scores, int from, int to)
     {
