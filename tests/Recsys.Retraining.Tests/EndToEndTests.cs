@@ -123,8 +123,8 @@ public sealed class EndToEndTests
     [Fact]
     public async Task Worker_IntervalTrigger_OnAFakeClock_RunsAgainOnlyAfterTheInterval()
     {
-        using var workspace = Workspace.Sqlite();
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        using var workspace = Workspace.Sqlite(clock);
         var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2", Interval = TimeSpan.FromHours(1), TriggerCheckInterval = TimeSpan.FromMinutes(1) };
         options.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new Recommenders.AlgorithmSettings { Epochs = 2 } });
         options.Promotion.PrimaryMetric = "rmse";
@@ -145,8 +145,10 @@ public sealed class EndToEndTests
     [Fact]
     public async Task Worker_FailedRun_IsRetriedWithBackoff_NotAfterAWholeInterval()
     {
-        using var workspace = Workspace.Sqlite();
+        // The stores on the same fake clock: with the system's, a run's finish was the real time, and after 08:00 UTC
+        // of 2026-12-03 (a day after the fake start) the daily schedule fell due before the retry did.
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        using var workspace = Workspace.Sqlite(clock);
         var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2", Interval = TimeSpan.FromDays(1), TriggerCheckInterval = TimeSpan.FromSeconds(10) };
         options.Load.MaxAttempts = 1;
         options.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new Recommenders.AlgorithmSettings { Epochs = 2 } });

@@ -14,13 +14,13 @@ internal sealed class Workspace : IDisposable
 {
     private readonly string? _schema;
 
-    private Workspace(string? schema)
+    private Workspace(string? schema, TimeProvider? time = null)
     {
         _schema = schema;
         Location = schema is null
             ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"recsys-retrain-{Guid.NewGuid():N}")
             : new NpgsqlConnectionStringBuilder(PostgresConnectionString) { SearchPath = schema }.ToString();
-        Backend = schema is null ? SqliteBackend.Open(Location) : PostgreSqlBackend.Open(Location);
+        Backend = schema is null ? SqliteBackend.Open(Location, time) : PostgreSqlBackend.Open(Location);
     }
 
     public static string PostgresConnectionString => TestEnvironment.PostgresConnectionString;
@@ -41,6 +41,12 @@ internal sealed class Workspace : IDisposable
         new SyntheticDataGenerator(new SyntheticDataOptions { Users = 400, Items = 600, Interactions = 30_000, Seed = 3 }).GenerateDataset();
 
     public static Workspace Sqlite() => new(null);
+
+    /// <summary>
+    /// A SQLite workspace whose stores read <paramref name="time"/>: a test that runs the service on a fake clock must
+    /// give its stores the same one, or a run's start (the service's clock) and finish (the store's) disagree.
+    /// </summary>
+    public static Workspace Sqlite(TimeProvider time) => new(null, time);
 
     public static Workspace Postgres()
     {
