@@ -32,9 +32,11 @@ internal static class TrainCommand
             // The dataset itself is not kept past the fit (the model keeps what it needs): at 100 M ratings its other
             // columns are gigabytes the model file's writing does not need. No trainer reads timestamps, so they are
             // not read (8 bytes a rating).
+            var warmUp = FitWarmUp.Start(() => RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result)), result.GetValue(hyper.Rank), cancellationToken);
             var (counts, model, seconds) = CliProgress.Run(json: false, progress =>
             {
                 var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file, progress, timestamps: false);
+                FitWarmUp.Finish(warmUp);
                 var epochs = new EpochProgress(progress, $"train {result.GetValue(algorithm)}");
                 var start = Stopwatch.GetTimestamp();
                 var model = trainer.Fit(dataset, epochs, cancellationToken);
