@@ -19,21 +19,12 @@ HOST_DIR=${HOST_DIR:-samples/Recsys.Samples.WebApi/bin/Release/net10.0}
 LOAD=$(realpath benchmarks/Recsys.LoadTest/bin/Release/net10.0/recsys-loadtest.dll)
 registry=$(mktemp -d)
 script=$(mktemp --suffix .lua)
+host=
 trap 'kill $host 2>/dev/null || true; rm -rf "$registry" "$script"' EXIT
-# The users of ml-latest-small (1 … 610) in a fixed, scattered order.
-cat > "$script" <<'LUA'
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", "/users/" .. ((n * 7919) % 610 + 1) .. "/recommendations?num_recommendations=10")
-end
-LUA
-(cd "$HOST_DIR" && exec env Recsys__CacheDuration=00:00:00 dotnet Recsys.Samples.WebApi.dll --urls "http://127.0.0.1:$PORT" \
-    --registry "$registry" --data "$DATA/ratings.csv" --movies "$DATA/movies.csv" > "$registry/host.log" 2>&1) &
-host=$!
-dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --wait-ready 5m --warmup 0 --duration 1s --rate 10 --data "$DATA/ratings.csv" > /dev/null
-pid=$(pgrep -f "Recsys.Samples.WebApi.dll --urls http://127.0.0.1:$PORT" | head -1)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+. scripts/lib/computed-host.sh
+write_recommendations_lua "$script"
+start_computed_host "$HOST_DIR" "$PORT" "$registry"
+pid=$host_pid
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 if command -v wrk > /dev/null; then
   for round in $(seq 1 "$ROUNDS"); do
@@ -46,10 +37,7 @@ if command -v wrk > /dev/null; then
     sleep 12
     h1=$(ticks "$pid"); c1=$(ticks "$wrk_pid")
     wait "$client"
-    hz=$(getconf CLK_TCK)
-    printf 'closed loop %s: %s req/s, p99 %s; host %s cores, wrk %s cores\n' "$round" \
-      "$(awk '/Requests\/sec/{print $2}' "$registry/wrk.txt")" "$(awk '$1=="99%"{print $2}' "$registry/wrk.txt")" \
-      "$(echo "scale=2; ($h1 - $h0) / $hz / 12" | bc)" "$(echo "scale=2; ($c1 - $c0) / $hz / 12" | bc)"
+    echo "closed loop $round: $(wrk_result "$registry/wrk.txt"); host $(cores "$h0" "$h1" 12) cores, wrk $(cores "$c0" "$c1" 12) cores"
   done
 else
   echo "closed loop: skipped (no wrk; apt-get install -y wrk)"
@@ -65,8 +53,7 @@ sleep 15
 h1=$(ticks "$pid"); c1=$(ticks "$load_pid")
 wait "$client"
 grep -E "closed|^\| (all|recommendations)" "$registry/load.txt"
-printf 'host %s cores, load generator %s cores\n' "$(echo "scale=2; ($h1 - $h0) / $(getconf CLK_TCK) / 15" | bc)" \
-  "$(echo "scale=2; ($c1 - $c0) / $(getconf CLK_TCK) / 15" | bc)"
+echo "host $(cores "$h0" "$h1" 15) cores, load generator $(cores "$c0" "$c1" 15) cores"
 for rate in $RATES; do
   echo "== fixed rate $rate/s (load generator)"
   dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --mix recommendations=1 --rate "$rate" --warmup 5s --duration 20s \

@@ -13,21 +13,12 @@ DATA=${DATA:-$(realpath ../shared/data/ml-latest-small)}
 HOST_DIR=${HOST_DIR:-samples/Recsys.Samples.WebApi/bin/Release/net10.0}
 LOAD=$(realpath benchmarks/Recsys.LoadTest/bin/Release/net10.0/recsys-loadtest.dll)
 work=$(mktemp -d)
+host=
 trap 'kill $host 2>/dev/null || true; rm -rf "$work"' EXIT
-cat > "$work/recs.lua" <<'LUA'
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", "/users/" .. ((n * 7919) % 610 + 1) .. "/recommendations?num_recommendations=10")
-end
-LUA
-(cd "$HOST_DIR" && exec env Recsys__CacheDuration=00:00:00 dotnet Recsys.Samples.WebApi.dll --urls "http://127.0.0.1:$PORT" \
-    --registry "$work" --data "$DATA/ratings.csv" --movies "$DATA/movies.csv" > "$work/host.log" 2>&1) &
-host=$!
-dotnet "$LOAD" --url "http://127.0.0.1:$PORT" --wait-ready 5m --warmup 0 --duration 1s --rate 10 --data "$DATA/ratings.csv" > /dev/null
-pid=$(pgrep -f "Recsys.Samples.WebApi.dll --urls http://127.0.0.1:$PORT" | head -1)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-hz=$(getconf CLK_TCK)
+. scripts/lib/computed-host.sh
+write_recommendations_lua "$work/recs.lua"
+start_computed_host "$HOST_DIR" "$PORT" "$work"
+pid=$host_pid
 clients="own http-client"; command -v wrk > /dev/null && clients="wrk $clients"
 for round in $(seq 1 "$ROUNDS"); do
   for client in $clients; do
@@ -43,11 +34,7 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
     h0=$(ticks "$pid"); c0=$(ticks "$cpid"); sleep 10; h1=$(ticks "$pid"); c1=$(ticks "$cpid")
     wait "$c"
-    if [ "$client" = wrk ]; then
-      result="$(awk '/Requests\/sec/{print $2}' "$work/out.txt") req/s p99 $(awk '$1=="99%"{print $2}' "$work/out.txt")"
-    else
-      result="$(grep '^| all' "$work/out.txt" | awk -F'|' '{print $6 " req/s p99 " $11 " ms"}')"
-    fi
-    echo "$round $client: $result; host $(echo "scale=2; ($h1 - $h0) / $hz / 10" | bc) cores, client $(echo "scale=2; ($c1 - $c0) / $hz / 10" | bc) cores"
+    if [ "$client" = wrk ]; then result=$(wrk_result "$work/out.txt"); else result=$(load_result "$work/out.txt"); fi
+    echo "$round $client: $result; host $(cores "$h0" "$h1" 10) cores, client $(cores "$c0" "$c1" 10) cores"
   done
 done
