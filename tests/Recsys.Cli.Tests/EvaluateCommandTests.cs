@@ -60,30 +60,22 @@ public sealed class EvaluateCommandTests
         Assert.Contains("--repeat must be at least 1, not 0.", error, StringComparison.Ordinal);
     }
 
+    /// <summary>Every algorithm <c>recsys algorithms</c> lists (<see cref="WarmUpFit_CoversTheAlgorithmsTheCliLists"/> keeps it so).</summary>
+    private static readonly string[] AlgorithmNames =
+    [
+        "als", "als-implicit", "baseline", "biased-mf", "blend", "ease", "global-mean", "hybrid", "item-knn", "knn-baseline",
+        "nmf", "nmf-masked", "nmf-mu", "popularity", "popularity-positive", "svdpp", "truncated-svd", "truncated-svd-centered",
+    ];
+
+    public static TheoryData<string> Algorithms() => [.. AlgorithmNames];
+
     /// <summary>
     /// The CLI fits the same algorithm on a small synthetic set while it reads the data (FitWarmUp: the fit's code is
-    /// compiled on the idle core); a set some algorithm refuses would leave that algorithm's first fit cold, said on
-    /// standard error. Every algorithm at its defaults must take it, and the results are the real fit's.
+    /// compiled on the idle core); a set some algorithm refused would leave that algorithm's first fit cold, said on
+    /// standard error. Every algorithm at its defaults must take it.
     /// </summary>
     [Theory]
-    [InlineData("global-mean")]
-    [InlineData("baseline")]
-    [InlineData("popularity")]
-    [InlineData("popularity-positive")]
-    [InlineData("biased-mf")]
-    [InlineData("svdpp")]
-    [InlineData("als")]
-    [InlineData("als-implicit")]
-    [InlineData("truncated-svd")]
-    [InlineData("truncated-svd-centered")]
-    [InlineData("nmf")]
-    [InlineData("nmf-mu")]
-    [InlineData("nmf-masked")]
-    [InlineData("hybrid")]
-    [InlineData("knn-baseline")]
-    [InlineData("item-knn")]
-    [InlineData("ease")]
-    [InlineData("blend")]
+    [MemberData(nameof(Algorithms))]
     public async Task WarmUpFit_IsTakenByEveryAlgorithm(string algorithm)
     {
         var (exit, output, error) = await RunAsync(["evaluate", "--algorithm", algorithm, "--json", .. SmallData]);
@@ -92,6 +84,16 @@ public sealed class EvaluateCommandTests
         Assert.DoesNotContain("warming up", error, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(output);
         Assert.Equal(algorithm, json.RootElement.GetProperty("algorithm").GetString());
+    }
+
+    [Fact]
+    public async Task WarmUpFit_CoversTheAlgorithmsTheCliLists()
+    {
+        var (exit, output, error) = await RunAsync(["algorithms"]);
+
+        Assert.True(exit == 0, error);
+        var listed = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(static line => line.Split(' ')[0]).Order(StringComparer.Ordinal);
+        Assert.Equal(listed, AlgorithmNames.Order(StringComparer.Ordinal));
     }
 
     [Fact]
