@@ -133,34 +133,32 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         var vector = p.UserFactor(user);
         var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
 
-        // Rows in descending ‖q‖ (FactorScreen.Ordered): score the first eighth, select, and score on only as far as an item
-        // can still reach the threshold those give (FactorScreen.End); the items never scored stay NaN, which no
-        // selection admits. Otherwise every row in one pass.
+        // The approximate scores stay in the copy's row order (scores[r] is item RowItems[r]; item r when the rows are
+        // the items'), and only the rows scored are selected from. Rows in descending ‖q‖ (FactorScreen.Ordered): score
+        // the first eighth, select, and score on only as far as an item can still reach the threshold those give
+        // (FactorScreen.End); the rows never scored are never read. Otherwise every row in one pass.
         var rows = screen.Rows;
+        var rowItems = screen.RowItems;
+        var itemRows = screen.ItemRows;
         var first = screen.Ordered ? Math.Min(rows, (rows / 8 / FactorScreen.BlockRows + 1) * FactorScreen.BlockRows) : rows;
-        if (first < rows)
-        {
-            scores.Fill(float.NaN);
-        }
-
-        var delta = screen.Scores(vector, offset, scores, 0, first);
+        var delta = screen.RowScores(vector, offset, scores[..first], 0);
         if (!(delta < 1e30))
         {
             // Not finite, or scores so large that float overflow is near and the rounding bound no longer holds.
             return false;
         }
 
-        MarkSeen(user, scores, filter);
-        var approximate = TopN.Select(scores, destination, filter);
+        MarkSeenRows(user, scores[..first], itemRows, filter);
+        var approximate = TopN.SelectRows(scores[..first], rowItems, destination, filter);
         var end = first == rows ? rows
             : approximate < destination.Length ? rows
             : screen.End(vector, offset, delta, FactorScreen.Threshold(destination[approximate - 1].Score, delta), first);
         if (end > first)
         {
             // The same request, so the same δ; a later item only raises the N-th best approximate score.
-            screen.Scores(vector, offset, scores, first, end);
-            MarkSeen(user, scores, filter);
-            approximate = TopN.Select(scores, destination, filter);
+            screen.RowScores(vector, offset, scores[first..end], first);
+            MarkSeenRows(user, scores[..end], itemRows, filter);
+            approximate = TopN.SelectRows(scores[..end], rowItems, destination, filter);
         }
 
         // More candidates than 1/16 of the items and the screen does not pay (each costs a block of four): the full pass.
@@ -183,7 +181,14 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
             }
             else
             {
-                count = FactorScreen.Candidates(scores, FactorScreen.Threshold(destination[approximate - 1].Score, delta), candidates);
+                count = FactorScreen.Candidates(scores[..end], FactorScreen.Threshold(destination[approximate - 1].Score, delta), candidates);
+                if (!rowItems.IsEmpty)
+                {
+                    for (var k = 0; k < count; k++)
+                    {
+                        candidates[k] = rowItems[candidates[k]];
+                    }
+                }
             }
 
             if (count < 0)
@@ -218,6 +223,27 @@ internal sealed class FactorModel : RecommenderBase, IItemSimilarity
         {
             ArrayPool<float>.Shared.Return(pooledScores);
             ArrayPool<int>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RecommenderBase.MarkSeen"/> for scores in a screen's row order (<paramref name="itemRows"/>: the row
+    /// of each item, empty when rows are items): the user's training items among the given rows become NaN.
+    /// </summary>
+    private void MarkSeenRows(int user, Span<float> rowScores, ReadOnlySpan<int> itemRows, RecommendationFilter filter)
+    {
+        if (!filter.ExcludeSeen)
+        {
+            return;
+        }
+
+        foreach (var seen in Training.Seen(user))
+        {
+            var row = itemRows.IsEmpty ? seen : itemRows[seen];
+            if (row < rowScores.Length)
+            {
+                rowScores[row] = float.NaN;
+            }
         }
     }
 

@@ -34,6 +34,9 @@ internal abstract class FactorScreen
     private readonly double[] _suffixNorm;
     private readonly double[] _suffixBias;
 
+    // The inverse of Order (item i is row _rowOf[i]); null with it.
+    private readonly int[]? _rowOf;
+
     private protected FactorScreen(Layout layout, int rank, double maxNorm, double maxBias)
     {
         Rank = rank;
@@ -41,6 +44,15 @@ internal abstract class FactorScreen
         MaxBias = maxBias;
         Order = layout.Order;
         Rows = layout.Norms.Length;
+        if (Order is not null)
+        {
+            _rowOf = new int[Rows];
+            for (var r = 0; r < Rows; r++)
+            {
+                _rowOf[Order[r]] = r;
+            }
+        }
+
         Bias = layout.Bias;
         var blocks = (Rows + BlockRows - 1) / BlockRows;
         _suffixNorm = new double[blocks];
@@ -73,6 +85,12 @@ internal abstract class FactorScreen
 
     /// <summary>Row r of the copy is item Order[r]; null when row r is item r.</summary>
     private protected int[]? Order { get; }
+
+    /// <summary>The item of each row (row r is item RowItems[r]); empty when row r is item r.</summary>
+    public ReadOnlySpan<int> RowItems => Order;
+
+    /// <summary>The row of each item (item i is row ItemRows[i]); empty when row r is item r.</summary>
+    public ReadOnlySpan<int> ItemRows => _rowOf;
 
     /// <summary>The item biases in row order; empty without biases.</summary>
     private protected float[] Bias { get; }
@@ -166,6 +184,21 @@ internal abstract class FactorScreen
         {
             System.Buffers.ArrayPool<float>.Shared.Return(pooled);
         }
+    }
+
+    /// <summary>
+    /// Writes the approximate scores of rows [<paramref name="from"/>, from + rowScores.Length) to
+    /// <paramref name="rowScores"/> in row order (row r is item <see cref="RowItems"/>[r]) and returns δ as
+    /// <see cref="Scores"/> does.
+    /// </summary>
+    public double RowScores(ReadOnlySpan<float> vector, float offset, Span<float> rowScores, int from)
+    {
+        if (vector.Length < Rank || from < 0 || from + rowScores.Length > Rows)
+        {
+            throw new ArgumentException("The vector is shorter than the rank, or the rows are out of range.");
+        }
+
+        return ScoreRows(vector[..Rank], offset, from, rowScores);
     }
 
     /// <summary>

@@ -69,6 +69,65 @@ internal static class TopN
     }
 
     /// <summary>
+    /// <see cref="Select"/> over scores kept in another order: <paramref name="rowScores"/>[r] is the score of item
+    /// <paramref name="rowItems"/>[r] (empty: of item r), and items beyond the given rows count as NaN. The same items,
+    /// scores and order as <see cref="Select"/> over the item-ordered scores.
+    /// </summary>
+    public static int SelectRows(ReadOnlySpan<float> rowScores, ReadOnlySpan<int> rowItems, Span<ScoredItem> destination, RecommendationFilter filter)
+    {
+        if (rowItems.IsEmpty)
+        {
+            // Row r is item r: the rows are a prefix of the items, and the rest would be NaN.
+            return Select(rowScores, destination, filter);
+        }
+
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        var minScore = filter.MinScore ?? float.NegativeInfinity;
+        var needsAdmit = filter.AllowedItems is not null || filter.ExcludedItems is not null || filter.ItemPredicate is not null;
+        var row = 0;
+        for (; row < rowScores.Length && count < destination.Length; row++)
+        {
+            Offer(rowScores[row], rowItems[row], destination, ref count, minScore, filter, needsAdmit);
+        }
+
+        // Items do not arrive in ascending order here, so a score equal to the heap's worst may still win its tie (a
+        // lower item): the skip lets equal scores through and Offer compares (score, item) fully.
+        ref var first = ref MemoryMarshal.GetReference(rowScores);
+        if (Vector256.IsHardwareAccelerated && count == destination.Length)
+        {
+            for (; row + Vector256<float>.Count <= rowScores.Length; row += Vector256<float>.Count)
+            {
+                var mask = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref first, (nuint)row), Vector256.Create(destination[0].Score)).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    var k = row + BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    Offer(rowScores[k], rowItems[k], destination, ref count, minScore, filter, needsAdmit);
+                }
+            }
+        }
+
+        for (; row < rowScores.Length; row++)
+        {
+            var score = rowScores[row];
+            if (count == destination.Length && !(score >= destination[0].Score))
+            {
+                continue;
+            }
+
+            Offer(score, rowItems[row], destination, ref count, minScore, filter, needsAdmit);
+        }
+
+        destination[..count].Sort(static (a, b) => Better(a, b) ? -1 : Better(b, a) ? 1 : 0);
+        return count;
+    }
+
+    /// <summary>
     /// The scan of <see cref="Select"/> once the heap is full, eight scores at a time from <paramref name="item"/>: a
     /// block none of whose scores beats the heap's worst (NaN never does) is skipped with one comparison, so the common
     /// case costs no branch per item. Returns where it stopped (the rest, fewer than eight, are left to the scalar loop).

@@ -56,6 +56,56 @@ public sealed class TopNTests
     }
 
     /// <summary>
+    /// Selecting over scores kept in a permuted row order (the screen's descending-norm rows), only a prefix of the rows
+    /// given, equals selecting over the item-ordered scores with NaN for the rows not given — ties included, where the
+    /// lower item must win although it comes later in row order. Long enough arrays for the eight-wide skip to run.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public bool SelectRows_PermutedPrefix_EqualsSelectOverItemOrder(sbyte[] rawScores, byte count, int seed, byte prefix, bool useAllowList, bool useMinScore)
+    {
+        var items = rawScores.Length * 3;
+        var scores = Enumerable.Range(0, items).Select(i => rawScores[i % Math.Max(1, rawScores.Length)]).Select((s, i) => s % 7 == 0 ? float.NaN : (float)((s + i) % 4)).ToArray();
+        var rowItems = Enumerable.Range(0, items).OrderBy(i => (i * 7919) ^ seed).ThenBy(i => i).ToArray();
+        var given = items == 0 ? 0 : prefix % (items + 1);
+        var rowScores = rowItems.Take(given).Select(i => scores[i]).ToArray();
+        var byItem = Enumerable.Repeat(float.NaN, items).ToArray();
+        foreach (var i in rowItems.Take(given))
+        {
+            byItem[i] = scores[i];
+        }
+
+        var filter = new RecommendationFilter
+        {
+            AllowedItems = useAllowList ? Enumerable.Range(0, items).Where(i => i % 3 != 1).ToHashSet() : null,
+            ItemPredicate = static i => i % 11 != 5,
+            MinScore = useMinScore ? 1f : null,
+        };
+        var n = count % 25;
+        var expected = new ScoredItem[n];
+        var actual = new ScoredItem[n];
+        var e = TopN.Select(byItem, expected, filter);
+        var a = TopN.SelectRows(rowScores, items == 0 ? [] : rowItems, actual, filter);
+        return a == e && actual.AsSpan(0, a).SequenceEqual(expected.AsSpan(0, e));
+    }
+
+    /// <summary>
+    /// Every score tied and the rows in descending item order: each later row beats the heap's worst on the tie (a
+    /// lower item), in the eight-wide skip and in the scalar tail alike, so the lowest items are kept.
+    /// </summary>
+    [Theory]
+    [InlineData(100)]
+    [InlineData(103)]
+    public void SelectRows_TiedScoresInDescendingItemOrder_KeepTheLowestItems(int items)
+    {
+        var rowItems = Enumerable.Range(0, items).Reverse().ToArray();
+        var destination = new ScoredItem[10];
+
+        var written = TopN.SelectRows(Enumerable.Repeat(1f, items).ToArray(), rowItems, destination, RecommendationFilter.None);
+
+        Assert.Equal(Enumerable.Range(0, 10), destination.Take(written).Select(static x => x.Item));
+    }
+
+    /// <summary>
     /// Through a trained model: the list is sorted, unique, of the requested length when enough candidates exist,
     /// and never holds the user's training items or excluded items.
     /// </summary>
