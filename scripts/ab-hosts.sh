@@ -12,11 +12,6 @@ cd "$(dirname "$0")/.."
 A=$(realpath "$1"); B=$(realpath "$2")
 ROUNDS=${ROUNDS:-2}
 PORT=${PORT:-5082}
-DATA=${DATA:-$(realpath ../shared/data/ml-latest-small)}
-LOAD=$(realpath benchmarks/Recsys.LoadTest/bin/Release/net10.0/recsys-loadtest.dll)
-work=$(mktemp -d)
-host=
-trap 'kill $host 2>/dev/null || true; rm -rf "$work"' EXIT
 . scripts/lib/computed-host.sh
 write_recommendations_lua "$work/recs.lua"
 for round in $(seq 1 "$ROUNDS"); do

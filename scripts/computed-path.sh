@@ -14,14 +14,9 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 RATES=${RATES:-8000 12000}
 PORT=${PORT:-5078}
-DATA=${DATA:-$(realpath ../shared/data/ml-latest-small)}
-HOST_DIR=${HOST_DIR:-samples/Recsys.Samples.WebApi/bin/Release/net10.0}
-LOAD=$(realpath benchmarks/Recsys.LoadTest/bin/Release/net10.0/recsys-loadtest.dll)
-registry=$(mktemp -d)
-script=$(mktemp --suffix .lua)
-host=
-trap 'kill $host 2>/dev/null || true; rm -rf "$registry" "$script"' EXIT
 . scripts/lib/computed-host.sh
+registry=$work
+script=$work/recs.lua
 write_recommendations_lua "$script"
 start_computed_host "$HOST_DIR" "$PORT" "$registry"
 pid=$host_pid

@@ -9,12 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-6}
 PORT=${PORT:-5090}
-DATA=${DATA:-$(realpath ../shared/data/ml-latest-small)}
-HOST_DIR=${HOST_DIR:-samples/Recsys.Samples.WebApi/bin/Release/net10.0}
-LOAD=$(realpath benchmarks/Recsys.LoadTest/bin/Release/net10.0/recsys-loadtest.dll)
-work=$(mktemp -d)
-host=
-trap 'kill $host 2>/dev/null || true; rm -rf "$work"' EXIT
 . scripts/lib/computed-host.sh
 start_computed_host "$HOST_DIR" "$PORT" "$work"
 for round in $(seq 1 "$ROUNDS"); do

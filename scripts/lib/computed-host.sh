@@ -1,6 +1,14 @@
-# Sourced by the scripts that measure the sample web host's computed path (computed-path.sh, load-clients.sh,
-# ab-hosts.sh): the host started with the response cache off, the wrk script, /proc CPU and the result lines.
-# Expects DATA (ml-latest-small) and LOAD (recsys-loadtest.dll) to be set.
+# Sourced, from the repository root, by the scripts that measure the sample web host's computed path
+# (computed-path.sh, load-clients.sh, ab-hosts.sh, steady-host.sh): the host started with the response cache off, the
+# wrk script, /proc CPU and the result lines. Sourcing it sets DATA (ml-latest-small, unless set), HOST_DIR (the
+# Release build, unless set) and LOAD (the load generator), makes a scratch directory $work and a trap that stops the
+# host ($host) and removes $work on exit.
+DATA=${DATA:-$(realpath ../shared/data/ml-latest-small)}
+HOST_DIR=${HOST_DIR:-samples/Recsys.Samples.WebApi/bin/Release/net10.0}
+LOAD=$(realpath benchmarks/Recsys.LoadTest/bin/Release/net10.0/recsys-loadtest.dll)
+work=$(mktemp -d)
+host=
+trap 'kill $host 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # Writes the wrk script to $1: GET /users/{id}/recommendations for the users of ml-latest-small (1 … 610) in a fixed,
 # scattered order.
