@@ -100,7 +100,7 @@ internal static class EvaluateCommand
                         var fold = given;
                         if (done >= splits.Count)
                         {
-                            fold = given with { Train = given.Train.Subset(AllRows(given.Train.Count)) };
+                            fold = given with { Train = given.Train.Subset([.. Enumerable.Range(0, given.Train.Count)]) };
                             GC.Collect();
                         }
 
@@ -128,17 +128,6 @@ internal static class EvaluateCommand
             return Task.FromResult(0);
         });
         return command;
-    }
-
-    private static int[] AllRows(int count)
-    {
-        var rows = new int[count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = i;
-        }
-
-        return rows;
     }
 
     internal static (string Source, IReadOnlyList<DataSplit> Splits) LoadSplits(
