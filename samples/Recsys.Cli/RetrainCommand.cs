@@ -109,12 +109,15 @@ internal static class RetrainCommand
             }
 
             await using var backend = Open(location, create: true);
-            IInteractionSource source = result.GetValue(data.Data) is { } path
-                ? InteractionSources.FromPath(path, data.SourceOptions(result, path))
+            var sourceOptions = result.GetValue(data.Data) is { } path ? data.SourceOptions(result, path) : null;
+            IInteractionSource source = sourceOptions is not null
+                ? InteractionSources.FromPath(result.GetValue(data.Data)!, sourceOptions)
                 : InteractionSources.Synthetic(new SyntheticDataOptions());
             if (result.GetValue(store))
             {
-                source = InteractionSources.Store(backend.Interactions, source);
+                // Stored rows are checked as the file's are: the same --scale (default: the file's own scale) and --bad-rows.
+                var scale = sourceOptions?.Scale ?? sourceOptions?.Delimited?.Scale;
+                source = InteractionSources.Store(backend.Interactions, source, scale, sourceOptions?.BadRows ?? BadRowPolicy.Fail);
             }
 
             var service = new RetrainingService(backend.Registry, backend.Runs, source, Options.Create(options), new StderrLogger<RetrainingService>(), backend.Interactions);

@@ -69,9 +69,12 @@ builder.Services.AddOpenTelemetry()
     .WithTracing(tracing => tracing.AddSource(RecsysTelemetry.ActivitySourceName).AddAspNetCoreInstrumentation());
 
 // Retraining on demand: the bootstrap's data (or the synthetic set) plus every interaction stored through the API.
+// Stored rows are checked against the host's rating scale (Recsys:RatingScale; unset: the data's own), as POST
+// /interactions checks them.
 builder.Services.AddSingleton(sp => InteractionSources.Store(
     sp.GetRequiredService<IInteractionStore>(),
-    settings["Bootstrap:DataPath"] is { Length: > 0 } data ? InteractionSources.File(data) : InteractionSources.Synthetic(new SyntheticDataOptions())));
+    settings["Bootstrap:DataPath"] is { Length: > 0 } data ? InteractionSources.File(data) : InteractionSources.Synthetic(new SyntheticDataOptions()),
+    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RecommenderOptions>>().Value.RatingScale));
 builder.Services.AddRetraining(options =>
 {
     options.ModelName = settings["ModelName"] is { Length: > 0 } name ? name : "movies";

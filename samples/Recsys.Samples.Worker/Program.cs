@@ -14,7 +14,7 @@ using Recsys.Samples;
 // Settings (appsettings.json, Recsys__* variables or the command line): Recsys:Registry (directory) or
 // Recsys:PostgreSql, Recsys:Data (ratings file, Parquet file or folder, or Delta table directory: a Delta table
 // records its version in each model's lineage and its new versions count for MinNewInteractions; the interaction
-// store is always added), Recsys:Retraining:*
+// store is always added; its rows must lie on Recsys:RatingScale, MIN:MAX, default the data's own scale), Recsys:Retraining:*
 // (ModelName, Candidates, Split, MaxParallelism, Interval, Cron, MinNewInteractions, Promotion:{PrimaryMetric,MinImprovement}).
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
@@ -35,6 +35,17 @@ if (settings["Data"] is { Length: > 0 } dataPath && !File.Exists(dataPath) && !D
     return 2;
 }
 
+RatingScale? ratingScale = null;
+try
+{
+    ratingScale = settings["RatingScale"] is { Length: > 0 } scaleText ? RatingScale.Parse(scaleText) : null;
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"recsys sample: Recsys:RatingScale: {e.Message}");
+    return 2;
+}
+
 var recsys = builder.Services.AddRecsys();
 if (settings["PostgreSql"] is { Length: > 0 } postgres)
 {
@@ -47,7 +58,8 @@ else
 
 builder.Services.AddSingleton(sp => InteractionSources.Store(
     sp.GetRequiredService<IInteractionStore>(),
-    settings["Data"] is { Length: > 0 } data ? InteractionSources.FromPath(data) : InteractionSources.Synthetic(new SyntheticDataOptions())));
+    settings["Data"] is { Length: > 0 } data ? InteractionSources.FromPath(data) : InteractionSources.Synthetic(new SyntheticDataOptions()),
+    ratingScale)); // stored rows checked as the web host's POST /interactions checks them
 builder.Services.AddRetraining(options =>
 {
     settings.GetSection("Retraining").Bind(options);

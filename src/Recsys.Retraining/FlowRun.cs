@@ -68,7 +68,8 @@ public sealed class FlowRun
                 UseJitter = true,
                 Delay = policy.BaseDelay,
                 MaxDelay = policy.MaxDelay,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException || e is TimeoutRejectedException),
+                // A data error (a bad row, a rating off the scale) is deterministic: it fails once, with its message.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => (e is not OperationCanceledException || e is TimeoutRejectedException) && e is not Recsys.Data.InteractionDataException),
                 OnRetry = async arguments =>
                 {
                     var error = arguments.Outcome.Exception?.Message;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Recsys.Data;
 using Recsys.Recommenders;
 using Recsys.Registry;
 
@@ -45,6 +46,16 @@ public sealed class RecommenderOptions : IValidatableObject
 
     /// <summary>Gets or sets a path of a MovieLens <c>movies.csv</c> whose titles and genres are served when the model file carries none.</summary>
     public string? MoviesPath { get; set; }
+
+    /// <summary>
+    /// Gets or sets the rating scale <c>POST /interactions</c> accepts (configuration: <c>MIN:MAX</c>, for example
+    /// <c>0.5:5</c>); a rating outside it is refused with a 400 naming the entry. <see langword="null"/> uses the data's own
+    /// scale: the lowest to the highest value the served model was trained on (0.5 to 5 for MovieLens ratings), or only a
+    /// finite check while no model is loaded or when every training value was the same (implicit data, where the value is
+    /// a confidence weight).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (the data's own scale).</value>
+    public RatingScale? RatingScale { get; set; }
 
     /// <summary>Checks the settings at start-up; every message names the setting.</summary>
     /// <param name="validationContext">The context.</param>

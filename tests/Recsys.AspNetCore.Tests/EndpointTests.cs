@@ -77,6 +77,23 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(1e10, "[1].rating 1E+10")]
+    [InlineData(-3, "[1].rating -3")]
+    [InlineData(5.5, "[1].rating 5.5")]
+    public async Task Interactions_RatingOffTheDataScale_400NamingTheEntryAndNothingStored(double rating, string named)
+    {
+        var scale = $"{TestModels.Dataset.MinValue.ToString(System.Globalization.CultureInfo.InvariantCulture)} to {TestModels.Dataset.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        Assert.True(TestModels.Dataset.MaxValue < 5.5f, scale); // the served model's data is the scale
+
+        using var response = await _host.Client.PostAsJsonAsync("/interactions", new object[] { new { user_id = "scale-user", item_id = 1, rating = 3 }, new { user_id = "scale-user", item_id = 2, rating } }, Ct);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"{named} is outside the rating scale {scale} (the scale of the served model's data; Recsys:RatingScale sets another).", problem.GetProperty("detail").GetString());
+        Assert.Equal(0, (await GetJsonAsync("/users/scale-user/interactions")).GetProperty("interactions").GetArrayLength());
+    }
+
+    [Theory]
     [InlineData("/users/1/recommendations?num_recommendations=3")]
     [InlineData("/items/1/similar")]
     [InlineData("/stats")]

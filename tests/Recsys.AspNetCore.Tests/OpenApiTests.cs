@@ -56,6 +56,24 @@ public sealed partial class OpenApiTests
         Assert.All(document.Components.Schemas.Values.SelectMany(s => s.Properties?.Keys ?? []), name => Assert.Equal(name.ToLowerInvariant(), name));
     }
 
+    [Fact]
+    public async Task Document_ConfiguredRatingScale_IsTheRatingsMinimumAndMaximumAndIsEnforced()
+    {
+        using var directory = new TempDirectory();
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), o => o.RatingScale = Recsys.Data.RatingScale.Parse("1:10"));
+        await using var stream = await host.Client.GetStreamAsync("/openapi/recsys.json", Ct);
+        var document = (await OpenApiDocument.LoadAsync(stream, "json", new OpenApiReaderSettings(), Ct)).Document!;
+
+        var rating = document.Components!.Schemas!["InteractionRequest"].Properties!["rating"];
+        using var refused = await host.Client.PostAsync("/interactions", new StringContent("""{"user_id":"u","item_id":"i","rating":0.5}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+        using var accepted = await host.Client.PostAsync("/interactions", new StringContent("""{"user_id":"u","item_id":"i","rating":10}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(("1", "10"), (rating.Minimum, rating.Maximum));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("[0].rating 0.5 is outside the rating scale 1 to 10 (Recsys:RatingScale).", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Created, accepted.StatusCode);
+    }
+
     /// <summary>Whether a document path template (<c>/users/{user_id}/…</c>) matches a README path (<c>/users/1/…</c>).</summary>
     private static bool Matches(string template, string path)
     {

@@ -14,4 +14,7 @@ public interface ITrainingHistory
     /// <summary>How many training interactions each item has, indexed by dense item index.</summary>
     /// <returns>A new array of counts.</returns>
     int[] ItemInteractionCounts();
+
+    /// <summary>Gets the lowest to the highest interaction value the model was trained on (the data's own scale), or <see langword="null"/> when unknown.</summary>
+    Recsys.Data.RatingScale? ValueRange => null;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.OpenApi;
@@ -92,6 +93,15 @@ internal static class OpenApiContract
                         if (IdProperties.Contains(snake))
                         {
                             s.Type = JsonSchemaType.String | JsonSchemaType.Integer | JsonSchemaType.Null;
+                        }
+                        else if (snake == "rating" && type == typeof(InteractionRequest)
+                            && context.ApplicationServices.GetService(typeof(Recsys.Serving.RecommendationService)) is Recsys.Serving.RecommendationService service
+                            && service.CurrentRatingScale() is { } scale)
+                        {
+                            // The scale POST /interactions enforces now: configured, or the served model's data.
+                            s.Minimum = scale.Scale.Min.ToString("R", CultureInfo.InvariantCulture);
+                            s.Maximum = scale.Scale.Max.ToString("R", CultureInfo.InvariantCulture);
+                            s.Description = $"The rating, on the host's scale ({scale.Origin}). Without it the interaction is an implicit signal of value 1.";
                         }
                         else if (snake == "exclude_items" && s.Items is OpenApiSchema items)
                         {

@@ -22,6 +22,9 @@ internal abstract class RecommenderBase : IRecommender, ITrainingHistory
 
     public TrainingFootprint Training { get; }
 
+    /// <inheritdoc/>
+    public Recsys.Data.RatingScale? ValueRange => Training.MinValue <= Training.MaxValue ? new(Training.MinValue, Training.MaxValue) : null;
+
     public abstract float Predict(int user, int item);
 
     public ReadOnlySpan<int> SeenItems(int user) => Training.Seen(user);

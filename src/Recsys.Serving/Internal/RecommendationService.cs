@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
@@ -115,6 +116,7 @@ internal sealed class RecommendationService(
             throw new InvalidQueryException($"Send between 1 and {MaxListEntries} interactions; {interactions.Count} were sent.");
         }
 
+        var scale = CurrentRatingScale();
         for (var k = 0; k < interactions.Count; k++)
         {
             var row = interactions[k];
@@ -123,6 +125,11 @@ internal sealed class RecommendationService(
             if (!float.IsFinite(row.Value))
             {
                 throw new InvalidQueryException($"[{k}].rating must be a finite number.");
+            }
+
+            if (scale is not null && !scale.Value.Scale.Contains(row.Value))
+            {
+                throw new InvalidQueryException(string.Create(CultureInfo.InvariantCulture, $"[{k}].rating {row.Value} is outside the rating scale {scale.Value.Scale} ({scale.Value.Origin})."));
             }
 
             if (row.Timestamp < 0)
@@ -137,6 +144,20 @@ internal sealed class RecommendationService(
         }
 
         return recent.AppendAsync(interactions, cancellationToken);
+    }
+
+    /// <summary>The scale ratings are checked against and where it comes from; null when only finiteness is checked.</summary>
+    internal (RatingScale Scale, string Origin)? CurrentRatingScale()
+    {
+        var model = provider.Current?.Model;
+        if (_options.RatingScale is { } configured)
+        {
+            return (configured, "Recsys:RatingScale");
+        }
+
+        return model is ITrainingHistory { ValueRange: { } range } && range.Min < range.Max
+            ? (range, "the scale of the served model's data; Recsys:RatingScale sets another")
+            : null;
     }
 
     public Task<IReadOnlyList<Interaction>> GetUserInteractionsAsync(string userId, CancellationToken cancellationToken = default)

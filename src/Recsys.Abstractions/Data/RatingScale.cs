@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 
 namespace Recsys.Data;
@@ -5,6 +6,8 @@ namespace Recsys.Data;
 /// <summary>The declared range of ratings (inclusive), for example 0.5 to 5 stars; a value outside it is a bad row.</summary>
 /// <param name="Min">The lowest rating.</param>
 /// <param name="Max">The highest rating.</param>
+/// <remarks>Configuration binds it from <c>MIN:MAX</c> text (for example <c>"RatingScale": "0.5:5"</c>).</remarks>
+[TypeConverter(typeof(RatingScaleConverter))]
 public sealed record RatingScale(float Min, float Max)
 {
     /// <summary>Gets the scale of MovieLens <c>ratings.csv</c>: 0.5 to 5 stars.</summary>
@@ -43,4 +46,18 @@ public sealed record RatingScale(float Min, float Max)
     /// <summary>Returns the scale as <c>MIN to MAX</c>.</summary>
     /// <returns>The text.</returns>
     public override string ToString() => this == Any ? "any" : string.Create(CultureInfo.InvariantCulture, $"{Min} to {Max}");
+}
+
+/// <summary>Converts <c>MIN:MAX</c> text to a <see cref="RatingScale"/> and back (configuration binding).</summary>
+internal sealed class RatingScaleConverter : TypeConverter
+{
+    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string) || base.CanConvertFrom(context, sourceType);
+
+    public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) =>
+        value is string text ? RatingScale.Parse(text.Trim()) : base.ConvertFrom(context, culture, value);
+
+    public override object? ConvertTo(ITypeDescriptorContext? context, CultureInfo? culture, object? value, Type destinationType) =>
+        destinationType == typeof(string) && value is RatingScale scale
+            ? string.Create(CultureInfo.InvariantCulture, $"{scale.Min}:{scale.Max}")
+            : base.ConvertTo(context, culture, value, destinationType);
 }
