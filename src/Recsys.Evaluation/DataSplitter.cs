@@ -90,6 +90,33 @@ public static class DataSplitter
         return Make(data, rows.AsSpan(0, trainCount), rows.AsSpan(trainCount), Invariant($"temporal:{testFraction}"));
     }
 
+    /// <summary>
+    /// The holdout of a refresh: of the interactions newer than <paramref name="trainedUpTo"/> (what a served model
+    /// never saw), the newest half (by time, ties in row order; at least one) is held out, and everything else trains, so
+    /// a model retrained on the older half of the new data is compared with the served one on data neither saw.
+    /// </summary>
+    /// <param name="data">The dataset.</param>
+    /// <param name="trainedUpTo">The newest timestamp the served model was trained on.</param>
+    /// <returns>The split, or <see langword="null"/> when no interaction is newer than <paramref name="trainedUpTo"/>.</returns>
+    public static DataSplit? NewerThan(InteractionDataset data, long trainedUpTo)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var rows = Rows(data.Count);
+        var keys = data.RowTimestamps.ToArray();
+        Array.Sort(keys, rows);
+        SortTiesByRow(keys, rows);
+        var firstNewer = Array.FindIndex(keys, t => t > trainedUpTo);
+        if (firstNewer < 0)
+        {
+            return null;
+        }
+
+        var newer = data.Count - firstNewer;
+        var testCount = (newer + 1) / 2;
+        var trainCount = data.Count - testCount;
+        return Make(data, rows.AsSpan(0, trainCount), rows.AsSpan(trainCount), Invariant($"newer than {trainedUpTo}: the newest {testCount} of the {newer} interactions after it held out"));
+    }
+
     /// <summary>Splits the interactions into <paramref name="folds"/> random folds; fold f tests on its share and trains on the rest.</summary>
     /// <param name="data">The dataset.</param>
     /// <param name="folds">The number of folds, at least 2.</param>

@@ -20,8 +20,25 @@ public static class ModelRegistryPromotion
     /// <param name="actor">Who decides.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The decision.</returns>
+    public static Task<PromotionDecision> PromoteAsync(
+        this IModelRegistry registry, string modelName, int version, PromotionPolicy policy, IReadOnlyDictionary<string, double>? productionMetrics, string actor, CancellationToken cancellationToken) =>
+        PromoteAsync(registry, modelName, version, policy, productionMetrics, refresh: false, actor, cancellationToken);
+
+    /// <summary>
+    /// Decides about a candidate version, as a challenger or as a refresh of Production (see
+    /// <see cref="PromotionPolicy.Decide(IReadOnlyDictionary{string, double}, IReadOnlyDictionary{string, double}?, bool)"/>), and moves it.
+    /// </summary>
+    /// <param name="registry">The registry.</param>
+    /// <param name="modelName">The model.</param>
+    /// <param name="version">The candidate version.</param>
+    /// <param name="policy">The policy.</param>
+    /// <param name="productionMetrics">Production's metrics on the candidate's evaluation; <see langword="null"/> uses the stored ones.</param>
+    /// <param name="refresh">Whether the candidate is Production's recipe retrained on newer data (ties promote).</param>
+    /// <param name="actor">Who decides.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The decision.</returns>
     public static async Task<PromotionDecision> PromoteAsync(
-        this IModelRegistry registry, string modelName, int version, PromotionPolicy policy, IReadOnlyDictionary<string, double>? productionMetrics, string actor, CancellationToken cancellationToken)
+        this IModelRegistry registry, string modelName, int version, PromotionPolicy policy, IReadOnlyDictionary<string, double>? productionMetrics, bool refresh, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(policy);
@@ -29,7 +46,7 @@ public static class ModelRegistryPromotion
         var production = await registry.GetByStageAsync(modelName, ModelStage.Production, cancellationToken).ConfigureAwait(false);
         var decision = production is not null && production.Version == version
             ? new PromotionDecision(PromotionOutcome.Promote, "the candidate is already in Production", double.NaN, null)
-            : policy.Decide(Meaningful(candidate, candidate.Metrics), production is null ? null : Meaningful(production, productionMetrics ?? production.Metrics));
+            : policy.Decide(Meaningful(candidate, candidate.Metrics), production is null ? null : Meaningful(production, productionMetrics ?? production.Metrics), refresh);
         var stage = decision.Outcome switch
         {
             PromotionOutcome.Promote => ModelStage.Production,

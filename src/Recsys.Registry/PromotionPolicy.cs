@@ -9,7 +9,9 @@ namespace Recsys.Registry;
 /// otherwise; see <see cref="MetricCatalog"/>), on the same evaluation, and pass every gate. Without a Production
 /// version the first candidate that passes the gates is promoted. A candidate that passes the gates but does not beat
 /// Production goes to Staging, and so does one that cannot be compared because Production has no meaningful value of
-/// the primary metric (a model of another purpose: an implicit top-N model has no RMSE).
+/// the primary metric (a model of another purpose: an implicit top-N model has no RMSE). A refresh (a retrain of
+/// Production's own recipe on newer data, see <see cref="Decide(IReadOnlyDictionary{string, double}, IReadOnlyDictionary{string, double}?, bool)"/>)
+/// replaces Production unless it is worse by more than <see cref="RefreshMargin"/>: ties go to the fresher model.
 /// </summary>
 public sealed class PromotionPolicy
 {
@@ -24,6 +26,14 @@ public sealed class PromotionPolicy
     /// <summary>Gets or sets the smallest improvement over Production that promotes (in the metric's units).</summary>
     /// <value>The default value is 0 (any strict improvement).</value>
     public double MinImprovement { get; set; }
+
+    /// <summary>
+    /// Gets or sets how much worse than Production (in the metric's units) a refresh may measure and still replace it: a
+    /// candidate of Production's own recipe trained on newer data, compared on interactions newer than Production's
+    /// training data. Within it the fresher model wins (it has learned what users did since).
+    /// </summary>
+    /// <value>The default value is 0.01.</value>
+    public double RefreshMargin { get; set; } = 0.01;
 
     /// <summary>Gets the lowest values secondary metrics must reach (for example <c>ndcg_at_10</c> ≥ 0.05).</summary>
     public IDictionary<string, double> MinimumMetrics { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -41,7 +51,20 @@ public sealed class PromotionPolicy
     /// Production's meaningful metrics on the same evaluation, or <see langword="null"/> when nothing is in Production.
     /// </param>
     /// <returns>The decision.</returns>
-    public PromotionDecision Decide(IReadOnlyDictionary<string, double> candidate, IReadOnlyDictionary<string, double>? production)
+    public PromotionDecision Decide(IReadOnlyDictionary<string, double> candidate, IReadOnlyDictionary<string, double>? production) => Decide(candidate, production, refresh: false);
+
+    /// <summary>Decides about a candidate, as a challenger or as a refresh of Production.</summary>
+    /// <param name="candidate">The candidate's metrics.</param>
+    /// <param name="production">
+    /// Production's meaningful metrics on the same evaluation, or <see langword="null"/> when nothing is in Production.
+    /// </param>
+    /// <param name="refresh">
+    /// Whether the candidate is Production's own recipe retrained on newer data: then it replaces Production unless it
+    /// is worse by more than <see cref="RefreshMargin"/> (a tie promotes); otherwise it must beat Production by more than
+    /// <see cref="MinImprovement"/>. The gates apply either way.
+    /// </param>
+    /// <returns>The decision.</returns>
+    public PromotionDecision Decide(IReadOnlyDictionary<string, double> candidate, IReadOnlyDictionary<string, double>? production, bool refresh)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         var inv = CultureInfo.InvariantCulture;
@@ -83,6 +106,13 @@ public sealed class PromotionPolicy
 
         var higher = HigherIsBetter ?? MetricCatalog.HigherIsBetter(PrimaryMetric);
         var improvement = higher ? value - current : current - value;
+        if (refresh)
+        {
+            return improvement >= -RefreshMargin
+                ? new(PromotionOutcome.Promote, string.Create(inv, $"refresh: {PrimaryMetric} {value:G6} against Production's {current:G6} ({improvement:+0.######;-0.######;0}) is within the refresh margin {RefreshMargin}, and ties go to the fresher model"), value, current)
+                : new(PromotionOutcome.Stage, string.Create(inv, $"refresh refused: {PrimaryMetric} {value:G6} is worse than Production's {current:G6} by {-improvement:G4}, more than the refresh margin {RefreshMargin}"), value, current);
+        }
+
         return improvement > MinImprovement
             ? new(PromotionOutcome.Promote, string.Create(inv, $"{PrimaryMetric} {value:G6} beats Production's {current:G6} by {improvement:G4} (> {MinImprovement})"), value, current)
             : new(PromotionOutcome.Stage, string.Create(inv, $"{PrimaryMetric} {value:G6} does not beat Production's {current:G6} by more than {MinImprovement}"), value, current);

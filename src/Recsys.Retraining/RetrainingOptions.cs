@@ -149,6 +149,13 @@ public sealed class RetrainingOptions : IValidatableObject
                 [nameof(Promotion)]);
         }
 
+        if (!double.IsFinite(Promotion.RefreshMargin) || Promotion.RefreshMargin < 0)
+        {
+            yield return new ValidationResult(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Retraining:Promotion:RefreshMargin must be a finite number of 0 or more (how much worse a refresh may measure); it is {Promotion.RefreshMargin}."),
+                [nameof(Promotion)]);
+        }
+
         if (Cron is not null && !IsCron(Cron))
         {
             yield return new ValidationResult($"Retraining:Cron '{Cron}' is not a valid five-field cron expression.", [nameof(Cron)]);

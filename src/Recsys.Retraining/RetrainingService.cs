@@ -235,11 +235,22 @@ public sealed class RetrainingService
             d => string.Create(CultureInfo.InvariantCulture, $"{_source.Description}: {d.Count:N0} interactions, {d.Users.Count:N0} users, {d.Items.Count:N0} items"),
             cancellationToken).ConfigureAwait(false);
 
-        var split = await flow.StepAsync(
+        // Interactions newer than what the served Production learned are the fairest evidence: the newest half of them is
+        // held out, the served artifact is judged on it as is, and candidates train on everything else (a refresh).
+        // Without newer interactions the configured split is used and Production's recipe is retrained on it.
+        var (split, served) = await flow.StepAsync(
             "split",
-            new StepPolicy { MaxAttempts = 1 },
-            _ => Task.FromResult(SplitSpecification.Parse(_options.Split).Apply(data, _options.Seed)[0]),
-            s => string.Create(CultureInfo.InvariantCulture, $"{s.Description}: {s.Train.Count:N0} train, {s.Test.Count:N0} test"),
+            _options.Registry,
+            async ct =>
+            {
+                var production = await ProductionVersionAsync(_options.ModelName, ct).ConfigureAwait(false);
+                var fingerprint = data.ComputeFingerprint();
+                return production?.Lineage?.NewestTimestamp is { } trainedUpTo && DataSplitter.NewerThan(data, trainedUpTo) is { } fresh
+                    ? (split: fresh, served: new ServedTraining(trainedUpTo, fingerprint))
+                    : (split: SplitSpecification.Parse(_options.Split).Apply(data, _options.Seed)[0], served: new ServedTraining(null, fingerprint));
+            },
+            r => string.Create(CultureInfo.InvariantCulture, $"{r.split.Description}: {r.split.Train.Count:N0} train, {r.split.Test.Count:N0} test")
+                + (r.served.TrainedUpTo is null ? "" : " (a temporal holdout of interactions newer than Production's training data)"),
             cancellationToken).ConfigureAwait(false);
 
         var metadata = _options.MoviesPath is { } movies ? Recsys.Data.MovieLens.ReadMovies(movies) : null;
@@ -262,14 +273,14 @@ public sealed class RetrainingService
                 var current = new Dictionary<string, ProductionEvaluation?>(StringComparer.Ordinal);
                 foreach (var target in targets)
                 {
-                    current[target] = await EvaluateProductionAsync(target, split, evaluation, ct).ConfigureAwait(false);
+                    current[target] = await EvaluateProductionAsync(target, split, served, evaluation, ct).ConfigureAwait(false);
                 }
 
                 return (candidateScores, current);
             },
             r => string.Join("; ", r.candidateScores.Select((s, k) => $"{Label(trained[k].Candidate)} {Describe(s)}"))
                 + string.Concat(targets.Select(t => r.current[t] is { } p
-                    ? $"; {Prefix(t)}Production v{p.Version.Version} {Describe(p.Score)}" + (p.Retrained ? " (its trainer and parameters retrained on this split)" : " (its stored artifact: not a built-in trainer, so it may have seen the test part)")
+                    ? $"; {Prefix(t)}Production v{p.Version.Version} {Describe(p.Score)} ({p.How})"
                     : $"; {Prefix(t)}no Production model")),
             cancellationToken).ConfigureAwait(false);
 
@@ -316,8 +327,15 @@ public sealed class RetrainingService
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Production of one model re-evaluated on the run's split (null without one), for the promotion of that model's candidates.</summary>
-    private sealed record ProductionEvaluation(ModelVersion Version, EvaluationResult Score, ModelPurpose Purpose, bool Retrained);
+    /// <summary>
+    /// Production of one model evaluated for the run's split (null without one), for the promotion of that model's
+    /// candidates. <paramref name="DataChanged"/>: the run's data holds interactions that version did not learn, so a
+    /// retrain of its own recipe is a refresh (ties go to the fresher model).
+    /// </summary>
+    private sealed record ProductionEvaluation(ModelVersion Version, EvaluationResult Score, ModelPurpose Purpose, string How, bool DataChanged);
+
+    /// <summary>What the run's split is measured against: the newest timestamp Production was trained on (when the split holds out newer interactions), and the loaded data's fingerprint.</summary>
+    private sealed record ServedTraining(long? TrainedUpTo, string Fingerprint);
 
     private string TargetOf(CandidateOptions candidate) => candidate.ModelName ?? _options.ModelName;
 
@@ -326,11 +344,22 @@ public sealed class RetrainingService
 
     private string Label(CandidateOptions candidate) => TargetOf(candidate) == _options.ModelName ? candidate.Name : $"{candidate.Name} ({TargetOf(candidate)})";
 
-    private async Task<ProductionEvaluation?> EvaluateProductionAsync(string model, DataSplit split, EvaluationOptions evaluation, CancellationToken cancellationToken)
+    private async Task<ProductionEvaluation?> EvaluateProductionAsync(string model, DataSplit split, ServedTraining served, EvaluationOptions evaluation, CancellationToken cancellationToken)
     {
         if (await CurrentProductionAsync(model, cancellationToken).ConfigureAwait(false) is not { } current)
         {
             return null;
+        }
+
+        var purpose = ModelLifecycle.PurposeOf(current.Model, MetricCatalog.Parse(current.Version.Tags.GetValueOrDefault(ModelRegistryPromotion.PurposeTag)));
+        var lineage = current.Version.Lineage;
+        var changed = lineage is null || !string.Equals(lineage.DataFingerprint, served.Fingerprint, StringComparison.Ordinal);
+        if (served.TrainedUpTo is { } cutoff && lineage?.NewestTimestamp is { } newest && newest <= cutoff)
+        {
+            // The holdout is newer than everything this version learned: judge the served artifact as is, with each
+            // user's known history excluded as the host excludes it.
+            var asServed = new ServedAsIs(current.Model, split.Train);
+            return new ProductionEvaluation(current.Version, Evaluator.Evaluate(asServed, split.Test, evaluation, cancellationToken), purpose, "its served artifact as is, on interactions newer than its training data", DataChanged: true);
         }
 
         // Production's artifact was refit on data that includes this split's test part; judging it on that part
@@ -338,8 +367,12 @@ public sealed class RetrainingService
         // (trainer and recorded parameters) is retrained on the same training part instead.
         var recipe = RecipeOf(current.Version);
         var comparable = recipe is null ? current.Model : await Task.Run(() => recipe.Fit(split.Train, cancellationToken), cancellationToken).ConfigureAwait(false);
-        var purpose = ModelLifecycle.PurposeOf(current.Model, MetricCatalog.Parse(current.Version.Tags.GetValueOrDefault(ModelRegistryPromotion.PurposeTag)));
-        return new ProductionEvaluation(current.Version, Evaluator.Evaluate(comparable, split.Test, evaluation, cancellationToken), purpose, recipe is not null);
+        return new ProductionEvaluation(
+            current.Version,
+            Evaluator.Evaluate(comparable, split.Test, evaluation, cancellationToken),
+            purpose,
+            recipe is not null ? "its trainer and parameters retrained on this split" : "its stored artifact: not a built-in trainer, so it may have seen the test part",
+            changed);
     }
 
     /// <summary>Promotes the best of one model's candidates that the primary metric can judge; the decision says who was compared or skipped and why.</summary>
@@ -372,7 +405,7 @@ public sealed class RetrainingService
         {
             productionMetrics = MetricCatalog.MetricsOf(production.Score, production.Purpose);
             notes.Add(MetricCatalog.IsMeaningful(metric, production.Purpose)
-                ? string.Create(CultureInfo.InvariantCulture, $"Production v{production.Version.Version} ({production.Version.Trainer}) re-evaluated on the same split: {metric} {productionMetrics.GetValueOrDefault(metric, double.NaN):G6}")
+                ? string.Create(CultureInfo.InvariantCulture, $"Production v{production.Version.Version} ({production.Version.Trainer}) judged on the same holdout ({production.How}): {metric} {productionMetrics.GetValueOrDefault(metric, double.NaN):G6}")
                 : $"Production v{production.Version.Version} ({production.Version.Trainer}) not comparable: {metric} is not meaningful for a {MetricCatalog.Format(production.Purpose)} model, so it is not replaced");
         }
 
@@ -382,7 +415,23 @@ public sealed class RetrainingService
         }
 
         var best = comparable.OrderBy(v => Rank(policy, v.Metrics)).First();
-        var decision = await _registry.PromoteAsync(best.ModelName, best.Version, policy, productionMetrics, $"run {runId}", cancellationToken).ConfigureAwait(false);
+
+        // A refresh: the run's data holds interactions Production did not learn, and a candidate is Production's own
+        // recipe. A challenger of another recipe must still beat Production; otherwise the fresher twin replaces it
+        // unless it measures worse by more than the refresh margin.
+        var refresh = false;
+        if (production is { DataChanged: true } && productionMetrics is not null && MetricCatalog.IsMeaningful(metric, production.Purpose)
+            && comparable.Where(v => SameRecipe(v, production.Version)).OrderBy(v => Rank(policy, v.Metrics)).FirstOrDefault() is { } twin)
+        {
+            refresh = twin == best || policy.Decide(best.Metrics, productionMetrics).Outcome != PromotionOutcome.Promote;
+            if (refresh)
+            {
+                notes.Add($"v{twin.Version} ({twin.Trainer}) is Production's recipe retrained on data with interactions Production did not learn: a refresh");
+                best = twin;
+            }
+        }
+
+        var decision = await _registry.PromoteAsync(best.ModelName, best.Version, policy, productionMetrics, refresh, $"run {runId}", cancellationToken).ConfigureAwait(false);
         return $"v{best.Version} ({best.Trainer}): {decision.Outcome}: {decision.Reason}; " + string.Join("; ", notes);
     }
 
@@ -471,6 +520,23 @@ public sealed class RetrainingService
         return (policy.HigherIsBetter ?? MetricCatalog.HigherIsBetter(policy.PrimaryMetric)) ? -value : value;
     }
 
+    /// <summary>Whether a candidate is a version's recipe: the same trainer with the same parameters (compared as parsed settings).</summary>
+    private static bool SameRecipe(ModelVersion candidate, ModelVersion production) =>
+        string.Equals(candidate.Trainer, production.Trainer, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(NormalizedParameters(candidate.Parameters), NormalizedParameters(production.Parameters), StringComparison.Ordinal);
+
+    private static string? NormalizedParameters(string? parameters)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(JsonSerializer.Deserialize(string.IsNullOrWhiteSpace(parameters) ? "{}" : parameters, ParameterJsonContext.Default.AlgorithmSettings), ParameterJsonContext.Default.AlgorithmSettings);
+        }
+        catch (JsonException)
+        {
+            return parameters;
+        }
+    }
+
     /// <summary>A version's trainer with its recorded parameters, or null when it is not a built-in algorithm or its parameters do not parse.</summary>
     private static IRecommenderTrainer? RecipeOf(ModelVersion version)
     {
@@ -490,19 +556,21 @@ public sealed class RetrainingService
         }
     }
 
-    private async Task<(IRecommender Model, ModelVersion Version)?> CurrentProductionAsync(string model, CancellationToken cancellationToken)
+    private async Task<ModelVersion?> ProductionVersionAsync(string model, CancellationToken cancellationToken)
     {
-        ModelVersion? version;
         try
         {
-            version = await _registry.GetByStageAsync(model, ModelStage.Production, cancellationToken).ConfigureAwait(false);
+            return await _registry.GetByStageAsync(model, ModelStage.Production, cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryEntryNotFoundException)
         {
             return null;
         }
+    }
 
-        if (version is null)
+    private async Task<(IRecommender Model, ModelVersion Version)?> CurrentProductionAsync(string model, CancellationToken cancellationToken)
+    {
+        if (await ProductionVersionAsync(model, cancellationToken).ConfigureAwait(false) is not { } version)
         {
             return null;
         }
