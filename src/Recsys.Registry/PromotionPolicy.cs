@@ -108,8 +108,10 @@ public sealed class PromotionPolicy
         var improvement = higher ? value - current : current - value;
         if (refresh)
         {
-            return improvement >= -RefreshMargin
-                ? new(PromotionOutcome.Promote, string.Create(inv, $"refresh: {PrimaryMetric} {value:G6} against Production's {current:G6} ({improvement:+0.######;-0.######;0}) is within the refresh margin {RefreshMargin}, and ties go to the fresher model"), value, current)
+            return improvement > 0
+                ? new(PromotionOutcome.Promote, string.Create(inv, $"refresh: {PrimaryMetric} {value:G6} beats Production's {current:G6} by {improvement:G4}"), value, current)
+                : improvement >= -RefreshMargin
+                ? new(PromotionOutcome.Promote, string.Create(inv, $"refresh: {PrimaryMetric} {value:G6} is within the refresh margin {RefreshMargin} of Production's {current:G6}, and ties go to the fresher model"), value, current)
                 : new(PromotionOutcome.Stage, string.Create(inv, $"refresh refused: {PrimaryMetric} {value:G6} is worse than Production's {current:G6} by {-improvement:G4}, more than the refresh margin {RefreshMargin}"), value, current);
         }
 

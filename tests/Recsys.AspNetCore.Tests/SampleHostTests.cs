@@ -66,20 +66,100 @@ public sealed class SampleHostTests
     }
 
     [Fact]
-    public async Task RetrainOnTheSampleHost_Sqlite_RunSucceedsAndTheNewVersionIsServed()
+    public async Task RetrainAfterNewRatings_Sqlite_ProductionLearnsThemAndAWorseChallengerIsNotPromoted()
     {
         using var directory = new TempDirectory();
-        await using var factory = Sample(("Recsys:Registry", directory.Path));
-        using var client = factory.CreateClient();
-        await WaitReadyAsync(client);
-        var before = await ServedVersionAsync(client);
+        await RetrainAfterNewRatingsAsync(("Recsys:Registry", directory.Path));
+    }
 
-        using var anonymous = await client.PostAsync("/models/retrain", null, Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        var runId = await StartRunAsync(client);
-        Assert.NotNull(runId);
-        await WaitRunAsync(client, runId!);
-        await WaitUntilAsync(async () => await ServedVersionAsync(client) != before, TimeSpan.FromSeconds(20), "the promoted version was not served");
+    [Fact]
+    public async Task RetrainAfterNewRatings_PostgreSql_ProductionLearnsThemAndAWorseChallengerIsNotPromoted()
+    {
+        Services.RequirePostgres();
+        var schema = Services.NewSchema();
+        try
+        {
+            await RetrainAfterNewRatingsAsync(("Recsys:PostgreSql", new NpgsqlConnectionStringBuilder(Services.PostgresConnectionString) { SearchPath = schema }.ToString()));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            Services.DropSchema(schema);
+        }
+    }
+
+    /// <summary>
+    /// 2,000 new ratings by 50 new users, then POST /models/retrain with the default policy: the same recipe retrained
+    /// on them replaces Production (a refresh, judged on the newest half of those ratings), its lineage covers them, and
+    /// those users' lists change from the popularity fallback to lists of their own. A later run whose only candidate
+    /// is a rank-1 model, after existing users rated more, leaves Production alone.
+    /// </summary>
+    private static async Task RetrainAfterNewRatingsAsync((string Key, string Value) registry)
+    {
+        int production;
+        {
+            await using var factory = Sample(registry);
+            using var client = factory.CreateClient();
+            await WaitReadyAsync(client);
+            var before = await StatsAsync(client);
+            production = before.GetProperty("model").GetProperty("version").GetInt32();
+            var rowsBefore = before.GetProperty("lineage").GetProperty("rows").GetInt64();
+
+            // A taste the model never saw: 50 new users each rate the same 40 moderately popular items 5 stars, in 40
+            // rounds a second apart (each user in an order of their own).
+            var cluster = (await ListAsync(client, "nobody", 60)).Skip(20).ToList();
+            var users = Enumerable.Range(1, 50).Select(u => $"fresh-{u}").ToList();
+            var random = new Random(11);
+            var order = users.ToDictionary(u => u, _ => cluster.OrderBy(_ => random.Next()).ToList());
+            var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            for (var round = 0; round < 40; round++)
+            {
+                var batch = users.Select(u => new { user_id = u, item_id = order[u][round], rating = 5.0, timestamp = start + round, interaction_type = "rating" }).ToArray();
+                using var posted = await client.PostAsJsonAsync("/interactions", batch, Ct);
+                Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+            }
+
+            var listsBefore = new Dictionary<string, List<string>>();
+            foreach (var user in users)
+            {
+                listsBefore[user] = await ListAsync(client, user, 10);
+            }
+
+            var decision = await WaitRunAsync(client, (await StartRunAsync(client))!);
+            Assert.Contains("Promote: refresh:", decision, StringComparison.Ordinal);
+            await WaitUntilAsync(async () => await ServedVersionAsync(client) != production, TimeSpan.FromSeconds(20), "the refreshed version was not served");
+
+            var after = await StatsAsync(client);
+            Assert.Equal(rowsBefore + 2_000, after.GetProperty("lineage").GetProperty("rows").GetInt64());
+            Assert.Equal(start + 39, after.GetProperty("lineage").GetProperty("newest_timestamp").GetInt64());
+            var changed = 0;
+            foreach (var user in users)
+            {
+                var list = await ListAsync(client, user, 10);
+                Assert.Empty(list.Intersect(cluster)); // what they rated is never offered again
+                changed += list.SequenceEqual(listsBefore[user]) ? 0 : 1;
+            }
+
+            Assert.True(changed >= 40, $"only {changed} of 50 users' lists changed with the model that learned their ratings");
+            production = await ServedVersionAsync(client);
+        }
+
+        // Existing users rate ten items each from their lists; the only candidate is a deliberately worse model (rank 1).
+        await using var worse = Sample([registry, ("Recsys:Retraining:Candidates:0:Algorithm", "als-implicit"), ("Recsys:Retraining:Candidates:0:Settings:Rank", "1")]);
+        using var worseClient = worse.CreateClient();
+        await WaitReadyAsync(worseClient);
+        var later = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 100;
+        foreach (var user in Enumerable.Range(1, 50).Select(u => u.ToString(CultureInfo.InvariantCulture)))
+        {
+            var items = await ListAsync(worseClient, user, 10);
+            using var posted = await worseClient.PostAsJsonAsync("/interactions", items.Select((item, k) => new { user_id = user, item_id = item, rating = 5.0, timestamp = later + k }).ToArray(), Ct);
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        }
+
+        var refused = await WaitRunAsync(worseClient, (await StartRunAsync(worseClient))!);
+        Assert.Contains("Stage: ndcg_at_k", refused, StringComparison.Ordinal);
+        Assert.Contains("does not beat Production", refused, StringComparison.Ordinal);
+        Assert.Equal(production, await ServedVersionAsync(worseClient));
     }
 
     [Fact]
@@ -90,8 +170,8 @@ public sealed class SampleHostTests
         var connection = new NpgsqlConnectionStringBuilder(Services.PostgresConnectionString) { SearchPath = schema }.ToString();
         try
         {
-            await using var a = Sample(("Recsys:PostgreSql", connection));
-            await using var b = Sample(("Recsys:PostgreSql", connection));
+            await using var a = Sample(("Recsys:PostgreSql", connection), ("Recsys:Retraining:Promotion:MinImprovement", "-1"));
+            await using var b = Sample(("Recsys:PostgreSql", connection), ("Recsys:Retraining:Promotion:MinImprovement", "-1"));
             using var clientA = a.CreateClient();
             using var clientB = b.CreateClient();
             await Task.WhenAll(WaitReadyAsync(clientA), WaitReadyAsync(clientB));
@@ -123,9 +203,6 @@ public sealed class SampleHostTests
         new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Recsys:AdminApiKey", Key);
-
-            // Promote any candidate that can be compared, so the test sees a new version served.
-            builder.UseSetting("Recsys:Retraining:Promotion:MinImprovement", "-1");
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
@@ -175,6 +252,11 @@ public sealed class SampleHostTests
 
     private static async Task<int> ServedVersionAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonElement>("/stats", Ct)).GetProperty("model").GetProperty("version").GetInt32();
+
+    private static async Task<JsonElement> StatsAsync(HttpClient client) => await client.GetFromJsonAsync<JsonElement>("/stats", Ct);
+
+    private static async Task<List<string>> ListAsync(HttpClient client, string user, int count) =>
+        [.. (await client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations?num_recommendations={count}", Ct)).GetProperty("recommendations").EnumerateArray().Select(r => r.GetProperty("item_id").GetString()!)];
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
