@@ -60,8 +60,8 @@ public sealed class PromotionPolicy
     /// </param>
     /// <param name="refresh">
     /// Whether the candidate is Production's own recipe retrained on newer data: then it replaces Production unless it
-    /// is worse by more than <see cref="RefreshMargin"/> (a tie promotes); otherwise it must beat Production by more than
-    /// <see cref="MinImprovement"/>. The gates apply either way.
+    /// is worse by more than <see cref="RefreshMargin"/> (a tie promotes; so does anything the challenger rule would
+    /// promote); otherwise it must beat Production by more than <see cref="MinImprovement"/>. The gates apply either way.
     /// </param>
     /// <returns>The decision.</returns>
     public PromotionDecision Decide(IReadOnlyDictionary<string, double> candidate, IReadOnlyDictionary<string, double>? production, bool refresh)
@@ -108,8 +108,8 @@ public sealed class PromotionPolicy
         var improvement = higher ? value - current : current - value;
         if (refresh)
         {
-            return improvement > 0
-                ? new(PromotionOutcome.Promote, string.Create(inv, $"refresh: {PrimaryMetric} {value:G6} beats Production's {current:G6} by {improvement:G4}"), value, current)
+            return improvement > 0 || improvement > MinImprovement
+                ? new(PromotionOutcome.Promote, string.Create(inv, $"refresh: {PrimaryMetric} {value:G6} beats Production's {current:G6} by {improvement:G4}{(improvement > 0 ? "" : $" (> {MinImprovement})")}"), value, current)
                 : improvement >= -RefreshMargin
                 ? new(PromotionOutcome.Promote, string.Create(inv, $"refresh: {PrimaryMetric} {value:G6} is within the refresh margin {RefreshMargin} of Production's {current:G6}, and ties go to the fresher model"), value, current)
                 : new(PromotionOutcome.Stage, string.Create(inv, $"refresh refused: {PrimaryMetric} {value:G6} is worse than Production's {current:G6} by {-improvement:G4}, more than the refresh margin {RefreshMargin}"), value, current);

@@ -42,6 +42,16 @@ public sealed class RetrainingOptions : IValidatableObject
     /// </summary>
     public bool Refit { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets how many versions of each model that are not in Production a run keeps with their artifacts: after
+    /// the promotion, older ones are archived and their artifacts deleted (metadata, metrics, lineage and history are
+    /// kept). Production and aliased versions are never touched, nor Staging versions an operator staged or that are the
+    /// newest in Staging. <see langword="null"/> keeps every artifact.
+    /// </summary>
+    /// <value>The default value is 10.</value>
+    [Range(1, int.MaxValue)]
+    public int? KeepVersions { get; set; } = 10;
+
     /// <summary>Gets the promotion policy: which metric decides, by how much the best candidate must beat Production.</summary>
     public PromotionPolicy Promotion { get; } = new();
 

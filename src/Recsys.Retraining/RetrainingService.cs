@@ -298,18 +298,31 @@ public sealed class RetrainingService
                     DataSource = _source.Description,
                     DataVersion = (_source as IVersionedInteractionSource)?.LoadedVersion,
                 };
-                var versions = new List<ModelVersion>();
+                var versions = new List<Registration>();
                 for (var k = 0; k < trained.Length; k++)
                 {
-                    versions.Add(await RegisterAsync(flow.RunId, trained[k].Candidate, settings[k], artifacts[k].Model, MetricCatalog.MetricsOf(scores[k], purposes[k]), purposes[k], lineage, metadata, ct).ConfigureAwait(false));
+                    // A version of the same recipe trained on the same data is already there (a run that changed nothing
+                    // for this model): it is not registered again. One this run registered (a retried step) is reused.
+                    var parameters = JsonSerializer.Serialize(settings[k], ParameterJsonContext.Default.AlgorithmSettings);
+                    var same = (await ListVersionsAsync(TargetOf(trained[k].Candidate), ct).ConfigureAwait(false)).FirstOrDefault(v =>
+                        v.Status == ModelVersionStatus.Ready && v.Lineage is { } l && l.DataFingerprint == lineage.DataFingerprint && l.Refit == lineage.Refit
+                        && SameRecipe(trained[k].Candidate.Name, parameters, v));
+                    if (same is not null && (same.Tags.GetValueOrDefault("run_id") == flow.RunId || trained[k].Candidate.Trainer is null))
+                    {
+                        versions.Add(new Registration(k, same, New: same.Tags.GetValueOrDefault("run_id") == flow.RunId));
+                        continue;
+                    }
+
+                    versions.Add(new Registration(k, await RegisterAsync(flow.RunId, trained[k].Candidate, settings[k], artifacts[k].Model, MetricCatalog.MetricsOf(scores[k], purposes[k]), purposes[k], lineage, metadata, ct).ConfigureAwait(false), New: true));
                 }
 
                 return versions;
             },
-            v => string.Join(", ", v.Select(x => $"{Prefix(x.ModelName)}v{x.Version} ({x.Trainer})")) + (_options.Refit ? string.Create(CultureInfo.InvariantCulture, $", refit on all {data.Count:N0} interactions") : ""),
+            v => string.Join(", ", v.Select(x => x.New ? $"{Prefix(x.Version.ModelName)}v{x.Version.Version} ({x.Version.Trainer})" : $"{Prefix(x.Version.ModelName)}{x.Version.Trainer} unchanged (v{x.Version.Version} has its recipe and data)"))
+                + (_options.Refit ? string.Create(CultureInfo.InvariantCulture, $", refit on all {data.Count:N0} interactions") : ""),
             cancellationToken).ConfigureAwait(false);
 
-        return await flow.StepAsync(
+        var decision = await flow.StepAsync(
             "promote",
             _options.Registry,
             async ct =>
@@ -317,14 +330,99 @@ public sealed class RetrainingService
                 var decisions = new List<string>();
                 foreach (var target in targets)
                 {
-                    var members = Enumerable.Range(0, registered.Count).Where(k => registered[k].ModelName == target).ToList();
-                    decisions.Add(Prefix(target) + await PromoteAsync(flow.RunId, [.. members.Select(k => registered[k])], [.. members.Select(k => purposes[k])], productions[target], ct).ConfigureAwait(false));
+                    var members = registered.Where(r => r.Version.ModelName == target).ToList();
+                    var fresh = members.Where(r => r.New).ToList();
+                    var unchanged = string.Join("; ", members.Where(r => !r.New).Select(r => $"{r.Version.Trainer} unchanged: v{r.Version.Version} already has its recipe trained on this data, so no version was registered"));
+                    decisions.Add(Prefix(target) + (fresh.Count == 0
+                        ? $"no promotion: {unchanged}"
+                        : await PromoteAsync(flow.RunId, [.. fresh.Select(r => r.Version)], [.. fresh.Select(r => purposes[r.Candidate])], productions[target], ct).ConfigureAwait(false)
+                            + (unchanged.Length > 0 ? $"; {unchanged}" : "")));
                 }
 
                 return string.Join(" | ", decisions);
             },
             d => d,
             cancellationToken).ConfigureAwait(false);
+
+        if (_options.KeepVersions is { } keep)
+        {
+            await flow.StepAsync(
+                "retention",
+                _options.Registry,
+                async ct =>
+                {
+                    var removed = new List<string>();
+                    foreach (var target in targets)
+                    {
+                        removed.AddRange((await ApplyRetentionAsync(target, keep, flow.RunId, ct).ConfigureAwait(false)).Select(v => $"{Prefix(target)}v{v}"));
+                    }
+
+                    return removed;
+                },
+                r => r.Count == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"nothing beyond the newest {keep} non-Production versions")
+                    : string.Create(CultureInfo.InvariantCulture, $"artifacts deleted (metadata and history kept), beyond the newest {keep} non-Production versions: {string.Join(", ", r)}"),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return decision;
+    }
+
+    /// <summary>One candidate's version: registered by this run (<paramref name="New"/>), or an existing one with its recipe and data.</summary>
+    private sealed record Registration(int Candidate, ModelVersion Version, bool New);
+
+    /// <summary>
+    /// Keeps the newest <paramref name="keep"/> versions of a model that are not in Production; older ones are archived
+    /// and their artifacts deleted (metadata, metrics, lineage and history stay). Never touched: Production, aliased
+    /// versions, and Staging versions an operator staged or that no newer Staging version supersedes. A Staging version a
+    /// run staged and a newer one superseded is archived first.
+    /// </summary>
+    /// <returns>The versions whose artifacts were deleted.</returns>
+    private async Task<List<int>> ApplyRetentionAsync(string model, int keep, string runId, CancellationToken cancellationToken)
+    {
+        var versions = (await ListVersionsAsync(model, cancellationToken).ConfigureAwait(false)).OrderByDescending(v => v.Version).ToList();
+        var newestStaging = versions.FirstOrDefault(v => v.Stage == ModelStage.Staging && v.Status == ModelVersionStatus.Ready)?.Version;
+        var deleted = new List<int>();
+        foreach (var version in versions.Where(v => v.Stage != ModelStage.Production).Skip(keep))
+        {
+            if (version.Status is ModelVersionStatus.ArtifactDeleted or ModelVersionStatus.Pending || version.Aliases.Count > 0)
+            {
+                continue;
+            }
+
+            var reason = string.Create(CultureInfo.InvariantCulture, $"retention: beyond the newest {keep} non-Production versions");
+            if (version.Stage == ModelStage.Staging)
+            {
+                if (!version.Tags.ContainsKey("run_id") || version.Version == newestStaging)
+                {
+                    continue;
+                }
+
+                await _registry.TransitionStageAsync(model, version.Version, ModelStage.Archived, archiveExisting: false, $"run {runId}", $"{reason}, superseded by the newer Staging v{newestStaging}", cancellationToken).ConfigureAwait(false);
+            }
+            else if (version.Stage == ModelStage.None && version.Status == ModelVersionStatus.Ready)
+            {
+                await _registry.TransitionStageAsync(model, version.Version, ModelStage.Archived, archiveExisting: false, $"run {runId}", reason, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _registry.DeleteArtifactAsync(model, version.Version, $"run {runId}", reason, cancellationToken).ConfigureAwait(false);
+            Log.ArtifactDeleted(_logger, model, version.Version, keep);
+            deleted.Add(version.Version);
+        }
+
+        return deleted;
+    }
+
+    private async Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(string model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryEntryNotFoundException)
+        {
+            return [];
+        }
     }
 
     /// <summary>
@@ -521,9 +619,11 @@ public sealed class RetrainingService
     }
 
     /// <summary>Whether a candidate is a version's recipe: the same trainer with the same parameters (compared as parsed settings).</summary>
-    private static bool SameRecipe(ModelVersion candidate, ModelVersion production) =>
-        string.Equals(candidate.Trainer, production.Trainer, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(NormalizedParameters(candidate.Parameters), NormalizedParameters(production.Parameters), StringComparison.Ordinal);
+    private static bool SameRecipe(ModelVersion candidate, ModelVersion production) => SameRecipe(candidate.Trainer, candidate.Parameters, production);
+
+    private static bool SameRecipe(string trainer, string? parameters, ModelVersion version) =>
+        string.Equals(trainer, version.Trainer, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(NormalizedParameters(parameters), NormalizedParameters(version.Parameters), StringComparison.Ordinal);
 
     private static string? NormalizedParameters(string? parameters)
     {

@@ -58,6 +58,59 @@ public abstract class RegistryConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteArtifact_ArchivedVersion_KeepsMetadataAndHistoryAndRefusesToLoadIt()
+    {
+        await Registry.RegisterVersionAsync("movies", Candidate(0.9), Artifact("old model"), Ct);
+        await Registry.TransitionStageAsync("movies", 1, ModelStage.Archived, false, "t", null, Ct);
+
+        var deleted = await Registry.DeleteArtifactAsync("movies", 1, "retention", "beyond the newest 10", Ct);
+        var again = await Registry.DeleteArtifactAsync("movies", 1, "retention", "beyond the newest 10", Ct);
+
+        Assert.Equal(ModelVersionStatus.ArtifactDeleted, deleted.Status);
+        Assert.Equal(ModelVersionStatus.ArtifactDeleted, again.Status);
+        Assert.Equal((0.9, "abc123", ModelStage.Archived), (deleted.Metrics["rmse"], deleted.Lineage!.DataFingerprint, deleted.Stage));
+        var read = await Assert.ThrowsAsync<RegistryException>(() => Registry.ReadArtifactAsync("movies", 1, Ct));
+        Assert.Equal("movies version 1 is ArtifactDeleted, not Ready.", read.Message);
+        await Assert.ThrowsAsync<RegistryException>(() => Registry.TransitionStageAsync("movies", 1, ModelStage.Production, true, "t", null, Ct));
+        var change = Assert.Single(await Registry.GetHistoryAsync("movies", Ct), c => c.Kind == RegistryChangeKind.ArtifactDeleted);
+        Assert.Equal(("retention", "beyond the newest 10", 1), (change.Actor, change.Reason, change.Version));
+    }
+
+    [Fact]
+    public async Task DeleteArtifact_ServedStagedOrAliasedVersion_IsRefusedAndStillLoads()
+    {
+        await Registry.RegisterVersionAsync("movies", Candidate(0.9), Artifact("one"), Ct);
+        await Registry.RegisterVersionAsync("movies", Candidate(0.8), Artifact("two"), Ct);
+        await Registry.RegisterVersionAsync("movies", Candidate(0.7), Artifact("three"), Ct);
+        await Registry.TransitionStageAsync("movies", 1, ModelStage.Production, true, "t", null, Ct);
+        await Registry.TransitionStageAsync("movies", 2, ModelStage.Staging, false, "t", null, Ct);
+        await Registry.SetAliasAsync("movies", "champion", 3, "t", null, Ct);
+
+        var production = await Assert.ThrowsAsync<RegistryException>(() => Registry.DeleteArtifactAsync("movies", 1, "t", null, Ct));
+        var staging = await Assert.ThrowsAsync<RegistryException>(() => Registry.DeleteArtifactAsync("movies", 2, "t", null, Ct));
+        var aliased = await Assert.ThrowsAsync<RegistryException>(() => Registry.DeleteArtifactAsync("movies", 3, "t", null, Ct));
+
+        Assert.Equal("movies version 1 is in Production; move it to Archived before deleting its artifact.", production.Message);
+        Assert.Equal("movies version 2 is in Staging; move it to Archived before deleting its artifact.", staging.Message);
+        Assert.Equal("movies version 3 has the alias champion; delete it before deleting its artifact.", aliased.Message);
+        Assert.Equal([Artifact("one"), Artifact("two"), Artifact("three")], [await Registry.ReadArtifactAsync("movies", 1, Ct), await Registry.ReadArtifactAsync("movies", 2, Ct), await Registry.ReadArtifactAsync("movies", 3, Ct)]);
+    }
+
+    [Fact]
+    public async Task DeleteArtifact_BytesSharedWithAnotherVersion_StayForIt()
+    {
+        await Registry.RegisterVersionAsync("movies", Candidate(0.9), Artifact("same bytes"), Ct);
+        await Registry.RegisterVersionAsync("movies", Candidate(0.9), Artifact("same bytes"), Ct);
+
+        await Registry.DeleteArtifactAsync("movies", 1, "t", null, Ct);
+
+        Assert.Equal(Artifact("same bytes"), await Registry.ReadArtifactAsync("movies", 2, Ct));
+        await Registry.DeleteArtifactAsync("movies", 2, "t", null, Ct);
+        await Registry.RegisterVersionAsync("movies", Candidate(0.9), Artifact("same bytes"), Ct);
+        Assert.Equal(Artifact("same bytes"), await Registry.ReadArtifactAsync("movies", 3, Ct)); // stored again
+    }
+
+    [Fact]
     public async Task UnknownNames_ThrowSpecificErrors()
     {
         var model = await Assert.ThrowsAsync<RegistryEntryNotFoundException>(() => Registry.GetModelAsync("nope", Ct));

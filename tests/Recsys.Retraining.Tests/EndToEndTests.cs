@@ -39,13 +39,14 @@ public sealed class EndToEndTests
         Assert.Equal(versions.MinBy(v => v.Metrics["rmse"])!.Version, production!.Version);
         await WaitForServedVersionAsync(web.Client, production.Version);
 
-        // Same data, same candidates: nothing beats Production by the margin, so nothing is promoted.
+        // Same data, same candidates: nothing changed, so no version is registered again and nothing is promoted.
         var second = await service.RunAsync("manual", Ct);
 
         Assert.Equal(RunState.Succeeded, second.State);
         Assert.DoesNotContain("Promote:", second.Decision, StringComparison.Ordinal);
+        Assert.Equal(3, second.Decision!.Split("unchanged: v").Length - 1);
         Assert.Equal(production.Version, (await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version);
-        Assert.Equal(6, (await workspace.Registry.ListVersionsAsync("movies", Ct)).Count);
+        Assert.Equal(3, (await workspace.Registry.ListVersionsAsync("movies", Ct)).Count);
         Assert.Equal(production.Version, await ServedVersionAsync(web.Client));
     }
 

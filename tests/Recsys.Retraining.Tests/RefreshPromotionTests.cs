@@ -25,7 +25,8 @@ public sealed class RefreshPromotionTests
         // Nothing new: the same recipe on the same data ties and changes nothing.
         var unchanged = await service.RunAsync("manual", Ct);
         Assert.Equal(production!.Version, (await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version);
-        Assert.Contains("does not beat Production", unchanged.Decision, StringComparison.Ordinal);
+        Assert.Contains("biased-mf unchanged: v1 already has its recipe trained on this data, so no version was registered", unchanged.Decision, StringComparison.Ordinal);
+        Assert.Single(await workspace.Registry.ListVersionsAsync("movies", Ct));
 
         await workspace.Interactions.AppendAsync(fresh, Ct);
         var refreshed = await service.RunAsync("api", Ct);

@@ -159,6 +159,22 @@ public interface IModelRegistry : IAsyncDisposable
     /// <exception cref="RegistryException">The alias never pointed at another version.</exception>
     Task<ModelVersion> RollbackAliasAsync(string modelName, string alias, string actor, string? reason, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes a version's artifact and keeps everything else (metadata, metrics, lineage, history): the version's
+    /// status becomes <see cref="ModelVersionStatus.ArtifactDeleted"/> and the change is recorded. The stored bytes are
+    /// removed when no other live version shares them (artifacts are content-addressed). A version in Production or
+    /// Staging, or with an alias, is refused: move it to Archived (or drop the alias) first.
+    /// </summary>
+    /// <param name="modelName">The model.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="actor">Who deletes it.</param>
+    /// <param name="reason">Why (recorded in the history).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version as it now is.</returns>
+    /// <exception cref="RegistryEntryNotFoundException">The model or version does not exist.</exception>
+    /// <exception cref="RegistryException">The version is in Production or Staging, has an alias, or is still pending.</exception>
+    Task<ModelVersion> DeleteArtifactAsync(string modelName, int version, string actor, string? reason, CancellationToken cancellationToken);
+
     /// <summary>Reads a version's artifact, verifying its SHA-256.</summary>
     /// <param name="modelName">The model name.</param>
     /// <param name="version">The version number.</param>

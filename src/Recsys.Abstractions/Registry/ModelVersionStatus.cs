@@ -11,4 +11,10 @@ public enum ModelVersionStatus
 
     /// <summary>Storing the artifact failed, or the registering process died; never served.</summary>
     Failed = 2,
+
+    /// <summary>
+    /// The version's artifact was deleted (by a retention policy or an operator); its metadata, metrics, lineage and
+    /// history are kept, but it can no longer be loaded, served or moved to a stage.
+    /// </summary>
+    ArtifactDeleted = 3,
 }

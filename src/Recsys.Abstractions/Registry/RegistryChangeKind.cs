@@ -23,4 +23,7 @@ public enum RegistryChangeKind
 
     /// <summary>The promotion policy decided about a candidate (the reason holds the decision and its numbers).</summary>
     PromotionDecided = 6,
+
+    /// <summary>The version's artifact was deleted; its metadata and history are kept.</summary>
+    ArtifactDeleted = 7,
 }

@@ -21,4 +21,11 @@ internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource) : IAr
         command.Parameters.AddWithValue("sha", sha256);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
     }
+
+    public async Task DeleteAsync(string sha256, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM artifacts WHERE sha256 = @sha");
+        command.Parameters.AddWithValue("sha", sha256);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

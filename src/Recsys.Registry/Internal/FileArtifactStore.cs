@@ -59,5 +59,11 @@ internal sealed class FileArtifactStore : IArtifactStore
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
     }
 
+    public Task DeleteAsync(string sha256, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(sha256)); // no error when absent
+        return Task.CompletedTask;
+    }
+
     private string PathOf(string sha256) => Path.Combine(_root, "sha256", sha256[..2], sha256);
 }

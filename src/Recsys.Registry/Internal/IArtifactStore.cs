@@ -7,4 +7,7 @@ internal interface IArtifactStore
 
     /// <summary>Returns the stored bytes, or null when nothing is stored under that hash.</summary>
     Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken);
+
+    /// <summary>Removes the bytes of a digest; nothing happens when they are absent.</summary>
+    Task DeleteAsync(string sha256, CancellationToken cancellationToken);
 }

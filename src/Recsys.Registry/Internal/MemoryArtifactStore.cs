@@ -17,5 +17,11 @@ internal sealed class MemoryArtifactStore : IArtifactStore
         Task.FromResult(_artifacts.TryGetValue(sha256, out var bytes) ? (byte[]?)bytes.Clone() : null);
 
     /// <summary>Overwrites stored bytes (tests of corruption detection).</summary>
+    public Task DeleteAsync(string sha256, CancellationToken cancellationToken)
+    {
+        _artifacts.TryRemove(sha256, out _);
+        return Task.CompletedTask;
+    }
+
     internal void Corrupt(string sha256, byte[] bytes) => _artifacts[sha256] = bytes;
 }

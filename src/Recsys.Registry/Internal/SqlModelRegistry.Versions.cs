@@ -13,6 +13,56 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
             return await failed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
 
+    public async Task<ModelVersion> DeleteArtifactAsync(string modelName, int version, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        var (deleted, shared) = await WriteAsync(
+            async (connection, transaction) =>
+            {
+                var current = await ReadVersionAsync(connection, transaction, modelName, version, cancellationToken).ConfigureAwait(false);
+                await using var users = Command(connection, transaction, "SELECT COUNT(*) FROM versions WHERE artifact_sha256 = @sha AND status <> 'ArtifactDeleted' AND NOT (model = @model AND version = @version)", ("@sha", current.ArtifactSha256), ("@model", modelName), ("@version", version));
+                var shared = Convert.ToInt64(await users.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+                if (current.Status == ModelVersionStatus.ArtifactDeleted)
+                {
+                    return (current, shared); // already recorded: only the bytes may be left to remove
+                }
+
+                if (current.Status == ModelVersionStatus.Pending)
+                {
+                    throw new RegistryException($"{modelName} version {version} is still being registered; its artifact cannot be deleted.");
+                }
+
+                if (current.Stage is ModelStage.Production or ModelStage.Staging)
+                {
+                    throw new RegistryException($"{modelName} version {version} is in {current.Stage}; move it to Archived before deleting its artifact.");
+                }
+
+                if (current.Aliases.Count > 0)
+                {
+                    throw new RegistryException($"{modelName} version {version} has the alias{(current.Aliases.Count > 1 ? "es" : "")} {string.Join(", ", current.Aliases)}; delete {(current.Aliases.Count > 1 ? "them" : "it")} before deleting its artifact.");
+                }
+
+                await using (var update = Command(connection, transaction, "UPDATE versions SET status = 'ArtifactDeleted' WHERE model = @model AND version = @version", ("@model", modelName), ("@version", version)))
+                {
+                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await AppendHistoryAsync(connection, transaction, RegistryChangeKind.ArtifactDeleted, modelName, version, current.Stage, current.Stage, null, null, actor, reason, cancellationToken).ConfigureAwait(false);
+                await TouchAsync(connection, transaction, modelName, cancellationToken).ConfigureAwait(false);
+                return (await ReadVersionAsync(connection, transaction, modelName, version, cancellationToken).ConfigureAwait(false), shared);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        // After the commit: the row no longer points at the bytes. Shared bytes (an identical artifact of another
+        // version) stay; removing absent bytes is not an error, so a retry after a crash here completes the deletion.
+        if (!shared)
+        {
+            await _artifacts.DeleteAsync(deleted.ArtifactSha256, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
     public Task<ModelVersion> UpdateVersionAsync(string modelName, int version, string? description, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {

@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Next retraining run of {Model} is due at {Due:u} ({Why})")]
     public static partial void NextRun(ILogger logger, string model, DateTimeOffset due, string why);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Retention: the artifact of {Model} version {Version} was deleted (beyond the newest {Keep} non-Production versions; its metadata and history are kept)")]
+    public static partial void ArtifactDeleted(ILogger logger, string model, int version, int keep);
 }
