@@ -41,11 +41,18 @@ internal static class EvaluateCommand
             Description = "Train and evaluate N times with the model seeds S, S+1, … (S = --model-seed, default 1) and report each metric's mean and standard deviation over the seeds.",
             DefaultValueFactory = _ => 1,
         };
+        var protocol = new Option<string>("--protocol")
+        {
+            Description = "holdout (the default: train on the split's training part, measure on its test part) or fold-in: hold --users users out of training, "
+                + "post the older half of each one's interactions and score the top-K against the newer half, for the popularity fallback, the model folding the half in, and a model retrained with it.",
+            DefaultValueFactory = _ => "holdout",
+        };
+        var users = new Option<int>("--users") { Description = "With --protocol fold-in: how many users are held out of training (drawn with --seed among users with 10 or more interactions).", DefaultValueFactory = _ => 100 };
         var hyper = new HyperParameterOptions();
 
         var command = new Command("evaluate", "Train an algorithm and measure RMSE, MAE and ranking metrics on held-out data (synthetic data unless --train/--test or --data is given).")
         {
-            train, test, split, algorithm, k, threshold, json, repeat,
+            train, test, split, algorithm, k, threshold, json, repeat, protocol, users,
         };
         foreach (var option in data.All.Concat(hyper.All))
         {
@@ -69,6 +76,16 @@ internal static class EvaluateCommand
 
             var trainer = Trainer(null); // an unknown algorithm or a bad setting fails before the data is read
             hyper.CheckApplies(result, result.GetValue(algorithm)!);
+            switch (result.GetValue(protocol))
+            {
+                case "holdout":
+                    break;
+                case "fold-in":
+                    return Task.FromResult(FoldIn(result, data, trainer, result.GetValue(users), result.GetValue(k), result.GetValue(threshold), result.GetValue(json), train, cancellationToken));
+                case var other:
+                    throw new UsageException($"--protocol must be holdout or fold-in, not '{other}'.");
+            }
+
             var firstSeed = result.GetValue(hyper.ModelSeed) ?? 1;
             var seeds = repeats == 1 ? null : Enumerable.Range(0, repeats).Select(r => firstSeed + (ulong)r).ToArray();
             var options = new EvaluationOptions { K = result.GetValue(k), RelevanceThreshold = result.GetValue(threshold) };
@@ -128,6 +145,84 @@ internal static class EvaluateCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary><c>--protocol fold-in</c>: <see cref="FoldInEvaluation"/> on --data (or the synthetic data), as a table or JSON.</summary>
+    private static int FoldIn(ParseResult result, DataOptions data, IRecommenderTrainer trainer, int users, int k, double threshold, bool json, Option<FileInfo?> train, CancellationToken cancellationToken)
+    {
+        if (result.GetValue(train) is not null)
+        {
+            throw new UsageException("--protocol fold-in holds users out of --data (or the synthetic data) itself; --train/--test do not apply.");
+        }
+
+        var options = new FoldInOptions { Users = users, K = k, RelevanceThreshold = threshold, Seed = result.GetValue(data.Seed) };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new UsageException(e.ParamName == nameof(FoldInOptions.Users) ? $"--users must be at least 1, not {users}." : e.Message);
+        }
+
+        var (source, outcome) = CliProgress.Run(json, progress =>
+        {
+            string source;
+            InteractionDataset dataset;
+            if (result.GetValue(data.Data) is { } path)
+            {
+                source = Path.GetFullPath(path);
+                dataset = data.Read(result, path, progress);
+            }
+            else
+            {
+                var synthetic = data.Synthetic(result);
+                source = string.Create(CultureInfo.InvariantCulture, $"synthetic (users {synthetic.Users}, items {synthetic.Items}, ratings {synthetic.Interactions}, seed {synthetic.Seed})");
+                dataset = new SyntheticDataGenerator(synthetic).GenerateDataset();
+            }
+
+            var bar = progress.Start($"fold-in protocol {trainer.Algorithm}", null);
+            try
+            {
+                return (source, FoldInEvaluation.Evaluate(trainer, dataset, options, cancellationToken));
+            }
+            catch (ArgumentException e) when (e.ParamName == "data")
+            {
+                throw new UsageException($"{e.Message.Split(" (Parameter", 2)[0]} Use a smaller --users.");
+            }
+            finally
+            {
+                bar.Done();
+            }
+        });
+
+        var inv = CultureInfo.InvariantCulture;
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["protocol"] = "fold-in",
+                ["data"] = source,
+                ["algorithm"] = outcome.Algorithm,
+                ["held_out_users"] = outcome.HeldOutUsers,
+                ["evaluated_users"] = outcome.EvaluatedUsers,
+                ["folded_in_users"] = outcome.FoldedInUsers,
+                ["k"] = outcome.K,
+                ["ndcg_popularity"] = outcome.PopularityNdcg,
+                ["ndcg_fold_in"] = outcome.FoldInNdcg,
+                ["ndcg_retrained"] = outcome.RetrainedNdcg,
+                ["fold_in_microseconds"] = outcome.FoldInMicroseconds,
+            }));
+            return 0;
+        }
+
+        Console.WriteLine($"data        {source}");
+        Console.WriteLine(string.Create(inv, $"protocol    fold-in: {outcome.HeldOutUsers} users held out of training (seed {options.Seed}); the older half of each one's interactions posted, the newer half tested"));
+        Console.WriteLine($"algorithm   {outcome.Algorithm}");
+        Console.WriteLine(string.Create(inv, $"users       {outcome.EvaluatedUsers} with a test rating >= {threshold} (the averages); {outcome.FoldedInUsers} folded in"));
+        Console.WriteLine(string.Create(inv, $"NDCG@{k,-6} popularity {outcome.PopularityNdcg:F4}   fold-in {outcome.FoldInNdcg:F4}   retrained {outcome.RetrainedNdcg:F4}"));
+        Console.WriteLine(string.Create(inv, $"fold-in     {outcome.FoldInNdcg / outcome.RetrainedNdcg:P1} of retrained, {outcome.FoldInNdcg / outcome.PopularityNdcg:F2}x popularity; {outcome.FoldInMicroseconds:F0} µs a request (mean, one thread)"));
+        return 0;
     }
 
     internal static (string Source, IReadOnlyList<DataSplit> Splits) LoadSplits(

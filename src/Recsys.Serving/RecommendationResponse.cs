@@ -4,8 +4,8 @@ namespace Recsys.Serving;
 /// <param name="UserId">The user.</param>
 /// <param name="Recommendations">The items, best first.</param>
 /// <param name="Model">The model version that produced the list.</param>
-/// <param name="AlgorithmUsed">The model's algorithm, or the fallback's name.</param>
-/// <param name="Fallback">The cold-start fallback used (<c>popularity</c> for a user the model does not know), or null.</param>
+/// <param name="AlgorithmUsed">The model's algorithm, or <c>popularity</c> for the cold-start ranking.</param>
+/// <param name="Fallback">How a user the model does not know was answered: <c>fold-in</c> (a list computed from their stored interactions, by the model) or <c>popularity</c> (the cold-start ranking); null for a user the model knows.</param>
 /// <param name="Variant">The A/B arm (an alias) the user is assigned to, or null.</param>
 /// <param name="ResponseTimeMs">The time taken, in milliseconds.</param>
 /// <param name="CacheHit">Whether the list came from the cache.</param>

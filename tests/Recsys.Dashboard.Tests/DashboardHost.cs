@@ -44,7 +44,8 @@ public sealed class DashboardHost : IAsyncLifetime
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Services.AddRecommender(options => options.ModelName = Model).UseSqlite(_directory);
         builder.Services.Configure<RecommenderHttpOptions>(options => options.AdminApiKey = AdminKey);
-        builder.Services.AddSingleton(InteractionSources.Synthetic(new SyntheticDataOptions { Users = 300, Items = 400, Interactions = 12_000 }));
+        var synthetic = new SyntheticDataOptions { Users = 300, Items = 400, Interactions = 12_000 };
+        builder.Services.AddSingleton(sp => InteractionSources.Store(sp.GetRequiredService<IInteractionStore>(), InteractionSources.Synthetic(synthetic)));
         builder.Services.AddRetraining(options =>
         {
             options.ModelName = Model;
@@ -59,9 +60,15 @@ public sealed class DashboardHost : IAsyncLifetime
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Http.BaseAddress = new Uri(BaseUrl);
 
-        // Two runs: the first promotes its best candidate, the second records more versions (and a decision).
+        // Two runs: the first promotes its best candidate; then users rate more, and the second records more versions
+        // (and a decision against Production on the newer ratings).
         var retraining = _app.Services.GetRequiredService<RetrainingService>();
         await retraining.RunAsync("test", CancellationToken.None);
+        var data = new SyntheticDataGenerator(synthetic).GenerateDataset();
+        var newest = data.RowTimestamps.ToArray().Max();
+        await _app.Services.GetRequiredService<IInteractionStore>().AppendAsync(
+            [.. Enumerable.Range(0, 200).Select(k => new Interaction(data.Users[k % 50], data.Items[(k * 7) % data.Items.Count], 4f, newest + 1 + k))],
+            CancellationToken.None);
         await retraining.RunAsync("test", CancellationToken.None);
         await _app.Services.GetRequiredService<IRecommendationService>().ReloadAsync();
 

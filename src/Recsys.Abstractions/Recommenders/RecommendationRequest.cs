@@ -28,6 +28,15 @@ public sealed class RecommendationRequest
     /// <value>The default value is <see langword="null"/>.</value>
     public IEnumerable<string>? History { get; init; }
 
+    /// <summary>
+    /// Gets the user's interactions (item identifier and value) that the model may not have learned, for example the
+    /// ones stored since it was trained. A model that folds histories in (<see cref="IFoldInRecommender"/>) answers
+    /// from them, so a new user with a few interactions gets a list of their own; others ignore them. They are not
+    /// excluded by themselves: give them in <see cref="History"/> too.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IReadOnlyList<KeyValuePair<string, float>>? FoldIn { get; init; }
+
     /// <summary>Gets item identifiers that must not be returned; unknown identifiers are ignored.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public IEnumerable<string>? ExcludeItems { get; init; }

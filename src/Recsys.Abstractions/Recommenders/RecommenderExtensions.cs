@@ -71,13 +71,35 @@ public static class RecommenderExtensions
 
         var user = recommender.Users.IndexOf(request.UserId);
         var buffer = new ScoredItem[request.Count];
-        var written = recommender.Recommend(user, buffer, new RecommendationFilter
+        var filter = new RecommendationFilter
         {
             ExcludeSeen = request.ExcludeSeen,
             ExcludedItems = excluded,
             ItemPredicate = request.ItemPredicate,
             MinScore = request.MinScore,
-        });
-        return new RecommendationResult(written == buffer.Length ? buffer : buffer[..written], user < 0);
+        };
+        int written;
+        var foldedIn = false;
+        if (request.FoldIn is { Count: > 0 } history && recommender is IFoldInRecommender { SupportsFoldIn: true } folding)
+        {
+            var items = new List<int>(history.Count);
+            var values = new List<float>(history.Count);
+            foreach (var (id, value) in history)
+            {
+                if (recommender.Items.TryGetIndex(id, out var index))
+                {
+                    items.Add(index);
+                    values.Add(value);
+                }
+            }
+
+            (written, foldedIn) = folding.RecommendFromHistory(user, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values), buffer, filter);
+        }
+        else
+        {
+            written = recommender.Recommend(user, buffer, filter);
+        }
+
+        return new RecommendationResult(written == buffer.Length ? buffer : buffer[..written], user < 0 && !foldedIn) { FoldedIn = foldedIn };
     }
 }

@@ -131,7 +131,46 @@ internal sealed class EaseModel : RecommenderBase, IItemSimilarity
         }
     }
 
-    protected override void ScoreItems(int user, Span<float> scores)
+    protected override void ScoreItems(int user, Span<float> scores) => Score(Positives(user), [], scores);
+
+    /// <summary>Fold-in is exact for EASE: the scores are the history's rows of B summed, and the new positives add theirs.</summary>
+    public override bool SupportsFoldIn => true;
+
+    protected override bool ScoreHistory(int user, ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores)
+    {
+        var threshold = _positiveThreshold ??= ReadPositiveThreshold(Parameters);
+        var known = user >= 0 ? Positives(user) : [];
+        var added = new List<int>(items.Length);
+        for (var k = 0; k < items.Length; k++)
+        {
+            var column = _columnOf[items[k]];
+            if (column >= 0 && (double.IsNaN(threshold) || values[k] >= threshold) && known.IndexOf(column) < 0)
+            {
+                added.Add(column);
+            }
+        }
+
+        if (added.Count == 0)
+        {
+            return false;
+        }
+
+        Score(known, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(added), scores);
+        return true;
+    }
+
+    private double? _positiveThreshold;
+
+    /// <summary>The trainer's positive threshold (NaN: every interaction is a positive), as recorded in the model.</summary>
+    private static double ReadPositiveThreshold(string parameters)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(string.IsNullOrWhiteSpace(parameters) ? "{}" : parameters);
+        return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("positive_threshold", out var value)
+            ? value.ValueKind == System.Text.Json.JsonValueKind.Number ? value.GetDouble() : double.NaN
+            : new EaseOptions().PositiveThreshold ?? double.NaN;
+    }
+
+    private void Score(ReadOnlySpan<int> positives, ReadOnlySpan<int> more, Span<float> scores)
     {
         var n = ModelledItems.Length;
         var buffer = TopN.Rent(n);
@@ -139,7 +178,12 @@ internal sealed class EaseModel : RecommenderBase, IItemSimilarity
         {
             var sums = buffer.AsSpan(0, n);
             sums.Clear();
-            foreach (var row in Positives(user))
+            foreach (var row in positives)
+            {
+                TensorPrimitives.Add(sums, Weights.AsSpan(row * n, n), sums);
+            }
+
+            foreach (var row in more)
             {
                 TensorPrimitives.Add(sums, Weights.AsSpan(row * n, n), sums);
             }

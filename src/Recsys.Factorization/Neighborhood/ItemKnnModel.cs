@@ -85,9 +85,61 @@ internal sealed class ItemKnnModel : RecommenderBase, IItemSimilarity
 
     protected override void ScoreItems(int user, Span<float> scores)
     {
-        var p = Parts;
         var seen = Training.Seen(user);
-        var values = p.SeenValues.AsSpan(Training.SeenOffsets[user], seen.Length);
+        Score(seen, Parts.SeenValues.AsSpan(Training.SeenOffsets[user], seen.Length), Parts.Global + Parts.UserBias[user], scores);
+    }
+
+    /// <summary>Fold-in: the neighbours of the whole history, the new interactions weighed as training ones are.</summary>
+    public override bool SupportsFoldIn => true;
+
+    protected override bool ScoreHistory(int user, ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores)
+    {
+        var p = Parts;
+        var threshold = _positiveThreshold ??= ReadPositiveThreshold(Parameters);
+        var userBaseline = p.Global + (user >= 0 ? p.UserBias[user] : 0);
+        var seen = user >= 0 ? Training.Seen(user) : [];
+        var allItems = new int[seen.Length + items.Length];
+        var allValues = new float[allItems.Length];
+        seen.CopyTo(allItems);
+        if (user >= 0)
+        {
+            p.SeenValues.AsSpan(Training.SeenOffsets[user], seen.Length).CopyTo(allValues);
+        }
+
+        var counted = 0;
+        for (var k = 0; k < items.Length; k++)
+        {
+            // What a training interaction contributes (ItemKnnTrainer): 1 or 0 for a ranking model, the residual for a rating one.
+            var value = Ranking
+                ? (double.IsNaN(threshold) || values[k] >= threshold ? 1f : 0f)
+                : (float)(values[k] - userBaseline - p.ItemBias[items[k]]);
+            allItems[seen.Length + k] = items[k];
+            allValues[seen.Length + k] = value;
+            counted += !Ranking || value != 0 ? 1 : 0;
+        }
+
+        if (counted == 0)
+        {
+            return false;
+        }
+
+        Score(allItems, allValues, userBaseline, scores);
+        return true;
+    }
+
+    private double? _positiveThreshold;
+
+    private static double ReadPositiveThreshold(string parameters)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(string.IsNullOrWhiteSpace(parameters) ? "{}" : parameters);
+        return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("positive_threshold", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Number
+            ? value.GetDouble()
+            : double.NaN;
+    }
+
+    private void Score(ReadOnlySpan<int> seen, ReadOnlySpan<float> values, double userBaseline, Span<float> scores)
+    {
+        var p = Parts;
         if (Ranking)
         {
             // Σ over the user's positives j of s(j, i), from j's neighbour list.
@@ -120,7 +172,6 @@ internal sealed class ItemKnnModel : RecommenderBase, IItemSimilarity
                 byItem[seen[s]] = values[s];
             }
 
-            var userBaseline = p.Global + p.UserBias[user];
             for (var i = 0; i < scores.Length; i++)
             {
                 var neighbors = p.NeighborsOf(i);

@@ -8,7 +8,7 @@ namespace Recsys.Recommenders;
 /// biases, rank 0 for bias-only models, and a non-personalized item score for unknown users (or for everyone, for
 /// popularity-style models).
 /// </summary>
-internal sealed class FactorModel : RecommenderBase, IItemSimilarity
+internal sealed partial class FactorModel : RecommenderBase, IItemSimilarity
 {
     private float[]? _itemNorms;
     private FactorScreen? _screen;

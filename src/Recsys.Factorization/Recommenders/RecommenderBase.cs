@@ -6,7 +6,7 @@ namespace Recsys.Recommenders;
 /// Shared top-N machinery: a model scores every item for a user (or for an unknown user), and the base class
 /// removes the user's training items, applies the filter and selects the best with <see cref="TopN"/>.
 /// </summary>
-internal abstract class RecommenderBase : IRecommender, ITrainingHistory
+internal abstract class RecommenderBase : IRecommender, ITrainingHistory, IFoldInRecommender
 {
     protected RecommenderBase(string algorithm, TrainingFootprint training)
     {
@@ -90,6 +90,69 @@ internal abstract class RecommenderBase : IRecommender, ITrainingHistory
             TopN.Return(buffer);
         }
     }
+
+    /// <inheritdoc/>
+    public virtual bool SupportsFoldIn => false;
+
+    /// <inheritdoc/>
+    public (int Written, bool FoldedIn) RecommendFromHistory(int user, ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<ScoredItem> destination, RecommendationFilter? filter = null)
+    {
+        filter ??= RecommendationFilter.Default;
+        if (items.Length != values.Length)
+        {
+            throw new ArgumentException($"{items.Length} items but {values.Length} values were given.", nameof(values));
+        }
+
+        if (user >= Users.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(user), user, $"User index {user} is outside 0 … {Users.Count - 1} (use -1 for an unknown user).");
+        }
+
+        user = Math.Max(user, -1);
+
+        // Only what the model did not learn of the user counts (and only items it knows); the latest value of an item wins.
+        var fresh = new Dictionary<int, float>();
+        var learned = user >= 0 ? Training.Seen(user) : [];
+        for (var k = 0; k < items.Length; k++)
+        {
+            if ((uint)items[k] < (uint)Items.Count && float.IsFinite(values[k]) && learned.IndexOf(items[k]) < 0)
+            {
+                fresh[items[k]] = values[k];
+            }
+        }
+
+        if (!SupportsFoldIn || fresh.Count == 0)
+        {
+            return (Recommend(user, destination, filter), false);
+        }
+
+        var newItems = fresh.Keys.ToArray();
+        var newValues = fresh.Values.ToArray();
+        var itemCount = Items.Count;
+        var buffer = TopN.Rent(itemCount);
+        try
+        {
+            var scores = buffer.AsSpan(0, itemCount);
+            if (!ScoreHistory(user, newItems, newValues, scores))
+            {
+                return (Recommend(user, destination, filter), false);
+            }
+
+            MarkSeen(user, scores, filter);
+            return (TopN.Select(scores, destination, filter), true);
+        }
+        finally
+        {
+            TopN.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Writes the ranking score of every item for a user (-1: unknown to the model) from what the model learned of them
+    /// plus <paramref name="items"/> (which it did not learn, each once), or returns false when the history gives the
+    /// model nothing to fold in (for example no item reaches its positive threshold).
+    /// </summary>
+    protected virtual bool ScoreHistory(int user, ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) => false;
 
     /// <summary>
     /// A faster top-N for a known user that returns exactly what scoring every item and <see cref="TopN.Select"/>

@@ -44,7 +44,8 @@ internal sealed class RecommendationService(
         var model = await provider.GetAsync(algorithm, cancellationToken).ConfigureAwait(false)
             ?? throw new ModelUnavailableException(algorithm is null ? "No model is loaded yet." : $"No version of '{algorithm}' is loaded.");
         CheckGenres(model, query);
-        var seen = query.ExcludeSeen ? await recent.GetAsync(query.UserId, cancellationToken).ConfigureAwait(false) : null;
+        // The user's stored interactions: excluded when asked, and folded in by models that support it.
+        var seen = await recent.GetAsync(query.UserId, cancellationToken).ConfigureAwait(false);
 
         var state = new Computation(model, query, count, seen);
         CachedRecommendations result;
@@ -79,7 +80,7 @@ internal sealed class RecommendationService(
             query.UserId,
             result.Items,
             new ModelInfo(model.Version.ModelName, model.Version.Version),
-            result.Fallback ?? model.Model.Algorithm,
+            result.Fallback == "popularity" ? "popularity" : model.Model.Algorithm,
             result.Fallback,
             variant,
             elapsed.TotalMilliseconds,
@@ -298,12 +299,12 @@ internal sealed class RecommendationService(
         }
     }
 
-    private static string CacheKey(ServedModel model, RecommendationQuery query, int count, IReadOnlySet<string>? seen)
+    private static string CacheKey(ServedModel model, RecommendationQuery query, int count, UserHistory seen)
     {
         var key = new StringBuilder("recsys:rec:").Append(model.Key).Append(':').Append(count).Append(':').Append(query.ExcludeSeen ? 1 : 0)
             .Append(':').Append(query.MinScore?.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
             .Append(':').AppendJoin(',', query.IncludeGenres).Append(':').AppendJoin(',', query.ExcludeGenres)
-            .Append(':').AppendJoin(',', query.ExcludeItems).Append(":s").Append(seen?.Count ?? 0)
+            .Append(':').AppendJoin(',', query.ExcludeItems).Append(":s").Append(seen.Count).Append('-').Append(seen.Fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture))
             .Append(':').Append(query.UserId);
         return key.ToString();
     }
@@ -320,7 +321,7 @@ internal sealed class RecommendationService(
     }
 
     /// <summary>The work behind one cache miss: the library's one top-N code path (the CLI's too).</summary>
-    private sealed class Computation(ServedModel model, RecommendationQuery query, int count, IReadOnlySet<string>? seen)
+    private sealed class Computation(ServedModel model, RecommendationQuery query, int count, UserHistory seen)
     {
         public bool Ran { get; private set; }
 
@@ -332,13 +333,16 @@ internal sealed class RecommendationService(
                 UserId = query.UserId,
                 Count = count,
                 ExcludeSeen = query.ExcludeSeen,
-                History = seen,
+                History = query.ExcludeSeen ? seen.Items : null,
+                FoldIn = seen.Interactions,
                 ExcludeItems = query.ExcludeItems,
                 ItemPredicate = ItemMetadata.GenrePredicate(model.Attributes, query.IncludeGenres, query.ExcludeGenres),
                 MinScore = query.MinScore,
             });
             var items = result.Items is ScoredItem[] array ? array : [.. result.Items];
-            return new CachedRecommendations(ToItems(model, items), result.ColdStart ? "popularity" : null);
+            // A user the model does not know: a list folded in from their stored interactions, or the popularity ranking.
+            var unknown = result.ColdStart || (result.FoldedIn && !model.Model.Users.Contains(query.UserId));
+            return new CachedRecommendations(ToItems(model, items), !unknown ? null : result.FoldedIn ? "fold-in" : "popularity");
         }
     }
 }
