@@ -43,11 +43,11 @@ internal static class EvaluateCommand
         };
         var protocol = new Option<string>("--protocol")
         {
-            Description = "holdout (the default: train on the split's training part, measure on its test part) or fold-in: hold --users users out of training, "
+            Description = "holdout (the default: train on the split's training part, measure on its test part) or fold-in: hold --hold-out users out of training, "
                 + "post the older half of each one's interactions and score the top-K against the newer half, for the popularity fallback, the model folding the half in, and a model retrained with it.",
             DefaultValueFactory = _ => "holdout",
         };
-        var users = new Option<int>("--users") { Description = "With --protocol fold-in: how many users are held out of training (drawn with --seed among users with 10 or more interactions).", DefaultValueFactory = _ => 100 };
+        var users = new Option<int>("--hold-out") { Description = "With --protocol fold-in: how many users are held out of training (drawn with --seed among users with 10 or more interactions).", DefaultValueFactory = _ => 100 };
         var hyper = new HyperParameterOptions();
 
         var command = new Command("evaluate", "Train an algorithm and measure RMSE, MAE and ranking metrics on held-out data (synthetic data unless --train/--test or --data is given).")
@@ -162,7 +162,7 @@ internal static class EvaluateCommand
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new UsageException(e.ParamName == nameof(FoldInOptions.Users) ? $"--users must be at least 1, not {users}." : e.Message);
+            throw new UsageException(e.ParamName == nameof(FoldInOptions.Users) ? $"--hold-out must be at least 1, not {users}." : e.Message);
         }
 
         var (source, outcome) = CliProgress.Run(json, progress =>
@@ -188,7 +188,7 @@ internal static class EvaluateCommand
             }
             catch (ArgumentException e) when (e.ParamName == "data")
             {
-                throw new UsageException($"{e.Message.Split(" (Parameter", 2)[0]} Use a smaller --users.");
+                throw new UsageException($"{e.Message.Split(" (Parameter", 2)[0]} Use a smaller --hold-out.");
             }
             finally
             {

@@ -135,6 +135,29 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Recommendations_NewUserWhoRatedItems_GetsAFoldedInListAtOnce_NotPopularity()
+    {
+        const string User = "fold-in-user";
+        var request = new { user_id = User, num_recommendations = 10 };
+        var before = await PostJsonAsync("/recommendations", request);
+        var known = TestModels.Dataset.GetUserItems(0).ToArray().Take(8).Select(i => TestModels.Dataset.Items[i]).ToList();
+
+        using var posted = await _host.Client.PostAsJsonAsync("/interactions", known.Select(item => new { user_id = User, item_id = item, rating = TestModels.Dataset.MaxValue }).ToArray(), Ct);
+        var after = await PostJsonAsync("/recommendations", request);
+        var forUser = await GetJsonAsync($"/users/{User}/recommendations?num_recommendations=10");
+
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        Assert.Equal("popularity", before.GetProperty("fallback").GetString());
+        Assert.Equal(("fold-in", "als-implicit", false), (after.GetProperty("fallback").GetString(), after.GetProperty("algorithm_used").GetString(), after.GetProperty("cache_hit").GetBoolean()));
+        var list = after.GetProperty("recommendations").EnumerateArray().Select(i => i.GetProperty("item_id").GetString()!).ToList();
+        Assert.Equal(10, list.Count);
+        Assert.Empty(list.Intersect(known));
+        Assert.NotEqual(before.GetProperty("recommendations").EnumerateArray().Select(i => i.GetProperty("item_id").GetString()!).Except(known).Take(10), list);
+        Assert.Equal(list, forUser.GetProperty("recommendations").EnumerateArray().Select(i => i.GetProperty("item_id").GetString()!));
+        Assert.Equal("fold-in", forUser.GetProperty("fallback").GetString());
+    }
+
+    [Fact]
     public async Task Recommendations_GenreAndScoreFilters_AreApplied()
     {
         var user = TestModels.Dataset.Users[2];

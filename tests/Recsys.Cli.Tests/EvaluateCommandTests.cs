@@ -105,6 +105,37 @@ public sealed class EvaluateCommandTests
         Assert.DoesNotContain("warming up", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FoldInProtocol_ReportsPopularityFoldInAndRetrainedOnTheSameHeldOutUsers()
+    {
+        var (exit, output, error) = await RunAsync(["evaluate", "--protocol", "fold-in", "--hold-out", "40", "--algorithm", "ease", "--json", .. SmallData]);
+
+        Assert.True(exit == 0, error);
+        var result = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(("fold-in", "ease", 40), (result.GetProperty("protocol").GetString(), result.GetProperty("algorithm").GetString(), result.GetProperty("held_out_users").GetInt32()));
+        Assert.InRange(result.GetProperty("evaluated_users").GetInt32(), 1, 40);
+        Assert.True(result.GetProperty("folded_in_users").GetInt32() > 0);
+        foreach (var name in new[] { "ndcg_popularity", "ndcg_fold_in", "ndcg_retrained" })
+        {
+            Assert.InRange(result.GetProperty(name).GetDouble(), 0, 1);
+        }
+
+        Assert.NotEqual(result.GetProperty("ndcg_popularity").GetDouble(), result.GetProperty("ndcg_fold_in").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("--protocol", "streaming", "--protocol must be holdout or fold-in, not 'streaming'.")]
+    [InlineData("--hold-out", "0", "--hold-out must be at least 1, not 0.")]
+    [InlineData("--hold-out", "5000", "users have at least 10 interactions; 5000 are to be held out. Use a smaller --hold-out.")]
+    public async Task FoldInProtocol_BadSettings_OneLineNamingThem(string option, string value, string message)
+    {
+        string[] protocol = option == "--protocol" ? [] : ["--protocol", "fold-in"];
+        var (exit, _, error) = await RunAsync(["evaluate", .. protocol, option, value, .. SmallData]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
     private static Task<(int Exit, string Output, string Error)> RunAsync(string[] arguments) =>
         DotnetProcess.RunAsync(RecsysCli.Find(), arguments, TestContext.Current.CancellationToken);
 }
