@@ -97,6 +97,41 @@ internal sealed partial class FactorModel
             return false; // nothing the model counts as a preference
         }
 
+        if (user >= 0)
+        {
+            // A known user: A_old = YᵀY + λI + α Σ_seen y yᵀ is the system their trained vector solves (A_old x_old
+            // stands for the right-hand side the model file does not keep); the new positives add α y yᵀ and (1+α) y.
+            // Conjugate gradient from x_old converges in at most (new positives + 1) steps, each O(k² + n k) for n
+            // items: no k×k matrix is built per request.
+            var seen = Training.Seen(user);
+            var positive = new List<int>(items.Length);
+            for (var n = 0; n < items.Length; n++)
+            {
+                if (values[n] >= settings.PositiveThreshold)
+                {
+                    positive.Add(items[n]);
+                }
+            }
+
+            var all = new int[seen.Length + positive.Count];
+            seen.CopyTo(all);
+            positive.CopyTo(all, seen.Length);
+            var start = ToDouble(p.UserFactor(user));
+            var rhs = new double[k];
+            ImplicitProduct(seen, start, settings, rhs);
+            foreach (var item in positive)
+            {
+                var y = p.ItemFactor(item);
+                for (var f = 0; f < k; f++)
+                {
+                    rhs[f] += (1 + alpha) * y[f];
+                }
+            }
+
+            return ConjugateGradient((v, into) => ImplicitProduct(all, v, settings, into), rhs, start, Math.Min(k, positive.Count + 1), vector);
+        }
+
+        // A user the model never saw: implicit's recalculate_user, solved exactly (Cholesky).
         var a = new double[k * k];
         Gramian().CopyTo(a, 0);
         for (var f = 0; f < k; f++)
@@ -105,16 +140,6 @@ internal sealed partial class FactorModel
         }
 
         var b = new double[k];
-        if (user >= 0)
-        {
-            foreach (var item in Training.Seen(user))
-            {
-                AddOuter(a, p.ItemFactor(item), alpha, k);
-            }
-
-            Multiply(a, p.UserFactor(user), b, k); // A_old x_old: the right-hand side the trained vector solves
-        }
-
         for (var n = 0; n < items.Length; n++)
         {
             if (values[n] >= settings.PositiveThreshold)
@@ -129,6 +154,113 @@ internal sealed partial class FactorModel
         }
 
         return Solve(a, b, vector, 0, k);
+    }
+
+    /// <summary>(YᵀY + λI + α Σ_items y yᵀ) v, without forming the matrix.</summary>
+    private void ImplicitProduct(ReadOnlySpan<int> items, double[] v, FoldInSettings settings, double[] into)
+    {
+        var p = Parts;
+        var k = p.Rank;
+        Multiply(Gramian(), v, into, k);
+        for (var f = 0; f < k; f++)
+        {
+            into[f] += settings.Regularization * v[f];
+        }
+
+        foreach (var item in items)
+        {
+            var y = p.ItemFactor(item);
+            var dot = 0.0;
+            for (var f = 0; f < k; f++)
+            {
+                dot += y[f] * v[f];
+            }
+
+            dot *= settings.Alpha;
+            for (var f = 0; f < k; f++)
+            {
+                into[f] += dot * y[f];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Conjugate gradient for a symmetric positive-definite system given by its product, from <paramref name="start"/>,
+    /// at most <paramref name="steps"/> steps (exact in as many steps as the update's rank, plus one); false when it breaks down.
+    /// </summary>
+    private static bool ConjugateGradient(Action<double[], double[]> product, double[] rhs, double[] start, int steps, float[] into)
+    {
+        var k = rhs.Length;
+        var x = (double[])start.Clone();
+        var r = new double[k];
+        var ap = new double[k];
+        product(x, ap);
+        for (var f = 0; f < k; f++)
+        {
+            r[f] = rhs[f] - ap[f];
+        }
+
+        var direction = (double[])r.Clone();
+        var rs = Dot(r, r);
+        var tolerance = 1e-12 * Math.Max(Dot(rhs, rhs), 1e-300);
+        for (var step = 0; step < steps && rs > tolerance; step++)
+        {
+            product(direction, ap);
+            var curvature = Dot(direction, ap);
+            if (!(curvature > 0))
+            {
+                return false;
+            }
+
+            var length = rs / curvature;
+            for (var f = 0; f < k; f++)
+            {
+                x[f] += length * direction[f];
+                r[f] -= length * ap[f];
+            }
+
+            var next = Dot(r, r);
+            for (var f = 0; f < k; f++)
+            {
+                direction[f] = r[f] + (next / rs * direction[f]);
+            }
+
+            rs = next;
+        }
+
+        for (var f = 0; f < k; f++)
+        {
+            if (!double.IsFinite(x[f]))
+            {
+                return false;
+            }
+
+            into[f] = (float)x[f];
+        }
+
+        return true;
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        var sum = 0.0;
+        for (var f = 0; f < a.Length; f++)
+        {
+            sum += a[f] * b[f];
+        }
+
+        return sum;
+    }
+
+    private static double[] ToDouble(ReadOnlySpan<float> values)
+    {
+        var result = new double[values.Length];
+        for (var f = 0; f < values.Length; f++)
+        {
+            result[f] = values[f];
+        }
+
+        return result;
     }
 
     /// <summary>The projection of the new ratings on the item factors; returns the user's offset (global + bias).</summary>
@@ -175,20 +307,13 @@ internal sealed partial class FactorModel
             return null;
         }
 
-        var a = new double[d * d];
-        var b = new double[d];
         var feature = new double[d];
-        var count = 0;
         if (user >= 0)
         {
-            foreach (var item in Training.Seen(user))
-            {
-                Feature(item, feature);
-                AddOuter(a, feature, d);
-                count++;
-            }
-
-            Regularize(a, count, settings, offset, d);
+            // A known user: the normal equations of their training items (Σ f fᵀ + Λ n) stand for what the model
+            // learned, with their learned [b_u, p_u] as the solution; conjugate gradient from there adds the new ratings
+            // in at most (new ratings + 1) steps of O(n d), no d×d matrix built per request.
+            var seen = Training.Seen(user);
             var learned = new double[d];
             if (biased)
             {
@@ -200,9 +325,33 @@ internal sealed partial class FactorModel
                 learned[offset + f] = p.UserFactor(user)[f];
             }
 
-            Multiply(a, learned, b, d);
+            var rhs = new double[d];
+            RidgeProduct(seen, [], learned, rhs);
+            for (var n = 0; n < items.Length; n++)
+            {
+                Feature(items[n], feature);
+                var target = values[n] - p.Global - (p.ItemBias?[items[n]] ?? 0);
+                for (var f = 0; f < d; f++)
+                {
+                    rhs[f] += feature[f] * target;
+                }
+            }
+
+            var known = new float[d];
+            var oldItems = seen.ToArray();
+            var newItems = items.ToArray();
+            if (!ConjugateGradient((v, into) => RidgeProduct(oldItems, newItems, v, into), rhs, learned, Math.Min(d, items.Length + 1), known))
+            {
+                return null;
+            }
+
+            known.AsSpan(offset, k).CopyTo(vector);
+            return biased ? known[0] : 0;
         }
 
+        // A user the model never saw: the ridge normal equations of the new ratings, solved exactly.
+        var a = new double[d * d];
+        var b = new double[d];
         for (var n = 0; n < items.Length; n++)
         {
             Feature(items[n], feature);
@@ -235,6 +384,42 @@ internal sealed partial class FactorModel
             for (var f = 0; f < k; f++)
             {
                 into[offset + f] = q[f];
+            }
+        }
+
+        // (Σ_{old ∪ new} f fᵀ + Λ (n_old + n_new)) v, without forming the matrix.
+        void RidgeProduct(ReadOnlySpan<int> old, ReadOnlySpan<int> added, double[] v, double[] into)
+        {
+            var count = old.Length + added.Length;
+            for (var f = 0; f < d; f++)
+            {
+                into[f] = count * (f < offset ? settings.BiasRegularization : settings.Regularization) * v[f];
+            }
+
+            Accumulate(old, v, into);
+            Accumulate(added, v, into);
+        }
+
+        void Accumulate(ReadOnlySpan<int> list, double[] v, double[] into)
+        {
+            foreach (var item in list)
+            {
+                var q = p.ItemFactor(item);
+                var dot = biased ? v[0] : 0.0;
+                for (var f = 0; f < k; f++)
+                {
+                    dot += q[f] * v[offset + f];
+                }
+
+                if (biased)
+                {
+                    into[0] += dot;
+                }
+
+                for (var f = 0; f < k; f++)
+                {
+                    into[offset + f] += dot * q[f];
+                }
             }
         }
     }
