@@ -57,6 +57,13 @@ public sealed class RecommenderOptions : IValidatableObject
     /// <value>The default value is <see langword="null"/> (the data's own scale).</value>
     public RatingScale? RatingScale { get; set; }
 
+    /// <summary>
+    /// Gets or sets how long a request waits for the distributed (second-level) cache on one call: a slower answer
+    /// counts as a miss, the cache is bypassed for a few seconds, and <c>/health</c> reports it Degraded.
+    /// </summary>
+    /// <value>The default value is 50 milliseconds.</value>
+    public TimeSpan DistributedCacheTimeout { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Checks the settings at start-up; every message names the setting.</summary>
     /// <param name="validationContext">The context.</param>
     /// <returns>The errors.</returns>
@@ -90,6 +97,11 @@ public sealed class RecommenderOptions : IValidatableObject
         if (CacheDuration < TimeSpan.Zero)
         {
             yield return new ValidationResult("Recsys:CacheDuration must not be negative.");
+        }
+
+        if (DistributedCacheTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Recsys:DistributedCacheTimeout must be positive (for example 00:00:00.050).");
         }
 
         if (Experiment.Any(v => string.IsNullOrWhiteSpace(v.Alias) || v.Weight < 0) || (Experiment.Count > 0 && Experiment.Sum(v => v.Weight) <= 0))

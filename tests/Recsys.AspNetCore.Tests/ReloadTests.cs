@@ -207,6 +207,43 @@ public sealed class ReloadTests
     }
 
     [Fact]
+    public async Task RedisSecondLevel_HungServer_RequestsAnswerWithoutIt_AndHealthSaysDegradedUntilItAnswers()
+    {
+        using var redis = Services.StartRedis();
+        using var directory = new TempDirectory();
+        await TestModels.RegisterAsync(ModelRegistries.OpenSqlite(directory.Path), seed: 1);
+        await using var host = await ServingHost.StartAsync(b => b.UseSqlite(directory.Path).UseDistributedCache(_ => Recsys.Samples.WebApi.RedisCaches.Create(redis.Configuration)));
+        using (var warm = await host.Client.GetAsync($"/users/{TestModels.Dataset.Users[1]}/recommendations", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        redis.Pause(); // SIGSTOP: the connection stays open, nothing answers
+        for (var k = 0; k < 10; k++)
+        {
+            using var response = await host.Client.GetAsync($"/users/{TestModels.Dataset.Users[20 + k]}/recommendations", Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var degraded = await HealthAsync(host);
+        Assert.Equal("Degraded", degraded.Status);
+        Assert.Contains("the distributed cache is unavailable since", degraded.Body, StringComparison.Ordinal);
+        Assert.Contains("did not answer within 50 ms (Recsys:DistributedCacheTimeout)", degraded.Body, StringComparison.Ordinal);
+
+        redis.Resume();
+        await WaitUntilAsync(async () => (await HealthAsync(host)).Status == "Healthy", "/health was Healthy again after Redis resumed", TimeSpan.FromSeconds(30));
+        using var health = await host.Client.GetAsync("/health", Ct);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>What /health reports, with every check's description (the endpoint itself writes the status only).</summary>
+    private static async Task<(string Status, string Body)> HealthAsync(ServingHost host)
+    {
+        var report = await host.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>().CheckHealthAsync(Ct);
+        return (report.Status.ToString(), string.Join("; ", report.Entries.Select(e => e.Value.Description)));
+    }
+
+    [Fact]
     public async Task SampleHost_FreshFolder_BootstrapsAndServesRealRecommendations()
     {
         using var directory = new TempDirectory();

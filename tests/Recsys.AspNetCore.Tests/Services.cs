@@ -61,6 +61,12 @@ internal sealed class RedisServer(Process process, int port) : IDisposable
 {
     public string Configuration => $"127.0.0.1:{port}";
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as a hung Redis behaves.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public void Resume() => Signal("-CONT");
+
     public void Stop()
     {
         if (!process.HasExited)
@@ -72,7 +78,19 @@ internal sealed class RedisServer(Process process, int port) : IDisposable
 
     public void Dispose()
     {
+        Resume();
         Stop();
         process.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
     }
 }

@@ -69,7 +69,9 @@ public static class RecsysBuilderServingExtensions
             factory(sp),
             sp.GetRequiredService<RecommenderMetrics>(),
             sp.GetRequiredService<ILogger<ResilientDistributedCache>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<DependencyHealth>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RecommenderOptions>>().Value.DistributedCacheTimeout));
         return builder;
     }
 

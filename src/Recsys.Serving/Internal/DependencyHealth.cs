@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Recsys.Serving;
 
 /// <summary>
-/// Tracks outages of the databases serving depends on (the interaction store, the registry). While one is out,
+/// Tracks outages of the servers serving depends on (the interaction store, the registry, the distributed cache). While one is out,
 /// requests are answered from what this replica has, at most one request a second tries the database again, the
 /// outage is logged once when it starts and once when it ends, every fallback is counted, and <c>/health</c> reports
 /// Degraded.
@@ -13,6 +13,7 @@ internal sealed class DependencyHealth(TimeProvider time, ILogger<DependencyHeal
 {
     public const string InteractionStore = "interaction store";
     public const string Registry = "registry";
+    public const string DistributedCache = "distributed cache";
 
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, Outage> _outages = new(StringComparer.Ordinal);

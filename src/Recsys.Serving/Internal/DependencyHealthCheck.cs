@@ -6,10 +6,10 @@ using Recsys.Registry;
 namespace Recsys.Serving;
 
 /// <summary>
-/// Degraded while the interaction store or the registry is out (serving goes on from memory); each check of an out
+/// Degraded while the interaction store, the registry or the distributed cache is out (serving goes on from memory); each check of an out
 /// component asks it once more, so <c>/health</c> turns Healthy by itself within a check of the database's return.
 /// </summary>
-internal sealed class DependencyHealthCheck(DependencyHealth health, IInteractionStore store, IModelRegistry registry, IOptions<RecommenderOptions> options) : IHealthCheck
+internal sealed class DependencyHealthCheck(DependencyHealth health, IInteractionStore store, IModelRegistry registry, IOptions<RecommenderOptions> options, IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -19,6 +19,16 @@ internal sealed class DependencyHealthCheck(DependencyHealth health, IInteractio
 
             async Task<bool> ProbeAsync(CancellationToken ct)
             {
+                if (component == DependencyHealth.DistributedCache)
+                {
+                    if (services.GetService(typeof(Microsoft.Extensions.Caching.Distributed.IDistributedCache)) is ResilientDistributedCache cache)
+                    {
+                        await cache.ProbeAsync(ct).ConfigureAwait(false);
+                    }
+
+                    return true;
+                }
+
                 if (component == DependencyHealth.InteractionStore)
                 {
                     await store.GetUserInteractionsAsync("", ct).ConfigureAwait(false);
@@ -40,7 +50,9 @@ internal sealed class DependencyHealthCheck(DependencyHealth health, IInteractio
 
         var outages = health.Outages;
         return outages.Count == 0
-            ? HealthCheckResult.Healthy("The interaction store and the registry answer.")
-            : HealthCheckResult.Degraded(string.Join("; ", outages.Select(o => $"the {o.Component} is unavailable since {o.Since:u} ({o.Error}); serving from memory")));
+            ? HealthCheckResult.Healthy("The interaction store, the registry and the distributed cache (if any) answer.")
+            : HealthCheckResult.Degraded(string.Join("; ", outages.Select(o => o.Component == DependencyHealth.DistributedCache
+                ? $"the {o.Component} is unavailable since {o.Since:u} ({o.Error}); serving without it"
+                : $"the {o.Component} is unavailable since {o.Since:u} ({o.Error}); serving from memory")));
     }
 }

@@ -4,31 +4,49 @@ using Microsoft.Extensions.Logging;
 namespace Recsys.Serving;
 
 /// <summary>
-/// Wraps the second-level (Redis) cache so that its failures cost a miss, not a failed request: every error is
-/// logged and counted (<c>recsys.cache.distributed_errors</c>), and after one the cache is bypassed for a few seconds
-/// rather than waited on by every request while Redis is down.
+/// Wraps the second-level (Redis) cache so that its failures cost a miss, not a failed or stalled request: every
+/// asynchronous call is bounded by <see cref="RecommenderOptions.DistributedCacheTimeout"/> (a hung server answers
+/// nothing, and a request does not wait for its client's own timeout of a second or more), every error or timeout is
+/// logged and counted (<c>recsys.cache.distributed_errors</c>) and reported to <c>/health</c> (Degraded, "the distributed
+/// cache is unavailable"), and after one the cache is bypassed for a few seconds rather than waited on by every request.
 /// </summary>
-internal sealed class ResilientDistributedCache(IDistributedCache inner, RecommenderMetrics metrics, ILogger<ResilientDistributedCache> logger, TimeProvider time) : IDistributedCache
+internal sealed class ResilientDistributedCache(IDistributedCache inner, RecommenderMetrics metrics, ILogger<ResilientDistributedCache> logger, TimeProvider time, DependencyHealth health, TimeSpan timeout) : IDistributedCache
 {
     private static readonly TimeSpan OpenFor = TimeSpan.FromSeconds(5);
     private long _closedAfterTicks;
 
     public byte[]? Get(string key) => Guard(() => inner.Get(key), null);
 
-    public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => GuardAsync(() => inner.GetAsync(key, token), null);
+    public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => GuardAsync(ct => inner.GetAsync(key, ct), null, token);
 
     public void Refresh(string key) => Guard(() => { inner.Refresh(key); return true; }, false);
 
-    public Task RefreshAsync(string key, CancellationToken token = default) => GuardAsync(async () => { await inner.RefreshAsync(key, token).ConfigureAwait(false); return true; }, false);
+    public Task RefreshAsync(string key, CancellationToken token = default) => GuardAsync(async ct => { await inner.RefreshAsync(key, ct).ConfigureAwait(false); return true; }, false, token);
 
     public void Remove(string key) => Guard(() => { inner.Remove(key); return true; }, false);
 
-    public Task RemoveAsync(string key, CancellationToken token = default) => GuardAsync(async () => { await inner.RemoveAsync(key, token).ConfigureAwait(false); return true; }, false);
+    public Task RemoveAsync(string key, CancellationToken token = default) => GuardAsync(async ct => { await inner.RemoveAsync(key, ct).ConfigureAwait(false); return true; }, false, token);
 
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => Guard(() => { inner.Set(key, value, options); return true; }, false);
 
     public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
-        GuardAsync(async () => { await inner.SetAsync(key, value, options, token).ConfigureAwait(false); return true; }, false);
+        GuardAsync(async ct => { await inner.SetAsync(key, value, options, ct).ConfigureAwait(false); return true; }, false, token);
+
+    /// <summary>Asks the cache once, bounded by the timeout (the health check's probe while it is out); throws what the call threw.</summary>
+    /// <exception cref="IOException">The cache failed or did not answer in time (the cause inside).</exception>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await BoundedAsync(ct => inner.GetAsync("recsys:health-probe", ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException(e.Message, e); // whatever the client library throws, an outage of the cache
+        }
+
+        Interlocked.Exchange(ref _closedAfterTicks, 0); // it answers: stop bypassing it
+    }
 
     private bool Bypassed => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _closedAfterTicks);
 
@@ -41,7 +59,9 @@ internal sealed class ResilientDistributedCache(IDistributedCache inner, Recomme
 
         try
         {
-            return action();
+            var value = action();
+            health.Succeeded(DependencyHealth.DistributedCache);
+            return value;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -50,7 +70,7 @@ internal sealed class ResilientDistributedCache(IDistributedCache inner, Recomme
         }
     }
 
-    private async Task<T> GuardAsync<T>(Func<Task<T>> action, T fallback)
+    private async Task<T> GuardAsync<T>(Func<CancellationToken, Task<T>> action, T fallback, CancellationToken cancellationToken)
     {
         if (Bypassed)
         {
@@ -59,18 +79,38 @@ internal sealed class ResilientDistributedCache(IDistributedCache inner, Recomme
 
         try
         {
-            return await action().ConfigureAwait(false);
+            var value = await BoundedAsync(action, cancellationToken).ConfigureAwait(false);
+            health.Succeeded(DependencyHealth.DistributedCache);
+            return value;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Trip(e);
             return fallback;
         }
     }
 
+    /// <summary>The call, given at most the timeout: then it is abandoned (cancelled, its outcome observed) and a <see cref="TimeoutException"/> names the bound.</summary>
+    private async Task<T> BoundedAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var call = action(bound.Token);
+        try
+        {
+            return await call.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await bound.CancelAsync().ConfigureAwait(false);
+            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw new TimeoutException($"The distributed cache did not answer within {timeout.TotalMilliseconds:0} ms (Recsys:DistributedCacheTimeout).");
+        }
+    }
+
     private void Trip(Exception e)
     {
         metrics.DistributedCacheError();
+        health.Failed(DependencyHealth.DistributedCache, e);
         Interlocked.Exchange(ref _closedAfterTicks, (time.GetUtcNow() + OpenFor).UtcTicks);
         Log.DistributedCacheFailed(logger, e, OpenFor.TotalSeconds);
     }
