@@ -22,6 +22,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
         var random = new Random(11);
         var pendingCleaned = 0;
         var abandoned = 0;
+        var abandonedSteps = 0;
         var trace = new List<string>();
 
         // Six kills that land mid-run; a kill that comes after the run finished (a loaded machine can deschedule this
@@ -69,6 +70,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
             await process.WaitForExitAsync(Ct);
             Assert.True(killed, $"attempt {attempt}: the run ended before '{target}'");
             var pendingBefore = (await VersionsAsync(workspace)).Count(v => v.Status == ModelVersionStatus.Pending);
+            var runningSteps = (await workspace.Runs.ListRunsAsync("movies", 1, Ct))[0].Steps.Where(s => s.State == StepState.Running).Select(s => s.Name).ToList();
 
             // A new worker starts: recovery marks the dead run abandoned and fails what it left PENDING.
             Assert.True(await workspace.Service().RecoverAsync(Ct));
@@ -83,6 +85,9 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
             }
 
             Assert.Equal(RunState.Abandoned, runs[0].State);
+            Assert.DoesNotContain(runs[0].Steps, s => s.State == StepState.Running); // the steps the kill interrupted are abandoned too
+            Assert.All(runningSteps, name => Assert.Contains(runs[0].Steps, s => s.Name == name && s.State == StepState.Abandoned && s.Error == "its worker stopped before the step finished" && s.FinishedAt is not null));
+            abandonedSteps += runningSteps.Count;
             abandoned++;
             var versions = await VersionsAsync(workspace);
             Assert.DoesNotContain(versions, v => v.Status == ModelVersionStatus.Pending);
@@ -96,6 +101,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"PENDING versions left by killed workers and failed by recovery: {pendingCleaned}; {string.Join(" | ", trace)}");
+        Assert.True(abandonedSteps >= 3, $"only {abandonedSteps} steps were running at a kill; the test did not exercise abandoning them: {string.Join(" | ", trace)}");
         Assert.True(abandoned >= 6, $"only {abandoned} kills landed mid-run: {string.Join(" | ", trace)}");
         Assert.True(pendingCleaned >= 2, $"only {pendingCleaned} kills left a PENDING version; the test did not exercise that path: {string.Join(" | ", trace)}");
         var finished = await workspace.Service().RunAsync("manual", Ct);

@@ -14,4 +14,7 @@ public enum StepState
 
     /// <summary>Cancelled.</summary>
     Cancelled = 3,
+
+    /// <summary>Its worker stopped (a crash, a kill) while the step ran; marked by the next worker that took the model's lock.</summary>
+    Abandoned = 4,
 }

@@ -93,6 +93,18 @@ internal abstract class SqlRunStore(TimeProvider time) : IRunStore
     /// <summary>Marks the model's other running runs abandoned (called by the new lock holder) and returns how many.</summary>
     protected async Task<int> AbandonOthersAsync(DbConnection connection, DbTransaction? transaction, string modelName, string runId, CancellationToken cancellationToken)
     {
+        // Their steps that were running when the worker died are abandoned too (not left "Running" for ever).
+        await using (var steps = Command(
+            connection,
+            transaction,
+            "UPDATE run_steps SET state = 'Abandoned', finished_at = @now, error = 'its worker stopped before the step finished' WHERE state = 'Running' AND run_id IN (SELECT id FROM runs WHERE model = @model AND state = 'Running' AND id <> @id)",
+            ("@now", TimeValue(Time.GetUtcNow())),
+            ("@model", modelName),
+            ("@id", runId)))
+        {
+            await steps.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using var update = Command(
             connection,
             transaction,
