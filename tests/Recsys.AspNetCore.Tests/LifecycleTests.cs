@@ -88,9 +88,11 @@ public sealed class LifecycleTests
             historyBefore = (await models.GetHistoryAsync(TestModels.Model, Ct)).Count;
         }
 
+        var originals = new Dictionary<string, byte[]>();
         foreach (var artifact in Directory.EnumerateFiles(Path.Combine(directory.Path, "artifacts", "sha256"), "*", SearchOption.AllDirectories))
         {
             var bytes = await File.ReadAllBytesAsync(artifact, Ct);
+            originals[artifact] = (byte[])bytes.Clone();
             bytes[^1] ^= 0xFF;
             await File.WriteAllBytesAsync(artifact, bytes, Ct);
         }
@@ -108,8 +110,35 @@ public sealed class LifecycleTests
         Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync(Ct));
         using var recommend = await host.Client.GetAsync("/users/1/recommendations", Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, recommend.StatusCode);
+        var problem = await recommend.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.StartsWith($"No model is loaded: the artifact of {TestModels.Model} version {production} is corrupt: its SHA-256 is ", detail, StringComparison.Ordinal);
+        Assert.Contains(", the registry recorded ", detail, StringComparison.Ordinal);
+        Assert.Contains("Loading is retried by itself", detail, StringComparison.Ordinal);
         var stats = await host.Client.GetFromJsonAsync<JsonElement>("/stats", Ct);
         Assert.Contains("corrupt", stats.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+
+        // The operator restores the artifact: the host picks it up by itself (its retries back off), no reload needed.
+        foreach (var (artifact, bytes) in originals)
+        {
+            await File.WriteAllBytesAsync(artifact, bytes, Ct);
+        }
+
+        var restored = DateTime.UtcNow.AddSeconds(60);
+        HttpResponseMessage served;
+        while ((served = await host.Client.GetAsync("/users/1/recommendations", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < restored)
+        {
+            served.Dispose();
+            await Task.Delay(200, Ct);
+        }
+
+        using (served)
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        Assert.False((await host.Client.GetFromJsonAsync<JsonElement>("/stats", Ct)).TryGetProperty("last_error", out var error) && error.ValueKind == JsonValueKind.String);
+        Assert.Equal(historyBefore, (await host.Registry.GetHistoryAsync(TestModels.Model, Ct)).Count); // still no stage or alias changed
     }
 
     [Theory]

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "The {Component} answers again after {Seconds:F1} s; {Fallbacks} requests were served degraded")]
     public static partial void Recovered(ILogger logger, string component, double seconds, long fallbacks);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Retrying a failed model load failed unexpectedly; trying again later")]
+    public static partial void RetryFailed(ILogger logger, Exception exception);
 }

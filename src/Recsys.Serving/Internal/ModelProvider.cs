@@ -58,6 +58,19 @@ internal sealed class ModelProvider : BackgroundService
     /// <summary>The error of the last start-up or reload attempt of the default target, if it failed.</summary>
     public string? LastError { get; private set; }
 
+    /// <summary>Why nothing can be served: the last load error with the automatic retry, or "not loaded yet".</summary>
+    public string Unavailable => LastError is { } error
+        ? string.Create(CultureInfo.InvariantCulture, $"No model is loaded: {char.ToLowerInvariant(error[0])}{error[1..]} Loading is retried by itself (next attempt by {NextRetry:u}); a restored artifact or a new version is picked up without a reload.")
+        : "No model is loaded yet.";
+
+    /// <summary>When the next automatic retry of a failed load is due.</summary>
+    private DateTimeOffset NextRetry { get; set; }
+
+    /// <summary>The first pause before a failed load is retried; it doubles up to <see cref="RetryMax"/>.</summary>
+    private static readonly TimeSpan RetryFirst = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan RetryMax = TimeSpan.FromMinutes(1);
+
     /// <summary>The model for <paramref name="algorithm"/>: an alias of the served model, or another registered model's name.</summary>
     public async ValueTask<ServedModel?> GetAsync(string? algorithm, CancellationToken cancellationToken)
     {
@@ -144,7 +157,55 @@ internal sealed class ModelProvider : BackgroundService
             _started.TrySetResult();
         }
 
-        // Follow the change feed; a broken feed (database restart) is re-opened after a pause.
+        var retries = RetryFailedLoadsAsync(stoppingToken);
+        await FollowChangesAsync(watermark, stoppingToken).ConfigureAwait(false);
+        await retries.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// While the last load of the served target failed (a corrupt or missing artifact, a registry error), tries again
+    /// after 1 s, 2 s, 4 s … at most a minute apart, so a restored artifact is served without a manual reload; a success
+    /// starts the schedule over.
+    /// </summary>
+    private async Task RetryFailedLoadsAsync(CancellationToken stoppingToken)
+    {
+        var pause = RetryFirst;
+        NextRetry = _time.GetUtcNow() + pause;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(RetryFirst, _time, stoppingToken).ConfigureAwait(false);
+                if (LastError is null)
+                {
+                    pause = RetryFirst;
+                    NextRetry = _time.GetUtcNow() + pause;
+                    continue;
+                }
+
+                if (_time.GetUtcNow() < NextRetry)
+                {
+                    continue;
+                }
+
+                await ReloadAsync(stoppingToken).ConfigureAwait(false);
+                pause = LastError is null ? RetryFirst : TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, RetryMax.Ticks));
+                NextRetry = _time.GetUtcNow() + pause;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.RetryFailed(_logger, e);
+            }
+        }
+    }
+
+    /// <summary>Follows the change feed; a broken feed (database restart) is re-opened after a pause.</summary>
+    private async Task FollowChangesAsync(long watermark, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -42,7 +42,7 @@ internal sealed class RecommendationService(
         var variant = query.Algorithm is null ? PickVariant(query.UserId) : null;
         var algorithm = query.Algorithm ?? variant;
         var model = await provider.GetAsync(algorithm, cancellationToken).ConfigureAwait(false)
-            ?? throw new ModelUnavailableException(algorithm is null ? "No model is loaded yet." : $"No version of '{algorithm}' is loaded.");
+            ?? throw new ModelUnavailableException(algorithm is null ? provider.Unavailable : $"No version of '{algorithm}' is loaded.");
         CheckGenres(model, query);
         // The user's stored interactions: excluded when asked, and folded in by models that support it.
         var seen = await recent.GetAsync(query.UserId, cancellationToken).ConfigureAwait(false);
@@ -93,7 +93,7 @@ internal sealed class RecommendationService(
         var n = CheckCount(count);
         using var activity = Telemetry.Source.StartActivity("recsys.similar_items");
         var started = Stopwatch.GetTimestamp();
-        var model = await provider.GetAsync(null, cancellationToken).ConfigureAwait(false) ?? throw new ModelUnavailableException("No model is loaded yet.");
+        var model = await provider.GetAsync(null, cancellationToken).ConfigureAwait(false) ?? throw new ModelUnavailableException(provider.Unavailable);
         if (model.Similarity is null)
         {
             throw new InvalidQueryException($"The served model ({model.Model.Algorithm}) has no item similarity.");
