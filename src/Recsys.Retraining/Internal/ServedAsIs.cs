@@ -5,9 +5,9 @@ namespace Recsys.Retraining;
 
 /// <summary>
 /// A served model judged as users meet it: its stored artifact as is, with each user's whole known history (the
-/// evaluation's training part: its own training data plus every interaction since) excluded from the lists, as the
-/// serving host excludes stored interactions. Users the model never saw but the history has answer with the model's
-/// cold-start list. The candidates it is compared with were trained on that history, so both sides exclude the same items.
+/// evaluation's training part: its own training data plus every interaction since) excluded from the lists and, where
+/// the model folds histories in, the interactions it did not learn folded in, as the serving host does. Users the model
+/// never saw answer from their history the same way (or with the model's cold-start list). The candidates it is compared with were trained on that history, so both sides exclude the same items.
 /// </summary>
 internal sealed class ServedAsIs : IRecommender
 {
@@ -54,18 +54,26 @@ internal sealed class ServedAsIs : IRecommender
         }
 
         var excluded = new HashSet<int>(filter.ExcludedItems ?? (IEnumerable<int>)[]);
-        foreach (var item in _history.GetUserItems(_historyUser[user]))
+        var historyItems = _history.GetUserItems(_historyUser[user]);
+        var historyValues = _history.GetUserValues(_historyUser[user]);
+        var items = new List<int>(historyItems.Length);
+        var values = new List<float>(historyItems.Length);
+        for (var k = 0; k < historyItems.Length; k++)
         {
-            if (_historyItemToModel[item] >= 0)
+            if (_historyItemToModel[historyItems[k]] is var item and >= 0)
             {
-                excluded.Add(_historyItemToModel[item]);
+                excluded.Add(item);
+                items.Add(item);
+                values.Add(historyValues[k]);
             }
         }
 
-        return _model.Recommend(
-            ModelUser(user),
-            destination,
-            new RecommendationFilter { ExcludeSeen = true, AllowedItems = filter.AllowedItems, ExcludedItems = excluded, ItemPredicate = filter.ItemPredicate, MinScore = filter.MinScore });
+        var served = new RecommendationFilter { ExcludeSeen = true, AllowedItems = filter.AllowedItems, ExcludedItems = excluded, ItemPredicate = filter.ItemPredicate, MinScore = filter.MinScore };
+
+        // As the host serves it: the user's interactions the model did not learn are folded in where the model can.
+        return _model is IFoldInRecommender { SupportsFoldIn: true } folding
+            ? folding.RecommendFromHistory(ModelUser(user), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values), destination, served).Written
+            : _model.Recommend(ModelUser(user), destination, served);
     }
 
     private int ModelUser(int user) => user >= 0 && user < _model.Users.Count ? user : -1;
