@@ -34,6 +34,9 @@ public sealed class RetrainingService
     private readonly RetrainingTelemetry _telemetry;
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}";
 
+    /// <summary>The fewest held-out interactions newer than Production's training data that make a temporal holdout.</summary>
+    private const int MinFreshHoldout = 10;
+
     /// <summary>Creates the service.</summary>
     /// <param name="registry">The registry candidates are registered in.</param>
     /// <param name="runs">The run history and locks (the registry's database).</param>
@@ -245,7 +248,11 @@ public sealed class RetrainingService
             {
                 var production = await ProductionVersionAsync(_options.ModelName, ct).ConfigureAwait(false);
                 var fingerprint = data.ComputeFingerprint();
+
+                // A handful of newer interactions is no evidence to compare models on: below MinFreshHoldout held out
+                // (or the policy's MinTestSize), the configured split decides (a same-recipe retrain is still a refresh).
                 return production?.Lineage?.NewestTimestamp is { } trainedUpTo && DataSplitter.NewerThan(data, trainedUpTo) is { } fresh
+                    && fresh.Test.Count >= Math.Max(MinFreshHoldout, _options.Promotion.MinTestSize)
                     ? (split: fresh, served: new ServedTraining(trainedUpTo, fingerprint))
                     : (split: SplitSpecification.Parse(_options.Split).Apply(data, _options.Seed)[0], served: new ServedTraining(null, fingerprint));
             },

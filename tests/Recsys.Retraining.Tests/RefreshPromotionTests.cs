@@ -68,6 +68,25 @@ public sealed class RefreshPromotionTests
         Assert.DoesNotContain("refresh", run.Decision, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_AHandfulOfNewerInteractions_UsesTheConfiguredSplit_AndTheSameRecipeStillRefreshesOnATie()
+    {
+        using var workspace = Workspace.Sqlite();
+        var (history, fresh) = HeldBack(users: 3, perUser: 3); // 9 newer interactions: a holdout of 5 is no evidence
+        var service = workspace.Service(InteractionSources.Store(workspace.Interactions, Source(history)), OnlyBiasedMf);
+        await service.RunAsync("manual", Ct);
+        var production = (await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!;
+        await workspace.Interactions.AppendAsync(fresh, Ct);
+
+        var run = await service.RunAsync("api", Ct);
+
+        Assert.StartsWith("random:0.2 seed 42: ", Assert.Single(run.Steps, s => s.Name == "split").Detail, StringComparison.Ordinal);
+        Assert.Contains("(its trainer and parameters retrained on this split)", Assert.Single(run.Steps, s => s.Name == "evaluate").Detail, StringComparison.Ordinal);
+        Assert.Contains("Promote: refresh: rmse", run.Decision, StringComparison.Ordinal);
+        Assert.Contains("is within the refresh margin 0.01 of Production's", run.Decision, StringComparison.Ordinal);
+        Assert.True((await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version > production.Version);
+    }
+
     private static void OnlyBiasedMf(RetrainingOptions options)
     {
         options.Candidates.Clear();
