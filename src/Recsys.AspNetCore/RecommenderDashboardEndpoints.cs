@@ -59,7 +59,12 @@ public static class RecommenderDashboardEndpoints
             headers["Referrer-Policy"] = "same-origin";
             try
             {
+                await session.ResolveAsync(context.HttpContext).ConfigureAwait(false);
                 return await next(context).ConfigureAwait(false);
+            }
+            catch (FormTooLargeException e)
+            {
+                return pages.Error(context.HttpContext, StatusCodes.Status413PayloadTooLarge, "Form too large", e.Message);
             }
             catch (RegistryException e)
             {
@@ -84,7 +89,7 @@ public static class RecommenderDashboardEndpoints
         group.MapGet("/live.json", (Func<HttpContext, Task<IResult>>)pages.LiveJsonAsync);
         group.MapGet("/signin", (Func<HttpContext, IResult>)pages.SignInPage);
         group.MapPost("/signin", (Func<HttpContext, Task<IResult>>)pages.SignInAsync).DisableAntiforgery();
-        group.MapPost("/signout", (Func<HttpContext, IResult>)pages.SignOut).DisableAntiforgery();
+        group.MapPost("/signout", (Func<HttpContext, Task<IResult>>)pages.SignOutAsync).DisableAntiforgery();
         group.MapGet("/assets/{file}", (string file) => DashboardAssets.Get(file));
         return group;
     }

@@ -132,10 +132,28 @@ public abstract class RegistryConformanceTests : IDisposable
         const string Name = "x'); DROP TABLE versions; --";
 
         await Registry.RegisterVersionAsync(Name, Candidate(1), Artifact("a"), Ct);
-        await Registry.SetAliasAsync(Name, "' OR 1=1 --", 1, "t", null, Ct);
+        await Registry.SetAliasAsync(Name, "champion", 1, "t", null, Ct);
 
         Assert.Equal(Name, (await Registry.GetModelAsync(Name, Ct)).Name);
-        Assert.Equal(1, (await Registry.GetByAliasAsync(Name, "' OR 1=1 --", Ct))!.Version);
+        Assert.Equal(1, (await Registry.GetByAliasAsync(Name, "champion", Ct))!.Version);
+        Assert.Null(await Registry.GetByAliasAsync(Name, "' OR 1=1 --", Ct)); // looked up verbatim, found nothing
+    }
+
+    [Theory]
+    [InlineData("bad alias/<x>")]
+    [InlineData("' OR 1=1 --")]
+    [InlineData("-leading-dash")]
+    [InlineData("ünïcode")]
+    public async Task SetAlias_NotAnIdentifier_IsRefusedNamingTheRule_AndNothingChanges(string alias)
+    {
+        await Registry.RegisterVersionAsync("movies", Candidate(1), Artifact("a"), Ct);
+        var before = (await Registry.GetHistoryAsync("movies", Ct)).Count;
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Registry.SetAliasAsync("movies", alias, 1, "t", null, Ct));
+
+        Assert.StartsWith($"'{alias}' is not an alias name: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, (await Registry.GetHistoryAsync("movies", Ct)).Count);
+        Assert.Empty((await Registry.GetVersionAsync("movies", 1, Ct)).Aliases);
     }
 
     [Fact]

@@ -124,6 +124,7 @@ internal sealed partial class DashboardPages
 
         html.Raw($"<form method=\"post\" action=\"{prefix}/models/{Html.Url(name)}/actions\" id=\"confirm-form\">");
         html.Hidden("action", action).Hidden("version", versionText).Hidden("alias", alias).Hidden("stage", stageText).Hidden("csrf", session.CsrfToken(context));
+        html.Hidden("expected", StateToken(versions)); // the stages and aliases this page showed: a change since is refused
         html.Raw("<label>Reason <input name=\"reason\" maxlength=\"500\" placeholder=\"optional, kept in the audit history\"></label> ");
         html.Raw("<button type=\"submit\" class=\"primary\">Confirm as ").Text(actor).Raw("</button> ").Link($"{prefix}/models/{Html.Url(name)}", "Cancel").Raw("</form>");
         return Page(context, "Confirm", html);
@@ -144,6 +145,27 @@ internal sealed partial class DashboardPages
         int.TryParse(form["version"], out var version);
         var alias = form["alias"].ToString();
         var ct = context.RequestAborted;
+
+        // The confirmation showed what would change given the stages and aliases then; if another tab, operator or run
+        // changed them since, confirming would do something the page never showed: refuse, show what is there now.
+        var now = await registry.ListVersionsAsync(name, ct).ConfigureAwait(false);
+        if (!string.Equals(form["expected"].ToString(), StateToken(now), StringComparison.Ordinal))
+        {
+            var html = new Html();
+            html.Element("h1", "The model changed since this confirmation was opened");
+            html.Element("p", "Nothing was changed. Its stages and aliases are now as below; open the confirmation again to see what your change would do now.", "error problem");
+            html.Raw("<section class=\"changes\" id=\"current-state\"><h2>Now</h2><ul>");
+            foreach (var v in now.Where(v => v.Stage is ModelStage.Production or ModelStage.Staging || v.Aliases.Count > 0))
+            {
+                html.Raw("<li>").Text($"v{v.Version}: {v.Stage}{(v.Aliases.Count > 0 ? $", aliases {string.Join(", ", v.Aliases)}" : string.Empty)}").Raw("</li>");
+            }
+
+            html.Raw("</ul></section><p>");
+            html.Link($"{prefix}/models/{Html.Url(name)}/confirm?action={Html.Url(action)}&version={Html.Url(form["version"].ToString())}&alias={Html.Url(alias)}&stage={Html.Url(form["stage"].ToString())}", "Open the confirmation again", "button");
+            html.Raw("</p>");
+            return Page(context, "Changed since", html, status: StatusCodes.Status409Conflict);
+        }
+
         switch (action)
         {
             case "promote":
@@ -218,6 +240,11 @@ internal sealed partial class DashboardPages
         }
     }
 
+    // A digest of a model's versions, stages and aliases: what a confirmation page showed (it goes back with the form).
+    private static string StateToken(IEnumerable<ModelVersion> versions) =>
+        Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join(";", versions.OrderBy(v => v.Version).Select(v => $"{v.Version}:{v.Stage}:{string.Join(",", v.Aliases.Order(StringComparer.Ordinal))}")))))[..22];
+
     // The version that held Production before `current` moved there, from the history (newest first).
     private static int? PreviousHolder(IReadOnlyList<RegistryChange> history, int current)
     {
@@ -239,7 +266,7 @@ internal sealed partial class DashboardPages
             return (FormCollection.Empty, NotAForm(context));
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var form = await ReadFormAsync(context).ConfigureAwait(false);
         return session.CheckCsrf(context, form["csrf"])
             ? (form, null)
             : (form, Error(context, StatusCodes.Status403Forbidden, "Stale form", "The form's token does not match this session: open the confirmation page again."));

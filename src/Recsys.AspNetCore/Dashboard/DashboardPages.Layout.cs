@@ -31,7 +31,7 @@ internal sealed partial class DashboardPages
             return NotAForm(context);
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var form = await ReadFormAsync(context).ConfigureAwait(false);
         var actor = form["actor"].ToString().Trim();
         if (session.CheckKey(form["key"]) is { } problem)
         {
@@ -47,10 +47,41 @@ internal sealed partial class DashboardPages
         return Results.Redirect(ReturnPath(form["return"]));
     }
 
-    public IResult SignOut(HttpContext context)
+    public async Task<IResult> SignOutAsync(HttpContext context)
     {
-        session.SignOut(context);
+        if (session.Actor(context) is not null)
+        {
+            var form = context.Request.HasFormContentType ? await ReadFormAsync(context).ConfigureAwait(false) : FormCollection.Empty;
+            if (!session.CheckCsrf(context, form["csrf"]))
+            {
+                return Error(context, StatusCodes.Status403Forbidden, "Stale form", "The sign-out form's token does not match this session: use the Sign out button of a page of this dashboard.");
+            }
+        }
+
+        await session.SignOutAsync(context).ConfigureAwait(false);
         return Results.Redirect(prefix.Length == 0 ? "/" : prefix);
+    }
+
+    /// <summary>The largest dashboard form: a confirmation carries a handful of short fields.</summary>
+    internal const int MaxFormBytes = 16 * 1024;
+
+    // Dashboard forms are small: a larger body, too many fields or a long value is refused with 413 before it is read
+    // whole (the API answers 413 over 64 KiB the same way).
+    private static async Task<IFormCollection> ReadFormAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxFormBytes)
+        {
+            throw new FormTooLargeException($"The form is {context.Request.ContentLength:N0} bytes; a dashboard form is at most {MaxFormBytes:N0} bytes.");
+        }
+
+        try
+        {
+            return await context.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueCountLimit = 32, KeyLengthLimit = 256, ValueLengthLimit = MaxFormBytes, MultipartBodyLengthLimit = MaxFormBytes }, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FormTooLargeException($"The form is larger than a dashboard form can be (at most 32 fields and {MaxFormBytes:N0} bytes): {e.Message}");
+        }
     }
 
     public IResult Error(HttpContext context, int status, string title, string detail)
@@ -79,7 +110,7 @@ internal sealed partial class DashboardPages
         html.Raw("</nav><div class=\"session\" id=\"session\">");
         if (actor is not null)
         {
-            html.Raw("Signed in as <b>").Text(actor).Raw($"</b> <form method=\"post\" action=\"{prefix}/signout\"><button type=\"submit\">Sign out</button></form>");
+            html.Raw("Signed in as <b>").Text(actor).Raw($"</b> <form method=\"post\" action=\"{prefix}/signout\">").Hidden("csrf", session.CsrfToken(context)).Raw("<button type=\"submit\">Sign out</button></form>");
         }
         else if (session.KeyConfigured)
         {

@@ -182,7 +182,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         Row(html, "Data fingerprint", left.Lineage?.DataFingerprint, right.Lineage?.DataFingerprint);
         Row(html, "Split", left.Lineage?.Split, right.Lineage?.Split);
         Row(html, "Refit on all data", left.Lineage?.Refit.ToString(), right.Lineage?.Refit.ToString());
-        Row(html, "Data source", left.Lineage?.DataSource, right.Lineage?.DataSource);
+        Row(html, "Data source", Shown(context, left.Lineage?.DataSource), Shown(context, right.Lineage?.DataSource));
         Row(html, "Data version", left.Lineage?.DataVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture), right.Lineage?.DataVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Row(html, "Library", left.Lineage?.LibraryVersion, right.Lineage?.LibraryVersion);
         html.Raw("</tbody></table>");
@@ -208,7 +208,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw($"<tr data-run=\"{Html.Encode(run.Id)}\"><td class=\"mono nowrap\">").Link($"{prefix}/runs/{Html.Url(run.Id)}", run.Id).Raw("</td>");
             html.Raw("<td>").Text(run.ModelName).Raw("</td><td>").Text(run.Trigger).Raw("</td>");
             html.Raw($"<td><span class=\"state {run.State.ToString().ToLowerInvariant()}\">{run.State}</span></td><td class=\"nowrap\">{Html.Time(run.StartedAt)}</td>");
-            html.Raw($"<td class=\"num\">{Html.Duration((run.FinishedAt ?? now) - run.StartedAt)}</td><td>").Text(Shorten(run.Error ?? run.Decision ?? string.Empty, 180)).Raw("</td></tr>");
+            html.Raw($"<td class=\"num\">{Html.Duration((run.FinishedAt ?? now) - run.StartedAt)}</td><td>").Text(Shorten(Shown(context, run.Error ?? run.Decision) ?? string.Empty, 180)).Raw("</td></tr>");
         }
 
         html.Raw("</tbody></table>");
@@ -219,6 +219,10 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
 
         return Page(context, "Runs", html);
     }
+
+    // Free text as a reader may see it: whole for a signed-in operator; without the machine's paths for anyone else
+    // (the API hides the run history behind the admin key for the same reason).
+    private string? Shown(HttpContext context, string? text) => session.Actor(context) is null ? Redaction.Paths(text) : text;
 
     public async Task<IResult> RunAsync(HttpContext context, string id)
     {
@@ -238,7 +242,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         Fact(html, "State", run.State.ToString());
         Fact(html, "Started", Html.Time(run.StartedAt));
         Fact(html, "Duration", Html.Duration((run.FinishedAt ?? now) - run.StartedAt));
-        Fact(html, "Worker", run.Owner);
+        Fact(html, "Worker", session.Actor(context) is null ? "(sign in to see the worker's host and process)" : run.Owner);
         Fact(html, "Stored interactions at start", Html.Count(run.InteractionCount));
         html.Raw("</dl>");
         if (run.Decision is not null)
@@ -250,7 +254,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
                 html.Raw("<ul>");
                 foreach (var clause in part.Split("; "))
                 {
-                    html.Raw("<li>").Text(clause).Raw("</li>");
+                    html.Raw("<li>").Text(Shown(context, clause)!).Raw("</li>");
                 }
 
                 html.Raw("</ul>");
@@ -261,7 +265,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
 
         if (run.Error is not null)
         {
-            html.Raw("<section class=\"error\" id=\"run-error\"><h2>Error</h2><p>").Text(run.Error).Raw("</p></section>");
+            html.Raw("<section class=\"error\" id=\"run-error\"><h2>Error</h2><p>").Text(Shown(context, run.Error)!).Raw("</p></section>");
         }
 
         html.Element("h2", "Steps");
@@ -271,7 +275,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         {
             html.Raw("<tr><td>").Text(step.Name).Raw($"</td><td><span class=\"state {step.State.ToString().ToLowerInvariant()}\">{step.State}</span></td>");
             html.Raw($"<td class=\"num\">{step.Attempts}{(step.Attempts > 1 ? " (retried)" : string.Empty)}</td><td>{Html.Time(step.StartedAt)}</td>");
-            html.Raw($"<td class=\"num\">{Html.Duration((step.FinishedAt ?? now) - step.StartedAt)}</td><td>").Text(step.Error ?? step.Detail ?? string.Empty).Raw("</td></tr>");
+            html.Raw($"<td class=\"num\">{Html.Duration((step.FinishedAt ?? now) - step.StartedAt)}</td><td>").Text(Shown(context, step.Error ?? step.Detail) ?? string.Empty).Raw("</td></tr>");
         }
 
         html.Raw("</tbody></table>");

@@ -13,7 +13,7 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
 
     public Task<ModelVersion> SetAliasAsync(string modelName, string alias, int version, string actor, string? reason, CancellationToken cancellationToken)
     {
-        CheckName(alias, nameof(alias));
+        CheckAlias(alias, nameof(alias));
         return WriteAsync(async (connection, transaction) =>
         {
             var target = await ReadVersionAsync(connection, transaction, modelName, version, cancellationToken).ConfigureAwait(false);

@@ -60,6 +60,19 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
         Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken);
     }
 
+    /// <summary>
+    /// An alias is an identifier, not text: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit
+    /// (it becomes a URL segment, a metrics label and a configuration value).
+    /// </summary>
+    private static void CheckAlias(string alias, string parameter)
+    {
+        CheckName(alias, parameter);
+        if (alias.Length > 64 || !char.IsAsciiLetterOrDigit(alias[0]) || !alias.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            throw new ArgumentException($"'{(alias.Length > 64 ? alias[..64] + "…" : alias)}' is not an alias name: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (for example champion or challenger-2).", parameter);
+        }
+    }
+
     private static void CheckName(string value, string parameter)
     {
         ArgumentNullException.ThrowIfNull(value, parameter);

@@ -182,7 +182,7 @@ internal sealed class RecommendationService(
             model?.Model.Users.Count ?? 0,
             model?.Model.Items.Count ?? 0,
             model?.Version.Metrics ?? new Dictionary<string, double>(),
-            model?.Version.Lineage,
+            model?.Version.Lineage is { } lineage ? lineage with { DataSource = Redaction.Paths(lineage.DataSource) } : null, // anonymous: no paths of the machine
             stored,
             provider.LastError);
     }
