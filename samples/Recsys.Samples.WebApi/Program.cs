@@ -8,6 +8,7 @@ using Recsys.Retraining;
 using Recsys.Samples;
 using Recsys.Samples.WebApi;
 using Recsys.Serving;
+using Scalar.AspNetCore;
 
 // The sample web host: serves the registry's Production model of "movies". On a fresh clone the registry is empty,
 // so it bootstraps: trains als-implicit on the built-in synthetic data (or on --data ratings.csv), measures it on a
@@ -106,6 +107,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapHealthChecks("/health");
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").AddDocument("recsys")); // the API's docs UI, served from the package (no CDN)
 return SamplePaths.Run(() =>
 {
     // Checked before the host starts, so a bad setting is one line, not a hosting error with a stack trace.

@@ -26,6 +26,7 @@ public static partial class RecommenderEndpoints
         {
             // The run outlives the request: it stops with the application, not with the HTTP call.
             var (runId, _) = await retraining.StartAsync("api", lifetime.ApplicationStopping).ConfigureAwait(false);
+            context.Response.Headers.Location = $"/runs/{runId}";
             return TypedResults.Json(new RetrainAccepted(runId, $"/runs/{runId}"), RecommenderJsonContext.Default.RetrainAccepted, statusCode: StatusCodes.Status202Accepted);
         }
         catch (RunInProgressException e)

@@ -66,7 +66,7 @@ public static partial class RecommenderEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         MapGetAndHead(api, "/stats", GetStatsAsync).WithName("Stats").WithSummary("The served model, its registry metrics and lineage, and counts.")
             .Produces<StatsResponse>(StatusCodes.Status200OK);
-        var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
+        var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>().WithMetadata(AdminOnly.Instance);
         admin.MapPost("/models/retrain", RetrainAsync).WithName("Retrain").WithSummary("Start a retraining run (admin).")
             .Produces<RetrainAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);

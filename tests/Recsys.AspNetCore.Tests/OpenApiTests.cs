@@ -57,6 +57,36 @@ public sealed partial class OpenApiTests
     }
 
     [Fact]
+    public async Task Document_StatesTheAdminKeyTheRequestBoundsAndTheOneOrManyInteractionBody()
+    {
+        using var directory = new TempDirectory();
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path));
+        await using var stream = await host.Client.GetStreamAsync("/openapi/recsys.json", Ct);
+        var document = (await OpenApiDocument.LoadAsync(stream, "json", new OpenApiReaderSettings(), Ct)).Document!;
+
+        var scheme = document.Components!.SecuritySchemes!["AdminApiKey"];
+        Assert.Equal((SecuritySchemeType.ApiKey, ParameterLocation.Header, "X-Api-Key"), (scheme.Type!.Value, scheme.In!.Value, scheme.Name));
+        foreach (var (path, item) in document.Paths)
+        {
+            foreach (var (method, operation) in item.Operations!)
+            {
+                var admin = path.StartsWith("/admin", StringComparison.Ordinal) || path.StartsWith("/runs", StringComparison.Ordinal) || path == "/models/retrain";
+                var requirement = Assert.Single(operation.Security!);
+                Assert.True(admin == (requirement.Count == 1), $"{method} {path}: admin {admin}, security {requirement.Count}");
+            }
+        }
+
+        var request = document.Components.Schemas!["RecommendationRequest"];
+        Assert.Equal(["user_id"], request.Required!);
+        Assert.Equal(("1", "100"), (request.Properties!["num_recommendations"].Minimum, request.Properties["num_recommendations"].Maximum));
+        var body = document.Paths["/interactions"].Operations![HttpMethod.Post].RequestBody!.Content!["application/json"].Schema!;
+        Assert.Equal(2, body.OneOf!.Count);
+        Assert.Equal(JsonSchemaType.Array, body.OneOf[1].Type);
+        Assert.Equal(["Running", "Succeeded", "Failed", "Cancelled", "Abandoned"], document.Components.Schemas["RunState"].Enum!.Select(e => e!.GetValue<string>()));
+        Assert.True(document.Paths["/models/retrain"].Operations![HttpMethod.Post].Responses!["202"].Headers!.ContainsKey("Location"));
+    }
+
+    [Fact]
     public async Task Document_ConfiguredRatingScale_IsTheRatingsMinimumAndMaximumAndIsEnforced()
     {
         using var directory = new TempDirectory();
