@@ -217,8 +217,9 @@ public sealed class HttpConnectionTests
                 {
                     socket = await _listener.AcceptSocketAsync(_stop.Token);
                 }
-                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
                 {
+                    // Stopped: cancelled, or the listener stopped before this loop came back to accept ("Not listening").
                     return;
                 }
 

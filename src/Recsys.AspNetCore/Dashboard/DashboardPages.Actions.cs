@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Recsys.Registry;
 using Recsys.Retraining;
+using Recsys.Runs;
 using Recsys.Serving;
 
 namespace Recsys.AspNetCore.Dashboard;
@@ -188,7 +189,7 @@ internal sealed partial class DashboardPages
         }
 
         await context.RequestServices.GetRequiredService<IRecommendationService>().ReloadAsync(force: false, ct).ConfigureAwait(false);
-        return Results.Redirect($"{prefix}/models/{Html.Url(name)}", permanent: false, preserveMethod: false);
+        return Results.Redirect($"{prefix}/models/{Html.Url(name)}?done={Html.Url(action)}&version={version}&alias={Html.Url(alias)}&stage={Html.Url(form["stage"].ToString())}", permanent: false, preserveMethod: false);
     }
 
     public IResult ConfirmRetrain(HttpContext context)
@@ -236,8 +237,37 @@ internal sealed partial class DashboardPages
         }
         catch (RunInProgressException e)
         {
-            return Error(context, StatusCodes.Status409Conflict, "A run is in progress", e.Message);
+            var running = (await context.RequestServices.GetRequiredService<IRunStore>().ListRunsAsync(e.ModelName, 20, context.RequestAborted).ConfigureAwait(false)).FirstOrDefault(r => r.State == Recsys.Runs.RunState.Running);
+            var html = new Html();
+            html.Element("h1", "A run is in progress");
+            html.Element("p", e.Message, "error problem");
+            if (running is not null)
+            {
+                html.Raw("<p>").Link($"{prefix}/runs/{Html.Url(running.Id)}", $"Follow run {running.Id}", "button").Raw("</p>");
+            }
+
+            return Page(context, "A run is in progress", html, status: StatusCodes.Status409Conflict);
         }
+    }
+
+    // The message after an action redirected back (?done=promote&version=4): only known actions, worded here, never
+    // the query's text.
+    private static string? Done(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var version = int.TryParse(query["version"], out var v) ? v : 0;
+        var alias = query["alias"].ToString();
+        var stage = Enum.TryParse<ModelStage>(query["stage"], ignoreCase: false, out var s) && Enum.IsDefined(s) ? s.ToString() : null;
+        var aliasOk = alias.Length is > 0 and <= 64 && alias.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+        return query["done"].ToString() switch
+        {
+            "promote" when version > 0 => $"Done: v{version} is in Production; this replica serves it.",
+            "transition" when version > 0 && stage is not null => $"Done: v{version} moved to {stage}.",
+            "set-alias" when version > 0 && aliasOk => $"Done: the alias '{alias}' points at v{version}.",
+            "remove-alias" when aliasOk => $"Done: the alias '{alias}' was removed.",
+            "rollback" => "Done: Production was rolled back to the version it had before.",
+            _ => null,
+        };
     }
 
     // A digest of a model's versions, stages and aliases: what a confirmation page showed (it goes back with the form).

@@ -92,11 +92,17 @@ internal sealed partial class DashboardPages
         return Page(context, title, html, status: status);
     }
 
-    public IResult Page(HttpContext context, string title, Html body, bool script = false, int status = StatusCodes.Status200OK)
+    public IResult Page(HttpContext context, string title, Html body, bool script = false, int status = StatusCodes.Status200OK, int? refreshSeconds = null)
     {
         var actor = session.Actor(context);
         var html = new Html();
         html.Raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        html.Raw("<link rel=\"icon\" href=\"data:,\">"); // no favicon request (it would 404)
+        if (refreshSeconds is { } seconds)
+        {
+            html.Raw($"<meta http-equiv=\"refresh\" content=\"{seconds}\">");
+        }
+
         html.Raw("<title>").Text(title).Raw(" · Recsys</title>");
         html.Raw($"<link rel=\"stylesheet\" href=\"{prefix}/assets/dashboard.css\">");
         if (script)

@@ -53,12 +53,23 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         var signedIn = session.Actor(context) is not null;
         var html = new Html();
         html.Element("h1", name);
+        if (Done(context) is { } done)
+        {
+            html.Raw("<p class=\"notice\" id=\"notice\" role=\"status\">").Text(done).Raw("</p>");
+        }
+
         ServedBox(html, stats);
         html.Raw("<table class=\"grid\" id=\"versions\"><thead><tr><th>Version</th><th>Stage</th><th>Aliases</th><th>Algorithm</th><th>Parameters</th><th>Holdout metrics</th><th>Trained on</th><th>Data</th><th>Created</th><th>Size</th>");
         html.Raw(signedIn ? "<th>Actions</th></tr></thead><tbody>" : "</tr></thead><tbody>");
         foreach (var v in versions)
         {
-            html.Raw($"<tr data-version=\"{v.Version}\"><td class=\"num\">v{v.Version}{(served == v.Version ? " <span class=\"badge serving\" title=\"this replica serves it\">serving here</span>" : string.Empty)}</td>");
+            html.Raw($"<tr data-version=\"{v.Version}\"><td class=\"num\">v{v.Version}{(served == v.Version ? " <span class=\"badge serving\" title=\"this replica serves it\">serving here</span>" : string.Empty)}");
+            if (v.Tags.TryGetValue("run_id", out var runId))
+            {
+                html.Raw("<br>").Link($"{prefix}/runs/{Html.Url(runId)}", "its run", "run-link");
+            }
+
+            html.Raw("</td>");
             html.Raw($"<td><span class=\"stage {v.Stage.ToString().ToLowerInvariant()}\">{v.Stage}</span>{(v.Status != ModelVersionStatus.Ready ? $" <span class=\"badge\">{v.Status}</span>" : string.Empty)}</td>");
             html.Raw("<td>").Text(string.Join(", ", v.Aliases)).Raw("</td><td>").Text(v.Trainer).Raw("</td><td class=\"params\">");
             var parameters = Html.Parameters(v.Parameters);
@@ -279,7 +290,8 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         }
 
         html.Raw("</tbody></table>");
-        return Page(context, $"Run {run.Id}", html);
+        // A run still going refreshes itself every 5 seconds (no script: a meta refresh).
+        return Page(context, $"Run {run.Id}", html, refreshSeconds: run.State == RunState.Running ? 5 : null);
     }
 
     public async Task<IResult> AuditAsync(HttpContext context)
@@ -333,7 +345,17 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw($"<tr data-kind=\"{c.Kind}\"><td class=\"num\">{c.Sequence}</td><td>{Html.Time(c.At)}</td><td>").Text(c.ModelName).Raw($"</td><td>{c.Kind}</td><td class=\"num\">v{c.Version}</td>");
             html.Raw($"<td>{(c.FromStage is null && c.ToStage is null ? string.Empty : $"{c.FromStage?.ToString() ?? "—"} → {c.ToStage?.ToString() ?? "—"}")}</td>");
             html.Raw("<td>").Text(c.Alias is null ? string.Empty : c.PreviousVersion is { } p ? $"{c.Alias} (was v{p})" : c.Alias).Raw("</td>");
-            html.Raw("<td class=\"actor\">").Text(c.Actor).Raw("</td><td>").Text(c.Reason ?? string.Empty).Raw("</td></tr>");
+            html.Raw("<td class=\"actor\">");
+            if (c.Actor.StartsWith("run ", StringComparison.Ordinal) && c.Actor.Length < 100)
+            {
+                html.Link($"{prefix}/runs/{Html.Url(c.Actor[4..])}", c.Actor);
+            }
+            else
+            {
+                html.Text(c.Actor);
+            }
+
+            html.Raw("</td><td>").Text(c.Reason ?? string.Empty).Raw("</td></tr>");
         }
 
         html.Raw("</tbody></table>");

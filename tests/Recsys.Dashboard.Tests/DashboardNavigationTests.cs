@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Recsys.Registry;
+using static Microsoft.Playwright.Assertions;
+
+namespace Recsys.Dashboard.Tests;
+
+/// <summary>How an operator moves between versions, runs and the audit, and what the dashboard says after an action.</summary>
+[Collection(nameof(DashboardCollection))]
+public sealed class DashboardNavigationTests(DashboardHost host)
+{
+    private IModelRegistry Registry => host.Services.GetRequiredService<IModelRegistry>();
+
+    [Fact]
+    public async Task VersionRow_LinksToTheRunThatProducedIt_AndTheAuditLinksRunActorsToTheirRuns()
+    {
+        var version = (await Registry.ListVersionsAsync(DashboardHost.Model, CancellationToken.None)).First(v => v.Tags.ContainsKey("run_id"));
+        var page = await host.NewPageAsync();
+        var favicons = 0;
+        page.Request += (_, request) => favicons += request.Url.Contains("favicon", StringComparison.Ordinal) ? 1 : 0;
+
+        await page.GotoAsync($"/dashboard/models/{DashboardHost.Model}");
+        await page.Locator($"#versions tr[data-version='{version.Version}']").GetByRole(AriaRole.Link, new() { Name = "its run" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync(version.Tags["run_id"]);
+
+        await page.GotoAsync("/dashboard/audit");
+        var runActor = page.Locator("#audit td.actor a").First;
+        var actor = await runActor.TextContentAsync();
+        await runActor.ClickAsync();
+
+        Assert.StartsWith("run ", actor, StringComparison.Ordinal);
+        await Expect(page.Locator("h1")).ToContainTextAsync(actor![4..]);
+        Assert.Equal(0, favicons); // the pages name no favicon to fetch (it used to 404 on every page)
+    }
+
+    [Fact]
+    public async Task AfterAnAction_TheModelPageSaysWhatWasDone()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/dashboard/signin?return=/dashboard/models/{DashboardHost.Model}");
+        await page.GetByLabel("Your name").FillAsync("erin");
+        await page.GetByLabel("Admin key").FillAsync(DashboardHost.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var version = (await Registry.ListVersionsAsync(DashboardHost.Model, CancellationToken.None)).First().Version;
+
+        await page.GotoAsync($"/dashboard/models/{DashboardHost.Model}/confirm?action=set-alias&version={version}&alias=notice-test");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm as erin" }).ClickAsync();
+        await Expect(page.Locator("#notice")).ToHaveTextAsync($"Done: the alias 'notice-test' points at v{version}.");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Remove notice-test…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm as erin" }).ClickAsync();
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Done: the alias 'notice-test' was removed.");
+        Assert.Null(await Registry.GetByAliasAsync(DashboardHost.Model, "notice-test", CancellationToken.None));
+
+        // The message comes from the action's code, never from the query's text.
+        await page.GotoAsync($"/dashboard/models/{DashboardHost.Model}?done=<b>pwned</b>&version=1");
+        await Expect(page.Locator("#notice")).ToHaveCountAsync(0);
+    }
+}
