@@ -46,4 +46,7 @@ public static class RecsysTelemetry
 
     /// <summary>The algorithm trained: <c>recsys.algorithm</c>.</summary>
     public const string Algorithm = "recsys.algorithm";
+
+    /// <summary>The tag naming a retraining candidate (its algorithm or trainer name) on the training progress gauges.</summary>
+    public const string Candidate = "recsys.candidate";
 }

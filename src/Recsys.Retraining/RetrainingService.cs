@@ -110,6 +110,7 @@ public sealed class RetrainingService
             await FailOrphanedVersionsAsync(recovery, cancellationToken).ConfigureAwait(false);
         }
 
+        await SeedLastSuccessAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -158,6 +159,7 @@ public sealed class RetrainingService
         try
         {
             await FailOrphanedVersionsAsync(runId, cancellationToken).ConfigureAwait(false);
+            await SeedLastSuccessAsync(cancellationToken).ConfigureAwait(false);
             var count = await CountInteractionsAsync(cancellationToken).ConfigureAwait(false);
             await _runs.CreateRunAsync(new RetrainingRun(runId, _options.ModelName, trigger, RunState.Running, _owner, _time.GetUtcNow(), null, null, null, count, []), cancellationToken).ConfigureAwait(false);
             Log.RunStarted(_logger, runId, _options.ModelName, trigger);
@@ -222,7 +224,7 @@ public sealed class RetrainingService
             }
 
             await _runs.FinishRunAsync(runId, state, error, decision, CancellationToken.None).ConfigureAwait(false);
-            _telemetry.RunFinished(_options.ModelName, state, Stopwatch.GetElapsedTime(started));
+            _telemetry.RunFinished(Targets, state, Stopwatch.GetElapsedTime(started), _time.GetUtcNow());
             activity?.SetTag(RecsysTelemetry.Result, state.ToString());
             Log.RunFinished(_logger, runId, state, decision ?? error);
             return (await _runs.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false))!;
@@ -444,6 +446,32 @@ public sealed class RetrainingService
 
     private string TargetOf(CandidateOptions candidate) => candidate.ModelName ?? _options.ModelName;
 
+    /// <summary>Every model a run trains: the model and its companions.</summary>
+    private IEnumerable<string> Targets => _options.Candidates.Select(TargetOf).Prepend(_options.ModelName).Distinct(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Seeds the last-success gauge from the run history (its latest successful run), so a restarted worker reports
+    /// when the models were last retrained, not nothing; a history that cannot be read leaves the gauge to the next run.
+    /// </summary>
+    private async Task SeedLastSuccessAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var runs = await _runs.ListRunsAsync(_options.ModelName, 50, cancellationToken).ConfigureAwait(false);
+            if (runs.FirstOrDefault(r => r.State == RunState.Succeeded && r.FinishedAt is not null) is { FinishedAt: { } finished })
+            {
+                foreach (var model in Targets)
+                {
+                    RetrainingTelemetry.Succeeded(model, finished);
+                }
+            }
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException or InvalidOperationException)
+        {
+            Log.SeedFailed(_logger, e);
+        }
+    }
+
     /// <summary>The model a line is about, when a run trains several.</summary>
     private string Prefix(string model) => _options.Candidates.All(c => TargetOf(c) == _options.ModelName) ? "" : $"{model}: ";
 
@@ -604,7 +632,7 @@ public sealed class RetrainingService
                         {
                             using var training = RetrainingTelemetry.Source.StartActivity("recsys.train");
                             training?.SetTag(RecsysTelemetry.Algorithm, candidate.Algorithm);
-                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, settings[k])).Fit(data, new ProgressLog(this, flow.RunId, name), token);
+                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, settings[k])).Fit(data, new ProgressLog(this, flow.RunId, name, TargetOf(candidate), candidate.Name), token);
                         },
                         token),
                     m => string.Create(CultureInfo.InvariantCulture, $"{m.Algorithm}: {data.Count:N0} interactions, {m.Users.Count:N0} users, {m.Items.Count:N0} items"),
@@ -715,12 +743,12 @@ public sealed class RetrainingService
         string.Create(CultureInfo.InvariantCulture, $"rmse {r.Rmse:F4}, ndcg@{r.K} {r.NdcgAtK:F4}");
 
     /// <summary>Training progress to the log (step, epoch, loss).</summary>
-    private sealed class ProgressLog(RetrainingService service, string runId, string step) : IProgress<TrainingProgress>
+    private sealed class ProgressLog(RetrainingService service, string runId, string step, string model, string candidate) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)
         {
             Log.Progress(service._logger, runId, step, value.Epoch, value.Epochs, value.Loss);
-            service._telemetry.Progress(value.Epoch, value.Loss);
+            RetrainingTelemetry.Progress(model, candidate, value.Epoch, value.Loss);
         }
     }
 }

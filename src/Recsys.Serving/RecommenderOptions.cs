@@ -58,8 +58,9 @@ public sealed class RecommenderOptions : IValidatableObject
     public RatingScale? RatingScale { get; set; }
 
     /// <summary>
-    /// Gets or sets how long a request waits for the distributed (second-level) cache on one call: a slower answer
-    /// counts as a miss, the cache is bypassed for a few seconds, and <c>/health</c> reports it Degraded.
+    /// Gets or sets how long a request waits for the distributed (second-level) cache on one call, once the cache has
+    /// answered (the first calls, which also connect, get 2 s): a slower answer counts as a miss, the cache is bypassed
+    /// for a few seconds, and <c>/health</c> reports it Degraded.
     /// </summary>
     /// <value>The default value is 50 milliseconds.</value>
     public TimeSpan DistributedCacheTimeout { get; set; } = TimeSpan.FromMilliseconds(50);

@@ -145,6 +145,12 @@ public sealed partial class PrometheusScrapeTests : IDisposable
         var loaded = groups.SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToList();
         Assert.Equal(6, loaded.Count);
         Assert.All(loaded, rule => Assert.Equal("ok", rule.GetProperty("health").GetString()));
+
+        // A healthy host that bootstrapped and retrained: no alert is pending or firing (a counter's first sample, or a
+        // model the runs do not count, used to leave the no-retraining alert pending from the first scrape).
+        Assert.All(loaded, rule => Assert.True(rule.GetProperty("state").GetString() == "inactive", $"{rule.GetProperty("name").GetString()} is {rule.GetProperty("state").GetString()}"));
+        Assert.Empty(await QueryAsync(prom, "ALERTS", ct));
+        Assert.NotEmpty(await QueryAsync(prom, "recsys_retraining_last_success_seconds{recsys_model_name=\"movies\"} > time() - 600", ct));
         output?.WriteLine($"rules: {string.Join(", ", loaded.Select(r => $"{r.GetProperty("name").GetString()} {r.GetProperty("health").GetString()} {r.GetProperty("state").GetString()}"))}");
     }
 

@@ -44,4 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Retention: the artifact of {Model} version {Version} was deleted (beyond the newest {Keep} non-Production versions; its metadata and history are kept)")]
     public static partial void ArtifactDeleted(ILogger logger, string model, int version, int keep);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "The run history could not be read to seed the last-success gauge; it is set by the next successful run")]
+    public static partial void SeedFailed(ILogger logger, Exception exception);
 }

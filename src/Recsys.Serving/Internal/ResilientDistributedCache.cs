@@ -5,15 +5,20 @@ namespace Recsys.Serving;
 
 /// <summary>
 /// Wraps the second-level (Redis) cache so that its failures cost a miss, not a failed or stalled request: every
-/// asynchronous call is bounded by <see cref="RecommenderOptions.DistributedCacheTimeout"/> (a hung server answers
-/// nothing, and a request does not wait for its client's own timeout of a second or more), every error or timeout is
+/// asynchronous call is bounded by <see cref="RecommenderOptions.DistributedCacheTimeout"/> once the cache has answered
+/// (a hung server answers nothing, and a request does not wait for its client's own timeout of a second or more; calls
+/// before the first answer, which also connect, get 2 s), every error or timeout is
 /// logged and counted (<c>recsys.cache.distributed_errors</c>) and reported to <c>/health</c> (Degraded, "the distributed
 /// cache is unavailable"), and after one the cache is bypassed for a few seconds rather than waited on by every request.
 /// </summary>
 internal sealed class ResilientDistributedCache(IDistributedCache inner, RecommenderMetrics metrics, ILogger<ResilientDistributedCache> logger, TimeProvider time, DependencyHealth health, TimeSpan timeout) : IDistributedCache
 {
     private static readonly TimeSpan OpenFor = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long calls may take until the cache has answered once: the first ones also connect.</summary>
+    private static readonly TimeSpan FirstAnswerTimeout = TimeSpan.FromSeconds(2);
     private long _closedAfterTicks;
+    private int _answered;
 
     public byte[]? Get(string key) => Guard(() => inner.Get(key), null);
 
@@ -90,20 +95,28 @@ internal sealed class ResilientDistributedCache(IDistributedCache inner, Recomme
         }
     }
 
-    /// <summary>The call, given at most the timeout: then it is abandoned (cancelled, its outcome observed) and a <see cref="TimeoutException"/> names the bound.</summary>
+    /// <summary>
+    /// The call, waited for at most the timeout: then the request goes on without it and a <see cref="TimeoutException"/>
+    /// names the bound. The call itself is not cancelled (a first call that is still connecting finishes in the
+    /// background, its write lands, and later calls find the connection made; the client's own timeout ends a hung
+    /// one); its outcome is observed.
+    /// </summary>
     private async Task<T> BoundedAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var call = action(bound.Token);
+        var call = action(cancellationToken);
+        var limit = Volatile.Read(ref _answered) == 1 ? timeout : (timeout > FirstAnswerTimeout ? timeout : FirstAnswerTimeout);
         try
         {
-            return await call.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+            var value = await call.WaitAsync(limit, time, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _answered, 1);
+            return value;
         }
         catch (TimeoutException)
         {
-            await bound.CancelAsync().ConfigureAwait(false);
             _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw new TimeoutException($"The distributed cache did not answer within {timeout.TotalMilliseconds:0} ms (Recsys:DistributedCacheTimeout).");
+            throw new TimeoutException(limit == timeout
+                ? $"The distributed cache did not answer within {timeout.TotalMilliseconds:0} ms (Recsys:DistributedCacheTimeout)."
+                : $"The distributed cache did not answer its first call (which connects) within {limit.TotalSeconds:0} s.");
         }
     }
 
