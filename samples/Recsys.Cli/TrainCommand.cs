@@ -65,7 +65,7 @@ internal static class TrainCommand
             _bar ??= progress.Start(name, value.Epochs);
             _last = double.IsNaN(value.Loss)
                 ? string.Create(CultureInfo.InvariantCulture, $"step {value.Epoch}/{value.Epochs}")
-                : string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}/{value.Epochs}, loss {value.Loss:G6}");
+                : string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}/{value.Epochs}, loss {(Math.Abs(value.Loss) >= 1e5 ? value.Loss.ToString("N0", CultureInfo.InvariantCulture) : value.Loss.ToString("G6", CultureInfo.InvariantCulture))}");
             _bar.Report(value.Epoch, _last);
         }
 

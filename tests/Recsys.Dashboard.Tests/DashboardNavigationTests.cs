@@ -56,4 +56,20 @@ public sealed class DashboardNavigationTests(DashboardHost host)
         await page.GotoAsync($"/dashboard/models/{DashboardHost.Model}?done=<b>pwned</b>&version=1");
         await Expect(page.Locator("#notice")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task Compare_VersionsMeasuredOnDifferentHoldouts_SaysSo_AndTheHoldoutSizeIsNotCharted()
+    {
+        var versions = (await Registry.ListVersionsAsync(DashboardHost.Model, CancellationToken.None)).OrderBy(v => v.Version).ToList();
+        var (first, last) = (versions[0], versions[^1]); // the first run's random split, the second run's newer interactions
+        Assert.NotEqual(first.Lineage!.Evaluation!.Split, last.Lineage!.Evaluation!.Split);
+        var page = await host.NewPageAsync();
+
+        await page.GotoAsync($"/dashboard/models/{DashboardHost.Model}/compare?a={first.Version}&b={last.Version}");
+        await Expect(page.Locator("#split-warning")).ToContainTextAsync($"v{first.Version} and v{last.Version} were measured on different holdouts");
+        await page.GotoAsync($"/dashboard/models/{DashboardHost.Model}/compare?a={first.Version}&b={first.Version}");
+        await Expect(page.Locator("#split-warning")).ToHaveCountAsync(0);
+        await page.GotoAsync($"/dashboard/models/{DashboardHost.Model}");
+        await Expect(page.Locator("figure.chart[data-metric='test_size']")).ToHaveCountAsync(0);
+    }
 }

@@ -129,7 +129,8 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         }
 
         CompareForm(html, name, versions, versions.Skip(1).FirstOrDefault()?.Version, versions.FirstOrDefault()?.Version);
-        var metrics = versions.SelectMany(v => v.Metrics.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // The holdout's size is lineage, not a quality metric: it is not charted.
+        var metrics = versions.SelectMany(v => v.Metrics.Keys).Where(m => m != "test_size").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (metrics.Count > 0)
         {
             html.Element("h2", "Metrics across versions");
@@ -159,6 +160,14 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         var html = new Html();
         html.Raw("<p class=\"crumbs\">").Link($"{prefix}/models/{Html.Url(name)}", name).Raw("</p>");
         html.Element("h1", $"v{a} and v{b}");
+        if (left.Lineage?.Evaluation?.Split is { } leftSplit && right.Lineage?.Evaluation?.Split is { } rightSplit
+            && (leftSplit != rightSplit || left.Lineage.Evaluation.TestFingerprint != right.Lineage.Evaluation.TestFingerprint))
+        {
+            // Metrics measured on different holdouts do not compare: say so above the differences.
+            html.Raw("<p class=\"error\" id=\"split-warning\" role=\"note\">").Text(
+                $"v{a} and v{b} were measured on different holdouts ({Shown(context, leftSplit)} and {Shown(context, rightSplit)}): the differences below compare numbers from different test data, not the models.").Raw("</p>");
+        }
+
         CompareForm(html, name, versions, a, b);
         html.Raw($"<table class=\"grid compare\" id=\"compare\"><thead><tr><th></th><th>v{a}</th><th>v{b}</th><th>v{b} − v{a}</th></tr></thead><tbody>");
         Row(html, "Stage", left.Stage.ToString(), right.Stage.ToString());
