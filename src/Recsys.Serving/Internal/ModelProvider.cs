@@ -59,7 +59,7 @@ internal sealed class ModelProvider : BackgroundService
     public string? LastError { get; private set; }
 
     /// <summary>Why nothing can be served: the last load error with the automatic retry, or "not loaded yet".</summary>
-    public string Unavailable => LastError is { } error
+    public string Unavailable => Redaction.Paths(LastError) is { Length: > 0 } error
         ? string.Create(CultureInfo.InvariantCulture, $"No model is loaded: {char.ToLowerInvariant(error[0])}{error[1..]} Loading is retried by itself (next attempt by {NextRetry:u}); a restored artifact or a new version is picked up without a reload.")
         : "No model is loaded yet.";
 

@@ -184,7 +184,7 @@ internal sealed class RecommendationService(
             model?.Version.Metrics ?? new Dictionary<string, double>(),
             model?.Version.Lineage is { } lineage ? lineage with { DataSource = Redaction.Paths(lineage.DataSource) } : null, // anonymous: no paths of the machine
             stored,
-            provider.LastError);
+            Redaction.Paths(provider.LastError)); // a load error may name a file: not its directory, for anonymous readers
     }
 
     public Task<IReadOnlyList<ReloadOutcome>> ReloadAsync(bool force = false, CancellationToken cancellationToken = default) =>
