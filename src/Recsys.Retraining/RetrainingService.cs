@@ -312,7 +312,7 @@ public sealed class RetrainingService
                 {
                     // A version of the same recipe trained on the same data is already there (a run that changed nothing
                     // for this model): it is not registered again. One this run registered (a retried step) is reused.
-                    var parameters = JsonSerializer.Serialize(settings[k], ParameterJsonContext.Default.AlgorithmSettings);
+                    var parameters = ParametersOf(AlgorithmOf(trained[k].Candidate), settings[k]);
                     var same = (await ListVersionsAsync(TargetOf(trained[k].Candidate), ct).ConfigureAwait(false)).FirstOrDefault(v =>
                         v.Status == ModelVersionStatus.Ready && v.Lineage is { } l && l.DataFingerprint == lineage.DataFingerprint && l.Refit == lineage.Refit
                         && SameRecipe(trained[k].Candidate.Name, parameters, v));
@@ -658,19 +658,30 @@ public sealed class RetrainingService
 
     private static bool SameRecipe(string trainer, string? parameters, ModelVersion version) =>
         string.Equals(trainer, version.Trainer, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(NormalizedParameters(parameters), NormalizedParameters(version.Parameters), StringComparison.Ordinal);
+        && string.Equals(NormalizedParameters(trainer, parameters), NormalizedParameters(trainer, version.Parameters), StringComparison.Ordinal);
 
-    private static string? NormalizedParameters(string? parameters)
+    // Versions record the values they were trained with (a built-in algorithm's defaults filled in), so an older
+    // version that recorded only the settings given compares equal to a new one with the same values.
+    private static string? NormalizedParameters(string trainer, string? parameters)
     {
         try
         {
-            return JsonSerializer.Serialize(JsonSerializer.Deserialize(string.IsNullOrWhiteSpace(parameters) ? "{}" : parameters, ParameterJsonContext.Default.AlgorithmSettings), ParameterJsonContext.Default.AlgorithmSettings);
+            return ParametersOf(trainer, JsonSerializer.Deserialize(string.IsNullOrWhiteSpace(parameters) ? "{}" : parameters, ParameterJsonContext.Default.AlgorithmSettings));
         }
         catch (JsonException)
         {
             return parameters;
         }
     }
+
+    /// <summary>A version's parameters: the values a built-in algorithm trains with (defaults filled in), else the settings given.</summary>
+    private static string ParametersOf(string? algorithm, AlgorithmSettings? settings) =>
+        JsonSerializer.Serialize(
+            algorithm is null || RecommenderAlgorithms.PurposeOf(algorithm) is null ? settings ?? new AlgorithmSettings() : RecommenderAlgorithms.Resolve(algorithm, settings),
+            ParameterJsonContext.Default.AlgorithmSettings);
+
+    /// <summary>The built-in algorithm a candidate trains, or null for a custom trainer factory.</summary>
+    private static string? AlgorithmOf(CandidateOptions candidate) => candidate.Trainer is null ? candidate.Algorithm : null;
 
     /// <summary>A version's trainer with its recorded parameters, or null when it is not a built-in algorithm or its parameters do not parse.</summary>
     private static IRecommenderTrainer? RecipeOf(ModelVersion version)
@@ -723,7 +734,7 @@ public sealed class RetrainingService
             new NewModelVersion
             {
                 Trainer = candidate.Name,
-                Parameters = JsonSerializer.Serialize(settings, ParameterJsonContext.Default.AlgorithmSettings),
+                Parameters = ParametersOf(AlgorithmOf(candidate), settings),
                 Metrics = metrics,
                 Lineage = lineage,
                 Tags = ModelLifecycle.Tags(purpose, ("run_id", runId)),

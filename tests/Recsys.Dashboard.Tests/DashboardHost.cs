@@ -82,7 +82,8 @@ public sealed class DashboardHost : IAsyncLifetime
     }
 
     /// <summary>A fresh browser (its own new user-data directory, so no cookie or storage is shared) on a new page.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <param name="bypassCsp">Lets a test inject a script (axe-core) past the dashboard's Content-Security-Policy.</param>
+    public async Task<IPage> NewPageAsync(bool bypassCsp = false)
     {
         if (Problem is not null)
         {
@@ -107,9 +108,20 @@ public sealed class DashboardHost : IAsyncLifetime
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
             BaseURL = BaseUrl,
+            BypassCSP = bypassCsp,
         });
         _browser.SetDefaultTimeout(15_000);
         return _browser.Pages.Count > 0 ? _browser.Pages[0] : await _browser.NewPageAsync();
+    }
+
+    /// <summary>Signs the page's browser in with the admin key as <paramref name="name"/>.</summary>
+    public static async Task SignInAsync(IPage page, string name)
+    {
+        await page.GotoAsync("/dashboard/signin");
+        await page.GetByLabel("Your name").FillAsync(name);
+        await page.GetByLabel("Admin key").FillAsync(AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#session")).ToContainTextAsync($"Signed in as {name}");
     }
 
     public async ValueTask DisposeAsync()

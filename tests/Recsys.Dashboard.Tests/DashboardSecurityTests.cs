@@ -22,7 +22,7 @@ public sealed partial class DashboardSecurityTests(DashboardHost host)
 
         await page.GotoAsync($"/dashboard/runs/{run.Id}");
         var anonymous = await page.ContentAsync();
-        await SignInAsync(page, "auditor");
+        await DashboardHost.SignInAsync(page, "auditor");
         await page.GotoAsync($"/dashboard/runs/{run.Id}");
         var signedIn = await page.ContentAsync();
 
@@ -36,7 +36,7 @@ public sealed partial class DashboardSecurityTests(DashboardHost host)
     public async Task SignOut_RevokesTheSession_ACopiedCookieAndTokenAreRefusedAfterwards()
     {
         var page = await host.NewPageAsync();
-        await SignInAsync(page, "carol");
+        await DashboardHost.SignInAsync(page, "carol");
         var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "recsys_dashboard");
         var version = (await Registry.ListVersionsAsync(DashboardHost.Model, CancellationToken.None)).First(v => v.Stage != ModelStage.Production).Version;
         var confirm = $"/dashboard/models/{DashboardHost.Model}/confirm?action=set-alias&version={version}&alias=replayed";
@@ -65,7 +65,7 @@ public sealed partial class DashboardSecurityTests(DashboardHost host)
     public async Task StaleConfirmation_TheModelChangedSince_Is409ShowingTheCurrentState_AndChangesNothing()
     {
         var page = await host.NewPageAsync();
-        await SignInAsync(page, "dave");
+        await DashboardHost.SignInAsync(page, "dave");
         var versions = await Registry.ListVersionsAsync(DashboardHost.Model, CancellationToken.None);
         var candidate = versions.Where(v => v.Stage != ModelStage.Production).MaxBy(v => v.Version)!;
         await page.GotoAsync($"/dashboard/models/{DashboardHost.Model}/confirm?action=promote&version={candidate.Version}");
@@ -129,15 +129,6 @@ public sealed partial class DashboardSecurityTests(DashboardHost host)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("is not an alias name: use 1 to 64 letters, digits", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.DoesNotContain("bad alias/<x>", (await Registry.GetVersionAsync(DashboardHost.Model, version, CancellationToken.None)).Aliases);
-    }
-
-    private static async Task SignInAsync(IPage page, string name)
-    {
-        await page.GotoAsync("/dashboard/signin");
-        await page.GetByLabel("Your name").FillAsync(name);
-        await page.GetByLabel("Admin key").FillAsync(DashboardHost.AdminKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.Locator("#session")).ToContainTextAsync($"Signed in as {name}");
     }
 
     /// <summary>A client that keeps no cookies of its own and follows no redirects: each request says its session.</summary>

@@ -134,12 +134,15 @@ public sealed class RetrainingFlowTests
             o.Candidates.Add(new CandidateOptions { Algorithm = "truncated-svd", ModelName = "svd", Settings = new AlgorithmSettings { Rank = 8, Seed = seed } });
         }
 
-        // Other seeds the second time: new recipes, so every model gets a second version.
+        // Other seeds the second time: new recipes for the models that read a seed, so they get a second version.
+        // Popularity reads no setting: its recipe is unchanged on unchanged data, and it is not registered again.
         var first = await workspace.Service(configure: o => Models(o, 1)).RunAsync("manual", Ct);
         var second = await workspace.Service(configure: o => Models(o, 2)).RunAsync("manual", Ct);
 
         Assert.Equal((RunState.Succeeded, RunState.Succeeded), (first.State, second.State));
-        foreach (var (model, trainer) in new[] { ("movies", "als-implicit"), ("pop", "popularity"), ("svd", "truncated-svd") })
+        Assert.Equal(1, (await workspace.Registry.ListVersionsAsync("pop", Ct)).Single().Version);
+        Assert.Contains("pop: no promotion: popularity unchanged", second.Decision, StringComparison.Ordinal);
+        foreach (var (model, trainer) in new[] { ("movies", "als-implicit"), ("svd", "truncated-svd") })
         {
             var versions = await workspace.Registry.ListVersionsAsync(model, Ct);
             Assert.Equal(2, versions.Count);

@@ -25,8 +25,8 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         var stats = await service.GetStatsAsync(context.RequestAborted).ConfigureAwait(false);
         var html = new Html();
         html.Element("h1", "Models");
-        ServedBox(html, stats);
-        html.Raw("<table class=\"grid\" id=\"models\"><thead><tr><th>Model</th><th>Versions</th><th>Production</th><th>Staging</th><th>Updated</th></tr></thead><tbody>");
+        ServedBox(context, html, stats);
+        html.Raw("<div class=\"scroll\" tabindex=\"0\"><table class=\"grid\" id=\"models\"><thead><tr><th>Model</th><th>Versions</th><th>Production</th><th>Staging</th><th>Updated</th></tr></thead><tbody>");
         foreach (var model in models)
         {
             var versions = await registry.ListVersionsAsync(model.Name, context.RequestAborted).ConfigureAwait(false);
@@ -35,7 +35,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw($"<td>{Html.Time(model.UpdatedAt)}</td></tr>");
         }
 
-        html.Raw("</tbody></table>");
+        html.Raw("</tbody></table></div>");
         if (models.Count == 0)
         {
             html.Element("p", "The registry holds no model yet.", "empty");
@@ -58,8 +58,8 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw("<p class=\"notice\" id=\"notice\" role=\"status\">").Text(done).Raw("</p>");
         }
 
-        ServedBox(html, stats);
-        html.Raw("<table class=\"grid\" id=\"versions\"><thead><tr><th>Version</th><th>Stage</th><th>Aliases</th><th>Algorithm</th><th>Parameters</th><th>Holdout metrics</th><th>Trained on</th><th>Data</th><th>Created</th><th>Size</th>");
+        ServedBox(context, html, stats);
+        html.Raw("<div class=\"scroll\" tabindex=\"0\"><table class=\"grid\" id=\"versions\"><thead><tr><th>Version</th><th>Stage</th><th>Aliases</th><th>Algorithm</th><th>Parameters</th><th>Holdout metrics</th><th>Trained on</th><th>Data</th><th>Created</th><th>Size</th>");
         html.Raw(signedIn ? "<th>Actions</th></tr></thead><tbody>" : "</tr></thead><tbody>");
         foreach (var v in versions)
         {
@@ -80,7 +80,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
 
             if (parameters.Count == 0)
             {
-                html.Raw("<span>defaults</span>");
+                html.Raw("<span>none recorded</span>");
             }
 
             html.Raw("</td><td class=\"metrics\">");
@@ -122,7 +122,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw("</tr>");
         }
 
-        html.Raw("</tbody></table>");
+        html.Raw("</tbody></table></div>");
         if (signedIn && versions.Any(v => v.Stage == ModelStage.Production))
         {
             html.Raw("<p>").Link($"{prefix}/models/{Html.Url(name)}/confirm?action=rollback", "Roll Production back…", "button").Raw("</p>");
@@ -169,7 +169,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         }
 
         CompareForm(html, name, versions, a, b);
-        html.Raw($"<table class=\"grid compare\" id=\"compare\"><thead><tr><th></th><th>v{a}</th><th>v{b}</th><th>v{b} − v{a}</th></tr></thead><tbody>");
+        html.Raw($"<div class=\"scroll\" tabindex=\"0\"><table class=\"grid compare\" id=\"compare\"><thead><tr><th></th><th>v{a}</th><th>v{b}</th><th>v{b} − v{a}</th></tr></thead><tbody>");
         Row(html, "Stage", left.Stage.ToString(), right.Stage.ToString());
         Row(html, "Aliases", string.Join(", ", left.Aliases), string.Join(", ", right.Aliases));
         Row(html, "Algorithm", left.Trainer, right.Trainer);
@@ -192,7 +192,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
 
         if (lp.Count == 0 && rp.Count == 0)
         {
-            Row(html, "(all)", "defaults", "defaults");
+            Row(html, "(all)", "none recorded", "none recorded");
         }
 
         html.Raw("<tr class=\"section\"><th colspan=\"4\">Lineage</th></tr>");
@@ -205,7 +205,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         Row(html, "Data source", Shown(context, left.Lineage?.DataSource), Shown(context, right.Lineage?.DataSource));
         Row(html, "Data version", left.Lineage?.DataVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture), right.Lineage?.DataVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Row(html, "Library", left.Lineage?.LibraryVersion, right.Lineage?.LibraryVersion);
-        html.Raw("</tbody></table>");
+        html.Raw("</tbody></table></div>");
         return Page(context, $"{name}: v{a} and v{b}", html);
     }
 
@@ -221,7 +221,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw("<p>").Link($"{prefix}/runs/confirm", "Start a retraining run…", "button").Raw("</p>");
         }
 
-        html.Raw("<table class=\"grid\" id=\"runs\"><thead><tr><th>Run</th><th>Model</th><th>Trigger</th><th>State</th><th>Started</th><th>Duration</th><th>Outcome</th></tr></thead><tbody>");
+        html.Raw("<div class=\"scroll\" tabindex=\"0\"><table class=\"grid\" id=\"runs\"><thead><tr><th>Run</th><th>Model</th><th>Trigger</th><th>State</th><th>Started</th><th>Duration</th><th>Outcome</th></tr></thead><tbody>");
         var now = time.GetUtcNow();
         foreach (var run in list)
         {
@@ -231,7 +231,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw($"<td class=\"num\">{Html.Duration((run.FinishedAt ?? now) - run.StartedAt)}</td><td>").Text(Shorten(Shown(context, run.Error ?? run.Decision) ?? string.Empty, 180)).Raw("</td></tr>");
         }
 
-        html.Raw("</tbody></table>");
+        html.Raw("</tbody></table></div>");
         if (list.Count == 0)
         {
             html.Element("p", "No run is recorded.", "empty");
@@ -290,7 +290,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
 
         html.Element("h2", "Steps");
         Svg.Timeline(html, run, now);
-        html.Raw("<table class=\"grid\" id=\"steps\"><thead><tr><th>Step</th><th>State</th><th>Attempts</th><th>Started</th><th>Duration</th><th>Detail or error</th></tr></thead><tbody>");
+        html.Raw("<div class=\"scroll\" tabindex=\"0\"><table class=\"grid\" id=\"steps\"><thead><tr><th>Step</th><th>State</th><th>Attempts</th><th>Started</th><th>Duration</th><th>Detail or error</th></tr></thead><tbody>");
         foreach (var step in run.Steps)
         {
             html.Raw("<tr><td>").Text(step.Name).Raw($"</td><td><span class=\"state {step.State.ToString().ToLowerInvariant()}\">{step.State}</span></td>");
@@ -298,7 +298,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw($"<td class=\"num\">{Html.Duration((step.FinishedAt ?? now) - step.StartedAt)}</td><td>").Text(Shown(context, step.Error ?? step.Detail) ?? string.Empty).Raw("</td></tr>");
         }
 
-        html.Raw("</tbody></table>");
+        html.Raw("</tbody></table></div>");
         // A run still going refreshes itself every 5 seconds (no script: a meta refresh).
         return Page(context, $"Run {run.Id}", html, refreshSeconds: run.State == RunState.Running ? 5 : null);
     }
@@ -348,7 +348,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         }
 
         html.Raw("</select></label> <button type=\"submit\">Filter</button></form>");
-        html.Raw("<table class=\"grid\" id=\"audit\"><thead><tr><th>#</th><th>When</th><th>Model</th><th>Change</th><th>Version</th><th>Stage</th><th>Alias</th><th>Actor</th><th>Reason</th></tr></thead><tbody>");
+        html.Raw("<div class=\"scroll\" tabindex=\"0\"><table class=\"grid\" id=\"audit\"><thead><tr><th>#</th><th>When</th><th>Model</th><th>Change</th><th>Version</th><th>Stage</th><th>Alias</th><th>Actor</th><th>Reason</th></tr></thead><tbody>");
         foreach (var c in shown)
         {
             html.Raw($"<tr data-kind=\"{c.Kind}\"><td class=\"num\">{c.Sequence}</td><td>{Html.Time(c.At)}</td><td>").Text(c.ModelName).Raw($"</td><td>{c.Kind}</td><td class=\"num\">v{c.Version}</td>");
@@ -367,7 +367,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             html.Raw("</td><td>").Text(c.Reason ?? string.Empty).Raw("</td></tr>");
         }
 
-        html.Raw("</tbody></table>");
+        html.Raw("</tbody></table></div>");
         if (shown.Count == 0)
         {
             html.Element("p", "No change matches.", "empty");
@@ -393,7 +393,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         Tile(html, "requests", "Requests since start", Html.Count(snapshot.TotalRequests));
         Tile(html, "loads", "Model loads (failed)", $"{Html.Count(snapshot.Loads)} ({Html.Count(snapshot.LoadFailures)})");
         Tile(html, "served", "Serving", stats.Model is { } m ? $"{m.Name} v{m.Version}" : "nothing");
-        Tile(html, "error", "Last load error", stats.LastError ?? "none");
+        Tile(html, "error", "Last load error", Shown(context, stats.LastError) ?? "none");
         html.Raw("</div>");
         return Page(context, "Live serving", html, script: true);
     }
@@ -413,7 +413,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             ["requests"] = Html.Count(s.TotalRequests),
             ["loads"] = $"{Html.Count(s.Loads)} ({Html.Count(s.LoadFailures)})",
             ["served"] = stats.Model is { } m ? $"{m.Name} v{m.Version}" : "nothing",
-            ["error"] = stats.LastError ?? "none",
+            ["error"] = Shown(context, stats.LastError) ?? "none",
         });
     }
 
@@ -434,9 +434,16 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
     private static string StageList(IReadOnlyList<ModelVersion> versions, ModelStage stage) =>
         string.Join(", ", versions.Where(v => v.Stage == stage).Select(v => $"v{v.Version}")) is { Length: > 0 } list ? list : "—";
 
-    private void ServedBox(Html html, StatsResponse stats)
+    private void ServedBox(HttpContext context, Html html, StatsResponse stats)
     {
-        html.Raw("<p class=\"served\" id=\"served\">This replica (").Text(Environment.MachineName).Raw($", process {Environment.ProcessId}) serves ");
+        // The host and process are for signed-in operators only, as on a run's page.
+        html.Raw("<p class=\"served\" id=\"served\">This replica ");
+        if (session.Actor(context) is not null)
+        {
+            html.Raw("(").Text(Environment.MachineName).Raw($", process {Environment.ProcessId}) ");
+        }
+
+        html.Raw("serves ");
         if (stats.Model is { } model)
         {
             html.Link($"{prefix}/models/{Html.Url(model.Name)}", $"{model.Name} v{model.Version}").Text($" ({stats.Stage}, {stats.Algorithm}), loaded {(stats.LoadedAt is { } at ? Html.Time(at) : "—")}.");
@@ -448,7 +455,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
 
         if (stats.LastError is not null)
         {
-            html.Raw(" <span class=\"error\">Last load failed: ").Text(stats.LastError).Raw("</span>");
+            html.Raw(" <span class=\"error\">Last load failed: ").Text(Shown(context, stats.LastError)!).Raw("</span>");
         }
 
         html.Raw("</p>");

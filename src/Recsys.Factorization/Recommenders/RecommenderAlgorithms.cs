@@ -5,7 +5,7 @@ using Recsys.Neighborhood;
 namespace Recsys.Recommenders;
 
 /// <summary>The built-in algorithms by name.</summary>
-public static class RecommenderAlgorithms
+public static partial class RecommenderAlgorithms
 {
     private static readonly Dictionary<string, (string Description, ModelPurpose Purpose, Func<AlgorithmSettings, IRecommenderTrainer> Create)> Catalog =
         new(StringComparer.OrdinalIgnoreCase)
@@ -98,9 +98,12 @@ public static class RecommenderAlgorithms
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">A setting is out of range for the algorithm.</exception>
     public static IRecommenderTrainer Create(string name, AlgorithmSettings? settings = null) => Lookup(name).Create(settings ?? new AlgorithmSettings());
 
+    private static readonly string[] DefaultHybrid = [TruncatedSvdTrainer.Name, NmfTrainer.Name];
+    private static readonly string[] DefaultBlend = [BiasedMatrixFactorizationTrainer.Name, SvdPlusPlusTrainer.Name, AlsTrainer.Name, BaselineTrainer.Name, ItemKnnTrainer.Name];
+
     private static HybridTrainer CreateHybrid(AlgorithmSettings settings)
     {
-        var names = settings.Components ?? [TruncatedSvdTrainer.Name, NmfTrainer.Name];
+        var names = settings.Components ?? DefaultHybrid;
         if (names.Any(static n => string.Equals(n, HybridTrainer.Name, StringComparison.OrdinalIgnoreCase) || string.Equals(n, BlendTrainer.Name, StringComparison.OrdinalIgnoreCase)))
         {
             throw new ArgumentException("A hybrid cannot contain a hybrid or a blend.", nameof(settings));
@@ -112,7 +115,7 @@ public static class RecommenderAlgorithms
 
     private static BlendTrainer CreateBlend(AlgorithmSettings settings)
     {
-        var names = settings.Components ?? [BiasedMatrixFactorizationTrainer.Name, SvdPlusPlusTrainer.Name, AlsTrainer.Name, BaselineTrainer.Name, ItemKnnTrainer.Name];
+        var names = settings.Components ?? DefaultBlend;
         if (names.Any(static n => string.Equals(n, BlendTrainer.Name, StringComparison.OrdinalIgnoreCase)))
         {
             throw new ArgumentException("A blend cannot contain a blend.", nameof(settings));
