@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Screenshots of the dashboard for the README, from the running sample web host: it starts the sample on a fresh
 # registry (the built-in synthetic data, or --data FILE), runs the retraining flow twice through the API, sends some
-# recommendation requests, then has Debian's headless Chromium photograph the versions, comparison, run timeline and
-# live pages into docs/images/. Needs chromium (apt-get install -y chromium) and a free port 5000.
+# recommendation requests, then has Debian's headless Chromium photograph every page a reader can open (models,
+# versions, comparison, a promotion's confirmation, runs, a run's timeline, audit, live) at 1400 px, and the versions
+# and run pages at a phone's 390 px, into docs/images/. Needs chromium (apt-get install -y chromium) and a free port
+# 5000. (The signed-in action buttons are not photographed: the Chromium command line cannot sign in.)
 #   bash scripts/dashboard-screenshots.sh [--data ../shared/data/ml-latest-small/ratings.csv]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,18 +36,27 @@ retrain() {
   echo "$run"
 }
 retrain >/dev/null
+# Users rate more between the runs, so the second run trains on new data and registers new versions.
+body=$(for i in $(seq 1 200); do printf '{"user_id":"%d","item_id":"%d","rating":4,"timestamp":%d},' $(( i % 50 + 1 )) $(( (i * 7) % 1500 + 1 )) $(( 2000000000 + i )); done)
+curl -sf -o /dev/null -H 'Content-Type: application/json' -d "[${body%,}]" $url/interactions
 run=$(retrain)
 for i in $(seq 1 400); do curl -s -o /dev/null "$url/users/$(( i % 60 + 1 ))/recommendations"; done
 
 versions=$(curl -sf "$url/stats" | sed 's/.*"version":\([0-9]*\).*/\1/')
-shoot() { # name path
+shoot() { # name path [width height]
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
     --disable-component-update --disable-sync --user-data-dir="$work/chromium-$1" --hide-scrollbars \
-    --window-size=1400,1100 --virtual-time-budget=3000 --screenshot="$out/dashboard-$1.png" "$url$2" 2>/dev/null
+    --window-size="${3:-1400},${4:-1100}" --virtual-time-budget=3000 --screenshot="$out/dashboard-$1.png" "$url$2" 2>/dev/null
   echo "wrote docs/images/dashboard-$1.png ($url$2)"
 }
+shoot models /dashboard 1400 500
 shoot versions /dashboard/models/movies
-shoot compare "/dashboard/models/movies/compare?a=$versions&b=$(( versions + 2 ))"
+shoot compare "/dashboard/models/movies/compare?a=1&b=$(( versions > 1 ? versions : 2 ))"
+shoot confirm "/dashboard/models/movies/confirm?action=promote&version=1" 1400 600
+shoot runs /dashboard/runs 1400 600
 shoot run "/dashboard/runs/$run"
+shoot audit /dashboard/audit 1400 800
+shoot versions-390 /dashboard/models/movies 390 1400
+shoot run-390 "/dashboard/runs/$run" 390 1400
 for i in $(seq 1 300); do curl -s -o /dev/null "$url/users/$(( i % 90 + 1 ))/recommendations"; done
 shoot live /dashboard/live

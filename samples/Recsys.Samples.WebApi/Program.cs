@@ -66,7 +66,7 @@ if (settings["Redis"] is { Length: > 0 } redis)
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi("recsys", options => options.AddRecsysContract());
 builder.Services.AddOpenTelemetry()
-    .WithMetrics(metrics => metrics.AddMeter(RecsysTelemetry.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter())
+    .WithMetrics(metrics => metrics.AddMeter(RecsysTelemetry.MeterName, "System.Runtime").AddAspNetCoreInstrumentation().AddPrometheusExporter())
     .WithTracing(tracing => tracing.AddSource(RecsysTelemetry.ActivitySourceName).AddAspNetCoreInstrumentation());
 
 // Retraining on demand: the bootstrap's data (or the synthetic set) plus every interaction stored through the API.

@@ -74,7 +74,7 @@ builder.Services.AddRetraining(options =>
 });
 builder.Services.AddRetrainingWorker();
 builder.Services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("run-store");
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RecsysTelemetry.MeterName).AddPrometheusExporter());
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RecsysTelemetry.MeterName, "System.Runtime").AddPrometheusExporter());
 
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 

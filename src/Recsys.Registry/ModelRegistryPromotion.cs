@@ -53,6 +53,7 @@ public static class ModelRegistryPromotion
             PromotionOutcome.Stage => ModelStage.Staging,
             _ => ModelStage.Archived,
         };
+        await registry.RecordPromotionDecisionAsync(modelName, version, actor, $"{decision.Outcome}: {decision.Reason}", cancellationToken).ConfigureAwait(false);
         await registry.TransitionStageAsync(modelName, version, stage, archiveExisting: stage == ModelStage.Production, actor, $"promotion policy: {decision.Outcome}: {decision.Reason}", cancellationToken).ConfigureAwait(false);
         return decision;
     }

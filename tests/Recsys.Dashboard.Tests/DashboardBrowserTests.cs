@@ -235,6 +235,13 @@ public sealed class DashboardBrowserTests(DashboardHost host)
         await Expect(page.Locator("#live[data-refreshed]")).ToHaveCountAsync(1);
         await page.WaitForFunctionAsync($"() => Number(document.getElementById('live-requests').textContent.replace(/,/g, '')) >= {before + 40}");
         await Expect(page.Locator("#live-p99")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+(\.\d+)? ms$"));
+        await Expect(page.Locator("#live-compute")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+(\.\d+)? ms$"));
+
+        // The last minute second by second: the seconds with requests are drawn (a line, or a dot for a lone second).
+        foreach (var chart in new[] { "requests", "p99" })
+        {
+            await Expect(page.Locator($"#live-history figure[data-history='{chart}']").Locator("polyline, circle").First).ToBeAttachedAsync();
+        }
         await Expect(page.Locator("#live-served")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex($"^{DashboardHost.Model} v\\d+$"));
     }
 

@@ -23,7 +23,7 @@ public sealed class DashboardNavigationTests(DashboardHost host)
         await page.Locator($"#versions tr[data-version='{version.Version}']").GetByRole(AriaRole.Link, new() { Name = "its run" }).ClickAsync();
         await Expect(page.Locator("h1")).ToContainTextAsync(version.Tags["run_id"]);
 
-        await page.GotoAsync("/dashboard/audit");
+        await page.GotoAsync($"/dashboard/audit?model={DashboardHost.Model}");
         var runActor = page.Locator("#audit td.actor a").First;
         var actor = await runActor.TextContentAsync();
         await runActor.ClickAsync();
@@ -31,6 +31,61 @@ public sealed class DashboardNavigationTests(DashboardHost host)
         Assert.StartsWith("run ", actor, StringComparison.Ordinal);
         await Expect(page.Locator("h1")).ToContainTextAsync(actor![4..]);
         Assert.Equal(0, favicons); // the pages name no favicon to fetch (it used to 404 on every page)
+    }
+
+    [Fact]
+    public async Task AuditFilteredByPromotionDecided_ListsTheRunsDecisions()
+    {
+        var decided = (await Registry.GetHistoryAsync(DashboardHost.Model, CancellationToken.None)).Where(c => c.Kind == RegistryChangeKind.PromotionDecided).ToList();
+        Assert.NotEmpty(decided);
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/dashboard/audit");
+        await page.Locator("select[name='kind']").SelectOptionAsync("PromotionDecided");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+
+        var rows = page.Locator("#audit tbody tr[data-kind='PromotionDecided']");
+        await Expect(rows).ToHaveCountAsync(decided.Count);
+        await Expect(page.Locator("#audit tbody tr")).ToHaveCountAsync(decided.Count);
+        await Expect(rows.First.Locator("td.actor a")).ToHaveTextAsync(decided[^1].Actor);
+        await Expect(rows.First).ToContainTextAsync(decided[^1].Reason!);
+    }
+
+    [Fact]
+    public async Task LongVersionListsAndHistories_ArePaged_KeepingTheFilters()
+    {
+        // A model of its own with more versions than a page holds, and more alias changes than an audit page.
+        const string model = "paged";
+        var versions = 30;
+        for (var v = 1; v <= versions; v++)
+        {
+            await Registry.RegisterVersionAsync(model, new NewModelVersion { Trainer = "popularity", Actor = "pager" }, new byte[] { (byte)v }, CancellationToken.None);
+        }
+
+        for (var i = 0; i < 110; i++)
+        {
+            await Registry.SetAliasAsync(model, "latest", (i % versions) + 1, "pager", $"move {i}", CancellationToken.None);
+        }
+
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/dashboard/models/{model}");
+        await Expect(page.Locator("#versions tbody tr")).ToHaveCountAsync(25);
+        await Expect(page.Locator("#versions tbody tr").First).ToHaveAttributeAsync("data-version", $"{versions}");
+        await Expect(page.Locator("nav.pager")).ToContainTextAsync("Page 1 of 2 (30 versions)");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older →" }).ClickAsync();
+        await Expect(page.Locator("#versions tbody tr")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#versions tbody tr").Last).ToHaveAttributeAsync("data-version", "1");
+        await Expect(page.Locator("figure.chart")).ToHaveCountAsync(0); // these versions have no metrics
+
+        await page.GotoAsync($"/dashboard/audit?model={model}&kind=AliasSet");
+        await Expect(page.Locator("#audit tbody tr")).ToHaveCountAsync(100);
+        await Expect(page.Locator("#audit tbody tr").First).ToContainTextAsync("move 109");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older →" }).ClickAsync();
+        await Expect(page.Locator("#audit tbody tr")).ToHaveCountAsync(10);
+        await Expect(page.Locator("#audit tbody tr").Last).ToContainTextAsync("move 0");
+        Assert.Contains("kind=AliasSet", page.Url, StringComparison.Ordinal);
+        Assert.Contains($"model={model}", page.Url, StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Link, new() { Name = "← Newer" }).ClickAsync();
+        await Expect(page.Locator("#audit tbody tr")).ToHaveCountAsync(100);
     }
 
     [Fact]

@@ -112,6 +112,31 @@ public sealed partial class PrometheusScrapeTests : IDisposable
             .SelectMany(panel => panel.GetProperty("targets").EnumerateArray().Select(t => (Panel: panel.GetProperty("title").GetString()!, Expr: t.GetProperty("expr").GetString()!)))
             .ToList();
         Assert.True(expressions.Count >= 12, $"the dashboard has {expressions.Count} queries");
+
+        // Every series a panel selects is narrowed by the dashboard's job and instance variables, whose own queries
+        // list this host; the queries below run with both set to "All" (their allValue).
+        var variables = dashboard.RootElement.GetProperty("templating").GetProperty("list").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!, v => v);
+        Assert.Equal(["instance", "job"], variables.Keys.Order(StringComparer.Ordinal));
+        var unscoped = expressions.Where(e => Selectors().Matches(e.Expr).Any(m => !m.Groups["labels"].Value.Contains("job=~\"$job\"", StringComparison.Ordinal) || !m.Groups["labels"].Value.Contains("instance=~\"$instance\"", StringComparison.Ordinal))).ToList();
+        Assert.True(unscoped.Count == 0, $"selectors without the $job and $instance matchers: {string.Join("; ", unscoped)}");
+        var allValue = variables["job"].GetProperty("allValue").GetString()!;
+        expressions = [.. expressions.Select(e => (e.Panel, e.Expr.Replace("$job", allValue, StringComparison.Ordinal).Replace("$instance", variables["instance"].GetProperty("allValue").GetString()!, StringComparison.Ordinal)))];
+        var jobQuery = variables["job"].GetProperty("definition").GetString()!; // label_values(<selector>, job)
+        var instanceQuery = variables["instance"].GetProperty("definition").GetString()!.Replace("$job", "web", StringComparison.Ordinal);
+        Assert.Contains(await QueryAsync(prom, LabelValuesSelector().Match(jobQuery).Groups[1].Value, ct), r => r.GetProperty("metric").GetProperty("job").GetString() == "web");
+        Assert.Contains(await QueryAsync(prom, LabelValuesSelector().Match(instanceQuery).Groups[1].Value, ct), r => r.GetProperty("metric").GetProperty("instance").GetString() == $"127.0.0.1:{hostPort}");
+
+        // The alerts' thresholds are drawn on the panels that show what they watch.
+        var alertRules = await File.ReadAllTextAsync(Path.Combine(root, "deploy", "prometheus", "recsys-alerts.yml"), ct);
+        foreach (var (alert, panelTitle) in new[] { ("RecsysP99LatencyOverBudget", "Latency p50 / p95 / p99 by model and variant"), ("RecsysHighErrorRate", "HTTP error rate (5xx share, health checks excluded)"), ("RecsysNoSuccessfulRetraining", "Time since the last successful retraining") })
+        {
+            var threshold = double.Parse(AlertThreshold(alert).Match(alertRules).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var panel = dashboard.RootElement.GetProperty("panels").EnumerateArray().Single(p => p.GetProperty("title").GetString() == panelTitle);
+            var defaults = panel.GetProperty("fieldConfig").GetProperty("defaults");
+            var steps = defaults.GetProperty("thresholds").GetProperty("steps").EnumerateArray().Select(step => step.GetProperty("value")).Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble());
+            Assert.True(steps.Contains(threshold), $"'{panelTitle}' does not draw {alert}'s threshold {threshold}");
+            Assert.Equal("line", defaults.GetProperty("custom").GetProperty("thresholdsStyle").GetProperty("mode").GetString());
+        }
         var output = TestContext.Current.TestOutputHelper;
         var metrics = expressions.SelectMany(e => MetricNames(e.Expr)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var missing = new List<string>();
@@ -185,8 +210,18 @@ public sealed partial class PrometheusScrapeTests : IDisposable
     {
         var stripped = Matchers().Replace(Strings().Replace(expr, "\"\""), "{}");
         stripped = Grouping().Replace(stripped, " ");
-        return Identifier().Matches(stripped).Select(m => m.Value).Where(name => name.StartsWith("recsys_", StringComparison.Ordinal) || name.StartsWith("http_", StringComparison.Ordinal));
+        return Identifier().Matches(stripped).Select(m => m.Value).Where(name => name.StartsWith("recsys_", StringComparison.Ordinal) || name.StartsWith("http_", StringComparison.Ordinal) || name.StartsWith("dotnet_", StringComparison.Ordinal));
     }
+
+    // A metric name with its matchers, if any (names inside by (…) / without (…) are labels, not selectors).
+    [GeneratedRegex(@"(?<!\b(?:by|without)\s*\([^)]*)\b(?<name>(?:recsys|http_server|dotnet)_[a-z0-9_]+)(?:\{(?<labels>[^}]*)\})?")]
+    private static partial Regex Selectors();
+
+    [GeneratedRegex(@"^label_values\((.*),\s*\w+\)$")]
+    private static partial Regex LabelValuesSelector();
+
+    // The number an alert's expression compares with, at the end of its expr (one line, or the last of a block).
+    private static Regex AlertThreshold(string alert) => new($@"alert: {alert}\n\s+(?:#.*\n\s+)*expr: [\s\S]*?> ([0-9.]+)\n");
 
     [GeneratedRegex("\"(?:[^\"\\\\]|\\\\.)*\"")]
     private static partial Regex Strings();

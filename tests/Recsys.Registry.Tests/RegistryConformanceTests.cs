@@ -290,6 +290,18 @@ public abstract class RegistryConformanceTests : IDisposable
         Assert.Equal(3, (await Registry.GetByStageAsync("m", ModelStage.Production, Ct))!.Version);
         Assert.Equal(ModelStage.Staging, (await Registry.GetVersionAsync("m", 2, Ct)).Stage);
         Assert.Contains((await Registry.GetHistoryAsync("m", Ct)), h => h.Reason is { } r && r.Contains("does not beat Production's 0.9", StringComparison.Ordinal));
+
+        // Each decision is its own history entry (the audit's PromotionDecided filter finds them), before the move.
+        var history = (await Registry.GetHistoryAsync("m", Ct)).ToList();
+        var decisions = history.Where(h => h.Kind == RegistryChangeKind.PromotionDecided).ToList();
+        Assert.Equal([1, 2, 3], decisions.Select(d => d.Version));
+        Assert.All(decisions, d => Assert.Equal(("flow", (ModelStage?)null, (ModelStage?)null), (d.Actor, d.FromStage, d.ToStage)));
+        Assert.StartsWith("Stage: ", decisions[1].Reason, StringComparison.Ordinal);
+        Assert.True(history.IndexOf(decisions[2]) < history.FindIndex(h => h.Kind == RegistryChangeKind.StageChanged && h.Version == 3));
+
+        // A decision does not count as an entry into a stage: rolling back Production still goes back to v1.
+        Assert.Equal(1, (await Registry.RollbackStageAsync("m", ModelStage.Production, "oncall", null, Ct)).Version);
+        await Assert.ThrowsAsync<RegistryEntryNotFoundException>(() => Registry.RecordPromotionDecisionAsync("m", 99, "flow", "Promote: x", Ct));
     }
 
     [Fact]

@@ -175,6 +175,20 @@ public interface IModelRegistry : IAsyncDisposable
     /// <exception cref="RegistryException">The version is in Production or Staging, has an alias, or is still pending.</exception>
     Task<ModelVersion> DeleteArtifactAsync(string modelName, int version, string actor, string? reason, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records a promotion policy's decision about a version in the history (<see cref="RegistryChangeKind.PromotionDecided"/>,
+    /// with the decision and its numbers as the reason), without changing anything else: the stage move that follows
+    /// the decision is recorded as its own change.
+    /// </summary>
+    /// <param name="modelName">The model.</param>
+    /// <param name="version">The candidate version decided about.</param>
+    /// <param name="actor">Who decided (for example <c>run 20261207-…</c>).</param>
+    /// <param name="decision">The decision and why.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the decision is recorded.</returns>
+    /// <exception cref="RegistryEntryNotFoundException">The model or version does not exist.</exception>
+    Task RecordPromotionDecisionAsync(string modelName, int version, string actor, string decision, CancellationToken cancellationToken);
+
     /// <summary>Reads a version's artifact, verifying its SHA-256.</summary>
     /// <param name="modelName">The model name.</param>
     /// <param name="version">The version number.</param>

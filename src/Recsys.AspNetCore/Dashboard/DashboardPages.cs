@@ -61,7 +61,8 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         ServedBox(context, html, stats);
         html.Raw("<div class=\"scroll\" tabindex=\"0\"><table class=\"grid\" id=\"versions\"><thead><tr><th>Version</th><th>Stage</th><th>Aliases</th><th>Algorithm</th><th>Parameters</th><th>Holdout metrics</th><th>Trained on</th><th>Data</th><th>Created</th><th>Size</th>");
         html.Raw(signedIn ? "<th>Actions</th></tr></thead><tbody>" : "</tr></thead><tbody>");
-        foreach (var v in versions)
+        var (pageNumber, pages) = Paging(context, versions.Count, VersionsPerPage);
+        foreach (var v in versions.Skip((pageNumber - 1) * VersionsPerPage).Take(VersionsPerPage))
         {
             html.Raw($"<tr data-version=\"{v.Version}\"><td class=\"num\">v{v.Version}{(served == v.Version ? " <span class=\"badge serving\" title=\"this replica serves it\">serving here</span>" : string.Empty)}");
             if (v.Tags.TryGetValue("run_id", out var runId))
@@ -123,6 +124,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         }
 
         html.Raw("</tbody></table></div>");
+        Pager(html, context, "versions", pageNumber, pages, versions.Count);
         if (signedIn && versions.Any(v => v.Stage == ModelStage.Production))
         {
             html.Raw("<p>").Link($"{prefix}/models/{Html.Url(name)}/confirm?action=rollback", "Roll Production back…", "button").Raw("</p>");
@@ -331,8 +333,10 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
             .Where(c => kind is null || c.Kind == kind)
             .Where(c => actor.Length == 0 || c.Actor.Contains(actor, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(c => c.Sequence)
-            .Take(500)
             .ToList();
+        var (pageNumber, pages) = Paging(context, shown.Count, ChangesPerPage);
+        var total = shown.Count;
+        shown = [.. shown.Skip((pageNumber - 1) * ChangesPerPage).Take(ChangesPerPage)];
         var html = new Html();
         html.Element("h1", "Audit history");
         html.Raw($"<form method=\"get\" action=\"{prefix}/audit\" class=\"filters\"><label>Model <select name=\"model\"><option value=\"\">all</option>");
@@ -368,6 +372,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         }
 
         html.Raw("</tbody></table></div>");
+        Pager(html, context, "changes", pageNumber, pages, total);
         if (shown.Count == 0)
         {
             html.Element("p", "No change matches.", "empty");
@@ -378,43 +383,89 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
 
     public async Task<IResult> LiveAsync(HttpContext context)
     {
-        var stats = await context.RequestServices.GetRequiredService<IRecommendationService>().GetStatsAsync(context.RequestAborted).ConfigureAwait(false);
-        var snapshot = live.Snapshot(10);
         var html = new Html();
         html.Element("h1", "Live serving");
-        html.Raw($"<p class=\"note\">This replica, over the last {snapshot.WindowSeconds} seconds; refreshed every 2 seconds.</p>");
+        html.Raw("<p class=\"note\">This replica: the last 10 seconds in the tiles, the last minute in the charts; refreshed every 2 seconds. Latency is the whole HTTP request for recommendations on the server (what a client waits for, less the network); compute is the model's part of it.</p>");
         html.Raw($"<div class=\"tiles\" id=\"live\" data-source=\"{prefix}/live.json\">");
-        Tile(html, "rps", "Requests/s", Html.Number(snapshot.RequestsPerSecond));
-        Tile(html, "p50", "p50 latency", Ms(snapshot.P50Ms));
-        Tile(html, "p95", "p95 latency", Ms(snapshot.P95Ms));
-        Tile(html, "p99", "p99 latency", Ms(snapshot.P99Ms));
-        Tile(html, "cache", "Cache hit ratio", Ratio(snapshot.CacheHitRatio));
-        Tile(html, "fallbacks", "Fallbacks", Html.Count(snapshot.Fallbacks));
-        Tile(html, "requests", "Requests since start", Html.Count(snapshot.TotalRequests));
-        Tile(html, "loads", "Model loads (failed)", $"{Html.Count(snapshot.Loads)} ({Html.Count(snapshot.LoadFailures)})");
-        Tile(html, "served", "Serving", stats.Model is { } m ? $"{m.Name} v{m.Version}" : "nothing");
-        Tile(html, "error", "Last load error", Shown(context, stats.LastError) ?? "none");
-        html.Raw("</div>");
+        var figures = await LiveFiguresAsync(context).ConfigureAwait(false);
+        foreach (var (id, label) in LiveTiles)
+        {
+            html.Raw($"<div class=\"tile\"><span class=\"label\">{Html.Encode(label)}</span><span class=\"value\" id=\"live-{id}\">{Html.Encode(figures[id])}</span></div>");
+        }
+
+        html.Raw("</div><div class=\"charts\" id=\"live-history\">").Raw(figures["history"]).Raw("</div>");
         return Page(context, "Live serving", html, script: true);
     }
 
-    public async Task<IResult> LiveJsonAsync(HttpContext context)
+    public async Task<IResult> LiveJsonAsync(HttpContext context) => Results.Json(await LiveFiguresAsync(context).ConfigureAwait(false));
+
+    private static readonly (string Id, string Label)[] LiveTiles =
+    [
+        ("rps", "Requests/s"), ("p50", "p50 latency"), ("p95", "p95 latency"), ("p99", "p99 latency"), ("compute", "p99 compute"),
+        ("cache", "Cache hit ratio"), ("fallbacks", "Fallbacks"), ("requests", "Requests since start"), ("loads", "Model loads (failed)"),
+        ("served", "Serving"), ("error", "Last load error"),
+    ];
+
+    // The live page's figures as text, one per tile, and the history charts as SVG ("history"): the page renders them
+    // and its script replaces them every 2 seconds from live.json.
+    private async Task<Dictionary<string, string>> LiveFiguresAsync(HttpContext context)
     {
         var stats = await context.RequestServices.GetRequiredService<IRecommendationService>().GetStatsAsync(context.RequestAborted).ConfigureAwait(false);
         var s = live.Snapshot(10);
-        return Results.Json(new Dictionary<string, string>
+        var history = new Html();
+        Svg.LiveHistory(history, "requests", "Requests/s", s.History.Select(h => (h.UnixSecond, (double?)h.Requests)).ToList(), "/s");
+        Svg.LiveHistory(history, "p99", "p99 HTTP latency", s.History.Select(h => (h.UnixSecond, h.HttpP99Ms)).ToList(), " ms");
+        return new Dictionary<string, string>
         {
             ["rps"] = Html.Number(s.RequestsPerSecond),
             ["p50"] = Ms(s.P50Ms),
             ["p95"] = Ms(s.P95Ms),
             ["p99"] = Ms(s.P99Ms),
+            ["compute"] = Ms(s.ComputeP99Ms),
             ["cache"] = Ratio(s.CacheHitRatio),
             ["fallbacks"] = Html.Count(s.Fallbacks),
             ["requests"] = Html.Count(s.TotalRequests),
             ["loads"] = $"{Html.Count(s.Loads)} ({Html.Count(s.LoadFailures)})",
             ["served"] = stats.Model is { } m ? $"{m.Name} v{m.Version}" : "nothing",
             ["error"] = Shown(context, stats.LastError) ?? "none",
-        });
+            ["history"] = history.ToString(),
+        };
+    }
+
+    internal const int VersionsPerPage = 25;
+    internal const int ChangesPerPage = 100;
+
+    // The page asked for (?page=N, 1 when absent or not a number), clamped to the pages there are.
+    private static (int Page, int Pages) Paging(HttpContext context, int count, int size)
+    {
+        var pages = Math.Max(1, (count + size - 1) / size);
+        var page = int.TryParse(context.Request.Query["page"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 1;
+        return (Math.Clamp(page, 1, pages), pages);
+    }
+
+    // "Newer" and "older" links that keep the page's other query parameters (the audit's filters).
+    private static void Pager(Html html, HttpContext context, string what, int page, int pages, int count)
+    {
+        if (pages <= 1)
+        {
+            return;
+        }
+
+        string Link(int to) => context.Request.PathBase + context.Request.Path + Microsoft.AspNetCore.Http.QueryString.Create(
+            context.Request.Query.Where(q => q.Key != "page" && q.Key != "done").Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())).Append(KeyValuePair.Create("page", (string?)to.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToUriComponent();
+        html.Raw("<nav class=\"pager\" aria-label=\"pages\">");
+        if (page > 1)
+        {
+            html.Link(Link(page - 1), "← Newer", "button");
+        }
+
+        html.Raw($"<span>Page {page} of {pages} ({Html.Count(count)} {what})</span>");
+        if (page < pages)
+        {
+            html.Link(Link(page + 1), "Older →", "button");
+        }
+
+        html.Raw("</nav>");
     }
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length] + "…";
@@ -422,9 +473,6 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
     private static string Ms(double? ms) => ms is { } v ? $"{v.ToString(v < 10 ? "0.00" : "0.0", System.Globalization.CultureInfo.InvariantCulture)} ms" : "—";
 
     private static string Ratio(double? ratio) => ratio is { } r ? $"{(r * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} %" : "—";
-
-    private static void Tile(Html html, string id, string label, string value) =>
-        html.Raw($"<div class=\"tile\"><span class=\"label\">{Html.Encode(label)}</span><span class=\"value\" id=\"live-{id}\">{Html.Encode(value)}</span></div>");
 
     private static void Fact(Html html, string name, string value) => html.Raw("<dt>").Text(name).Raw("</dt><dd>").Text(value).Raw("</dd>");
 

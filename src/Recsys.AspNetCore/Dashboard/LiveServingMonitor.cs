@@ -2,9 +2,11 @@ using System.Diagnostics.Metrics;
 
 namespace Recsys.AspNetCore.Dashboard;
 
-// What the live page shows, from the same instruments the exporters see: a MeterListener on this host's "Recsys"
-// meter (the IMeterFactory's, so other hosts in the process are not counted) keeps one-second buckets of the last
-// minute: recommendation lists with their latencies, cache hits and fallbacks; plus model loads since start.
+// What the live page shows, from the same instruments the exporters see: a MeterListener on this host's "Recsys" and
+// ASP.NET Core hosting meters (the IMeterFactory's, so other hosts in the process are not counted) keeps one-second
+// buckets of the last minute: recommendation lists with the model's compute time, cache hits and fallbacks, and the
+// HTTP requests for recommendations with their whole server-side duration (what a client waits for, less the
+// network); plus model loads since start.
 internal sealed class LiveServingMonitor : IDisposable
 {
     private const int Seconds = 60;
@@ -28,13 +30,24 @@ internal sealed class LiveServingMonitor : IDisposable
 
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == RecsysTelemetry.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory)
-                && instrument.Name is "recsys.recommendation.duration" or "recsys.model.loads" or "recsys.dependency.fallbacks")
+            if (ReferenceEquals(instrument.Meter.Scope, meterFactory)
+                && ((instrument.Meter.Name == RecsysTelemetry.MeterName && instrument.Name is "recsys.recommendation.duration" or "recsys.model.loads" or "recsys.dependency.fallbacks")
+                    || (instrument.Meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.request.duration")))
             {
                 listener.EnableMeasurementEvents(instrument, this);
             }
         };
-        _listener.SetMeasurementEventCallback<double>(static (instrument, value, tags, state) => ((LiveServingMonitor)state!).OnDuration(value, tags));
+        _listener.SetMeasurementEventCallback<double>(static (instrument, value, tags, state) =>
+        {
+            if (instrument.Name == "http.server.request.duration")
+            {
+                ((LiveServingMonitor)state!).OnHttpDuration(value, tags);
+            }
+            else
+            {
+                ((LiveServingMonitor)state!).OnDuration(value, tags);
+            }
+        });
         _listener.SetMeasurementEventCallback<long>(static (instrument, value, tags, state) => ((LiveServingMonitor)state!).OnCount(instrument.Name, value, tags));
         _listener.Start();
     }
@@ -43,14 +56,18 @@ internal sealed class LiveServingMonitor : IDisposable
     {
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var latencies = new List<double>();
+        var http = new List<double>();
+        var history = new List<LiveSecond>(Seconds - 1);
         long count = 0, hits = 0, fallbacks = 0;
         lock (_lock)
         {
-            // The current second is still filling: the window is the windowSeconds before it.
-            for (var s = now - windowSeconds; s < now; s++)
+            // The current second is still filling: the window (and the history) are the seconds before it.
+            for (var s = now - (Seconds - 1); s < now; s++)
             {
                 var bucket = _buckets[(int)(s % Seconds)];
-                if (bucket.Second != s)
+                var current = bucket.Second == s;
+                history.Add(new LiveSecond(s, current ? bucket.Count : 0, current ? Percentile(Sorted(bucket.HttpSamples), 0.99) : null));
+                if (!current || s < now - windowSeconds)
                 {
                     continue;
                 }
@@ -59,22 +76,33 @@ internal sealed class LiveServingMonitor : IDisposable
                 hits += bucket.CacheHits;
                 fallbacks += bucket.Fallbacks;
                 latencies.AddRange(bucket.Samples);
+                http.AddRange(bucket.HttpSamples);
             }
         }
 
         latencies.Sort();
+        http.Sort();
         return new LiveSnapshot(
             windowSeconds,
             count / (double)windowSeconds,
-            Percentile(latencies, 0.50),
-            Percentile(latencies, 0.95),
+            Percentile(http, 0.50),
+            Percentile(http, 0.95),
+            Percentile(http, 0.99),
             Percentile(latencies, 0.99),
             count == 0 ? null : hits / (double)count,
             fallbacks,
             Interlocked.Read(ref _requests),
             Interlocked.Read(ref _dependencyFallbacks),
             Interlocked.Read(ref _loads),
-            Interlocked.Read(ref _loadFailures));
+            Interlocked.Read(ref _loadFailures),
+            history);
+    }
+
+    private static List<double> Sorted(List<double> samples)
+    {
+        var copy = new List<double>(samples);
+        copy.Sort();
+        return copy;
     }
 
     public void Dispose() => _listener.Dispose();
@@ -111,16 +139,48 @@ internal sealed class LiveServingMonitor : IDisposable
             bucket.Count++;
             bucket.CacheHits += hit ? 1 : 0;
             bucket.Fallbacks += fallback ? 1 : 0;
+            Sample(bucket.Samples, bucket.Count, seconds);
+        }
+    }
 
-            // Every sample while the second has room; then a uniform reservoir, so percentiles stay unbiased.
-            if (bucket.Samples.Count < SamplesPerSecond)
+    // An HTTP request for recommendations (a route ending in /recommendations), however it ended.
+    private void OnHttpDuration(double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var recommendations = false;
+        foreach (var tag in tags)
+        {
+            recommendations |= tag.Key == "http.route" && tag.Value is string route && route.EndsWith("/recommendations", StringComparison.Ordinal);
+        }
+
+        if (!recommendations)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        lock (_lock)
+        {
+            var bucket = _buckets[(int)(now % Seconds)];
+            if (bucket.Second != now)
             {
-                bucket.Samples.Add(seconds);
+                bucket.Reset(now);
             }
-            else if (Random.Shared.NextInt64(bucket.Count) is var slot && slot < SamplesPerSecond)
-            {
-                bucket.Samples[(int)slot] = seconds;
-            }
+
+            bucket.HttpCount++;
+            Sample(bucket.HttpSamples, bucket.HttpCount, seconds);
+        }
+    }
+
+    // Every sample while the second has room; then a uniform reservoir, so percentiles stay unbiased.
+    private static void Sample(List<double> samples, long seen, double value)
+    {
+        if (samples.Count < SamplesPerSecond)
+        {
+            samples.Add(value);
+        }
+        else if (Random.Shared.NextInt64(seen) is var slot && slot < SamplesPerSecond)
+        {
+            samples[(int)slot] = value;
         }
     }
 
@@ -153,25 +213,36 @@ internal sealed class LiveServingMonitor : IDisposable
 
         public List<double> Samples { get; } = [];
 
+        public long HttpCount { get; set; }
+
+        public List<double> HttpSamples { get; } = [];
+
         public void Reset(long second)
         {
             Second = second;
-            Count = CacheHits = Fallbacks = 0;
+            Count = CacheHits = Fallbacks = HttpCount = 0;
             Samples.Clear();
+            HttpSamples.Clear();
         }
     }
 }
 
-// Latencies in milliseconds over the window; totals since the host started.
+// Latencies in milliseconds over the window (P50Ms … P99Ms: the HTTP requests for recommendations; ComputeP99Ms: the
+// model's part); totals since the host started; the last minute second by second.
 internal sealed record LiveSnapshot(
     int WindowSeconds,
     double RequestsPerSecond,
     double? P50Ms,
     double? P95Ms,
     double? P99Ms,
+    double? ComputeP99Ms,
     double? CacheHitRatio,
     long Fallbacks,
     long TotalRequests,
     long DependencyFallbacks,
     long Loads,
-    long LoadFailures);
+    long LoadFailures,
+    IReadOnlyList<LiveSecond> History);
+
+// One second of the live history: recommendation lists served, and the p99 of the HTTP requests for them.
+internal sealed record LiveSecond(long UnixSecond, long Requests, double? HttpP99Ms);

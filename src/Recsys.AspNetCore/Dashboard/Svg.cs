@@ -9,7 +9,8 @@ internal static class Svg
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    // Series colours: each at least 4.5:1 against white (lines, markers and legend swatches stay visible).
+    // Series colours: each at least 4.5:1 against white (lines, markers and legend swatches stay visible); the
+    // legend's .k0 … .k5 in dashboard.css are the same colours.
     private static readonly string[] Palette = ["#2459d6", "#b4530c", "#7b3fb5", "#0f7a5c", "#a3213a", "#4a5468"];
 
     // One metric over the versions that have it, in version order, one line per algorithm (a line never joins versions
@@ -55,7 +56,7 @@ internal static class Svg
         {
             var colour = Palette[t % Palette.Length];
             var series = points.Where(v => v.Trainer == trainers[t]).ToList();
-            html.Raw($"<g class=\"series\" data-trainer=\"{Html.Encode(trainers[t])}\" style=\"--swatch: {colour}\">");
+            html.Raw($"<g class=\"series\" data-trainer=\"{Html.Encode(trainers[t])}\">");
             if (series.Count > 1)
             {
                 html.Raw($"<polyline class=\"line\" stroke=\"{colour}\" points=\"");
@@ -85,7 +86,8 @@ internal static class Svg
         html.Raw("</svg><div class=\"legend\">");
         for (var t = 0; t < trainers.Count; t++)
         {
-            html.Raw($"<span style=\"--swatch: {Palette[t % Palette.Length]}\">").Text(trainers[t]).Raw("</span>");
+            // A class per colour (the stylesheet draws the swatch): the Content-Security-Policy allows no inline style.
+            html.Raw($"<span class=\"k{t % Palette.Length}\">").Text(trainers[t]).Raw("</span>");
         }
 
         html.Raw("</div></figure>");
@@ -104,6 +106,49 @@ internal static class Svg
         }
 
         return (min, max <= min ? min + step : max);
+    }
+
+    // A value per second over the last minute (a gap where a second has none), on a zero-based axis labelled with its
+    // maximum; the time axis runs from 60 s ago to now.
+    public static void LiveHistory(Html html, string id, string title, IReadOnlyList<(long Second, double? Value)> seconds, string unit)
+    {
+        const double width = 420, height = 150, left = 56, right = 12, top = 14, bottom = 32;
+        var values = seconds.Where(s => s.Value is not null).Select(s => s.Value!.Value).ToList();
+        var (min, max) = Scale(0, values.Count == 0 ? 1 : Math.Max(values.Max(), 1e-9));
+        double X(int i) => left + (i * (width - left - right) / Math.Max(1, seconds.Count - 1));
+        double Y(double value) => top + ((max - value) / (max - min) * (height - top - bottom));
+        html.Raw($"<figure class=\"chart\" data-history=\"{id}\"><figcaption>{Html.Encode(title)}, last minute</figcaption>");
+        html.Raw($"<svg viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{Html.Encode(title)} per second over the last minute\">");
+        foreach (var tick in new[] { min, max })
+        {
+            html.Raw($"<line class=\"grid-line\" x1=\"{left}\" y1=\"{F(Y(tick))}\" x2=\"{width - right}\" y2=\"{F(Y(tick))}\"/>");
+            html.Raw($"<text class=\"tick y-tick\" x=\"{left - 5}\" y=\"{F(Y(tick) + 3)}\" text-anchor=\"end\">{Html.Number(tick)}{Html.Encode(unit)}</text>");
+        }
+
+        html.Raw($"<line class=\"axis\" x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\"/>");
+        html.Raw($"<text class=\"tick\" x=\"{left}\" y=\"{height - bottom + 14}\">−60 s</text><text class=\"tick\" x=\"{width - right}\" y=\"{height - bottom + 14}\" text-anchor=\"end\">now</text>");
+        html.Raw($"<text class=\"axis-title x-title\" x=\"{F(left + ((width - left - right) / 2))}\" y=\"{height - 4}\" text-anchor=\"middle\">time</text>");
+
+        // One polyline per run of consecutive seconds with a value.
+        var run = new List<string>();
+        for (var i = 0; i <= seconds.Count; i++)
+        {
+            if (i < seconds.Count && seconds[i].Value is { } value)
+            {
+                run.Add($"{F(X(i))},{F(Y(value))}");
+                continue;
+            }
+
+            if (run.Count > 0)
+            {
+                html.Raw(run.Count == 1
+                    ? $"<circle class=\"point\" fill=\"{Palette[0]}\" stroke=\"{Palette[0]}\" r=\"2\" cx=\"{run[0].Split(',')[0]}\" cy=\"{run[0].Split(',')[1]}\"/>"
+                    : $"<polyline class=\"line\" stroke=\"{Palette[0]}\" points=\"{string.Join(' ', run)}\"/>");
+                run.Clear();
+            }
+        }
+
+        html.Raw("</svg></figure>");
     }
 
     // The run's steps on one time axis: a bar per step from its start to its end (or now, while running), coloured

@@ -1,4 +1,4 @@
-// The live page: every 2 seconds, fetch this replica's figures (same origin) and update the tiles in place.
+// The live page: every 2 seconds, fetch this replica's figures (same origin) and update the tiles and charts in place.
 (function () {
   var root = document.getElementById("live");
   if (!root) { return; }
@@ -9,8 +9,10 @@
       .then(function (figures) {
         if (!figures) { return; }
         Object.keys(figures).forEach(function (key) {
-          var tile = document.getElementById("live-" + key);
-          if (tile) { tile.textContent = figures[key]; }
+          var element = document.getElementById("live-" + key);
+          if (!element) { return; }
+          // The history charts are SVG rendered by this dashboard's server (same origin, values encoded there).
+          if (key === "history") { element.innerHTML = figures[key]; } else { element.textContent = figures[key]; }
         });
         root.setAttribute("data-refreshed", new Date().toISOString());
       })

@@ -87,6 +87,16 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
         }, cancellationToken);
     }
 
+    public Task RecordPromotionDecisionAsync(string modelName, int version, string actor, string decision, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await ReadVersionAsync(connection, transaction, modelName, version, cancellationToken).ConfigureAwait(false);
+
+            // No stage on the entry: the move that follows is its own change (and stage rollbacks read only those).
+            await AppendHistoryAsync(connection, transaction, RegistryChangeKind.PromotionDecided, modelName, version, null, null, null, null, actor, decision, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
     public Task<ModelVersion> RollbackAliasAsync(string modelName, string alias, string actor, string? reason, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
