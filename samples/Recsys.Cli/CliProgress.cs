@@ -6,15 +6,22 @@ namespace Recsys.Cli;
 
 /// <summary>
 /// Progress of long CLI work on standard error: on a terminal, Spectre.Console bars redrawn in place (rows, epochs
-/// with the loss, steps); when standard error is redirected, TERM is dumb or --json is given, plain lines, at most
-/// one a second per bar plus the last. Standard output keeps only the command's result either way.
+/// with the loss, steps) with the elapsed and the remaining time, each row cut to the terminal's width (a wrapped row
+/// leaves stale text behind when it is redrawn); when standard error is redirected, TERM is dumb or --json is given,
+/// plain lines with the share done and the time left, at most one a second per bar plus the last. Standard output
+/// keeps only the command's result either way.
 /// </summary>
 internal sealed class CliProgress
 {
     private static IAnsiConsole? _live;
     private readonly ProgressContext? _context;
+    private readonly int _descriptionWidth;
 
-    private CliProgress(ProgressContext? context) => _context = context;
+    private CliProgress(ProgressContext? context, int descriptionWidth = int.MaxValue)
+    {
+        _context = context;
+        _descriptionWidth = descriptionWidth;
+    }
 
     /// <summary>A line on standard error: above the bars while they are drawn, so neither garbles the other.</summary>
     public static void WriteLine(string text)
@@ -44,11 +51,16 @@ internal sealed class CliProgress
         Volatile.Write(ref _live, console);
         try
         {
+            // Every row fits the terminal: the bar narrows on a narrow terminal and the description is cut to what is
+            // left after the fixed columns (percentage 4, elapsed 8, remaining 8, spinner 1, a space between columns).
+            var width = console.Profile.Width;
+            var bar = Math.Clamp(width / 5, 10, 40);
+            var description = Math.Max(16, width - bar - 4 - 8 - 8 - 1 - 6);
             return await console.Progress()
                 .AutoClear(false)
                 .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-                .StartAsync(context => work(new CliProgress(context)));
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = bar }, new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(context => work(new CliProgress(context, description)));
         }
         finally
         {
@@ -66,6 +78,9 @@ internal sealed class CliProgress
         private readonly string _name;
         private readonly double? _total;
         private readonly ProgressTask? _task;
+        private readonly int _width;
+        private long _firstReport = long.MinValue;
+        private double _firstValue;
         private long _lastLine = long.MinValue;
         private string? _pending;
         private string? _written;
@@ -74,9 +89,10 @@ internal sealed class CliProgress
         {
             _name = name;
             _total = total;
+            _width = owner._descriptionWidth;
             if (owner._context is { } context)
             {
-                _task = context.AddTask(Markup.Escape(name), maxValue: total ?? 100);
+                _task = context.AddTask(Markup.Escape(ProgressText.Fit(name, _width)), maxValue: total ?? 100);
                 _task.IsIndeterminate = total is null;
             }
         }
@@ -87,12 +103,20 @@ internal sealed class CliProgress
             if (_task is not null)
             {
                 _task.Value = _total is null ? 0 : Math.Min(value, _total.Value);
-                _task.Description = Markup.Escape($"{_name}  {detail}");
+                _task.Description = Markup.Escape(ProgressText.Fit($"{_name}  {detail}", _width));
                 return;
             }
 
-            // Plain lines: at most one a second; the pending one is written by Done.
-            var line = $"{_name}: {detail}";
+            // Plain lines: at most one a second, with the share done and the time left at the rate since the first
+            // report (the work before it, such as reading the data, is not this bar's); the pending one is written by Done.
+            if (_firstReport == long.MinValue)
+            {
+                (_firstReport, _firstValue) = (Stopwatch.GetTimestamp(), value);
+            }
+
+            var line = _total is { } total && ProgressText.Remaining(Stopwatch.GetElapsedTime(_firstReport), value - _firstValue, total - value) is { } left
+                ? string.Create(CultureInfo.InvariantCulture, $"{_name}: {detail} ({100 * value / total:0}% done, {left} left)")
+                : $"{_name}: {detail}";
             var now = Stopwatch.GetTimestamp();
             if (Stopwatch.GetElapsedTime(_lastLine == long.MinValue ? 0 : _lastLine, now) >= TimeSpan.FromSeconds(1) || _lastLine == long.MinValue)
             {
@@ -113,7 +137,7 @@ internal sealed class CliProgress
             {
                 if (detail is not null)
                 {
-                    _task.Description = Markup.Escape($"{_name}  {detail}");
+                    _task.Description = Markup.Escape(ProgressText.Fit($"{_name}  {detail}", _width));
                 }
 
                 _task.IsIndeterminate = false;
