@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Consumes the packages the way a stranger would: a fresh `dotnet new web` project in a temporary directory,
 # `dotnet add package Recsys.AspNetCore --prerelease` from the folder scripts/pack.sh wrote (dependencies from nuget.org),
-# services.AddRecommender().UseSqlite(dir) + app.MapRecommender("/api") + the ready probe, build, run (bootstrap on: trains and promotes a first model on
-# the built-in synthetic data) and one recommendation over HTTP.
+# whose closure must not carry training, data readers or database drivers; then Recsys.Registry (SQLite) and
+# Recsys.Retraining (the bootstrap), services.AddRecommender().UseSqlite(dir) + AddRecsysBootstrap() +
+# app.MapRecommender("/api") + the ready probe, build, run (bootstrap on: trains and promotes a first model on the
+# built-in synthetic data) and one recommendation over HTTP.
 #   scripts/package-smoke-test.sh <packages-dir>
 set -euo pipefail
 packages="$(cd "${1:?usage: package-smoke-test.sh <packages-dir>}" && pwd)"
@@ -28,12 +30,26 @@ dotnet new web -o shop --no-restore >/dev/null
 cd shop
 # --prerelease: the packages are 0.1.0-preview.1.
 dotnet add package Recsys.AspNetCore --prerelease
+# Serving does not carry training: the web package's closure has no retraining flow (Polly, Cronos), no data readers
+# (Parquet.Net) and no database driver (SQLite, Npgsql).
+closure="$(dotnet list package --include-transitive)"
+for forbidden in Polly.Core Cronos Parquet.Net Microsoft.Data.Sqlite Npgsql Recsys.Retraining Recsys.Data Recsys.Registry; do
+  if grep -qE "> $forbidden( |$)" <<<"$closure"; then
+    echo "$closure" >&2; echo "smoke: Recsys.AspNetCore brings $forbidden" >&2; exit 1
+  fi
+done
+echo "smoke: Recsys.AspNetCore's closure has no Polly, Cronos, Parquet.Net, SQLite, Npgsql or retraining"
+# The SQLite registry (Recsys.Registry) and the bootstrap that trains a first version (Recsys.Retraining).
+dotnet add package Recsys.Registry --prerelease
+dotnet add package Recsys.Retraining --prerelease
 cat > Program.cs <<'CS'
 using Recsys.AspNetCore;
+using Recsys.Retraining;
 using Recsys.Serving;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddRecommender().UseSqlite("recsys-registry");
+builder.Services.AddRecsysBootstrap();
 var app = builder.Build();
 app.MapRecommender("/api");
 app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(RecsysHealthChecks.ReadyTag) });

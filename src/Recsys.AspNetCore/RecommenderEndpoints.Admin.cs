@@ -17,7 +17,7 @@ public static partial class RecommenderEndpoints
 
     private static async Task<IResult> RetrainAsync(HttpContext context, IHostApplicationLifetime lifetime)
     {
-        if (context.RequestServices.GetService<RetrainingService>() is not { } retraining)
+        if (context.RequestServices.GetService<IRetrainingLauncher>() is not { } retraining)
         {
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Retraining is not available", "This host has no retraining flow configured (services.AddRetraining(…)), so no run was started.");
         }

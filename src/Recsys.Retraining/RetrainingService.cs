@@ -21,7 +21,7 @@ namespace Recsys.Retraining;
 /// primary metric can judge (the others are skipped, with the reason in the decision). One run per model at a time across all workers (the run store's model lock); every step and
 /// attempt is recorded in the run history.
 /// </summary>
-public sealed class RetrainingService
+public sealed class RetrainingService : IRetrainingLauncher
 {
 
     private readonly IModelRegistry _registry;
@@ -64,6 +64,13 @@ public sealed class RetrainingService
 
     /// <summary>Gets the run store.</summary>
     public IRunStore Runs => _runs;
+
+    /// <inheritdoc/>
+    string IRetrainingLauncher.ModelName => _options.ModelName;
+
+    /// <inheritdoc/>
+    string IRetrainingLauncher.Description =>
+        $"A run of '{_options.ModelName}' trains {_options.Candidates.Count} candidate(s) ({string.Join(", ", _options.Candidates.Select(c => c.Name))}), evaluates them on a holdout and promotes the best only if it beats Production on the metric of its purpose (RMSE for rating models, NDCG@{_options.K} for top-N ones).";
 
     /// <summary>
     /// Starts a run in the background and returns its id once it holds the model's lock and is recorded.

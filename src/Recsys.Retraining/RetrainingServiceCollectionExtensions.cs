@@ -38,6 +38,27 @@ public static class RetrainingServiceCollectionExtensions
             sp.GetService<IInteractionStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<IRetrainingLauncher>(sp => sp.GetRequiredService<RetrainingService>());
+        return services.AddRecsysBootstrap();
+    }
+
+    /// <summary>
+    /// Adds the <see cref="IModelBootstrapper"/> that serving calls when its bootstrap is enabled and the registry
+    /// holds no version of a model: one retraining run trains, measures, registers and promotes it. <see cref="AddRetraining"/>
+    /// adds it too; a serving host without retraining calls this to bootstrap.
+    /// </summary>
+    /// <param name="services">The services (a registry backend provides the registry and run store).</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddRecsysBootstrap(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IModelBootstrapper>(sp => new Internal.RetrainingBootstrapper(
+            sp.GetRequiredService<IModelRegistry>(),
+            sp.GetRequiredService<IRunStore>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IMeterFactory>()));
         return services;
     }
 

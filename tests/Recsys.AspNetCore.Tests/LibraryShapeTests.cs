@@ -44,6 +44,33 @@ public sealed class LibraryShapeTests
     }
 
     [Fact]
+    public async Task BootstrapEnabled_WithoutTheRetrainingPackagesBootstrapper_SaysWhatToAdd()
+    {
+        // Serving does not train: with Recsys:Bootstrap:Enabled and an empty registry, a host that registered no
+        // IModelBootstrapper (Recsys.Retraining's AddRecsysBootstrap) serves nothing and says which call is missing.
+        using var directory = new TempDirectory();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.None);
+        builder.WebHost.UseTestServer();
+        builder.Services.AddRecommender(o =>
+        {
+            o.ModelName = TestModels.Model;
+            o.Bootstrap.Enabled = true;
+        }).UseSqlite(directory.Path);
+        await using var app = builder.Build();
+        app.MapRecommender();
+        await app.StartAsync(Ct);
+        await app.Services.GetRequiredService<Recsys.Serving.ModelProvider>().Started;
+
+        var stats = await app.Services.GetRequiredService<Recsys.Serving.IRecommendationService>().GetStatsAsync(Ct);
+        Assert.Null(stats.Model);
+        Assert.Contains("services.AddRecsysBootstrap()", stats.LastError, StringComparison.Ordinal);
+        Assert.Contains("Recsys.Retraining", stats.LastError, StringComparison.Ordinal);
+        Assert.Empty(await app.Services.GetRequiredService<IModelRegistry>().ListModelsAsync(null, Ct));
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
     public async Task WebHost_AddRecommenderAndMapRecommenderWithPrefix_ExposesOnlyTheApi()
     {
         using var directory = new TempDirectory();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using Recsys.Registry;
+using Recsys.Retraining;
 
 namespace Recsys.AspNetCore.Tests;
 
@@ -53,6 +54,7 @@ internal sealed class ServingHost : IAsyncDisposable
             options.WarmUp = warmUp;
         });
         builder.Services.AddOpenApi("recsys", options => options.AddRecsysContract()); // what a host adds, as the sample does
+        builder.Services.AddRecsysBootstrap(); // what trains a first version when a test enables the bootstrap (Recsys.Retraining)
         backend(recommender);
         var app = builder.Build();
         app.MapRecommender();

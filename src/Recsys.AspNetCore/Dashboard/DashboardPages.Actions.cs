@@ -196,14 +196,14 @@ internal sealed partial class DashboardPages
     {
         var html = new Html();
         html.Raw("<p class=\"crumbs\">").Link($"{prefix}/runs", "Runs").Raw("</p>");
-        if (context.RequestServices.GetService<RetrainingService>() is not { } retraining)
+        if (context.RequestServices.GetService<IRetrainingLauncher>() is not { } retraining)
         {
             return Error(context, StatusCodes.Status503ServiceUnavailable, "Retraining is not available", "This host has no retraining flow configured (services.AddRetraining(…)).");
         }
 
         html.Element("h1", "Start a retraining run");
         html.Raw("<section class=\"changes\" id=\"changes\"><h2>What will happen</h2><ul><li>").Text(
-            $"A run of '{retraining.Options.ModelName}' trains {retraining.Options.Candidates.Count} candidate(s) ({string.Join(", ", retraining.Options.Candidates.Select(c => c.Algorithm))}), evaluates them on a holdout and promotes the best only if it beats Production on the metric of its purpose (RMSE for rating models, NDCG@{retraining.Options.K} for top-N ones).")
+            retraining.Description)
             .Raw("</li></ul></section>");
         if (session.Actor(context) is not { } actor)
         {
@@ -224,7 +224,7 @@ internal sealed partial class DashboardPages
             return refused;
         }
 
-        if (context.RequestServices.GetService<RetrainingService>() is not { } retraining)
+        if (context.RequestServices.GetService<IRetrainingLauncher>() is not { } retraining)
         {
             return Error(context, StatusCodes.Status503ServiceUnavailable, "Retraining is not available", "This host has no retraining flow configured (services.AddRetraining(…)).");
         }

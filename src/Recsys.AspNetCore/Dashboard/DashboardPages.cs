@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Recsys.Registry;
-using Recsys.Retraining;
 using Recsys.Runs;
 using Recsys.Serving;
 
@@ -218,7 +217,7 @@ internal sealed partial class DashboardPages(string prefix, DashboardSession ses
         var list = await runs.ListRunsAsync(model, 100, context.RequestAborted).ConfigureAwait(false);
         var html = new Html();
         html.Element("h1", model is null ? "Runs" : $"Runs of {model}");
-        if (session.Actor(context) is not null && context.RequestServices.GetService<RetrainingService>() is not null)
+        if (session.Actor(context) is not null && context.RequestServices.GetService<IRetrainingLauncher>() is not null)
         {
             html.Raw("<p>").Link($"{prefix}/runs/confirm", "Start a retraining run…", "button").Raw("</p>");
         }

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Recsys.Data;
 using Recsys.Recommenders;
 using Recsys.Registry;
-using Recsys.Retraining;
 using Recsys.Runs;
 
 namespace Recsys.Serving;
@@ -34,9 +33,11 @@ internal sealed class ModelProvider : BackgroundService
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lazy<ItemMetadata?> _movies;
+    private readonly IModelBootstrapper? _bootstrapper;
 
-    public ModelProvider(IModelRegistry registry, IRunStore runs, IOptions<RecommenderOptions> options, TimeProvider time, ILoggerFactory loggers, RecommenderMetrics metrics, DependencyHealth health, IMeterFactory? meters = null)
+    public ModelProvider(IModelRegistry registry, IRunStore runs, IOptions<RecommenderOptions> options, TimeProvider time, ILoggerFactory loggers, RecommenderMetrics metrics, DependencyHealth health, IMeterFactory? meters = null, IModelBootstrapper? bootstrapper = null)
     {
+        _bootstrapper = bootstrapper;
         _loggers = loggers;
         _meters = meters;
         _health = health;
@@ -46,7 +47,7 @@ internal sealed class ModelProvider : BackgroundService
         _time = time;
         _logger = loggers.CreateLogger<ModelProvider>();
         _metrics = metrics;
-        _movies = new(() => _options.MoviesPath is { } path ? Recsys.Data.MovieLens.ReadMovies(path) : null);
+        _movies = new(() => _options.MoviesPath is { } path ? MovieLensMovies.Read(path) : null);
     }
 
     /// <summary>The model of the configured stage or alias, or null while there is none.</summary>
@@ -425,33 +426,29 @@ internal sealed class ModelProvider : BackgroundService
     }
 
     /// <summary>
-    /// For each model without versions, one retraining run of the retraining package (trigger <c>bootstrap</c>, in the
-    /// run history): load, holdout split, train the one candidate, evaluate, refit on all the data (unless turned
-    /// off), register and promote on the metric its purpose makes meaningful. A host serving another stage or an alias
-    /// then gets the version there.
+    /// For each model without versions, one retraining run through the registered <see cref="IModelBootstrapper"/>
+    /// (Recsys.Retraining's, trigger <c>bootstrap</c>, in the run history): load, holdout split, train the one
+    /// candidate, evaluate, refit on all the data (unless turned off), register and promote on the metric its purpose
+    /// makes meaningful. A host serving another stage or an alias then gets the version there.
     /// </summary>
     private async Task BootstrapAsync(IReadOnlyList<(string Model, string Algorithm)> targets, CancellationToken cancellationToken)
     {
         var bootstrap = _options.Bootstrap;
-        var source = bootstrap.DataPath is { } path
-            ? InteractionSources.File(path)
-            : InteractionSources.Synthetic(new SyntheticDataOptions { Seed = bootstrap.Seed });
+        var bootstrapper = _bootstrapper ?? throw new InvalidOperationException(
+            "Recsys:Bootstrap:Enabled is set but nothing can train the first version: add the Recsys.Retraining package and call services.AddRecsysBootstrap() (or AddRetraining(…), which adds it).");
         foreach (var (name, algorithm) in targets)
         {
-            Log.Bootstrapping(_logger, $"{name} ({algorithm})", source.Description);
-            var options = new RetrainingOptions
-            {
-                ModelName = name,
-                Split = string.Create(CultureInfo.InvariantCulture, $"random:{bootstrap.TestFraction}"),
-                Seed = bootstrap.Seed,
-                Refit = bootstrap.Refit,
-                MoviesPath = _options.MoviesPath,
-                MaxParallelism = 1,
-            };
-            options.Candidates.Add(new CandidateOptions { Algorithm = algorithm });
-            options.Promotion.PrimaryMetric = (RecommenderAlgorithms.PurposeOf(algorithm) ?? ModelPurpose.Ranking).HasFlag(ModelPurpose.Ranking) ? "ndcg_at_k" : "rmse";
-            var flow = new RetrainingService(_registry, _runs, source, Options.Create(options), _loggers.CreateLogger<RetrainingService>(), time: _time, meterFactory: _meters);
-            var run = await flow.RunAsync("bootstrap", cancellationToken).ConfigureAwait(false);
+            Log.Bootstrapping(_logger, $"{name} ({algorithm})", bootstrap.DataPath is { } data ? $"file {Path.GetFileName(data)}" : "the built-in synthetic data");
+            var run = await bootstrapper.BootstrapAsync(
+                new ModelBootstrapRequest(name, algorithm)
+                {
+                    DataPath = bootstrap.DataPath,
+                    MoviesPath = _options.MoviesPath,
+                    TestFraction = bootstrap.TestFraction,
+                    Refit = bootstrap.Refit,
+                    Seed = bootstrap.Seed,
+                },
+                cancellationToken).ConfigureAwait(false);
             if (run.State != RunState.Succeeded)
             {
                 throw new InvalidOperationException($"Bootstrapping model '{name}' ({algorithm}) failed in run {run.Id}: {run.Error ?? run.State.ToString()}.");
