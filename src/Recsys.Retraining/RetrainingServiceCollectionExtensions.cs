@@ -44,7 +44,7 @@ public static class RetrainingServiceCollectionExtensions
 
     /// <summary>
     /// Adds the <see cref="IModelBootstrapper"/> that serving calls when its bootstrap is enabled and the registry
-    /// holds no version of a model: one retraining run trains, measures, registers and promotes it. <see cref="AddRetraining"/>
+    /// holds no version of a model: one retraining run trains, measures, registers and promotes it. <see cref="AddRetraining(IServiceCollection, Action{RetrainingOptions})"/>
     /// adds it too; a serving host without retraining calls this to bootstrap.
     /// </summary>
     /// <param name="services">The services (a registry backend provides the registry and run store).</param>
@@ -62,8 +62,33 @@ public static class RetrainingServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Adds the retraining flow on the Recsys builder, beside the backend and serving
+    /// (<c>services.AddRecsys().UseSqlite(dir).AddRetraining(o => …)</c>); see
+    /// <see cref="AddRetraining(IServiceCollection, Action{RetrainingOptions})"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the flow.</param>
+    /// <returns>The builder.</returns>
+    public static IRecsysBuilder AddRetraining(this IRecsysBuilder builder, Action<RetrainingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddRetraining(configure);
+        return builder;
+    }
+
+    /// <summary>Adds the bootstrap of empty models on the Recsys builder; see <see cref="AddRecsysBootstrap(IServiceCollection)"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IRecsysBuilder AddBootstrap(this IRecsysBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddRecsysBootstrap();
+        return builder;
+    }
+
     /// <summary>Adds <see cref="RetrainingWorker"/>, the hosted service that runs the flow on its triggers.</summary>
-    /// <param name="services">The services (call <see cref="AddRetraining"/> too).</param>
+    /// <param name="services">The services (call <see cref="AddRetraining(IServiceCollection, Action{RetrainingOptions})"/> too).</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddRetrainingWorker(this IServiceCollection services)
     {

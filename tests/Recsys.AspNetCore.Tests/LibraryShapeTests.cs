@@ -44,6 +44,77 @@ public sealed class LibraryShapeTests
     }
 
     [Fact]
+    public async Task DistributedCache_IsRecsysesOwn_TheHostsIsNeitherReplacedNorUsed()
+    {
+        using var directory = new TempDirectory();
+        await using (var backend = SqliteBackend.Open(directory.Path))
+        {
+            await TestModels.RegisterAsync(backend.Registry, seed: 1);
+        }
+
+        var hosts = new CountingCache();
+        var recsys = new CountingCache();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(hosts); // the host's own
+        builder.Services.AddRecommender(o => o.ModelName = TestModels.Model).UseSqlite(directory.Path).UseDistributedCache(_ => recsys);
+        await using var app = builder.Build();
+        app.MapRecommender();
+        await app.StartAsync(Ct);
+        using var client = app.GetTestClient();
+        (await client.GetAsync("/users/1/recommendations", Ct)).EnsureSuccessStatusCode();
+
+        Assert.Same(hosts, app.Services.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>());
+        Assert.True(recsys.Writes > 0, "Recsys's second level received no entry");
+        Assert.Equal(0, hosts.Writes + hosts.Reads);
+        await app.StopAsync(Ct);
+    }
+
+    // An in-memory IDistributedCache that counts what it is asked.
+    private sealed class CountingCache : Microsoft.Extensions.Caching.Distributed.IDistributedCache
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _entries = new();
+
+        public int Reads;
+        public int Writes;
+
+        public byte[]? Get(string key)
+        {
+            Interlocked.Increment(ref Reads);
+            return _entries.TryGetValue(key, out var value) ? value : null;
+        }
+
+        public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Task.FromResult(Get(key));
+
+        public void Refresh(string key)
+        {
+        }
+
+        public Task RefreshAsync(string key, CancellationToken token = default) => Task.CompletedTask;
+
+        public void Remove(string key) => _entries.TryRemove(key, out _);
+
+        public Task RemoveAsync(string key, CancellationToken token = default)
+        {
+            Remove(key);
+            return Task.CompletedTask;
+        }
+
+        public void Set(string key, byte[] value, Microsoft.Extensions.Caching.Distributed.DistributedCacheEntryOptions options)
+        {
+            Interlocked.Increment(ref Writes);
+            _entries[key] = value;
+        }
+
+        public Task SetAsync(string key, byte[] value, Microsoft.Extensions.Caching.Distributed.DistributedCacheEntryOptions options, CancellationToken token = default)
+        {
+            Set(key, value, options);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task BootstrapEnabled_WithoutTheRetrainingPackagesBootstrapper_SaysWhatToAdd()
     {
         // Serving does not train: with Recsys:Bootstrap:Enabled and an empty registry, a host that registered no

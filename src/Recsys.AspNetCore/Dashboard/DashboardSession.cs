@@ -7,6 +7,8 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+using Recsys.Serving;
+
 namespace Recsys.AspNetCore.Dashboard;
 
 // The dashboard's sign-in: the admin key is entered once, in a form, and never stored: the browser keeps a session
@@ -68,7 +70,7 @@ internal sealed class DashboardSession(IOptions<RecommenderHttpOptions> options,
                 }
             }
 
-            if (context.RequestServices.GetService<IDistributedCache>() is { } shared)
+            if (context.RequestServices.GetKeyedService<IDistributedCache>(RecsysServiceKeys.Cache) is { } shared)
             {
                 await shared.SetAsync(RevokedKey(session.Id), [1], new DistributedCacheEntryOptions { AbsoluteExpiration = expires }, context.RequestAborted).ConfigureAwait(false);
             }
@@ -84,7 +86,7 @@ internal sealed class DashboardSession(IOptions<RecommenderHttpOptions> options,
         string? actor = null;
         if (Read(context) is { } session && !_revoked.ContainsKey(session.Id))
         {
-            var shared = context.RequestServices.GetService<IDistributedCache>();
+            var shared = context.RequestServices.GetKeyedService<IDistributedCache>(RecsysServiceKeys.Cache);
             if (shared is null || await shared.GetAsync(RevokedKey(session.Id), context.RequestAborted).ConfigureAwait(false) is null)
             {
                 actor = session.Actor;

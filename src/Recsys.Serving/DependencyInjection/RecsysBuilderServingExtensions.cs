@@ -38,7 +38,11 @@ public static class RecsysBuilderServingExtensions
         services.AddOptions<RecommenderOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommenderOptions>, RecommenderOptionsValidator>());
         services.AddMemoryCache();
-        services.AddHybridCache();
+        // Recsys's own HybridCache (keyed, with options of its own name): the host's HybridCache and IDistributedCache,
+        // if it has them, are neither replaced nor used. Its second level is only what UseDistributedCache gives it
+        // (which points the options at the keyed IDistributedCache); without one, RecommendationService's entries skip
+        // the second level, so the host's IDistributedCache is never written.
+        services.AddKeyedHybridCache(RecsysServiceKeys.Cache, RecsysServiceKeys.Cache);
         services.AddMetrics();
         services.TryAddSingleton<RecommenderMetrics>();
         services.TryAddSingleton<ModelProvider>();
@@ -54,8 +58,10 @@ public static class RecsysBuilderServingExtensions
     }
 
     /// <summary>
-    /// Uses a distributed cache (for example Redis) as HybridCache's second level, wrapped so that its outage is a
-    /// cache miss (logged once per outage and counted in <c>recsys.cache.distributed_errors</c>), never a failed request.
+    /// Uses a distributed cache (for example Redis) as the second level of Recsys's HybridCache, wrapped so that its
+    /// outage is a cache miss (logged once per outage and counted in <c>recsys.cache.distributed_errors</c>), never a
+    /// failed request. It is Recsys's own (a keyed service under <see cref="RecsysServiceKeys.Cache"/>): the host's
+    /// <c>IDistributedCache</c>, if any, is left as it is. Calling it again replaces the previous one.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="factory">Creates the cache, for example <c>_ =&gt; new RedisCache(…)</c>.</param>
@@ -64,8 +70,9 @@ public static class RecsysBuilderServingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
-        builder.Services.RemoveAll<IDistributedCache>();
-        builder.Services.AddSingleton<IDistributedCache>(sp => new ResilientDistributedCache(
+        builder.Services.Configure<Microsoft.Extensions.Caching.Hybrid.HybridCacheOptions>(RecsysServiceKeys.Cache, o => o.DistributedCacheServiceKey = RecsysServiceKeys.Cache);
+        builder.Services.RemoveAllKeyed<IDistributedCache>(RecsysServiceKeys.Cache);
+        builder.Services.AddKeyedSingleton<IDistributedCache>(RecsysServiceKeys.Cache, (sp, _) => new ResilientDistributedCache(
             factory(sp),
             sp.GetRequiredService<RecommenderMetrics>(),
             sp.GetRequiredService<ILogger<ResilientDistributedCache>>(),

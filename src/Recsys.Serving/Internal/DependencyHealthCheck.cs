@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Recsys.Data;
@@ -21,7 +22,7 @@ internal sealed class DependencyHealthCheck(DependencyHealth health, IInteractio
             {
                 if (component == DependencyHealth.DistributedCache)
                 {
-                    if (services.GetService(typeof(Microsoft.Extensions.Caching.Distributed.IDistributedCache)) is ResilientDistributedCache cache)
+                    if (services.GetKeyedService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(RecsysServiceKeys.Cache) is ResilientDistributedCache cache)
                     {
                         await cache.ProbeAsync(ct).ConfigureAwait(false);
                     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Recsys.Data;
 using Recsys.Recommenders;
@@ -14,22 +15,28 @@ namespace Recsys.Serving;
 /// </summary>
 internal sealed class RecommendationService(
     ModelProvider provider,
-    HybridCache cache,
+    [FromKeyedServices(RecsysServiceKeys.Cache)] HybridCache cache,
     RecentInteractions recent,
     IInteractionStore store,
     DependencyHealth health,
     RecommenderMetrics metrics,
-    IOptions<RecommenderOptions> options) : IRecommendationService
+    IOptions<RecommenderOptions> options,
+    IServiceProvider services) : IRecommendationService
 {
+    // Only UseDistributedCache gives Recsys a second level; without it every entry stays in memory, so HybridCache never
+    // falls back to the host's own IDistributedCache.
+    private static HybridCacheEntryFlags SecondLevel(IServiceProvider services) =>
+        services.GetKeyedService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(RecsysServiceKeys.Cache) is null ? HybridCacheEntryFlags.DisableDistributedCache : HybridCacheEntryFlags.None;
+
     /// <summary>The most entries a list in a query (genres, excluded items) or an interaction batch may have.</summary>
     internal const int MaxListEntries = 1_000;
 
     private readonly RecommenderOptions _options = options.Value;
-    private readonly HybridCacheEntryOptions _entryOptions = new() { Expiration = options.Value.CacheDuration, LocalCacheExpiration = options.Value.CacheDuration };
+    private readonly HybridCacheEntryOptions _entryOptions = new() { Expiration = options.Value.CacheDuration, LocalCacheExpiration = options.Value.CacheDuration, Flags = SecondLevel(services) };
 
     // The host's warm-up goes through the cache like traffic (its code is part of the hot path), under keys of its own
     // that live a second: it never fills or reads a real user's entry.
-    private readonly HybridCacheEntryOptions _warmUpEntryOptions = new() { Expiration = TimeSpan.FromSeconds(1), LocalCacheExpiration = TimeSpan.FromSeconds(1) };
+    private readonly HybridCacheEntryOptions _warmUpEntryOptions = new() { Expiration = TimeSpan.FromSeconds(1), LocalCacheExpiration = TimeSpan.FromSeconds(1), Flags = SecondLevel(services) };
 
     public Task WaitUntilStartedAsync(CancellationToken cancellationToken = default) => provider.Started.WaitAsync(cancellationToken);
 

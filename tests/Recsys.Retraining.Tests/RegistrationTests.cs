@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Recsys.Runs;
+
+namespace Recsys.Retraining.Tests;
+
+/// <summary>What the retraining package registers, from the service collection and from the Recsys builder.</summary>
+public sealed class RegistrationTests
+{
+    [Fact]
+    public async Task OnTheBuilder_AddRetrainingAndAddBootstrap_RegisterTheFlowAsLauncherAndTheBootstrapper()
+    {
+        var directory = Directory.CreateTempSubdirectory("recsys-registration-");
+        try
+        {
+            var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.None));
+            services.AddRecsys().UseSqlite(directory.FullName)
+                .AddRetraining(o =>
+                {
+                    o.ModelName = "movies";
+                    o.Candidates.Add(new CandidateOptions { Algorithm = "ease" });
+                })
+                .AddBootstrap();
+            await using (var provider = services.BuildServiceProvider())
+            {
+                var flow = provider.GetRequiredService<RetrainingService>();
+                var launcher = provider.GetRequiredService<IRetrainingLauncher>();
+                Assert.Same(flow, launcher);
+                Assert.Equal("movies", launcher.ModelName);
+                Assert.Contains("trains 1 candidate(s) (ease)", launcher.Description, StringComparison.Ordinal);
+                Assert.NotNull(provider.GetRequiredService<IModelBootstrapper>());
+                Assert.Single(services, d => d.ServiceType == typeof(IModelBootstrapper)); // AddRetraining added it once; AddBootstrap added nothing
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+}
