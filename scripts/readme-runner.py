@@ -23,7 +23,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README = os.path.join(ROOT, "README.md")
 RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{8}")
-HOST = re.compile(r"^((?:[A-Za-z_][A-Za-z0-9_]*=\S+\s+)*)dotnet run (?:-c Release )?--project samples/(Recsys\.Samples\.(?:WebApi|Worker))\b(.*)$", re.S)
+HOST = re.compile(r"^((?:[A-Za-z_][A-Za-z0-9_]*=\S+\s+)*)dotnet run (-c Release )?--project samples/(Recsys\.Samples\.(?:WebApi|Worker))\b(.*)$", re.S)
 
 
 def blocks(text):
@@ -113,14 +113,14 @@ class Runner:
             command = command.replace("<run-id>", self.last_run_id)
         host = HOST.match(command)
         if host:
-            return self.start_host(host.group(1), host.group(2), host.group(3), command)
+            return self.start_host(host.group(1), host.group(3), host.group(4), command, host.group(2) or "")
         code, output = self.send(command)
         ids = RUN_ID.findall(output)
         if ids:
             self.last_run_id = ids[-1]
         return code
 
-    def start_host(self, assignments, project, arguments, command):
+    def start_host(self, assignments, project, arguments, command, configuration=""):
         port = 5001 if project.endswith("Worker") else 5000
         if port in self.hosts:
             self.stop(port)
@@ -129,7 +129,7 @@ class Runner:
             key, value = assignment.split("=", 1)
             env[key] = value
         log = open(os.path.join(ROOT, "TestResults", f"readme-{project}.log"), "w")
-        process = subprocess.Popen(["bash", "-c", f"exec dotnet run --project samples/{project}{arguments}"], cwd=ROOT, env=env,
+        process = subprocess.Popen(["bash", "-c", f"exec dotnet run {configuration}--project samples/{project}{arguments}"], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.hosts[port] = process
         deadline = time.time() + 600

@@ -7,8 +7,10 @@
 #   RECSYS_POSTGRES="Host=127.0.0.1;Port=5433;Username=postgres;Database=recsys_test"
 # The Redis tests start their own redis-server (from the package installed here) on a free port; the one started
 # here on 6379 is for the sample host (--redis 127.0.0.1:6379).
-# Safe to run again: servers already answering are left alone.
+# Safe to run again: servers already answering are left alone. What this run started is listed in
+# $RECSYS_SERVICES_STARTED (default /tmp/recsys-services.started) for scripts/stop-services.sh, which stops only those.
 set -euo pipefail
+STARTED="${RECSYS_SERVICES_STARTED:-/tmp/recsys-services.started}"
 
 PG_PORT="${RECSYS_PG_PORT:-5433}"
 PG_DATA="${RECSYS_PG_DATA:-/tmp/recsys-pg}"
@@ -43,6 +45,7 @@ else
   # Sockets in the data directory: /var/run/postgresql may not exist or not be writable.
   "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c fsync=on -c max_connections=200" start >/dev/null
+  echo "postgresql $PG_DATA" >> "$STARTED"
   echo "services: PostgreSQL 15 started on 127.0.0.1:$PG_PORT (data $PG_DATA)"
 fi
 if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'recsys_test'" | grep -q 1; then
@@ -54,5 +57,6 @@ if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
 else
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes >/dev/null
   for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  echo "redis $REDIS_PORT" >> "$STARTED"
   echo "services: Redis started on 127.0.0.1:$REDIS_PORT"
 fi

@@ -11,7 +11,7 @@ internal static class GenerateCommand
     {
         var data = new DataOptions();
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the ratings (standard output when omitted): ratings.csv format, or Parquet (Snappy) when the name ends in .parquet." };
-        var command = new Command("generate", "Write the synthetic dataset as a MovieLens ratings.csv file.") { output, data.Users, data.Items, data.Ratings, data.Seed };
+        var command = new Command("generate", "Write the synthetic dataset: MovieLens ratings.csv format (userId,movieId,rating,timestamp), or Parquet when --out ends in .parquet.") { output, data.Users, data.Items, data.Ratings, data.Seed };
         command.SetAction(result =>
         {
             var file = result.GetValue(output);

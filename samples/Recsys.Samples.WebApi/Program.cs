@@ -17,21 +17,23 @@ using Scalar.AspNetCore;
 // POST /models/retrain (with Recsys:AdminApiKey) runs the retraining flow in this process on the same data plus
 // every stored interaction; with several replicas on one registry, one run at a time holds the model's lock.
 //
-//   dotnet run --project samples/Recsys.Samples.WebApi
-//   dotnet run --project samples/Recsys.Samples.WebApi -- --data ../shared/data/ml-latest-small/ratings.csv --movies ../shared/data/ml-latest-small/movies.csv
+//   dotnet run -c Release --project samples/Recsys.Samples.WebApi
+//   dotnet run -c Release --project samples/Recsys.Samples.WebApi -- --data ../shared/data/ml-latest-small/ratings.csv --movies ../shared/data/ml-latest-small/movies.csv
 //
 // Settings (appsettings.json, environment Recsys__*, or the command line): Recsys:Registry (a directory, default
 // ./recsys-registry), Recsys:PostgreSql (a connection string: use PostgreSQL instead), Recsys:Redis (add Redis as the
 // second cache level), Recsys:AdminApiKey (enables /admin/* and /models/retrain), and every RecommenderOptions property.
-var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
+var switches = new Dictionary<string, string>
 {
     ["--data"] = "Recsys:Bootstrap:DataPath",
     ["--movies"] = "Recsys:MoviesPath",
     ["--registry"] = "Recsys:Registry",
     ["--postgres"] = "Recsys:PostgreSql",
     ["--redis"] = "Recsys:Redis",
-});
+};
+SamplePaths.CheckOptions(args, switches.Keys);
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddCommandLine(args, switches);
 
 SamplePaths.ResolveAgainstUserDirectory(builder.Configuration, "Recsys:Bootstrap:DataPath", "Recsys:MoviesPath", "Recsys:Registry");
 var settings = builder.Configuration.GetSection("Recsys");
@@ -108,7 +110,7 @@ app.MapHealthChecks("/health");
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").AddDocument("recsys")); // the API's docs UI, served from the package (no CDN)
-return SamplePaths.Run(() =>
+return SamplePaths.Run(app.Configuration["urls"], () =>
 {
     // Checked before the host starts, so a bad setting is one line, not a hosting error with a stack trace.
     _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RecommenderOptions>>().Value;

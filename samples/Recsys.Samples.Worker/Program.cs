@@ -8,7 +8,7 @@ using Recsys.Samples;
 // The sample retraining worker: runs the retraining flow of "movies" on its triggers against a registry, and serves
 // /health and /metrics. Web hosts on the same registry pick up what it promotes through the change feed.
 //
-//   dotnet run --project samples/Recsys.Samples.Worker -- --registry ../Recsys.Samples.WebApi/recsys-registry \
+//   dotnet run -c Release --project samples/Recsys.Samples.Worker -- --registry ../Recsys.Samples.WebApi/recsys-registry \
 //       --data ../shared/data/ml-latest-small/ratings.csv --interval 00:10:00
 //
 // Settings (appsettings.json, Recsys__* variables or the command line): Recsys:Registry (directory) or
@@ -16,8 +16,7 @@ using Recsys.Samples;
 // records its version in each model's lineage and its new versions count for MinNewInteractions; the interaction
 // store is always added; its rows must lie on Recsys:RatingScale, MIN:MAX, default the data's own scale), Recsys:Retraining:*
 // (ModelName, Candidates, Split, MaxParallelism, Interval, Cron, MinNewInteractions, Promotion:{PrimaryMetric,MinImprovement}).
-var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
+var switches = new Dictionary<string, string>
 {
     ["--registry"] = "Recsys:Registry",
     ["--postgres"] = "Recsys:PostgreSql",
@@ -25,7 +24,10 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
     ["--interval"] = "Recsys:Retraining:Interval",
     ["--cron"] = "Recsys:Retraining:Cron",
     ["--min-new-interactions"] = "Recsys:Retraining:MinNewInteractions",
-});
+};
+SamplePaths.CheckOptions(args, switches.Keys);
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddCommandLine(args, switches);
 
 SamplePaths.ResolveAgainstUserDirectory(builder.Configuration, "Recsys:Data", "Recsys:Registry");
 var settings = builder.Configuration.GetSection("Recsys");
@@ -76,14 +78,41 @@ builder.Services.AddRetrainingWorker();
 builder.Services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("run-store");
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RecsysTelemetry.MeterName, "System.Runtime").AddPrometheusExporter());
 
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+// /runs as the web host writes it: snake_case, states as names, nulls left out.
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+    o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+});
 
 var app = builder.Build();
 app.MapHealthChecks("/health");
 app.MapPrometheusScrapingEndpoint("/metrics");
-app.MapGet("/runs", (IRunStore runs, Microsoft.Extensions.Options.IOptions<RetrainingOptions> options, CancellationToken ct) =>
-    runs.ListRunsAsync(options.Value.ModelName, 20, ct));
-return SamplePaths.Run(() =>
+// The run history names hosts, processes and paths: admin only, with the web host's key (Recsys:AdminApiKey, header
+// X-Api-Key): 403 when no key is configured or the key is wrong, 401 without one.
+var adminKey = app.Configuration["Recsys:AdminApiKey"];
+app.MapGet("/runs", async (HttpContext context, IRunStore runs, Microsoft.Extensions.Options.IOptions<RetrainingOptions> options, CancellationToken ct) =>
+{
+    var given = context.Request.Headers["X-Api-Key"].ToString();
+    if (string.IsNullOrEmpty(adminKey))
+    {
+        return Results.Problem(statusCode: 403, title: "Admin endpoints are disabled", detail: "Set Recsys:AdminApiKey on the worker to read its run history with the X-Api-Key header.");
+    }
+
+    if (given.Length == 0)
+    {
+        return Results.Problem(statusCode: 401, title: "Admin key needed", detail: "Send the admin key in the X-Api-Key header.");
+    }
+
+    if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(adminKey)))
+    {
+        return Results.Problem(statusCode: 403, title: "Wrong admin key", detail: "The X-Api-Key header does not match Recsys:AdminApiKey.");
+    }
+
+    return Results.Json(await runs.ListRunsAsync(options.Value.ModelName, 20, ct).ConfigureAwait(false));
+});
+return SamplePaths.Run(app.Configuration["urls"], () =>
 {
     // Checked before the host starts, so a bad setting is one line, not a hosting error with a stack trace.
     _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetrainingOptions>>().Value;

@@ -26,9 +26,20 @@ internal static class SamplePaths
         }
     }
 
-    /// <summary>Runs the host; bad settings stop it with one line per problem on standard error and exit code 2, not a stack trace.</summary>
-    public static int Run(Action run)
+    /// <summary>
+    /// Runs the host; bad settings, and an address another process listens on, stop it with one line per problem on
+    /// standard error and exit code 2, not a stack trace.
+    /// </summary>
+    /// <param name="urls">The addresses the host will listen on (its <c>urls</c> setting), checked before it starts.</param>
+    /// <param name="run">Starts the host and waits for it to stop.</param>
+    public static int Run(string? urls, Action run)
     {
+        if (AddressInUse(urls ?? "http://localhost:5000") is { } taken)
+        {
+            Console.Error.WriteLine($"recsys sample: {taken} is in use by another process; stop it, or listen elsewhere with --urls (for example --urls http://127.0.0.1:5050).");
+            return 2;
+        }
+
         try
         {
             run();
@@ -43,5 +54,71 @@ internal static class SamplePaths
 
             return 2;
         }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Taken between the check above and Kestrel's bind.
+            Console.Error.WriteLine($"recsys sample: {e.Message} Stop what listens there, or listen elsewhere with --urls.");
+            return 2;
+        }
+    }
+
+    /// <summary>
+    /// Exits with code 2 and one line on an option the sample does not know (a typo such as <c>--dat</c> would otherwise
+    /// be ignored and the host start on other data). Known: the sample's own switches, the host's (<c>--urls</c>,
+    /// <c>--environment</c>, <c>--contentRoot</c>, <c>--applicationName</c>) and configuration keys
+    /// (<c>--Section:Key=value</c>).
+    /// </summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="switches">The sample's own switches.</param>
+    public static void CheckOptions(string[] args, IEnumerable<string> switches)
+    {
+        string[] host = ["--urls", "--environment", "--contentRoot", "--applicationName", "--http_ports", "--https_ports"];
+        var known = switches.Concat(host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var arg in args)
+        {
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var name = arg.Split('=', 2)[0];
+            if (!known.Contains(name) && !name.Contains(':', StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine($"recsys sample: unknown option '{name}'; the options are {string.Join(", ", known.Order(StringComparer.Ordinal))}, and configuration keys as --Section:Key=value.");
+                Environment.Exit(2);
+            }
+        }
+    }
+
+    // The first of the addresses that another process listens on, probed as Kestrel binds (address reuse on, so a
+    // port in TIME_WAIT is free).
+    private static string? AddressInUse(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) || uri.Port <= 0)
+            {
+                continue;
+            }
+
+            var address = uri.Host == "localhost" ? System.Net.IPAddress.Loopback : System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : null;
+            if (address is null)
+            {
+                continue;
+            }
+
+            using var probe = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            probe.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+            try
+            {
+                probe.Bind(new System.Net.IPEndPoint(address, uri.Port));
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                return url;
+            }
+        }
+
+        return null;
     }
 }

@@ -47,6 +47,16 @@ public sealed class BadInputTests : IDisposable
         { "retrain --registry {work}/r --candidates ease,als --rank 0", 2, "als: --rank must be between 1 and 512." },
     };
 
+    [Fact]
+    public async Task GenerateHelp_SaysWhatItWrites_CsvOrParquet()
+    {
+        var (exit, output, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["generate", "--help"], TestContext.Current.CancellationToken);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("ratings.csv format", output, StringComparison.Ordinal);
+        Assert.Contains("Parquet when --out ends in .parquet", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task BadInput_OneLineNamingTheProblem_AndTheExitCode(string command, int exitCode, string message)

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using Recsys.Tests.Shared;
+
+namespace Recsys.AspNetCore.Tests;
+
+/// <summary>
+/// A newcomer's first mistakes with the sample hosts: each ends at once with one line naming the cause and exit code
+/// 2, not a stack trace or a host that starts on something else.
+/// </summary>
+public sealed class SampleStartupTests
+{
+    [Theory]
+    [InlineData("Recsys.Samples.WebApi")]
+    [InlineData("Recsys.Samples.Worker")]
+    public async Task AnAddressInUse_IsOneLineNamingItAndUrls_ExitCode2(string sample)
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        using var directory = new TempDirectory();
+
+        var (exit, _, error) = await DotnetProcess.RunAsync(Sample(sample), ["--urls", url, "--registry", directory.Path], TestContext.Current.CancellationToken);
+
+        Assert.True(exit == 2, $"exit {exit}: {error}");
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains($"{url} is in use", lines[0], StringComparison.Ordinal);
+        Assert.Contains("--urls", lines[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Recsys.Samples.WebApi", "--dat")]
+    [InlineData("Recsys.Samples.Worker", "--intervall")]
+    public async Task AnUnknownOption_IsNamed_ExitCode2_NothingStarts(string sample, string option)
+    {
+        using var directory = new TempDirectory();
+
+        var (exit, output, error) = await DotnetProcess.RunAsync(Sample(sample), [option, "ratings.csv", "--registry", directory.Path, "--urls", "http://127.0.0.1:0"], TestContext.Current.CancellationToken);
+
+        Assert.True(exit == 2, $"exit {exit}: {error}");
+        Assert.Contains($"unknown option '{option}'", error, StringComparison.Ordinal);
+        Assert.Contains("--registry", error, StringComparison.Ordinal); // the options it does know
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory.Path), "a registry was created"); // nothing started
+    }
+
+    [Fact]
+    public async Task WorkerRuns_AreAdminOnly_AndSnakeCase_AsTheWebHosts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var directory = new TempDirectory();
+        using var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+        using var worker = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [Sample("Recsys.Samples.Worker"), "--urls", $"http://127.0.0.1:{port}", "--registry", directory.Path, "--min-new-interactions", "1000000"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["Recsys__AdminApiKey"] = "worker-key", ["Logging__LogLevel__Default"] = "Warning" },
+        })!;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            HttpResponseMessage? anonymous = null;
+            for (var attempt = 0; attempt < 240 && anonymous is null && !worker.HasExited; attempt++)
+            {
+                try
+                {
+                    anonymous = await http.GetAsync("/runs", ct);
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(250, ct); // not listening yet
+                }
+            }
+
+            Assert.True(anonymous is not null, $"the worker never listened: {(worker.HasExited ? await worker.StandardError.ReadToEndAsync(ct) : "still starting")}");
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous!.StatusCode);
+            using var wrong = new HttpRequestMessage(HttpMethod.Get, "/runs") { Headers = { { "X-Api-Key", "not-the-key" } } };
+            Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(wrong, ct)).StatusCode);
+            using var right = new HttpRequestMessage(HttpMethod.Get, "/runs") { Headers = { { "X-Api-Key", "worker-key" } } };
+            using var response = await http.SendAsync(right, ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var runs = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement;
+            Assert.Equal(System.Text.Json.JsonValueKind.Array, runs.ValueKind);
+            foreach (var run in runs.EnumerateArray())
+            {
+                Assert.True(run.TryGetProperty("model_name", out _), run.ToString());
+                Assert.Equal(System.Text.Json.JsonValueKind.String, run.GetProperty("state").ValueKind);
+            }
+        }
+        finally
+        {
+            worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync(ct);
+        }
+    }
+
+    private static string Sample(string name)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "samples", name, "bin", configuration, "net10.0", name + ".dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException($"{name}.dll is not built ({configuration}); build the solution first.");
+    }
+}
