@@ -104,7 +104,7 @@ public sealed class PromotionPolicy
             return new(PromotionOutcome.Stage, string.Create(inv, $"not comparable: Production has no meaningful '{PrimaryMetric}' (a model of another purpose, or not measured), so the candidate ({PrimaryMetric} = {value:G6}) is staged, not promoted"), value, null);
         }
 
-        var higher = HigherIsBetter ?? MetricCatalog.HigherIsBetter(PrimaryMetric);
+        var higher = MetricCatalog.HigherIsBetter(PrimaryMetric, HigherIsBetter);
         var improvement = higher ? value - current : current - value;
         if (refresh)
         {

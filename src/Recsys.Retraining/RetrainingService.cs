@@ -657,7 +657,7 @@ public sealed class RetrainingService : IRetrainingLauncher
             return double.PositiveInfinity;
         }
 
-        return (policy.HigherIsBetter ?? MetricCatalog.HigherIsBetter(policy.PrimaryMetric)) ? -value : value;
+        return MetricCatalog.HigherIsBetter(policy.PrimaryMetric, policy.HigherIsBetter) ? -value : value;
     }
 
     /// <summary>Whether a candidate is a version's recipe: the same trainer with the same parameters (compared as parsed settings).</summary>

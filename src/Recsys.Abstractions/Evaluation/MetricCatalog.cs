@@ -46,6 +46,21 @@ public static class MetricCatalog
             : !(metric.Contains("rmse", StringComparison.OrdinalIgnoreCase) || metric.Contains("mae", StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>Returns whether a higher value of a metric is better, unless the caller declared it (a policy's override).</summary>
+    /// <param name="metric">The metric name.</param>
+    /// <param name="declared">The direction declared for it, or <see langword="null"/> for the catalog's.</param>
+    /// <returns>Whether higher is better.</returns>
+    public static bool HigherIsBetter(string metric, bool? declared) => declared ?? HigherIsBetter(metric);
+
+    /// <summary>
+    /// The metric a model is judged on when none is chosen: <c>rmse</c> for a model that only predicts ratings,
+    /// <c>ndcg_at_k</c> for every other (a ranking model, one for both, or one whose purpose is unknown: what serving
+    /// does with a model is rank). Promotion, tuning and the bootstrap all take it from here.
+    /// </summary>
+    /// <param name="purpose">The model's purpose, or <see langword="null"/> when unknown.</param>
+    /// <returns>The metric name.</returns>
+    public static string DefaultMetric(ModelPurpose? purpose) => purpose == ModelPurpose.RatingPrediction ? "rmse" : "ndcg_at_k";
+
     /// <summary>
     /// The purpose a metric judges: <see cref="ModelPurpose.RatingPrediction"/> for RMSE and MAE,
     /// <see cref="ModelPurpose.Ranking"/> for the ranking metrics, <see cref="ModelPurpose.None"/> for metrics that

@@ -68,7 +68,7 @@ public sealed class HyperParameterSearch
         }
 
         var purpose = RecommenderAlgorithms.PurposeOf(algorithm)!.Value;
-        Metric = space.Metric ?? (purpose == ModelPurpose.Ranking ? "ndcg_at_k" : "rmse");
+        Metric = space.Metric ?? MetricCatalog.DefaultMetric(purpose);
         if (!MetricCatalog.Names.Contains(Metric, StringComparer.OrdinalIgnoreCase) || MetricCatalog.PurposeOf(Metric) == ModelPurpose.None)
         {
             throw new ArgumentException($"'{Metric}' is not a metric to search by; use one of {string.Join(", ", MetricCatalog.Names.Where(m => MetricCatalog.PurposeOf(m) != ModelPurpose.None))}.", nameof(space));

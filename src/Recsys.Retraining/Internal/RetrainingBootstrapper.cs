@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recsys.Data;
+using Recsys.Evaluation;
 using Recsys.Recommenders;
 using Recsys.Registry;
 using Recsys.Runs;
@@ -30,7 +31,7 @@ internal sealed class RetrainingBootstrapper(IModelRegistry registry, IRunStore 
             MaxParallelism = 1,
         };
         options.Candidates.Add(new CandidateOptions { Algorithm = request.Algorithm });
-        options.Promotion.PrimaryMetric = (RecommenderAlgorithms.PurposeOf(request.Algorithm) ?? ModelPurpose.Ranking).HasFlag(ModelPurpose.Ranking) ? "ndcg_at_k" : "rmse";
+        options.Promotion.PrimaryMetric = MetricCatalog.DefaultMetric(RecommenderAlgorithms.PurposeOf(request.Algorithm));
         var flow = new RetrainingService(registry, runs, source, Options.Create(options), loggers.CreateLogger<RetrainingService>(), time: time, meterFactory: meters);
         return flow.RunAsync("bootstrap", cancellationToken);
     }
