@@ -31,7 +31,12 @@ var switches = new Dictionary<string, string>
     ["--postgres"] = "Recsys:PostgreSql",
     ["--redis"] = "Recsys:Redis",
 };
-SamplePaths.CheckOptions(args, switches.Keys);
+if (SamplePaths.UnknownOption(args, switches.Keys) is { } unknownOption)
+{
+    Console.Error.WriteLine(unknownOption);
+    return 2;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, switches);
 

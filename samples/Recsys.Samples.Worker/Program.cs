@@ -25,7 +25,12 @@ var switches = new Dictionary<string, string>
     ["--cron"] = "Recsys:Retraining:Cron",
     ["--min-new-interactions"] = "Recsys:Retraining:MinNewInteractions",
 };
-SamplePaths.CheckOptions(args, switches.Keys);
+if (SamplePaths.UnknownOption(args, switches.Keys) is { } unknownOption)
+{
+    Console.Error.WriteLine(unknownOption);
+    return 2;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, switches);
 

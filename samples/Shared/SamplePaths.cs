@@ -63,14 +63,15 @@ internal static class SamplePaths
     }
 
     /// <summary>
-    /// Exits with code 2 and one line on an option the sample does not know (a typo such as <c>--dat</c> would otherwise
-    /// be ignored and the host start on other data). Known: the sample's own switches, the host's (<c>--urls</c>,
-    /// <c>--environment</c>, <c>--contentRoot</c>, <c>--applicationName</c>) and configuration keys
-    /// (<c>--Section:Key=value</c>).
+    /// The one line to print (then exit with code 2) for an option the sample does not know: a typo such as
+    /// <c>--dat</c> would otherwise be ignored and the host start on other data. Known: the sample's own switches, the
+    /// host's (<c>--urls</c>, <c>--environment</c>, <c>--contentRoot</c>, <c>--applicationName</c>) and configuration
+    /// keys (<c>--Section:Key=value</c>, and <c>--Section=</c> with no value, as test hosts pass them).
     /// </summary>
     /// <param name="args">The command line.</param>
     /// <param name="switches">The sample's own switches.</param>
-    public static void CheckOptions(string[] args, IEnumerable<string> switches)
+    /// <returns>The problem, or <see langword="null"/> when every option is known.</returns>
+    public static string? UnknownOption(string[] args, IEnumerable<string> switches)
     {
         string[] host = ["--urls", "--environment", "--contentRoot", "--applicationName", "--http_ports", "--https_ports"];
         var known = switches.Concat(host).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -81,13 +82,16 @@ internal static class SamplePaths
                 continue;
             }
 
-            var name = arg.Split('=', 2)[0];
-            if (!known.Contains(name) && !name.Contains(':', StringComparison.Ordinal))
+            var parts = arg.Split('=', 2);
+            var name = parts[0];
+            var section = parts.Length == 2 && parts[1].Length == 0;
+            if (!known.Contains(name) && !name.Contains(':', StringComparison.Ordinal) && !section)
             {
-                Console.Error.WriteLine($"recsys sample: unknown option '{name}'; the options are {string.Join(", ", known.Order(StringComparer.Ordinal))}, and configuration keys as --Section:Key=value.");
-                Environment.Exit(2);
+                return $"recsys sample: unknown option '{name}'; the options are {string.Join(", ", known.Order(StringComparer.Ordinal))}, and configuration keys as --Section:Key=value.";
             }
         }
+
+        return null;
     }
 
     // The first of the addresses that another process listens on, probed as Kestrel binds (address reuse on, so a

@@ -75,20 +75,9 @@ public sealed class ProgressTests : IDisposable
             Assert.Skip("/usr/bin/script (util-linux) is not installed, so no pseudo-terminal can be made.");
         }
 
-        var ct = TestContext.Current.CancellationToken;
-        var capture = Path.Combine(_work.FullName, "tty.txt");
-        var command = $"dotnet {RecsysCli.Find()} train --algorithm biased-mf --epochs 5 --users 300 --items 200 --ratings 20000 --out {Path.Combine(_work.FullName, "m.bin")}";
-        using var process = Process.Start(new ProcessStartInfo("/usr/bin/script", ["-qfec", command, capture])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["TERM"] = "xterm-256color" },
-        })!;
-        await process.StandardOutput.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        var screen = await File.ReadAllTextAsync(capture, ct);
+        var (exit, screen) = await UnderScriptAsync($"dotnet {RecsysCli.Find()} train --algorithm biased-mf --epochs 5 --users 300 --items 200 --ratings 20000 --out {Path.Combine(_work.FullName, "m.bin")}", "tty.txt");
 
-        Assert.True(process.ExitCode == 0, screen);
+        Assert.True(exit == 0, screen);
         Assert.Contains("\u001b[", screen, StringComparison.Ordinal); // drawn with terminal escapes
         Assert.Contains("train biased-mf  epoch 5/5, loss", screen, StringComparison.Ordinal);
         Assert.Contains("100%", screen, StringComparison.Ordinal);
@@ -110,18 +99,8 @@ public sealed class ProgressTests : IDisposable
         var ratings = Path.Combine(_work.FullName, "ratings-with-a-rather-long-file-name-for-an-eighty-column-terminal.csv");
         var (exit, _, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["generate", "--users", "500", "--items", "300", "--ratings", "60000", "--out", ratings], ct);
         Assert.True(exit == 0, error);
-        var capture = Path.Combine(_work.FullName, "tty80.txt");
-        var command = $"stty cols 80 rows 24; dotnet {RecsysCli.Find()} train --data {ratings} --algorithm biased-mf --epochs 6 --out {Path.Combine(_work.FullName, "m80.bin")}";
-        using var process = Process.Start(new ProcessStartInfo("/usr/bin/script", ["-qfec", command, capture])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["TERM"] = "xterm-256color" },
-        })!;
-        await process.StandardOutput.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        var screen = await File.ReadAllTextAsync(capture, ct);
-        Assert.True(process.ExitCode == 0, screen);
+        var (exit80, screen) = await UnderScriptAsync($"stty cols 80 rows 24; dotnet {RecsysCli.Find()} train --data {ratings} --algorithm biased-mf --epochs 6 --out {Path.Combine(_work.FullName, "m80.bin")}", "tty80.txt");
+        Assert.True(exit80 == 0, screen);
 
         // Colours do not move the cursor; every other escape (cursor up, erase line, …), a carriage return or a
         // newline ends a run of characters printed on one row. Standard output's result line and script's own header and footer are not progress rows.
@@ -137,5 +116,21 @@ public sealed class ProgressTests : IDisposable
         var wide = rows.Where(r => new System.Globalization.StringInfo(r).LengthInTextElements > 80).ToList();
         Assert.True(wide.Count == 0, $"rows wider than 80 columns:{Environment.NewLine}{string.Join(Environment.NewLine, wide)}");
         Assert.Contains(rows, r => r.Contains('…', StringComparison.Ordinal)); // the long description was cut, not wrapped
+    }
+
+    // Runs a shell command under util-linux's script, which gives it a pseudo-terminal and records what it draws.
+    private async Task<(int Exit, string Screen)> UnderScriptAsync(string command, string captureName)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var capture = Path.Combine(_work.FullName, captureName);
+        using var process = Process.Start(new ProcessStartInfo("/usr/bin/script", ["-qfec", command, capture])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["TERM"] = "xterm-256color" },
+        })!;
+        await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, await File.ReadAllTextAsync(capture, ct));
     }
 }

@@ -184,7 +184,7 @@ public sealed class EndToEndTests
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), RetrainingWorker.RetryDelay(options, failures));
     }
 
-    /// <summary>Waits (real time, 30 s at most) until <paramref name="count"/> runs finished, advancing the fake clock a minute per look.</summary>
+    /// <summary>Waits (real time, 30 s at most) until <paramref name="count"/> runs finished, advancing the fake clock a minute per look while no run is going.</summary>
     private static async Task<IReadOnlyList<RetrainingRun>> WaitForRunsAsync(Workspace workspace, int count, Microsoft.Extensions.Time.Testing.FakeTimeProvider? advance)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -197,7 +197,14 @@ public sealed class EndToEndTests
             }
 
             Assert.True(DateTime.UtcNow < deadline, $"{runs.Count} of {count} runs finished within 30 s");
-            advance?.Advance(TimeSpan.FromMinutes(1));
+
+            // Fake time moves only while no run is going: a run's own (real) duration must not count as fake minutes,
+            // or a slow machine would see the retry "hours" after the failure.
+            if (runs.All(r => r.State != RunState.Running))
+            {
+                advance?.Advance(TimeSpan.FromMinutes(1));
+            }
+
             await Task.Delay(10, Ct);
         }
     }

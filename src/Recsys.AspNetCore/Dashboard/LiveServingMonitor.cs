@@ -127,15 +127,9 @@ internal sealed class LiveServingMonitor : IDisposable
         }
 
         Interlocked.Increment(ref _requests);
-        var now = _time.GetUtcNow().ToUnixTimeSeconds();
         lock (_lock)
         {
-            var bucket = _buckets[(int)(now % Seconds)];
-            if (bucket.Second != now)
-            {
-                bucket.Reset(now);
-            }
-
+            var bucket = CurrentBucket();
             bucket.Count++;
             bucket.CacheHits += hit ? 1 : 0;
             bucket.Fallbacks += fallback ? 1 : 0;
@@ -157,18 +151,25 @@ internal sealed class LiveServingMonitor : IDisposable
             return;
         }
 
-        var now = _time.GetUtcNow().ToUnixTimeSeconds();
         lock (_lock)
         {
-            var bucket = _buckets[(int)(now % Seconds)];
-            if (bucket.Second != now)
-            {
-                bucket.Reset(now);
-            }
-
+            var bucket = CurrentBucket();
             bucket.HttpCount++;
             Sample(bucket.HttpSamples, bucket.HttpCount, seconds);
         }
+    }
+
+    // This second's bucket, emptied first when it last held a second a minute ago. Under _lock.
+    private Bucket CurrentBucket()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        var bucket = _buckets[(int)(now % Seconds)];
+        if (bucket.Second != now)
+        {
+            bucket.Reset(now);
+        }
+
+        return bucket;
     }
 
     // Every sample while the second has room; then a uniform reservoir, so percentiles stay unbiased.
