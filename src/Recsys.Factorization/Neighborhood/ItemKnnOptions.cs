@@ -66,6 +66,10 @@ public enum ItemSimilarity
     /// <summary>Pearson correlation of the baseline residuals r − (μ + b_u + b_i), shrunk (Surprise's pearson_baseline).</summary>
     PearsonBaseline,
 
-    /// <summary>Cosine of the values (ranking models: of the 0/1 positives), shrunk.</summary>
+    /// <summary>
+    /// Cosine of the values over the users both items share, times the shrinkage (n − 1) / (n − 1 + <see cref="ItemKnnOptions.Shrinkage"/>)
+    /// for n such users. With 0/1 values (ranking models: the positives) that cosine is always 1, so the similarity is
+    /// the shrunk co-occurrence count: items many users share rank first.
+    /// </summary>
     Cosine,
 }

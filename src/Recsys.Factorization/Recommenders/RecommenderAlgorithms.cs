@@ -27,7 +27,7 @@ public static partial class RecommenderAlgorithms
             [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", ModelPurpose.RatingPrediction, static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
             [EaseTrainer.Name] = ("EASE: closed-form item-item model, (XᵀX + λI)⁻¹ over ratings >= 3 of items with >= 10 of them (top-N)", ModelPurpose.Ranking, static s => new EaseTrainer(Apply(new EaseOptions(), s))),
             [ItemKnnTrainer.Name] = ("item-kNN with baselines (KNNBaseline, shrunk pearson-baseline, k = 40)", ModelPurpose.RatingPrediction, static s => new ItemKnnTrainer(Apply(new ItemKnnOptions(), s))),
-            [ItemKnnTrainer.RankingName] = ("item-kNN top-N: summed cosine similarity of the k most similar items", ModelPurpose.Ranking, static s => new ItemKnnTrainer(Apply(new ItemKnnOptions { Purpose = ModelPurpose.Ranking, Similarity = ItemSimilarity.Cosine, Neighbors = 100, Shrinkage = 10 }, s))),
+            [ItemKnnTrainer.RankingName] = ("item-kNN top-N: summed shrunk co-occurrence ((n-1)/(n-1+10) for the n users with both items as positives; k = 100) of the most similar items", ModelPurpose.Ranking, static s => new ItemKnnTrainer(Apply(new ItemKnnOptions { Purpose = ModelPurpose.Ranking, Similarity = ItemSimilarity.Cosine, Neighbors = 100, Shrinkage = 10 }, s))),
         };
 
     private static readonly string[] SgdSettings = [nameof(AlgorithmSettings.Rank), nameof(AlgorithmSettings.Epochs), nameof(AlgorithmSettings.Regularization), nameof(AlgorithmSettings.LearningRate), nameof(AlgorithmSettings.Threads), nameof(AlgorithmSettings.Seed)];
