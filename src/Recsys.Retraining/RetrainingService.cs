@@ -185,13 +185,7 @@ public sealed class RetrainingService : IRetrainingLauncher
         var versions = new List<ModelVersion>();
         foreach (var model in _options.Candidates.Select(TargetOf).Prepend(_options.ModelName).Distinct(StringComparer.Ordinal))
         {
-            try
-            {
-                versions.AddRange(await _registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false));
-            }
-            catch (RegistryEntryNotFoundException)
-            {
-            }
+            versions.AddRange(await ListVersionsAsync(model, cancellationToken).ConfigureAwait(false));
         }
 
         foreach (var version in versions.Where(v => v.Status == ModelVersionStatus.Pending && v.Tags.TryGetValue("run_id", out var owner) && owner != runId))
@@ -429,17 +423,10 @@ public sealed class RetrainingService : IRetrainingLauncher
         return deleted;
     }
 
-    private async Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(string model, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RegistryEntryNotFoundException)
-        {
-            return [];
-        }
-    }
+    private async Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(string model, CancellationToken cancellationToken) =>
+        await _registry.FindModelAsync(model, cancellationToken).ConfigureAwait(false) is null
+            ? []
+            : await _registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Production of one model evaluated for the run's split (null without one), for the promotion of that model's
@@ -709,17 +696,10 @@ public sealed class RetrainingService : IRetrainingLauncher
         }
     }
 
-    private async Task<ModelVersion?> ProductionVersionAsync(string model, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _registry.GetByStageAsync(model, ModelStage.Production, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RegistryEntryNotFoundException)
-        {
-            return null;
-        }
-    }
+    private async Task<ModelVersion?> ProductionVersionAsync(string model, CancellationToken cancellationToken) =>
+        await _registry.FindModelAsync(model, cancellationToken).ConfigureAwait(false) is null
+            ? null
+            : await _registry.GetByStageAsync(model, ModelStage.Production, cancellationToken).ConfigureAwait(false);
 
     private async Task<(IRecommender Model, ModelVersion Version)?> CurrentProductionAsync(string model, CancellationToken cancellationToken)
     {

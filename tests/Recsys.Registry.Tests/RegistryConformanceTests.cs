@@ -240,6 +240,19 @@ public abstract class RegistryConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task FindModel_IsNullForAMissingModel_WhereGetThrows()
+    {
+        Assert.Null(await Registry.FindModelAsync("m", Ct));
+        await Assert.ThrowsAsync<RegistryEntryNotFoundException>(() => Registry.GetModelAsync("m", Ct));
+        await Registry.RegisterVersionAsync("m", Candidate(1), Artifact("a"), Ct);
+
+        var found = await Registry.FindModelAsync("m", Ct);
+
+        Assert.Equal("m", found?.Name);
+        Assert.Equal((await Registry.GetModelAsync("m", Ct)).CreatedAt, found!.CreatedAt);
+    }
+
+    [Fact]
     public async Task RollbackStage_PutsBackThePreviousProductionVersion()
     {
         await Registry.RegisterVersionAsync("m", Candidate(1), Artifact("a"), Ct);

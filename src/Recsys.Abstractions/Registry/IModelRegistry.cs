@@ -21,6 +21,16 @@ public interface IModelRegistry : IAsyncDisposable
     /// <exception cref="RegistryEntryNotFoundException">There is no such model.</exception>
     Task<RegisteredModel> GetModelAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gets a model, or <see langword="null"/> when none has that name: the lookup for callers to whom a missing model
+    /// is an ordinary answer (an empty registry, a name that may be an alias), instead of catching
+    /// <see cref="RegistryEntryNotFoundException"/>.
+    /// </summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The model, or <see langword="null"/>.</returns>
+    Task<RegisteredModel?> FindModelAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>Lists the models that match <paramref name="search"/>, ordered by name, a page at a time.</summary>
     /// <param name="search">The filter and page; <see langword="null"/> for the first 100 models.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

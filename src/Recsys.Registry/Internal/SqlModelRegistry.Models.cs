@@ -21,6 +21,12 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
         return await ReadModelAsync(connection, null, name, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<RegisteredModel?> FindModelAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await TryReadModelAsync(connection, null, name, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<RegisteredModel>> ListModelsAsync(ModelSearch? search, CancellationToken cancellationToken)
     {
         search ??= new ModelSearch();
@@ -80,13 +86,15 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<RegisteredModel> ReadModelAsync(DbConnection connection, DbTransaction? transaction, string name, CancellationToken cancellationToken)
+    private static async Task<RegisteredModel> ReadModelAsync(DbConnection connection, DbTransaction? transaction, string name, CancellationToken cancellationToken) =>
+        await TryReadModelAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false)
+            ?? throw new RegistryEntryNotFoundException($"There is no registered model named '{name}'.");
+
+    private static async Task<RegisteredModel?> TryReadModelAsync(DbConnection connection, DbTransaction? transaction, string name, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, "SELECT name, description, tags, created_at, updated_at FROM models WHERE name = @name", ("@name", name));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? ToModel(reader)
-            : throw new RegistryEntryNotFoundException($"There is no registered model named '{name}'.");
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ToModel(reader) : null;
     }
 
     private static RegisteredModel ToModel(DbDataReader reader) => new(

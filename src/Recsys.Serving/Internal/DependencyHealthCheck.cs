@@ -36,15 +36,8 @@ internal sealed class DependencyHealthCheck(DependencyHealth health, IInteractio
                     return true;
                 }
 
-                try
-                {
-                    await registry.GetByStageAsync(options.Value.ModelName, options.Value.Stage, ct).ConfigureAwait(false);
-                }
-                catch (RegistryEntryNotFoundException)
-                {
-                    // the registry answered
-                }
-
+                // Any answer (the model or none) is the registry answering.
+                await registry.FindModelAsync(options.Value.ModelName, ct).ConfigureAwait(false);
                 return true;
             }
         }

@@ -243,17 +243,10 @@ internal sealed class ModelProvider : BackgroundService
     private bool IsRelevant(RegistryChange change) =>
         change.Kind != RegistryChangeKind.VersionRegistered || _served.Values.Any(m => m.Version.ModelName == change.ModelName);
 
-    private async Task<IReadOnlyList<RegistryChange>> SafeHistoryAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _registry.GetHistoryAsync(_options.ModelName, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RegistryEntryNotFoundException)
-        {
-            return [];
-        }
-    }
+    private async Task<IReadOnlyList<RegistryChange>> SafeHistoryAsync(CancellationToken cancellationToken) =>
+        await _registry.FindModelAsync(_options.ModelName, cancellationToken).ConfigureAwait(false) is null
+            ? []
+            : await _registry.GetHistoryAsync(_options.ModelName, cancellationToken).ConfigureAwait(false);
 
     private async Task<ReloadOutcome> ReloadTargetAsync(string target, bool force, CancellationToken cancellationToken)
     {
@@ -307,39 +300,30 @@ internal sealed class ModelProvider : BackgroundService
     {
         if (target == DefaultTarget)
         {
-            try
-            {
-                return _options.Alias is { } alias
-                    ? await _registry.GetByAliasAsync(_options.ModelName, alias, cancellationToken).ConfigureAwait(false)
-                    : await _registry.GetByStageAsync(_options.ModelName, _options.Stage, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RegistryEntryNotFoundException)
+            if (await _registry.FindModelAsync(_options.ModelName, cancellationToken).ConfigureAwait(false) is null)
             {
                 return null;
             }
+
+            return _options.Alias is { } alias
+                ? await _registry.GetByAliasAsync(_options.ModelName, alias, cancellationToken).ConfigureAwait(false)
+                : await _registry.GetByStageAsync(_options.ModelName, _options.Stage, cancellationToken).ConfigureAwait(false);
         }
 
         // An alias of the served model first, then another registered model at the configured stage.
-        try
+        if (await _registry.FindModelAsync(_options.ModelName, cancellationToken).ConfigureAwait(false) is not null
+            && await _registry.GetByAliasAsync(_options.ModelName, target, cancellationToken).ConfigureAwait(false) is { } byAlias)
         {
-            if (await _registry.GetByAliasAsync(_options.ModelName, target, cancellationToken).ConfigureAwait(false) is { } byAlias)
-            {
-                return byAlias;
-            }
-        }
-        catch (RegistryEntryNotFoundException)
-        {
+            return byAlias;
         }
 
-        try
-        {
-            return await _registry.GetByStageAsync(target, _options.Stage, cancellationToken).ConfigureAwait(false)
-                ?? throw new UnknownAlgorithmException($"Model '{target}' has no {_options.Stage} version to serve.");
-        }
-        catch (RegistryEntryNotFoundException)
+        if (await _registry.FindModelAsync(target, cancellationToken).ConfigureAwait(false) is null)
         {
             throw new UnknownAlgorithmException($"Unknown algorithm '{target}': it is neither an alias of model '{_options.ModelName}' nor a registered model.");
         }
+
+        return await _registry.GetByStageAsync(target, _options.Stage, cancellationToken).ConfigureAwait(false)
+            ?? throw new UnknownAlgorithmException($"Model '{target}' has no {_options.Stage} version to serve.");
     }
 
     /// <summary>Reads (hash-verified by the registry), deserializes and exercises the version before it can be swapped in.</summary>
@@ -413,17 +397,10 @@ internal sealed class ModelProvider : BackgroundService
     private IEnumerable<(string Model, string Algorithm)> BootstrapTargets() =>
         _options.Bootstrap.Companions.Select(c => (c.Key, c.Value)).Prepend((_options.ModelName, _options.Bootstrap.Algorithm));
 
-    private async Task<int> VersionCountAsync(string model, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await _registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false)).Count;
-        }
-        catch (RegistryEntryNotFoundException)
-        {
-            return 0;
-        }
-    }
+    private async Task<int> VersionCountAsync(string model, CancellationToken cancellationToken) =>
+        await _registry.FindModelAsync(model, cancellationToken).ConfigureAwait(false) is null
+            ? 0
+            : (await _registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false)).Count;
 
     /// <summary>
     /// For each model without versions, one retraining run through the registered <see cref="IModelBootstrapper"/>
