@@ -119,7 +119,7 @@ public static class InteractionSource
                     IReadOnlyList<DataSourceColumn>? columns = null;
                     foreach (var file in files)
                     {
-                        var reader = await ParquetReader.CreateAsync(file, ParquetColumns.ReaderOptions, cancellationToken).ConfigureAwait(false);
+                        var reader = await ParquetColumns.OpenAsync(file, cancellationToken).ConfigureAwait(false);
                         await using (reader.ConfigureAwait(false))
                         {
                             columns ??= [.. reader.Schema.Fields.Select(f => new DataSourceColumn(f.Name, ParquetColumns.Describe(f)))];
@@ -141,7 +141,7 @@ public static class InteractionSource
         long rows = 0;
         foreach (var file in files)
         {
-            var reader = await ParquetReader.CreateAsync(file, ParquetColumns.ReaderOptions, cancellationToken).ConfigureAwait(false);
+            var reader = await ParquetColumns.OpenAsync(file, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 rows += reader.RowGroups.Sum(g => g.RowCount);

@@ -57,6 +57,23 @@ public sealed class InteractionSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task ParquetFolder_WithAFileThatIsNotParquet_NamesThatFile()
+    {
+        // A truncated upload or a stray file among the parts: Parquet.Net says only "not a parquet file, head: …".
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Directory.CreateDirectory(Path.Combine(_work.FullName, "parts")).FullName;
+        await DeltaTestTables.WriteParquetAsync(Path.Combine(folder, "part-0.parquet"), [new DeltaTestTables.Rating(1, 10, 4, 100), new DeltaTestTables.Rating(2, 10, 3, 101)], 10, ct);
+        var broken = Path.Combine(folder, "part-1.parquet");
+        await File.WriteAllTextAsync(broken, "userId,movieId\n1,2\n", ct);
+
+        var read = await Assert.ThrowsAsync<InvalidDataException>(() => InteractionSource.ReadAsync(folder, cancellationToken: ct));
+        var describe = await Assert.ThrowsAsync<InvalidDataException>(() => InteractionSource.DescribeAsync(folder, cancellationToken: ct));
+
+        Assert.StartsWith($"{broken}: cannot be read as Parquet", read.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{broken}: cannot be read as Parquet", describe.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutTimestamps_CsvAndParquet_GiveTheSameRowsWithTimestampZero()
     {
         var ct = TestContext.Current.CancellationToken;

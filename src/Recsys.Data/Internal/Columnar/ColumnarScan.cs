@@ -44,15 +44,7 @@ internal static class ColumnarScan
         foreach (var file in files)
         {
             var deleted = file.DeletedRows?.Invoke() ?? [];
-            ParquetReader reader;
-            try
-            {
-                reader = await ParquetReader.CreateAsync(file.FullPath, ParquetColumns.ReaderOptions, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException)
-            {
-                throw new InvalidDataException($"{file.FullPath}: cannot be read as Parquet: {e.Message}", e);
-            }
+            var reader = await ParquetColumns.OpenAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
 
             await using (reader.ConfigureAwait(false))
             {

@@ -16,6 +16,22 @@ internal static class ParquetColumns
         MaximumLargePoolFreeBytes = 16 << 20,
     };
 
+    /// <summary>
+    /// Opens a Parquet file's footer; a file that is not Parquet (truncated, another format in a folder of Parquet
+    /// files) is an <see cref="InvalidDataException"/> naming the file, not Parquet.Net's bare "not a parquet file".
+    /// </summary>
+    public static async Task<ParquetReader> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ParquetReader.CreateAsync(path, ReaderOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException)
+        {
+            throw new InvalidDataException($"{path}: cannot be read as Parquet: {e.Message}", e);
+        }
+    }
+
     public static ValueKind? KindOf(DataField field)
     {
         var type = field.ClrType;
