@@ -173,8 +173,26 @@ public sealed partial class PrometheusScrapeTests : IDisposable
 
         // A healthy host that bootstrapped and retrained: no alert is pending or firing (a counter's first sample, or a
         // model the runs do not count, used to leave the no-retraining alert pending from the first scrape).
-        Assert.All(loaded, rule => Assert.True(rule.GetProperty("state").GetString() == "inactive", $"{rule.GetProperty("name").GetString()} is {rule.GetProperty("state").GetString()}"));
-        Assert.Empty(await QueryAsync(prom, "ALERTS", ct));
+        // Latency is the machine's, not the host's health: on a loaded 2-core CI box (test projects run side by side) a
+        // few of the test's requests can truly exceed 10 ms at p99. The latency alert may be pending only when the p99
+        // Prometheus computes from the scraped histogram is over the budget (the alert is then right); every other
+        // alert must be inactive.
+        const string latency = "RecsysP99LatencyOverBudget";
+        foreach (var rule in loaded)
+        {
+            var (name, state) = (rule.GetProperty("name").GetString(), rule.GetProperty("state").GetString());
+            if (name == latency && state != "inactive")
+            {
+                var p99 = await QueryAsync(prom, "histogram_quantile(0.99, sum by (le, recsys_model_name) (rate(recsys_recommendation_duration_seconds_bucket[5m]))) > 0.010", ct);
+                Assert.True(p99.Count > 0, $"{latency} is {state} while the scraped p99 is within the 10 ms budget");
+                output?.WriteLine($"{latency} is {state}: the scraped p99 is {p99[0].GetProperty("value")[1].GetString()} s on this machine");
+                continue;
+            }
+
+            Assert.True(state == "inactive", $"{name} is {state}");
+        }
+
+        Assert.Empty(await QueryAsync(prom, $"ALERTS{{alertname!=\"{latency}\"}}", ct));
         Assert.NotEmpty(await QueryAsync(prom, "recsys_retraining_last_success_seconds{recsys_model_name=\"movies\"} > time() - 600", ct));
         output?.WriteLine($"rules: {string.Join(", ", loaded.Select(r => $"{r.GetProperty("name").GetString()} {r.GetProperty("health").GetString()} {r.GetProperty("state").GetString()}"))}");
     }
