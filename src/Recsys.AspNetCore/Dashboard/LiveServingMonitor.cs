@@ -57,16 +57,17 @@ internal sealed class LiveServingMonitor : IDisposable
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var latencies = new List<double>();
         var http = new List<double>();
-        var history = new List<LiveSecond>(Seconds - 1);
+        var seconds = new List<(long Second, long Requests, List<double>? Http)>(Seconds - 1);
         long count = 0, hits = 0, fallbacks = 0;
         lock (_lock)
         {
-            // The current second is still filling: the window (and the history) are the seconds before it.
+            // The current second is still filling: the window (and the history) are the seconds before it. Only copies
+            // are taken under the lock (the serving threads record into it); sorting happens after.
             for (var s = now - (Seconds - 1); s < now; s++)
             {
                 var bucket = _buckets[(int)(s % Seconds)];
                 var current = bucket.Second == s;
-                history.Add(new LiveSecond(s, current ? bucket.Count : 0, current ? Percentile(Sorted(bucket.HttpSamples), 0.99) : null));
+                seconds.Add((s, current ? bucket.Count : 0, current ? [.. bucket.HttpSamples] : null));
                 if (!current || s < now - windowSeconds)
                 {
                     continue;
@@ -82,6 +83,13 @@ internal sealed class LiveServingMonitor : IDisposable
 
         latencies.Sort();
         http.Sort();
+        var history = new List<LiveSecond>(seconds.Count);
+        foreach (var (second, requests, samples) in seconds)
+        {
+            samples?.Sort();
+            history.Add(new LiveSecond(second, requests, samples is null ? null : Percentile(samples, 0.99)));
+        }
+
         return new LiveSnapshot(
             windowSeconds,
             count / (double)windowSeconds,
@@ -96,13 +104,6 @@ internal sealed class LiveServingMonitor : IDisposable
             Interlocked.Read(ref _loads),
             Interlocked.Read(ref _loadFailures),
             history);
-    }
-
-    private static List<double> Sorted(List<double> samples)
-    {
-        var copy = new List<double>(samples);
-        copy.Sort();
-        return copy;
     }
 
     public void Dispose() => _listener.Dispose();
