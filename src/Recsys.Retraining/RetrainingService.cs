@@ -24,6 +24,7 @@ namespace Recsys.Retraining;
 public sealed class RetrainingService : IRetrainingLauncher
 {
 
+    private readonly ModelFormat _format;
     private readonly IModelRegistry _registry;
     private readonly IRunStore _runs;
     private readonly IInteractionSource _source;
@@ -46,8 +47,12 @@ public sealed class RetrainingService : IRetrainingLauncher
     /// <param name="interactions">The interaction store, for data-volume triggers; optional.</param>
     /// <param name="time">The clock; optional.</param>
     /// <param name="meterFactory">Creates the <c>Recsys</c> meter; optional (without it the service creates its own meter).</param>
-    public RetrainingService(IModelRegistry registry, IRunStore runs, IInteractionSource source, IOptions<RetrainingOptions> options, ILogger<RetrainingService> logger, IInteractionStore? interactions = null, TimeProvider? time = null, IMeterFactory? meterFactory = null)
+    /// <param name="modelFormat">
+    /// Writes and reads registered models, with the serializers of custom model kinds; optional (the built-in models only).
+    /// </param>
+    public RetrainingService(IModelRegistry registry, IRunStore runs, IInteractionSource source, IOptions<RetrainingOptions> options, ILogger<RetrainingService> logger, IInteractionStore? interactions = null, TimeProvider? time = null, IMeterFactory? meterFactory = null, ModelFormat? modelFormat = null)
     {
+        _format = modelFormat ?? ModelFormat.Default;
         _telemetry = new RetrainingTelemetry(meterFactory);
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -708,14 +713,12 @@ public sealed class RetrainingService : IRetrainingLauncher
             return null;
         }
 
-        var bytes = await _registry.ReadArtifactAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false);
-        return (ModelFile.Read(new MemoryStream(bytes, writable: false)).Model, version);
+        return ((await _format.ReadVersionAsync(_registry, version, cancellationToken).ConfigureAwait(false)).Model, version);
     }
 
     private async Task<ModelVersion> RegisterAsync(string runId, CandidateOptions candidate, AlgorithmSettings settings, IRecommender model, IReadOnlyDictionary<string, double> metrics, ModelPurpose purpose, ModelLineage lineage, ItemMetadata? metadata, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        ModelFile.Write(buffer, model, metadata);
+        var artifact = _format.Serialize(model, metadata);
         return await _registry.RegisterVersionAsync(
             TargetOf(candidate),
             new NewModelVersion
@@ -728,7 +731,7 @@ public sealed class RetrainingService : IRetrainingLauncher
                 Description = $"retraining run {runId} on {_source.Description}",
                 Actor = $"run {runId}",
             },
-            buffer.ToArray(),
+            artifact,
             cancellationToken).ConfigureAwait(false);
     }
 

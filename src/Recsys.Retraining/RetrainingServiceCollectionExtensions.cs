@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recsys.Data;
+using Recsys.Recommenders;
 using Recsys.Registry;
 using Recsys.Runs;
 
@@ -28,6 +29,7 @@ public static class RetrainingServiceCollectionExtensions
         services.AddOptions<RetrainingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetrainingOptions>, RetrainingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ModelFormat(sp.GetServices<IModelSerializer>()));
         services.TryAddSingleton<IInteractionSource>(sp => InteractionSources.Store(sp.GetRequiredService<IInteractionStore>()));
         services.TryAddSingleton(sp => new RetrainingService(
             sp.GetRequiredService<IModelRegistry>(),
@@ -37,7 +39,8 @@ public static class RetrainingServiceCollectionExtensions
             sp.GetRequiredService<ILogger<RetrainingService>>(),
             sp.GetService<IInteractionStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            sp.GetRequiredService<ModelFormat>()));
         services.TryAddSingleton<IRetrainingLauncher>(sp => sp.GetRequiredService<RetrainingService>());
         return services.AddRecsysBootstrap();
     }
@@ -53,7 +56,9 @@ public static class RetrainingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ModelFormat(sp.GetServices<IModelSerializer>()));
         services.TryAddSingleton<IModelBootstrapper>(sp => new Internal.RetrainingBootstrapper(
+            sp.GetRequiredService<ModelFormat>(),
             sp.GetRequiredService<IModelRegistry>(),
             sp.GetRequiredService<IRunStore>(),
             sp.GetRequiredService<ILoggerFactory>(),

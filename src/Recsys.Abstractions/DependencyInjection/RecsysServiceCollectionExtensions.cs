@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Recsys;
 using Recsys.Data;
+using Recsys.Recommenders;
 using Recsys.Registry;
 using Recsys.Runs;
 
@@ -42,6 +44,33 @@ public static class RecsysServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(factory);
         builder.Services.RemoveAll<IRecsysBackend>();
         builder.Services.AddSingleton(factory);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the serializer of a custom model kind (a trainer outside this library), so that the retraining flow
+    /// can register its models and serving can load them. Adding the same serializer type twice adds it once.
+    /// </summary>
+    /// <typeparam name="TSerializer">The serializer.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IRecsysBuilder AddModelSerializer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSerializer>(this IRecsysBuilder builder)
+        where TSerializer : class, IModelSerializer
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelSerializer, TSerializer>());
+        return builder;
+    }
+
+    /// <summary>Registers a serializer instance of a custom model kind; see <see cref="AddModelSerializer{TSerializer}(IRecsysBuilder)"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="serializer">The serializer.</param>
+    /// <returns>The builder.</returns>
+    public static IRecsysBuilder AddModelSerializer(this IRecsysBuilder builder, IModelSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(serializer);
+        builder.Services.AddSingleton(serializer);
         return builder;
     }
 

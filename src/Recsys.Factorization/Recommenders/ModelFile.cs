@@ -13,8 +13,11 @@ namespace Recsys.Recommenders;
 /// </summary>
 public static class ModelFile
 {
-    /// <summary>The format version this library writes; it also reads version 1 (which lacks the training mean).</summary>
-    public const int FormatVersion = 3;
+    /// <summary>
+    /// The newest format version this library writes (4, for a custom model written by an <see cref="IModelSerializer"/>);
+    /// a file is written with the lowest version its models need, and versions 1 (which lacks the training mean) to 4 are read.
+    /// </summary>
+    public const int FormatVersion = 4;
 
     private const int HeaderLength = 8 + 2 + 2 + 8;
     private const int HashLength = 32;
@@ -23,6 +26,7 @@ public static class ModelFile
     private const byte EaseKind = 3;
     private const byte ItemKnnKind = 4;
     private const byte SupportBlendKind = 5;
+    private const byte CustomKind = 6;
     private static readonly byte[] Magic = "RECSYSM\0"u8.ToArray();
 
     /// <summary>Writes a model built by this library to a file, replacing it.</summary>
@@ -53,18 +57,21 @@ public static class ModelFile
     /// <param name="model">The model.</param>
     /// <param name="itemMetadata">Item titles and genres to keep with the model, or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The model was not built by this library's trainers.</exception>
-    public static void Write(Stream destination, IRecommender model, ItemMetadata? itemMetadata = null)
+    public static void Write(Stream destination, IRecommender model, ItemMetadata? itemMetadata = null) =>
+        Write(destination, model, itemMetadata, ModelFormat.Default);
+
+    internal static void Write(Stream destination, IRecommender model, ItemMetadata? itemMetadata, ModelFormat format)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(model);
         if (destination.CanSeek)
         {
-            WriteInPlace(destination, model, itemMetadata);
+            WriteInPlace(destination, model, itemMetadata, format);
             return;
         }
 
         using var buffer = new MemoryStream();
-        WriteInPlace(buffer, model, itemMetadata);
+        WriteInPlace(buffer, model, itemMetadata, format);
         buffer.Position = 0;
         buffer.CopyTo(destination);
         destination.Flush();
@@ -73,7 +80,7 @@ public static class ModelFile
     // The payload is streamed to the destination through the hash, and the header (whose length and version are only
     // known at the end) is written over a placeholder: no copy of the payload is held, which at 100 M ratings is
     // hundreds of megabytes (and twice that while a MemoryStream grows).
-    private static void WriteInPlace(Stream destination, IRecommender model, ItemMetadata? itemMetadata)
+    private static void WriteInPlace(Stream destination, IRecommender model, ItemMetadata? itemMetadata, ModelFormat format)
     {
         var start = destination.Position;
         Span<byte> header = stackalloc byte[HeaderLength];
@@ -85,7 +92,7 @@ public static class ModelFile
         {
             using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
             {
-                version = WriteModel(writer, model);
+                version = WriteModel(writer, model, format);
                 WriteMetadata(writer, itemMetadata);
             }
 
@@ -109,7 +116,9 @@ public static class ModelFile
     /// <param name="source">The stream.</param>
     /// <returns>The model and its item metadata.</returns>
     /// <exception cref="ModelFormatException">The data is not a valid model file; the message says why.</exception>
-    public static ModelPackage Read(Stream source)
+    public static ModelPackage Read(Stream source) => Read(source, ModelFormat.Default);
+
+    internal static ModelPackage Read(Stream source, ModelFormat format)
     {
         ArgumentNullException.ThrowIfNull(source);
         var header = new byte[HeaderLength];
@@ -162,8 +171,8 @@ public static class ModelFile
 
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(body, 0, (int)length, writable: false), Encoding.UTF8);
-            var model = ReadModel(reader, version);
+            using var reader = new BinaryReader(new MemoryStream(body, 0, (int)length, writable: false, publiclyVisible: true), Encoding.UTF8);
+            var model = ReadModel(reader, version, format);
             var metadata = ReadMetadata(reader);
             if (reader.BaseStream.Position != length)
             {
@@ -179,8 +188,8 @@ public static class ModelFile
     }
 
     // Returns the format version the written model needs: 2 for factor models and their blends (so replicas on an
-    // older release still read them), 3 once an EASE or item-kNN model is inside.
-    private static int WriteModel(BinaryWriter writer, IRecommender model)
+    // older release still read them), 3 once an EASE or item-kNN model is inside, 4 for a custom model.
+    private static int WriteModel(BinaryWriter writer, IRecommender model, ModelFormat format)
     {
         switch (model)
         {
@@ -203,7 +212,7 @@ public static class ModelFile
                 for (var k = 0; k < blend.Components.Count; k++)
                 {
                     writer.Write(blend.Weights[k]);
-                    version = Math.Max(version, WriteModel(writer, blend.Components[k]));
+                    version = Math.Max(version, WriteModel(writer, blend.Components[k], format));
                 }
 
                 return version;
@@ -234,11 +243,55 @@ public static class ModelFile
                 WriteArray(writer, parts.SeenValues);
                 return 3;
             default:
-                throw new ArgumentException($"Only models built by Recsys trainers can be saved; {model.GetType().Name} is not one.", nameof(model));
+                var serializer = format.WriterFor(model) ?? throw new ArgumentException(
+                    $"{model.GetType().Name} is not a model built by Recsys trainers and no registered model serializer writes it; register an IModelSerializer for it with services.AddRecsys().AddModelSerializer<…>().",
+                    nameof(model));
+                WriteCustom(writer, model, serializer);
+                return 4;
         }
     }
 
-    private static IRecommender ReadModel(BinaryReader reader, int version)
+    // A custom model: its serializer's format name, then its bytes (buffered once to learn their length).
+    private static void WriteCustom(BinaryWriter writer, IRecommender model, IModelSerializer serializer)
+    {
+        using var buffer = new MemoryStream();
+        serializer.Write(model, buffer);
+        writer.Write(CustomKind);
+        writer.Write(serializer.Format);
+        writer.Write(buffer.Length);
+        writer.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static IRecommender ReadCustom(BinaryReader reader, ModelFormat format)
+    {
+        var name = reader.ReadString();
+        var length = reader.ReadInt64();
+        var stream = (MemoryStream)reader.BaseStream;
+        var remaining = stream.Length - stream.Position;
+        if (length < 0 || length > remaining)
+        {
+            throw new ModelFormatException($"The model file's custom model '{name}' gives a length of {length} bytes, but {remaining} remain.");
+        }
+
+        var serializer = format.ReaderFor(name);
+        var start = (int)stream.Position;
+        stream.Position += length;
+        var segment = stream.GetBuffer();
+        using var slice = new MemoryStream(segment, start, (int)length, writable: false);
+        IRecommender model;
+        try
+        {
+            model = serializer.Read(slice);
+        }
+        catch (Exception e) when (e is not (ModelFormatException or OperationCanceledException or OutOfMemoryException))
+        {
+            throw new ModelFormatException($"The model serializer for format '{name}' ({serializer.GetType().Name}) failed to read its model: {e.Message}", e);
+        }
+
+        return model ?? throw new ModelFormatException($"The model serializer for format '{name}' ({serializer.GetType().Name}) returned no model.");
+    }
+
+    private static IRecommender ReadModel(BinaryReader reader, int version, ModelFormat format)
     {
         var kind = reader.ReadByte();
         switch (kind)
@@ -256,7 +309,7 @@ public static class ModelFile
                 for (var k = 0; k < count; k++)
                 {
                     weights[k] = reader.ReadDouble();
-                    components[k] = ReadModel(reader, version) as RecommenderBase
+                    components[k] = ReadModel(reader, version, format) as RecommenderBase
                         ?? throw new ModelFormatException("A blend component is not a model.");
                 }
 
@@ -291,6 +344,8 @@ public static class ModelFile
                         SeenValues = ReadArray<float>(reader),
                     });
                 });
+            case CustomKind when version >= 4:
+                return ReadCustom(reader, format);
             default:
                 throw new ModelFormatException($"The model file holds an unknown model kind {kind}.");
         }

@@ -34,9 +34,11 @@ internal sealed class ModelProvider : BackgroundService
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lazy<ItemMetadata?> _movies;
     private readonly IModelBootstrapper? _bootstrapper;
+    private readonly ModelFormat _format;
 
-    public ModelProvider(IModelRegistry registry, IRunStore runs, IOptions<RecommenderOptions> options, TimeProvider time, ILoggerFactory loggers, RecommenderMetrics metrics, DependencyHealth health, IMeterFactory? meters = null, IModelBootstrapper? bootstrapper = null)
+    public ModelProvider(IModelRegistry registry, IRunStore runs, IOptions<RecommenderOptions> options, TimeProvider time, ILoggerFactory loggers, RecommenderMetrics metrics, DependencyHealth health, IMeterFactory? meters = null, IModelBootstrapper? bootstrapper = null, ModelFormat? format = null)
     {
+        _format = format ?? ModelFormat.Default;
         _bootstrapper = bootstrapper;
         _loggers = loggers;
         _meters = meters;
@@ -332,8 +334,7 @@ internal sealed class ModelProvider : BackgroundService
         using var activity = Telemetry.Source.StartActivity("recsys.model.load");
         activity?.SetTag(RecsysTelemetry.ModelName, version.ModelName);
         activity?.SetTag(RecsysTelemetry.ModelVersion, version.Version);
-        var bytes = await _registry.ReadArtifactAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false);
-        var package = ModelFile.Read(new MemoryStream(bytes, writable: false));
+        var package = await _format.ReadVersionAsync(_registry, version, cancellationToken).ConfigureAwait(false);
         var model = new ServedModel(package.Model, package.ItemMetadata ?? _movies.Value, version, _time.GetUtcNow());
         if (model.Model.Users.Count > 0)
         {

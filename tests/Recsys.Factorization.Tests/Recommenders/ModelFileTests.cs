@@ -99,11 +99,11 @@ public sealed class ModelFileTests
     public void Read_OtherFormatVersion_SaysWhichVersions()
     {
         var bytes = Save(new BaselineTrainerFactory().Create());
-        bytes[8] = 4;
+        bytes[8] = 5;
 
         var error = Assert.Throws<ModelFormatException>(() => Load(bytes));
 
-        Assert.Equal("The model file has format version 4; this library reads versions 1 to 3.", error.Message);
+        Assert.Equal("The model file has format version 5; this library reads versions 1 to 4.", error.Message);
     }
 
     [Fact]
@@ -140,9 +140,63 @@ public sealed class ModelFileTests
     }
 
     [Fact]
-    public void Save_ForeignModel_IsRefused()
+    public void Save_ForeignModel_WithoutASerializer_IsRefusedNamingTheFix()
     {
-        Assert.Throws<ArgumentException>(() => Save(new ForeignModel()));
+        var error = Assert.Throws<ArgumentException>(() => Save(new ForeignModel()));
+
+        Assert.Contains("ForeignModel", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddModelSerializer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CustomModel_WithItsSerializer_RoundTripsInVersion4WithMetadata()
+    {
+        var format = new ModelFormat([new ForeignSerializer()]);
+        using var stream = new MemoryStream();
+        format.Write(stream, new ForeignModel(), Metadata);
+        var bytes = stream.ToArray();
+
+        var loaded = format.Read(new MemoryStream(bytes));
+
+        Assert.Equal(4, bytes[8]);
+        Assert.IsType<ForeignModel>(loaded.Model);
+        Assert.True(loaded.ItemMetadata!.TryGetAttributes("1", out var one));
+        Assert.Equal(["Drama", "Comedy"], one.Genres);
+        Assert.Equal(bytes, format.Serialize(new ForeignModel(), Metadata).ToArray());
+
+        // Built-in models are still written as before (the serializer is never asked for them).
+        var baseline = new BaselineTrainerFactory().Create();
+        Assert.Equal(Save(baseline), format.Serialize(baseline).ToArray());
+    }
+
+    [Fact]
+    public void CustomModel_ReadWithoutItsSerializer_NamesTheFormatAndTheFix()
+    {
+        var bytes = new ModelFormat([new ForeignSerializer()]).Serialize(new ForeignModel()).ToArray();
+
+        var unregistered = Assert.Throws<ModelFormatException>(() => Load(bytes));
+        var other = Assert.Throws<ModelFormatException>(() => new ModelFormat([new ForeignSerializer("other/1")]).Read(new MemoryStream(bytes)));
+
+        Assert.Contains("custom model of format 'test.foreign/1' and no model serializer is registered", unregistered.Message, StringComparison.Ordinal);
+        Assert.Contains("none of the registered model serializers (other/1) reads", other.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CustomModel_SerializerThatFails_IsAFormatErrorNamingIt()
+    {
+        var bytes = new ModelFormat([new ForeignSerializer()]).Serialize(new ForeignModel()).ToArray();
+
+        var error = Assert.Throws<ModelFormatException>(() => new ModelFormat([new ForeignSerializer(fail: true)]).Read(new MemoryStream(bytes)));
+
+        Assert.Contains("format 'test.foreign/1' (ForeignSerializer) failed to read its model: bad magic", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ModelFormat_TwoSerializersOfOneName_AreRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ModelFormat([new ForeignSerializer(), new ForeignSerializer()]));
+
+        Assert.Contains("share the format name 'test.foreign/1'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,6 +219,24 @@ public sealed class ModelFileTests
     private sealed class BaselineTrainerFactory
     {
         public IRecommender Create() => new Recsys.Baselines.BaselineTrainer().Fit(TestDatasets.Synthetic(2, 10, 12, 5));
+    }
+
+    private sealed class ForeignSerializer(string format = "test.foreign/1", bool fail = false) : IModelSerializer
+    {
+        public string Format => format;
+
+        public bool CanWrite(IRecommender model) => model is ForeignModel;
+
+        public void Write(IRecommender model, Stream destination) => destination.Write("FOREIGN"u8);
+
+        public IRecommender Read(Stream source)
+        {
+            Span<byte> magic = stackalloc byte[7];
+            source.ReadExactly(magic);
+            return !fail && magic.SequenceEqual("FOREIGN"u8) && source.ReadByte() < 0
+                ? new ForeignModel()
+                : throw new InvalidDataException("bad magic");
+        }
     }
 
     private sealed class ForeignModel : IRecommender
