@@ -19,7 +19,10 @@ public sealed class PromotionPolicy
     /// <value>The default value is <c>ndcg_at_k</c>: serving hosts serve top-N lists, so a ranking metric decides.</value>
     public string PrimaryMetric { get; set; } = "ndcg_at_k";
 
-    /// <summary>Gets or sets whether a higher primary metric is better; <see langword="null"/> infers it from the name.</summary>
+    /// <summary>
+    /// Gets or sets whether a higher primary metric is better; <see langword="null"/> takes the <see cref="MetricCatalog"/>'s
+    /// direction, which a metric the catalog does not know has not (deciding on one without declaring it is refused).
+    /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public bool? HigherIsBetter { get; set; }
 
@@ -35,7 +38,7 @@ public sealed class PromotionPolicy
     /// <value>The default value is 0.01.</value>
     public double RefreshMargin { get; set; } = 0.01;
 
-    /// <summary>Gets the lowest values secondary metrics must reach (for example <c>ndcg_at_10</c> ≥ 0.05).</summary>
+    /// <summary>Gets the lowest values secondary metrics must reach (for example <c>ndcg_at_k</c> ≥ 0.05).</summary>
     public IDictionary<string, double> MinimumMetrics { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
 
     /// <summary>Gets the highest values secondary metrics may have (for example <c>mae</c> ≤ 0.8).</summary>

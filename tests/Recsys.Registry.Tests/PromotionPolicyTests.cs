@@ -17,14 +17,24 @@ public sealed class PromotionPolicyTests
     [InlineData("rmse", 0.85, 0.86, PromotionOutcome.Promote)]
     [InlineData("rmse", 0.86, 0.86, PromotionOutcome.Stage)]
     [InlineData("rmse", 0.87, 0.86, PromotionOutcome.Stage)]
-    [InlineData("ndcg_at_10", 0.30, 0.28, PromotionOutcome.Promote)]
-    [InlineData("ndcg_at_10", 0.27, 0.28, PromotionOutcome.Stage)]
+    [InlineData("ndcg_at_k", 0.30, 0.28, PromotionOutcome.Promote)]
+    [InlineData("ndcg_at_k", 0.27, 0.28, PromotionOutcome.Stage)]
     public void Decide_DirectionFollowsTheMetric(string metric, double candidate, double production, PromotionOutcome expected)
     {
         var decision = new PromotionPolicy { PrimaryMetric = metric }.Decide(M((metric, candidate)), M((metric, production)));
 
         Assert.Equal(expected, decision.Outcome);
         Assert.Equal(production, decision.Production);
+    }
+
+    [Fact]
+    public void Decide_UncataloguedMetric_UsesTheDeclaredDirection_AndIsRefusedWithoutOne()
+    {
+        var declared = new PromotionPolicy { PrimaryMetric = "weighted_mae", HigherIsBetter = true }.Decide(M(("weighted_mae", 0.30)), M(("weighted_mae", 0.28)));
+        var error = Assert.Throws<ArgumentException>(() => new PromotionPolicy { PrimaryMetric = "weighted_mae" }.Decide(M(("weighted_mae", 0.30)), M(("weighted_mae", 0.28))));
+
+        Assert.Equal(PromotionOutcome.Promote, declared.Outcome);
+        Assert.Contains("'weighted_mae' is not a catalogued metric", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

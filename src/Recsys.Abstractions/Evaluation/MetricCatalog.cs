@@ -35,15 +35,21 @@ public static class MetricCatalog
         return Find(metric) is { } entry ? entry.Value(result) : null;
     }
 
-    /// <summary>Returns whether a higher value of a metric is better: false for error metrics (RMSE, MAE, and any name containing them), true otherwise.</summary>
-    /// <param name="metric">The metric name.</param>
+    /// <summary>Returns whether a higher value of a catalogued metric is better: false for the error metrics (RMSE, MAE), true for the others.</summary>
+    /// <param name="metric">The metric name (case-insensitive).</param>
     /// <returns>Whether higher is better.</returns>
+    /// <exception cref="ArgumentException">
+    /// The catalog has no such metric: its direction cannot be guessed from its name, so whoever compares on it must
+    /// declare it (<see cref="HigherIsBetter(string, bool?)"/>, a promotion policy's <c>HigherIsBetter</c>).
+    /// </exception>
     public static bool HigherIsBetter(string metric)
     {
         ArgumentNullException.ThrowIfNull(metric);
         return Find(metric) is { } entry
             ? entry.HigherIsBetter
-            : !(metric.Contains("rmse", StringComparison.OrdinalIgnoreCase) || metric.Contains("mae", StringComparison.OrdinalIgnoreCase));
+            : throw new ArgumentException(
+                $"'{metric}' is not a catalogued metric ({string.Join(", ", Names)}), so which way is better is not known; declare it (a promotion policy's HigherIsBetter).",
+                nameof(metric));
     }
 
     /// <summary>Returns whether a higher value of a metric is better, unless the caller declared it (a policy's override).</summary>

@@ -9,7 +9,7 @@ public sealed record NewModelVersion
     /// <summary>Gets the trainer's parameters as JSON.</summary>
     public string Parameters { get; init; } = "{}";
 
-    /// <summary>Gets the evaluation metrics (for example, <c>rmse</c>, <c>ndcg_at_10</c>).</summary>
+    /// <summary>Gets the evaluation metrics (for example, <c>rmse</c>, <c>ndcg_at_k</c>).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Gets the lineage, or <see langword="null"/>.</summary>

@@ -29,6 +29,18 @@ public sealed class MetricCatalogTests
     [InlineData("ndcg_at_k", null, true)]
     [InlineData("ndcg_at_k", false, false)] // a policy's declared direction wins
     [InlineData("rmse", true, true)]
+    [InlineData("RMSE", null, false)]
+    [InlineData("weighted_rmse", false, false)] // not catalogued: declared
+    [InlineData("gamae_score", true, true)] // no guessing from a name that happens to contain "mae"
     public void HigherIsBetter_TheCatalogsUnlessDeclared(string metric, bool? declared, bool expected) =>
         Assert.Equal(expected, MetricCatalog.HigherIsBetter(metric, declared));
+
+    [Fact]
+    public void HigherIsBetter_UncataloguedAndUndeclared_IsRefusedNamingTheFix()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MetricCatalog.HigherIsBetter("weighted_rmse", null));
+
+        Assert.Contains("'weighted_rmse' is not a catalogued metric", error.Message, StringComparison.Ordinal);
+        Assert.Contains("HigherIsBetter", error.Message, StringComparison.Ordinal);
+    }
 }
