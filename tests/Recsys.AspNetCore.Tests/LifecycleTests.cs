@@ -16,6 +16,9 @@ namespace Recsys.AspNetCore.Tests;
 /// </summary>
 public sealed class LifecycleTests
 {
+    /// <summary>Only ends a test that would otherwise hang; never a speed limit.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -214,34 +217,33 @@ public sealed class LifecycleTests
             }
         })).ToArray();
 
-        await WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref ok) > 200), TimeSpan.FromSeconds(30), "the clients got no answers");
+        // Every phase ends on what was observed (answers counted, health reported), never after a fixed time; the
+        // waits' limits only end a test that would otherwise hang.
+        await WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref ok) > 200), HangGuard, "the clients got no answers");
         server.Stop();
-        var outage = Stopwatch.StartNew();
-        await WaitUntilAsync(async () => await HealthAsync(a) == "Degraded" && await HealthAsync(b) == "Degraded", TimeSpan.FromSeconds(9), "/health did not report Degraded during the outage");
+        await WaitUntilAsync(async () => await HealthAsync(a) == "Degraded" && await HealthAsync(b) == "Degraded", HangGuard, "/health did not report Degraded during the outage");
         var duringOutage = Interlocked.Read(ref ok);
-        await Task.Delay(TimeSpan.FromSeconds(10) - outage.Elapsed, Ct); // the outage lasts 10 s
-        Assert.True(Interlocked.Read(ref ok) > duringOutage, "nothing was served during the outage");
+        await WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref ok) > duringOutage + 1_000), HangGuard, "fewer than 1,000 recommendations were served during the outage");
 
         server.Resume();
         var back = Stopwatch.StartNew();
-        await WaitUntilAsync(async () => await HealthAsync(a) == "Healthy" && await HealthAsync(b) == "Healthy", TimeSpan.FromSeconds(5), "/health was not Healthy within 5 s of the restart");
+        await WaitUntilAsync(async () => await HealthAsync(a) == "Healthy" && await HealthAsync(b) == "Healthy", HangGuard, "/health was not Healthy again after the restart");
         var recovery = back.Elapsed;
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
         TestContext.Current.TestOutputHelper?.WriteLine($"{ok} recommendations answered, {failures.Count} failed; Healthy {recovery.TotalSeconds:F2} s after the restart");
         Assert.Empty(failures);
-        Assert.True(ok > 1_000, $"only {ok} requests were answered");
-        Assert.InRange(recovery, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.True(ok > 1_200, $"only {ok} requests were answered");
 
         // A promotion made after the restart reaches both replicas (the change feeds re-opened by themselves).
         using var operatorRegistry = (IDisposable)PostgreSqlModelRegistries.Open(server.ConnectionString);
+        var next = served + 1;
+        var arrived = Task.WhenAll(replicas.Select(r => r.SwappedAsync(next, HangGuard)));
         var promoted = await TestModels.RegisterAsync((IModelRegistry)operatorRegistry, 7);
-        Assert.NotEqual(served, promoted.Version);
-        await WaitUntilAsync(
-            async () => (await Task.WhenAll(replicas.Select(ServedVersionAsync))).All(v => v == promoted.Version),
-            TimeSpan.FromSeconds(20),
-            $"version {promoted.Version} did not reach both replicas");
+        Assert.Equal(next, promoted.Version);
+        await arrived;
+        Assert.Equal([next, next], await Task.WhenAll(replicas.Select(ServedVersionAsync)));
         NpgsqlConnection.ClearAllPools();
     }
 

@@ -81,6 +81,31 @@ internal sealed class ServingHost : IAsyncDisposable
 
     public static Action<IRecsysBuilder> Sqlite(string directory) => b => b.UseSqlite(directory);
 
+    /// <summary>
+    /// Completes when this host serves <paramref name="version"/> of its configured stage or alias: by the provider's
+    /// swap event, not by polling. Start it before the change that causes the swap.
+    /// </summary>
+    /// <param name="version">The version.</param>
+    /// <param name="hangGuard">Fails a test that would otherwise hang; never a speed limit.</param>
+    public Task SwappedAsync(int version, TimeSpan hangGuard)
+    {
+        var provider = Services.GetRequiredService<ModelProvider>();
+        var swapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.Swapped += (target, model) =>
+        {
+            if (target is null && model.Version.Version == version)
+            {
+                swapped.TrySetResult();
+            }
+        };
+        if (provider.Current?.Version.Version == version)
+        {
+            swapped.TrySetResult();
+        }
+
+        return swapped.Task.WaitAsync(hangGuard, TestContext.Current.CancellationToken);
+    }
+
     public IModelRegistry Registry => _app.Services.GetRequiredService<IModelRegistry>();
 
     public async ValueTask DisposeAsync()

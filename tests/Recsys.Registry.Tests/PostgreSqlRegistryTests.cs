@@ -44,8 +44,8 @@ public sealed class PostgreSqlRegistryTests : RegistryConformanceTests
     public async Task TwoMachines_ShareOneRegistry_AndSeeEachOthersChangesThroughNotify()
     {
         // A second registry instance with its own connection pool stands in for another machine. Its fallback poll
-        // is a minute, so only a notification can deliver the change within the test's few seconds.
-        await using var other = (IAsyncDisposable)PostgreSqlModelRegistries.Open(TestEnvironment.PostgresConnectionString, new PostgreSqlRegistryOptions { Schema = _schema, FallbackPollInterval = TimeSpan.FromMinutes(1) });
+        // is a day, so only a notification can deliver the change (no clock is asserted on).
+        await using var other = (IAsyncDisposable)PostgreSqlModelRegistries.Open(TestEnvironment.PostgresConnectionString, new PostgreSqlRegistryOptions { Schema = _schema, FallbackPollInterval = TimeSpan.FromDays(1) });
         var replica = (IModelRegistry)other;
         await Registry.RegisterVersionAsync("m", Candidate(0.9), Artifact("one"), Ct);
         var registered = await replica.RegisterVersionAsync("m", Candidate(0.8), Artifact("two"), Ct);
@@ -53,7 +53,7 @@ public sealed class PostgreSqlRegistryTests : RegistryConformanceTests
 
         var history = await Registry.GetHistoryAsync("m", Ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        timeout.CancelAfter(TimeSpan.FromMinutes(2)); // only ends a test that would otherwise hang
         var started = new TaskCompletionSource();
         var watcher = Task.Run(async () =>
         {
@@ -65,14 +65,12 @@ public sealed class PostgreSqlRegistryTests : RegistryConformanceTests
             return null;
         }, Ct);
         // No wait for the watcher: a change made before it listens is in the history it reads first, one made after
-        // arrives by notification; both well within the 15 s fallback poll.
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        // arrives by notification (the fallback poll is a day away).
         await Registry.TransitionStageAsync("m", 2, ModelStage.Production, true, "ci", "better", Ct);
 
         var seen = await watcher;
         Assert.NotNull(seen);
         Assert.Equal((RegistryChangeKind.StageChanged, 2, ModelStage.Production), (seen.Kind, seen.Version, seen.ToStage!.Value));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"the change arrived after {stopwatch.Elapsed}, by polling, not by notification");
         Assert.Equal(Artifact("two"), await Registry.ReadArtifactAsync("m", 2, Ct));
     }
 

@@ -252,23 +252,33 @@ public sealed class RetrainingFlowTests
         using var workspace = Workspace.Postgres();
         using var other = new OtherWorker(workspace.Location);
         var trained = 0;
+        // The run that trains holds its lock until the other attempt has been refused: the two overlap by
+        // construction, not by a sleep. (Were both to train, the second would wait out the hang guard and fail below.)
+        var refused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         CandidateOptions Counting() => new()
         {
             Algorithm = "counted",
-            Trainer = () => new ScriptedTrainer(epoch => { if (epoch == 1) { Interlocked.Increment(ref trained); } Thread.Sleep(30); }, epochs: 10),
+            Trainer = () => new ScriptedTrainer(epoch =>
+            {
+                if (epoch == 1)
+                {
+                    Interlocked.Increment(ref trained);
+                    refused.Task.Wait(TimeSpan.FromMinutes(2), Ct);
+                }
+            }, epochs: 10),
         };
         // Refit off: one fit per run, so the count says how many runs trained.
         var a = workspace.Service(configure: o => { o.Candidates.Clear(); o.Candidates.Add(Counting()); o.Refit = false; });
         var b = workspace.Service(configure: o => { o.Candidates.Clear(); o.Candidates.Add(Counting()); o.Refit = false; }, runs: other.Runs, registry: other.Registry);
 
-        var results = await Task.WhenAll(Attempt(a), Attempt(b));
+        var results = await Task.WhenAll(Attempt(a, refused), Attempt(b, refused));
 
         Assert.Equal(1, trained);
         Assert.Single(results, r => r == "ran");
         Assert.Single(results, r => r == "refused");
         Assert.Single(await workspace.Runs.ListRunsAsync("movies", 10, Ct));
 
-        static async Task<string> Attempt(RetrainingService service)
+        static async Task<string> Attempt(RetrainingService service, TaskCompletionSource refused)
         {
             try
             {
@@ -276,6 +286,7 @@ public sealed class RetrainingFlowTests
             }
             catch (RunInProgressException)
             {
+                refused.TrySetResult();
                 return "refused";
             }
         }

@@ -58,6 +58,12 @@ internal sealed class ModelProvider : BackgroundService
     /// <summary>Completes when the first load attempt (and bootstrap, if enabled) has finished.</summary>
     public Task Started => _started.Task;
 
+    /// <summary>
+    /// Raised after a model was swapped in, with its target (<see langword="null"/> for the configured stage or alias)
+    /// and the new model: what tests and diagnostics wait on instead of polling.
+    /// </summary>
+    public event Action<string?, ServedModel>? Swapped;
+
     /// <summary>The error of the last start-up or reload attempt of the default target, if it failed.</summary>
     public string? LastError { get; private set; }
 
@@ -272,6 +278,7 @@ internal sealed class ModelProvider : BackgroundService
 
             _metrics.ModelLoaded(target, model, ServedAs(target, model), _time.GetElapsedTime(started));
             Log.Swapped(_logger, Describe(target), current?.Version.Version, version.Version);
+            Swapped?.Invoke(target == DefaultTarget ? null : target, model);
             return new ReloadOutcome(Describe(target), current?.Version.Version, version.Version, null);
         }
         catch (Exception e) when (e is RegistryException or ModelFormatException or IOException or InvalidDataException or InvalidOperationException or System.Data.Common.DbException or UnknownAlgorithmException)
