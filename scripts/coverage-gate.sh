@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Merges the coverlet Cobertura reports of every test project (dotnet test ... --coverlet, see the README) into one
+# Merges the coverlet Cobertura reports of every test project (dotnet test ... --coverlet, see docs/development.md) into one
 # line-coverage figure for the assemblies built from src/ and fails when it is below the threshold.
 #   scripts/coverage-gate.sh <results-dir> [minimum-percent, default 80]
 # Writes <results-dir>/report/Summary.txt (per assembly and class) and prints the total.

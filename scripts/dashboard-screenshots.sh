@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Screenshots of the dashboard for the README, from the running sample web host: it starts the sample on a fresh
+# Screenshots of the dashboard for docs/operations.md, from the running sample web host: it starts the sample on a fresh
 # registry (the built-in synthetic data, or --data FILE), runs the retraining flow twice through the API, sends some
 # recommendation requests, then has Debian's headless Chromium photograph every page a reader can open (models,
 # versions, comparison, a promotion's confirmation, runs, a run's timeline, audit, live) at 1400 px, and the versions

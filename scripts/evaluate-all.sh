@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the README's algorithm table: every algorithm evaluated on the fixed MovieLens latest-small split with
+# Prints the algorithm table of docs/algorithms.md: every algorithm evaluated on the fixed MovieLens latest-small split with
 # `recsys evaluate --json`. Usage: scripts/evaluate-all.sh [path/to/ml-latest-small]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The cold start of a fit: for every algorithm of the README's table, `recsys evaluate --repeat 3` on the fixed
+# The cold start of a fit: for every algorithm of docs/algorithms.md's table, `recsys evaluate --repeat 3` on the fixed
 # MovieLens split in one fresh process; the first fit is the process's first (cold), the other two are warm.
 # Prints each algorithm's first fit, the mean of the later ones, their ratio and the whole process's wall clock
 # (start to exit: reading, the three fits, their evaluation), so that time moved out of the fit shows there.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Runs the README's bash examples as a user would paste them, from the repository root.
+"""Runs the README's and docs/' bash examples as a user would paste them, from the repository root.
 
-Every ```bash block of README.md must be preceded by a directive line:
+The pages are read in the order of PAGES (the order a reader follows, and the one whose commands build on each
+other). Every ```bash block of those pages must be preceded by a directive line:
   <!-- readme-runner: run -->            run its commands in order
   <!-- readme-runner: after-next -->     run it right after the next block (it shows what that block starts)
   <!-- readme-runner: skip REASON -->    do not run it, and say why
@@ -21,7 +22,9 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-README = os.path.join(ROOT, "README.md")
+# README first, then docs/ in reading order; a page under docs/ that is not listed here fails the runner.
+PAGES = ["README.md", "docs/index.md", "docs/development.md", "docs/cli.md", "docs/serving.md", "docs/performance.md",
+         "docs/retraining.md", "docs/registry.md", "docs/operations.md", "docs/algorithms.md", "docs/data.md"]
 RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{8}")
 HOST = re.compile(r"^((?:[A-Za-z_][A-Za-z0-9_]*=\S+\s+)*)dotnet run (-c Release )?--project samples/(Recsys\.Samples\.(?:WebApi|Worker))\b(.*)$", re.S)
 
@@ -171,35 +174,43 @@ def main():
         print(f"readme-runner: {', '.join(leftovers)} already exist here; the README's examples start from a fresh clone, so move them away first", file=sys.stderr)
         return 1
     os.makedirs(os.path.join(ROOT, "TestResults"), exist_ok=True)
-    text = open(README, encoding="utf-8").read()
-    plan, deferred, unmarked = [], None, []
-    for line, directive, body in blocks(text):
-        if directive is None:
-            unmarked.append(line)
-            continue
-        kind, reason = directive
-        if kind == "skip":
-            print(f"README line {line}: skipped ({reason})")
-            continue
-        if kind == "after-next":
-            deferred = (line, body)
-            continue
-        plan.append((line, body))
-        if deferred:
-            plan.append(deferred)
-            deferred = None
+    unlisted = sorted(f"docs/{name}" for name in os.listdir(os.path.join(ROOT, "docs"))
+                      if name.endswith(".md") and f"docs/{name}" not in PAGES)
+    if unlisted:
+        print(f"readme-runner: {', '.join(unlisted)} not in PAGES; add them in reading order", file=sys.stderr)
+        return 1
+    plan, unmarked = [], []
+    for page in PAGES:
+        text = open(os.path.join(ROOT, page), encoding="utf-8").read()
+        deferred = None
+        for line, directive, body in blocks(text):
+            where = f"{page} line {line}"
+            if directive is None:
+                unmarked.append(where)
+                continue
+            kind, reason = directive
+            if kind == "skip":
+                print(f"{where}: skipped ({reason})")
+                continue
+            if kind == "after-next":
+                deferred = (where, line, body)
+                continue
+            plan.append((where, line, body))
+            if deferred:
+                plan.append(deferred)
+                deferred = None
     if unmarked:
-        print(f"README bash blocks without a readme-runner directive at lines {unmarked}", file=sys.stderr)
+        print(f"bash blocks without a readme-runner directive: {', '.join(unmarked)}", file=sys.stderr)
         return 1
     runner = Runner()
     try:
-        for line, body in plan:
-            print(f"README line {line}: running")
+        for where, line, body in plan:
+            print(f"{where}: running")
             for offset, command in commands(body):
                 print(f"  $ {command}")
                 code = runner.run(command)
                 if code != 0:
-                    print(f"README line {line + offset + 1}: exit code {code}: {command}", file=sys.stderr)
+                    print(f"{where.rsplit(' line ', 1)[0]} line {line + offset + 1}: exit code {code}: {command}", file=sys.stderr)
                     return 1
         print(f"readme-runner: {len(plan)} blocks ran")
         return 0

@@ -6,7 +6,7 @@ namespace Recsys.Cli;
 
 /// <summary>
 /// Compiles a fit's code on the idle core while the data is read: a fresh process spends most of its first fit's extra
-/// time in the JIT (README "First fit in a fresh process"), and reading a file leaves one of two cores idle, so the
+/// time in the JIT (docs/performance.md, "First fit in a fresh process"), and reading a file leaves one of two cores idle, so the
 /// same algorithm with the same settings is fitted on a small synthetic set meanwhile, and the real fit then runs
 /// compiled code. Measured as a whole process (<c>scripts/first-fit.sh</c> prints its wall clock beside the fits).
 /// </summary>

@@ -27,15 +27,16 @@ public sealed partial class OpenApiTests
         var operations = document.Paths.SelectMany(p => p.Value.Operations!.Select(o => (Method: o.Key.Method.ToUpperInvariant(), Path: p.Key, Operation: o.Value))).ToList();
         Assert.Equal(10, operations.Count);
 
-        // Every request the README shows (health, metrics and the document itself aside) is an operation of the document.
-        var readme = File.ReadAllText(FindReadme());
+        // Every request the README and docs/ show (health, metrics and the document itself aside) is an operation of the document.
+        var root = RepositoryRoot();
+        var readme = string.Join("\n", Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Prepend(Path.Combine(root, "README.md")).Select(File.ReadAllText));
         var used = CurlRequest().Matches(readme).Select(m => (Method: m.Groups["method"].Success ? m.Groups["method"].Value : "GET", Path: m.Groups["path"].Value))
             .Where(r => !r.Path.StartsWith("/health", StringComparison.Ordinal) && r.Path != "/metrics" && !r.Path.StartsWith("/openapi", StringComparison.Ordinal))
             .Distinct().ToList();
-        Assert.True(used.Count >= 9, $"only {used.Count} README requests were found");
+        Assert.True(used.Count >= 9, $"only {used.Count} requests were found in README.md and docs/");
         foreach (var (method, path) in used)
         {
-            Assert.True(operations.Any(o => o.Method == method && Matches(o.Path, path)), $"README request {method} {path} is not in the OpenAPI document");
+            Assert.True(operations.Any(o => o.Method == method && Matches(o.Path, path)), $"documented request {method} {path} is not in the OpenAPI document");
         }
 
         // Parameters, bodies and status codes are stated, ids typed as the endpoints accept them.
@@ -112,17 +113,17 @@ public sealed partial class OpenApiTests
         return a.Length == b.Length && a.Zip(b).All(x => x.First.StartsWith('{') || x.First == x.Second);
     }
 
-    private static string FindReadme()
+    private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Recsys.sln")))
             {
-                return Path.Combine(dir.FullName, "README.md");
+                return dir.FullName;
             }
         }
 
-        throw new InvalidOperationException("README.md beside Recsys.sln was not found.");
+        throw new InvalidOperationException("No Recsys.sln above the test's directory.");
     }
 
     [GeneratedRegex(@"curl (?:-X (?<method>[A-Z]+) )?'?localhost:5000(?<path>/[^\s'?;]*)")]

@@ -27,16 +27,36 @@ public sealed partial class PackageReadmeTests
         Assert.True(snippets.Count > 0, $"src/{package}/README.md has no ```csharp snippet");
         foreach (var code in snippets)
         {
-            // A program as a user would paste it: top-level statements, implicit usings of a web or console project.
-            var tree = CSharpSyntaxTree.ParseText(ImplicitUsings + code, new CSharpParseOptions(LanguageVersion.Preview));
-            var compilation = CSharpCompilation.Create(
-                $"Readme_{package.Replace('.', '_')}",
-                [tree],
-                References.Value,
-                new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
-            var errors = compilation.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            var errors = Compile($"Readme_{package.Replace('.', '_')}", code);
             Assert.True(errors.Count == 0, $"src/{package}/README.md:\n{string.Join("\n", errors)}\n--- snippet ---\n{code}");
         }
+    }
+
+    [Fact]
+    public void RootReadme_HasTheThreeSnippets_AndEachCompiles()
+    {
+        // The web host, the in-process service and the worker: what a newcomer copies first.
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var snippets = CSharpBlock().Matches(readme).Select(m => m.Groups["code"].Value).ToList();
+
+        Assert.Equal(3, snippets.Count);
+        foreach (var code in snippets)
+        {
+            var errors = Compile("Readme_root", code);
+            Assert.True(errors.Count == 0, $"README.md:\n{string.Join("\n", errors)}\n--- snippet ---\n{code}");
+        }
+    }
+
+    private static List<Diagnostic> Compile(string assembly, string code)
+    {
+        // A program as a user would paste it: top-level statements, implicit usings of a web or console project.
+        var tree = CSharpSyntaxTree.ParseText(ImplicitUsings + code, new CSharpParseOptions(LanguageVersion.Preview));
+        var compilation = CSharpCompilation.Create(
+            assembly,
+            [tree],
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        return [.. compilation.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error)];
     }
 
     private const string ImplicitUsings = """
