@@ -64,6 +64,13 @@ public sealed class RetrainingService : IRetrainingLauncher
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// Raised when a run of this service has finished (succeeded, failed or cancelled) and its history is written, with
+    /// the finished run: what a host (or a test) waits on for runs it did not start itself, such as those of
+    /// <c>POST /models/retrain</c>. Handlers run on the run's thread and must not throw.
+    /// </summary>
+    public event Action<RetrainingRun>? RunFinished;
+
     /// <summary>Gets the options.</summary>
     public RetrainingOptions Options => _options;
 
@@ -233,7 +240,9 @@ public sealed class RetrainingService : IRetrainingLauncher
             _telemetry.RunFinished(Targets, state, Stopwatch.GetElapsedTime(started), _time.GetUtcNow());
             activity?.SetTag(RecsysTelemetry.Result, state.ToString());
             Log.RunFinished(_logger, runId, state, decision ?? error);
-            return (await _runs.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false))!;
+            var finished = (await _runs.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false))!;
+            RunFinished?.Invoke(finished);
+            return finished;
         }
     }
 

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Recsys.Retraining;
+using Recsys.Tests.Shared;
 
 namespace Recsys.AspNetCore.Tests;
 
@@ -28,11 +30,8 @@ public sealed class ContractTests
             b.UseSetting("Recsys:AdminApiKey", Key);
         });
         using var client = factory.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!(await client.GetAsync("/health/ready", Ct)).IsSuccessStatusCode && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200, Ct);
-        }
+        await factory.Services.GetRequiredService<ModelProvider>().Started.WaitAsync(Poll.HangGuard, Ct); // bootstrapped and loaded
+        await Poll.UntilAsync(async () => (await client.GetAsync("/health/ready", Ct)).IsSuccessStatusCode, "the sample host was ready", cancellationToken: Ct);
 
         var document = JsonNode.Parse(await client.GetStringAsync("/openapi/recsys.json", Ct))!;
         var checkedOperations = new HashSet<string>(StringComparer.Ordinal);
@@ -107,9 +106,9 @@ public sealed class ContractTests
         await CallAsync(HttpMethod.Post, "/admin/reload-models", "/admin/reload-models", admin: true);
         var accepted = await CallAsync(HttpMethod.Post, "/models/retrain", "/models/retrain", admin: true);
         var runId = accepted?["run_id"]?.GetValue<string>() ?? "missing";
-        for (var k = 0; k < 600 && await RunStateAsync() == "Running"; k++)
+        if (accepted is not null)
         {
-            await Task.Delay(100, Ct);
+            await RunCompletion.WaitAsync(factory.Services.GetRequiredService<RetrainingService>(), runId, Ct);
         }
 
         await CallAsync(HttpMethod.Get, "/runs", "/runs", admin: true);
@@ -120,15 +119,6 @@ public sealed class ContractTests
         var operations = document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => $"{o.Key.ToUpperInvariant()} {p.Key}")).ToList();
         Assert.True(failures.Count == 0, $"{failures.Count} responses do not match the document:\n" + string.Join("\n", failures));
         Assert.Equal(operations.Order(StringComparer.Ordinal), checkedOperations.Order(StringComparer.Ordinal));
-
-
-        async Task<string?> RunStateAsync()
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/runs/{runId}");
-            request.Headers.Add("X-Api-Key", Key);
-            using var response = await client.SendAsync(request, Ct);
-            return JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))?["state"]?.GetValue<string>();
-        }
     }
 
     [Fact]

@@ -122,20 +122,14 @@ public sealed class LifecycleTests
         Assert.Contains("corrupt", stats.GetProperty("last_error").GetString(), StringComparison.Ordinal);
 
         // The operator restores the artifact: the host picks it up by itself (its retries back off), no reload needed.
+        var loaded = host.SwappedAsync(production, HangGuard);
         foreach (var (artifact, bytes) in originals)
         {
             await File.WriteAllBytesAsync(artifact, bytes, Ct);
         }
 
-        var restored = DateTime.UtcNow.AddSeconds(60);
-        HttpResponseMessage served;
-        while ((served = await host.Client.GetAsync("/users/1/recommendations", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < restored)
-        {
-            served.Dispose();
-            await Task.Delay(200, Ct);
-        }
-
-        using (served)
+        await loaded;
+        using (var served = await host.Client.GetAsync("/users/1/recommendations", Ct))
         {
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         }
@@ -219,15 +213,15 @@ public sealed class LifecycleTests
 
         // Every phase ends on what was observed (answers counted, health reported), never after a fixed time; the
         // waits' limits only end a test that would otherwise hang.
-        await WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref ok) > 200), HangGuard, "the clients got no answers");
+        await Poll.UntilAsync(() => Task.FromResult(Interlocked.Read(ref ok) > 200), "the clients got no answers", cancellationToken: Ct);
         server.Stop();
-        await WaitUntilAsync(async () => await HealthAsync(a) == "Degraded" && await HealthAsync(b) == "Degraded", HangGuard, "/health did not report Degraded during the outage");
+        await Poll.UntilAsync(async () => await HealthAsync(a) == "Degraded" && await HealthAsync(b) == "Degraded", "/health did not report Degraded during the outage", cancellationToken: Ct);
         var duringOutage = Interlocked.Read(ref ok);
-        await WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref ok) > duringOutage + 1_000), HangGuard, "fewer than 1,000 recommendations were served during the outage");
+        await Poll.UntilAsync(() => Task.FromResult(Interlocked.Read(ref ok) > duringOutage + 1_000), "fewer than 1,000 recommendations were served during the outage", cancellationToken: Ct);
 
         server.Resume();
         var back = Stopwatch.StartNew();
-        await WaitUntilAsync(async () => await HealthAsync(a) == "Healthy" && await HealthAsync(b) == "Healthy", HangGuard, "/health was not Healthy again after the restart");
+        await Poll.UntilAsync(async () => await HealthAsync(a) == "Healthy" && await HealthAsync(b) == "Healthy", "/health was not Healthy again after the restart", cancellationToken: Ct);
         var recovery = back.Elapsed;
         await stop.CancelAsync();
         await Task.WhenAll(clients);
@@ -302,13 +296,4 @@ public sealed class LifecycleTests
         return stats.TryGetProperty("model", out var model) ? model.GetProperty("version").GetInt32() : null;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < timeout, $"{failure} (waited {timeout.TotalSeconds:F0} s)");
-            await Task.Delay(50, Ct);
-        }
-    }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Recsys.Registry;
+using Recsys.Tests.Shared;
 
 namespace Recsys.AspNetCore.Tests;
 
@@ -197,7 +198,7 @@ public sealed class ReloadTests
         using (var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration))
         {
             var server = connection.GetServer(connection.GetEndPoints()[0]);
-            await WaitUntilAsync(async () => await server.DatabaseSizeAsync() > 0, "replica a wrote its list to Redis", TimeSpan.FromSeconds(10));
+            await Poll.UntilAsync(async () => await server.DatabaseSizeAsync() > 0, "replica a wrote its list to Redis", cancellationToken: Ct);
         }
 
         var fromOtherReplica = await b.Client.GetFromJsonAsync<JsonElement>($"/users/{user}/recommendations", Ct);
@@ -239,7 +240,7 @@ public sealed class ReloadTests
         Assert.Contains("did not answer within 50 ms (Recsys:DistributedCacheTimeout)", degraded.Body, StringComparison.Ordinal);
 
         redis.Resume();
-        await WaitUntilAsync(async () => (await HealthAsync(host)).Status == "Healthy", "/health was Healthy again after Redis resumed", TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(async () => (await HealthAsync(host)).Status == "Healthy", "/health was Healthy again after Redis resumed", cancellationToken: Ct);
         using var health = await host.Client.GetAsync("/health", Ct);
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(Ct));
     }
@@ -257,16 +258,9 @@ public sealed class ReloadTests
         using var directory = new TempDirectory();
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Recsys:Registry", directory.Path));
         using var client = factory.CreateClient();
+        await factory.Services.GetRequiredService<ModelProvider>().Started.WaitAsync(Poll.HangGuard, Ct); // the bootstrap trained and loaded
 
-        var deadline = DateTime.UtcNow.AddSeconds(120); // a loaded CI machine trains the bootstrap slowly
-        HttpResponseMessage response;
-        while ((response = await client.GetAsync("/users/1/recommendations", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
-        {
-            response.Dispose();
-            await Task.Delay(200, Ct);
-        }
-
-        using (response)
+        using (var response = await client.GetAsync("/users/1/recommendations", Ct))
         {
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -339,13 +333,4 @@ public sealed class ReloadTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {timeout}: {what}");
-            await Task.Delay(20, Ct);
-        }
-    }
 }

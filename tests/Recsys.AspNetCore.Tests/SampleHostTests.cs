@@ -127,7 +127,7 @@ public sealed class SampleHostTests
 
             var decision = await WaitRunAsync(client, (await StartRunAsync(client))!);
             Assert.Contains("Promote: refresh:", decision, StringComparison.Ordinal);
-            await WaitUntilAsync(async () => await ServedVersionAsync(client) != production, TimeSpan.FromSeconds(20), "the refreshed version was not served");
+            await Poll.UntilAsync(async () => await ServedVersionAsync(client) != production, "the refreshed version was not served", cancellationToken: Ct);
 
             var after = await StatsAsync(client);
             Assert.Equal(rowsBefore + 2_000, after.GetProperty("lineage").GetProperty("rows").GetInt64());
@@ -181,10 +181,9 @@ public sealed class SampleHostTests
 
             var runId = Assert.Single(started, id => id is not null)!;
             await WaitRunAsync(clientA, runId);
-            await WaitUntilAsync(
+            await Poll.UntilAsync(
                 async () => await ServedVersionAsync(clientA) != before && await ServedVersionAsync(clientB) == await ServedVersionAsync(clientA),
-                TimeSpan.FromSeconds(20),
-                "both replicas did not serve the promoted version");
+                "both replicas did not serve the promoted version", cancellationToken: Ct);
             using var runs = new HttpRequestMessage(HttpMethod.Get, "/runs");
             runs.Headers.Add("X-Api-Key", Key);
             using var list = await clientB.SendAsync(runs, Ct);
@@ -230,7 +229,7 @@ public sealed class SampleHostTests
     {
         var state = "";
         var decision = "";
-        await WaitUntilAsync(
+        await Poll.UntilAsync(
             async () =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, $"/runs/{runId}");
@@ -241,14 +240,13 @@ public sealed class SampleHostTests
                 decision = run.TryGetProperty("decision", out var d) ? d.GetString() ?? "" : run.ToString();
                 return state != "Running";
             },
-            TimeSpan.FromSeconds(600),
-            "the run did not finish");
+            "the run did not finish", hangGuard: TimeSpan.FromMinutes(10), cancellationToken: Ct);
         Assert.True(state == "Succeeded", decision);
         return decision;
     }
 
     private static async Task WaitReadyAsync(HttpClient client) =>
-        await WaitUntilAsync(async () => (await client.GetAsync("/health/ready", Ct)).IsSuccessStatusCode, TimeSpan.FromSeconds(600), "the sample host was not ready");
+        await Poll.UntilAsync(async () => (await client.GetAsync("/health/ready", Ct)).IsSuccessStatusCode, "the sample host was not ready", hangGuard: TimeSpan.FromMinutes(10), cancellationToken: Ct);
 
     private static async Task<int> ServedVersionAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonElement>("/stats", Ct)).GetProperty("model").GetProperty("version").GetInt32();
@@ -268,13 +266,4 @@ public sealed class SampleHostTests
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"{failure} within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
-            await Task.Delay(100, Ct);
-        }
-    }
 }

@@ -64,17 +64,22 @@ public sealed class SampleStartupTests
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             HttpResponseMessage? anonymous = null;
-            for (var attempt = 0; attempt < 240 && anonymous is null && !worker.HasExited; attempt++)
-            {
-                try
+            await Poll.UntilAsync(
+                async () =>
                 {
-                    anonymous = await http.GetAsync("/runs", ct);
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(250, ct); // not listening yet
-                }
-            }
+                    try
+                    {
+                        anonymous = await http.GetAsync("/runs", ct);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // not listening yet
+                    }
+
+                    return anonymous is not null || worker.HasExited;
+                },
+                "the worker listened (or exited)",
+                cancellationToken: ct);
 
             Assert.True(anonymous is not null, $"the worker never listened: {(worker.HasExited ? await worker.StandardError.ReadToEndAsync(ct) : "still starting")}");
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous!.StatusCode);

@@ -31,22 +31,31 @@ internal static class Services
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        for (var attempt = 0; attempt < 100; attempt++)
+        try
         {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return new RedisServer(process, port);
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
+            // A child process starting to listen: no event to wait on (Poll's policy).
+            Poll.UntilAsync(
+                () =>
+                {
+                    try
+                    {
+                        using var client = new TcpClient();
+                        client.Connect(IPAddress.Loopback, port);
+                        return true;
+                    }
+                    catch (SocketException)
+                    {
+                        return false;
+                    }
+                },
+                $"redis-server listened on port {port}").GetAwaiter().GetResult();
+            return new RedisServer(process, port);
         }
-
-        process.Kill();
-        throw new InvalidOperationException("redis-server did not start listening within 5 s.");
+        catch (TimeoutException)
+        {
+            process.Kill();
+            throw;
+        }
     }
 
     public static int FreePort()

@@ -211,12 +211,8 @@ public sealed class DashboardBrowserTests(DashboardHost host)
         Assert.EndsWith($"/dashboard/runs/{run.Id}", page.Url, StringComparison.Ordinal);
 
         // Let the run end before the next test reads the registry.
-        for (var i = 0; i < 600 && (await runs.GetRunAsync(run.Id, CancellationToken.None))!.State == Recsys.Runs.RunState.Running; i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.NotEqual(Recsys.Runs.RunState.Running, (await runs.GetRunAsync(run.Id, CancellationToken.None))!.State);
+        var finished = await Recsys.Tests.Shared.RunCompletion.WaitAsync(host.Services.GetRequiredService<Recsys.Retraining.RetrainingService>(), run.Id, CancellationToken.None);
+        Assert.NotEqual(Recsys.Runs.RunState.Running, finished.State);
     }
 
     [Fact]

@@ -279,17 +279,16 @@ public sealed partial class PrometheusScrapeTests : IDisposable
         }
     }
 
+    // Prometheus scrapes on its own schedule: what it has seen is polled (Poll's policy), the message built on failure.
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> failure, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
+        try
         {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"After {timeout}: {failure()}");
-            }
-
-            await Task.Delay(250, ct);
+            await Recsys.Tests.Shared.Poll.UntilAsync(condition, "the condition", timeout > Recsys.Tests.Shared.Poll.HangGuard ? timeout : Recsys.Tests.Shared.Poll.HangGuard, ct);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(failure());
         }
     }
 

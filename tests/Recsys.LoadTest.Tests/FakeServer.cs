@@ -48,7 +48,7 @@ internal sealed class FakeServer : IAsyncDisposable
         {
             if (Interlocked.Increment(ref server._recommendations) == server.StallRequest)
             {
-                await Task.Delay(server.Stall);
+                await Task.Delay(server.Stall); // the stall is the behaviour under test (a slow answer), not a wait
             }
 
             return Results.Text($"{{\"user_id\":\"{id}\",\"items\":[]}}", "application/json");

@@ -167,6 +167,8 @@ public sealed class HttpConnectionTests
         private readonly Task _accepting;
         private readonly List<Task> _serving = [];
         private int _connections;
+        private readonly Lock _gate = new();
+        private readonly List<(int Requests, TaskCompletionSource Reached)> _waits = [];
         private int _requests;
 
         public ScriptedServer(params string[] answers)
@@ -191,11 +193,19 @@ public sealed class HttpConnectionTests
 
         public int Requests => Volatile.Read(ref _requests);
 
-        public async Task Received(int requests)
+        /// <summary>Completes once the server has read <paramref name="requests"/> requests (signalled, not polled).</summary>
+        public Task Received(int requests)
         {
-            while (Requests < requests)
+            lock (_gate)
             {
-                await Task.Delay(5, _stop.Token);
+                if (_requests >= requests)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waits.Add((requests, reached));
+                return reached.Task.WaitAsync(TimeSpan.FromMinutes(2), _stop.Token); // the limit only ends a hang
             }
         }
 
@@ -254,7 +264,17 @@ public sealed class HttpConnectionTests
 
                     var text = received.ToString();
                     received.Clear().Append(text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
-                    var number = Interlocked.Increment(ref _requests);
+                    int number;
+                    lock (_gate)
+                    {
+                        number = ++_requests;
+                        foreach (var wait in _waits.Where(w => number >= w.Requests).ToArray())
+                        {
+                            wait.Reached.TrySetResult();
+                            _waits.Remove(wait);
+                        }
+                    }
+
                     if (DropWithoutAnswer.Contains(number))
                     {
                         return;
@@ -262,6 +282,7 @@ public sealed class HttpConnectionTests
 
                     if (SilentFor.Contains(number))
                     {
+                        // Never answer this request: a wait for the server's stop, not a sleep.
                         await Task.Delay(Timeout.Infinite, _stop.Token);
                     }
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Recsys.AspNetCore;
 using Recsys.Registry;
 using Recsys.Runs;
+using Recsys.Tests.Shared;
 
 namespace Recsys.Retraining.Tests;
 
@@ -37,7 +38,7 @@ public sealed class EndToEndTests
         Assert.All(versions, v => Assert.InRange(v.Metrics["rmse"], 0.8, 1.2)); // measured on the temporal split, not hard-coded
         var production = await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct);
         Assert.Equal(versions.MinBy(v => v.Metrics["rmse"])!.Version, production!.Version);
-        await WaitForServedVersionAsync(web.Client, production.Version);
+        await web.SwappedAsync(production.Version); // the host loads the promotion by itself (change feed)
 
         // Same data, same candidates: nothing changed, so no version is registered again and nothing is promoted.
         var second = await service.RunAsync("manual", Ct);
@@ -62,15 +63,9 @@ public sealed class EndToEndTests
         var accepted = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var runId = accepted.GetProperty("run_id").GetString()!;
-
-        JsonElement run;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        do
-        {
-            await Task.Delay(100, Ct);
-            run = await AdminGetAsync(web.Client, $"/runs/{runId}");
-        }
-        while (run.GetProperty("state").GetString() == "Running" && DateTime.UtcNow < deadline);
+        await RunCompletion.WaitAsync(web.Services.GetRequiredService<RetrainingService>(), runId, Ct);
+        var served = web.SwappedAsync((await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version);
+        var run = await AdminGetAsync(web.Client, $"/runs/{runId}");
 
         Assert.Equal("Succeeded", run.GetProperty("state").GetString());
         Assert.Equal("api", run.GetProperty("trigger").GetString());
@@ -82,7 +77,7 @@ public sealed class EndToEndTests
         // The run history names hosts, process ids and paths: without the key it is refused.
         using var anonymous = await web.Client.GetAsync("/runs", Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        await WaitForServedVersionAsync(web.Client, (await workspace.Registry.GetByStageAsync("movies", ModelStage.Production, Ct))!.Version);
+        await served; // the host loads what the run promoted (change feed)
     }
 
     [Fact]
@@ -97,24 +92,14 @@ public sealed class EndToEndTests
         await worker.StartAsync(Ct);
 
         await store.AppendAsync([.. Enumerable.Range(0, 49).Select(i => new Recsys.Data.Interaction("u1", $"i{i}", 4, i))], Ct);
-        var looked = store.Counts;
-        var lookDeadline = DateTime.UtcNow.AddSeconds(30);
-        while (store.Counts < looked + 2) // the worker counted the 49 at least twice (a check finished after the append)
-        {
-            Assert.True(DateTime.UtcNow < lookDeadline, "the worker did not check the interaction count within 30 s");
-            await Task.Delay(20, Ct);
-        }
+        await store.CountedAsync(store.Counts + 2); // the worker counted the 49 at least twice (a check finished after the append)
 
         Assert.Empty(await workspace.Runs.ListRunsAsync("movies", 10, Ct)); // 49 < 50: no run
 
+        var finished = RunCompletion.NextAsync(service, _ => true, null, Ct);
         await store.AppendAsync([new Recsys.Data.Interaction("u1", "i49", 4, 49)], Ct);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        IReadOnlyList<RetrainingRun> runs;
-        while ((runs = await workspace.Runs.ListRunsAsync("movies", 10, Ct)).Count == 0 || runs[0].State == RunState.Running)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no run finished within 30 s of the 50th interaction");
-            await Task.Delay(100, Ct);
-        }
+        await finished;
+        var runs = await workspace.Runs.ListRunsAsync("movies", 10, Ct);
 
         await worker.StopAsync(Ct);
         Assert.Equal(("data-volume", RunState.Succeeded, 50L), (runs[0].Trigger, runs[0].State, runs[0].InteractionCount));
@@ -205,6 +190,8 @@ public sealed class EndToEndTests
                 advance?.Advance(TimeSpan.FromMinutes(1));
             }
 
+            // The one poll here drives the fake clock: the worker's runs take real time, so between advances the test
+            // lets them progress (see Poll's policy; there is no event for "the worker has gone back to sleep").
             await Task.Delay(10, Ct);
         }
     }
@@ -287,19 +274,31 @@ public sealed class EndToEndTests
         return stats.TryGetProperty("model", out var model) ? model.GetProperty("version").GetInt32() : null;
     }
 
-    private static async Task WaitForServedVersionAsync(HttpClient client, int version)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await ServedVersionAsync(client) != version)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the web host did not serve version {version} within 10 s");
-            await Task.Delay(50, Ct);
-        }
-    }
-
     private sealed class WebHost(WebApplication app) : IAsyncDisposable
     {
         public HttpClient Client { get; } = app.GetTestClient();
+
+        public IServiceProvider Services => app.Services;
+
+        /// <summary>Completes when the host serves <paramref name="version"/> (the provider's swap event).</summary>
+        public Task SwappedAsync(int version)
+        {
+            var provider = app.Services.GetRequiredService<ModelProvider>();
+            var swapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            provider.Swapped += (target, model) =>
+            {
+                if (target is null && model.Version.Version == version)
+                {
+                    swapped.TrySetResult();
+                }
+            };
+            if (provider.Current?.Version.Version == version)
+            {
+                swapped.TrySetResult();
+            }
+
+            return swapped.Task.WaitAsync(Poll.HangGuard, Ct);
+        }
 
         public async ValueTask DisposeAsync()
         {
@@ -312,9 +311,27 @@ public sealed class EndToEndTests
     /// <summary>The interaction store, counting how often the worker asks for the number of interactions.</summary>
     private sealed class CountingStore(Recsys.Data.IInteractionStore inner) : Recsys.Data.IInteractionStore
     {
+        private readonly Lock _gate = new();
+        private readonly List<(int Count, TaskCompletionSource Reached)> _waits = [];
         private int _counts;
 
         public int Counts => Volatile.Read(ref _counts);
+
+        /// <summary>Completes once the worker has asked for the count <paramref name="counts"/> times in all.</summary>
+        public Task CountedAsync(int counts)
+        {
+            lock (_gate)
+            {
+                if (_counts >= counts)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waits.Add((counts, reached));
+                return reached.Task.WaitAsync(Poll.HangGuard, Ct);
+            }
+        }
 
         public Task AppendAsync(IReadOnlyList<Recsys.Data.Interaction> interactions, CancellationToken cancellationToken) => inner.AppendAsync(interactions, cancellationToken);
 
@@ -323,7 +340,16 @@ public sealed class EndToEndTests
         public async Task<long> CountAsync(CancellationToken cancellationToken)
         {
             var count = await inner.CountAsync(cancellationToken);
-            Interlocked.Increment(ref _counts);
+            lock (_gate)
+            {
+                _counts++;
+                foreach (var wait in _waits.Where(w => _counts >= w.Count).ToArray())
+                {
+                    wait.Reached.TrySetResult();
+                    _waits.Remove(wait);
+                }
+            }
+
             return count;
         }
 

@@ -210,8 +210,6 @@ public sealed class RetrainingFlowTests
                 cancelledAt = epoch;
                 cancel.Cancel();
             }
-
-            Thread.Sleep(20);
         });
 
         var run = await workspace.Service(configure: o =>

@@ -48,7 +48,9 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
                     if (target.Contains("register", StringComparison.Ordinal))
                     {
                         // Kill while a registration is half done: its row is PENDING while its artifact (several MB) is
-                        // written to a temporary file, which is renamed into place before the row turns READY.
+                        // written to a temporary file, which is renamed into place before the row turns READY. The window
+                        // is milliseconds wide, so this spins (no delay) on the child process's files; the 5 s only ends
+                        // the spin if the file never appears (the kill then lands after the registration, also valid).
                         var artifacts = Path.Combine(workspace.Location, "artifacts");
                         var deadline = Stopwatch.StartNew();
                         while (deadline.Elapsed < TimeSpan.FromSeconds(5) && !process.HasExited
@@ -58,7 +60,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
                     }
                     else
                     {
-                        await Task.Delay(random.Next(0, 400), Ct);
+                        await Task.Delay(random.Next(0, 400), Ct); // a random kill point inside the step is the test, not a wait
                     }
 
                     process.Kill(); // SIGKILL; `dotnet recsys.dll` runs the app in this very process

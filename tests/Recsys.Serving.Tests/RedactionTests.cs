@@ -1,6 +1,6 @@
 using Recsys.Serving;
 
-namespace Recsys.AspNetCore.Tests;
+namespace Recsys.Serving.Tests;
 
 /// <summary>Anonymous pages and /stats say which data, not where the machine keeps it.</summary>
 public sealed class RedactionTests

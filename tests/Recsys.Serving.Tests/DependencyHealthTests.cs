@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Recsys.AspNetCore.Tests;
+namespace Recsys.Serving.Tests;
 
 /// <summary>The outage bookkeeping of serving, on a fake clock: no sleeps, exact times.</summary>
 public sealed class DependencyHealthTests
