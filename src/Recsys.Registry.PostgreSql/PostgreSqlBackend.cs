@@ -19,18 +19,9 @@ public static class PostgreSqlBackend
     /// <returns>The backend.</returns>
     public static IRecsysBackend Open(string connectionString, PostgreSqlRegistryOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
         options ??= new PostgreSqlRegistryOptions();
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        var schema = options.Schema ?? PostgreSqlModelRegistries.FirstOf(builder.ConnectionStringBuilder.SearchPath);
-        if (schema is not null)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(schema, nameof(options));
-            builder.ConnectionStringBuilder.SearchPath = schema;
-        }
-
-        builder.ConnectionStringBuilder.ApplicationName ??= "recsys";
-        return Create(builder.Build(), ownsDataSource: true, schema, options);
+        var (dataSource, schema) = PostgreSqlDataSources.Build(connectionString, options.Schema, "recsys");
+        return Create(dataSource, ownsDataSource: true, schema, options);
     }
 
     /// <summary>
@@ -42,15 +33,8 @@ public static class PostgreSqlBackend
     /// <returns>The backend.</returns>
     public static IRecsysBackend FromDataSource(NpgsqlDataSource dataSource, PostgreSqlRegistryOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
         options ??= new PostgreSqlRegistryOptions();
-        if (options.Schema is not null)
-        {
-            throw new ArgumentException("Set the schema through the data source's search path when passing a data source.", nameof(options));
-        }
-
-        var schema = PostgreSqlModelRegistries.FirstOf(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).SearchPath);
-        return Create(dataSource, ownsDataSource: false, schema, options);
+        return Create(dataSource, ownsDataSource: false, PostgreSqlDataSources.SchemaOf(dataSource, options), options);
     }
 
     private static RecsysBackend Create(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, PostgreSqlRegistryOptions options)

@@ -1,4 +1,5 @@
 using Npgsql;
+using Recsys.Registry.Internal;
 
 namespace Recsys.Registry;
 
@@ -14,58 +15,24 @@ public static class PostgreSqlModelRegistries
     /// <returns>The registry.</returns>
     public static IModelRegistry Open(string connectionString, PostgreSqlRegistryOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
         options ??= new PostgreSqlRegistryOptions();
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        var schema = options.Schema ?? FirstOf(builder.ConnectionStringBuilder.SearchPath);
-        if (schema is not null)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(schema, nameof(options));
-            builder.ConnectionStringBuilder.SearchPath = schema;
-        }
-
-        builder.ConnectionStringBuilder.ApplicationName ??= "recsys-registry";
-        return Create(builder.Build(), ownsDataSource: true, schema, options);
+        var (dataSource, schema) = PostgreSqlDataSources.Build(connectionString, options.Schema, "recsys-registry");
+        return Create(dataSource, ownsDataSource: true, schema, options);
     }
 
     /// <summary>
     /// Opens the registry on an existing data source (for example one registered in dependency injection). The
     /// data source is not disposed with the registry, and <see cref="PostgreSqlRegistryOptions.Schema"/> must be
-    /// <see langword="null"/>: set the search path on the data source instead.
+    /// <see langword="null"/>: the tables live in the first schema of the data source's search path.
     /// </summary>
     /// <param name="dataSource">The data source.</param>
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
     /// <returns>The registry.</returns>
     public static IModelRegistry FromDataSource(NpgsqlDataSource dataSource, PostgreSqlRegistryOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
         options ??= new PostgreSqlRegistryOptions();
-        if (options.Schema is not null)
-        {
-            throw new ArgumentException("Set the schema through the data source's search path when passing a data source.", nameof(options));
-        }
-
-        return Create(dataSource, ownsDataSource: false, null, options);
+        return Create(dataSource, ownsDataSource: false, PostgreSqlDataSources.SchemaOf(dataSource, options), options);
     }
-
-    /// <summary>
-    /// Opens the retraining run history (tables <c>runs</c>, <c>run_steps</c>) and the per-model run lock (a session
-    /// advisory lock) on a PostgreSQL database. Dispose it at shutdown.
-    /// </summary>
-    /// <param name="connectionString">An Npgsql connection string; the first schema of its search path holds the tables.</param>
-    /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
-    /// <returns>The run store.</returns>
-    internal static Recsys.Runs.IRunStore OpenRunStore(string connectionString, TimeProvider? timeProvider = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        var schema = FirstOf(builder.ConnectionStringBuilder.SearchPath);
-        builder.ConnectionStringBuilder.ApplicationName ??= "recsys-runs";
-        return new PostgreSqlRunStore(builder.Build(), ownsDataSource: true, schema, timeProvider ?? TimeProvider.System);
-    }
-
-    internal static string? FirstOf(string? searchPath) =>
-        searchPath?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
 
     internal static PostgreSqlModelRegistry Create(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, PostgreSqlRegistryOptions options)
     {

@@ -157,13 +157,11 @@ internal static partial class DeltaLog
         }
     }
 
-    private static string LogDirectory(string tableRoot)
-    {
-        var logDirectory = Path.Combine(tableRoot, "_delta_log");
-        return Directory.Exists(logDirectory)
-            ? logDirectory
+    // What makes a directory a table is decided once, by DeltaTable.IsDeltaTable (source detection uses it too).
+    private static string LogDirectory(string tableRoot) =>
+        DeltaTable.IsDeltaTable(tableRoot)
+            ? Path.Combine(tableRoot, "_delta_log")
             : throw new DeltaTableException(tableRoot, "there is no _delta_log directory, so this is not a Delta table");
-    }
 
     private static bool HasCommits(LogListing listing, long from, long to)
     {
