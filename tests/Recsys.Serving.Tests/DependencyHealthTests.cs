@@ -39,4 +39,28 @@ public sealed class DependencyHealthTests
         Assert.Equal(2, fallbacks.GetMeasurementSnapshot().Count);
         Assert.All(fallbacks.GetMeasurementSnapshot(), m => Assert.Equal(Store, m.Tags[RecsysTelemetry.Component]));
     }
+
+    [Fact]
+    public void IsOutage_OneRuleForEveryCaller()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var none = CancellationToken.None;
+
+        // Databases: driver, I/O, socket and timeout failures are outages; a bug or the caller's cancellation is not.
+        foreach (var database in new[] { DependencyHealth.InteractionStore, DependencyHealth.Registry })
+        {
+            Assert.True(DependencyHealth.IsOutage(database, new TimeoutException(), none));
+            Assert.True(DependencyHealth.IsOutage(database, new IOException(), none));
+            Assert.True(DependencyHealth.IsOutage(database, new System.Net.Sockets.SocketException(), none));
+            Assert.False(DependencyHealth.IsOutage(database, new ArgumentException("a bug"), none));
+            Assert.False(DependencyHealth.IsOutage(database, new NullReferenceException(), none));
+            Assert.False(DependencyHealth.IsOutage(database, new TimeoutException(), cancelled.Token));
+        }
+
+        // The cache: whatever its client library throws, except the caller's own cancellation.
+        Assert.True(DependencyHealth.IsOutage(DependencyHealth.DistributedCache, new ApplicationException("RedisConnectionException"), none));
+        Assert.True(DependencyHealth.IsOutage(DependencyHealth.DistributedCache, new OperationCanceledException(), none)); // the client gave up
+        Assert.False(DependencyHealth.IsOutage(DependencyHealth.DistributedCache, new OperationCanceledException(), cancelled.Token));
+    }
 }

@@ -41,16 +41,29 @@ internal sealed class DependencyHealth(TimeProvider time, ILogger<DependencyHeal
             Succeeded(component);
             return new DependencyCall<T>(true, value, null);
         }
-        catch (Exception e) when (IsOutage(e, cancellationToken))
+        catch (Exception e) when (IsOutage(component, e, cancellationToken))
         {
             Failed(component, e);
             return new DependencyCall<T>(false, default, e);
         }
     }
 
-    /// <summary>Whether an exception means the database is unreachable or failing (as opposed to a cancelled request or a bug).</summary>
-    public static bool IsOutage(Exception e, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && e is System.Data.Common.DbException or IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException;
+    /// <summary>
+    /// The one rule of what an outage is, for every caller (store calls, the registry's change feed, the distributed
+    /// cache): never a cancellation the caller asked for; for the distributed cache any other failure (its client
+    /// library throws its own types, such as Redis' connection exceptions); for a database (the interaction store, the
+    /// registry) a database, I/O, socket or timeout failure, or the driver's <see cref="InvalidOperationException"/> on
+    /// a broken connection. Anything else is a bug and propagates.
+    /// </summary>
+    /// <param name="component">The component called: <see cref="InteractionStore"/>, <see cref="Registry"/> or <see cref="DistributedCache"/>.</param>
+    /// <param name="e">What the call threw.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns>Whether the failure is an outage of the component.</returns>
+    public static bool IsOutage(string component, Exception e, CancellationToken cancellationToken) =>
+        component == DistributedCache
+            ? !(e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            : !cancellationToken.IsCancellationRequested
+                && e is System.Data.Common.DbException or IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException;
 
     /// <summary>Whether a request should try the component now: always when it is up; once a second while it is out.</summary>
     public bool ShouldTry(string component)

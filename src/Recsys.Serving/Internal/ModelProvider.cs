@@ -221,6 +221,7 @@ internal sealed class ModelProvider : BackgroundService
             {
                 await foreach (var change in _registry.WatchAsync(watermark, stoppingToken).ConfigureAwait(false))
                 {
+                    _health.Succeeded(DependencyHealth.Registry); // the feed delivers: an outage of it has ended
                     watermark = change.Sequence;
                     if (IsRelevant(change))
                     {
@@ -234,7 +235,7 @@ internal sealed class ModelProvider : BackgroundService
             }
             catch (Exception e)
             {
-                if (e is System.Data.Common.DbException or IOException or TimeoutException)
+                if (DependencyHealth.IsOutage(DependencyHealth.Registry, e, stoppingToken))
                 {
                     _health.Failed(DependencyHealth.Registry, e); // logged once per outage
                 }

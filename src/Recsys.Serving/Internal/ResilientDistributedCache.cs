@@ -45,7 +45,7 @@ internal sealed class ResilientDistributedCache(IDistributedCache inner, Recomme
         {
             await BoundedAsync(ct => inner.GetAsync("recsys:health-probe", ct), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (DependencyHealth.IsOutage(DependencyHealth.DistributedCache, e, cancellationToken))
         {
             throw new IOException(e.Message, e); // whatever the client library throws, an outage of the cache
         }
@@ -68,7 +68,7 @@ internal sealed class ResilientDistributedCache(IDistributedCache inner, Recomme
             health.Succeeded(DependencyHealth.DistributedCache);
             return value;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (DependencyHealth.IsOutage(DependencyHealth.DistributedCache, e, CancellationToken.None) && e is not OperationCanceledException)
         {
             Trip(e);
             return fallback;
@@ -88,7 +88,7 @@ internal sealed class ResilientDistributedCache(IDistributedCache inner, Recomme
             health.Succeeded(DependencyHealth.DistributedCache);
             return value;
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (DependencyHealth.IsOutage(DependencyHealth.DistributedCache, e, cancellationToken))
         {
             Trip(e);
             return fallback;
