@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Consumes the packages the way a stranger would: a fresh `dotnet new web` project in a temporary directory,
 # `dotnet add package Recsys.AspNetCore --prerelease` from the folder scripts/pack.sh wrote (dependencies from nuget.org),
-# whose closure must not carry training, data readers or database drivers; then Recsys.Registry (SQLite) and
+# whose closure must not carry training, data readers or database drivers; then Recsys.Registry.Sqlite and
 # Recsys.Retraining (the bootstrap), services.AddRecommender().UseSqlite(dir) + AddRecsysBootstrap() +
 # app.MapRecommender("/api") + the ready probe, build, run (bootstrap on: trains and promotes a first model on the
 # built-in synthetic data) and one recommendation over HTTP.
@@ -33,14 +33,14 @@ dotnet add package Recsys.AspNetCore --prerelease
 # Serving does not carry training: the web package's closure has no retraining flow (Polly, Cronos), no data readers
 # (Parquet.Net) and no database driver (SQLite, Npgsql).
 closure="$(dotnet list package --include-transitive)"
-for forbidden in Polly.Core Cronos Parquet.Net Microsoft.Data.Sqlite Npgsql Recsys.Retraining Recsys.Data Recsys.Registry; do
+for forbidden in Polly.Core Cronos Parquet.Net Microsoft.Data.Sqlite Npgsql Recsys.Retraining Recsys.Data Recsys.Registry Recsys.Registry.Sqlite Recsys.Registry.PostgreSql; do
   if grep -qE "> $forbidden( |$)" <<<"$closure"; then
     echo "$closure" >&2; echo "smoke: Recsys.AspNetCore brings $forbidden" >&2; exit 1
   fi
 done
 echo "smoke: Recsys.AspNetCore's closure has no Polly, Cronos, Parquet.Net, SQLite, Npgsql or retraining"
-# The SQLite registry (Recsys.Registry) and the bootstrap that trains a first version (Recsys.Retraining).
-dotnet add package Recsys.Registry --prerelease
+# The SQLite backend (Recsys.Registry.Sqlite) and the bootstrap that trains a first version (Recsys.Retraining).
+dotnet add package Recsys.Registry.Sqlite --prerelease
 dotnet add package Recsys.Retraining --prerelease
 cat > Program.cs <<'CS'
 using Recsys.AspNetCore;

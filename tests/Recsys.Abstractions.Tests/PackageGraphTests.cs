@@ -17,7 +17,9 @@ public sealed class PackageGraphTests
         // The algorithms and the model format. (Blend and hybrid still fit their weights with the evaluator: to be cut
         // by a validation interface the trainer receives.)
         ["Recsys.Factorization"] = ["Recsys.Evaluation"],
+        // The registry core and the promotion policy; the storage is a backend package's.
         ["Recsys.Registry"] = ["Recsys.Abstractions"],
+        ["Recsys.Registry.Sqlite"] = ["Recsys.Registry"],
         ["Recsys.Registry.PostgreSql"] = ["Recsys.Registry"],
         ["Recsys.Retraining"] = ["Recsys.Data", "Recsys.Factorization", "Recsys.Registry"],
         // Serving: the contracts and the model format only; the bootstrap and the retrain endpoint reach training
@@ -45,6 +47,17 @@ public sealed class PackageGraphTests
                 Allowed[name].Order(StringComparer.Ordinal).SequenceEqual(project.Projects.Order(StringComparer.Ordinal)),
                 $"{name} references {string.Join(", ", project.Projects)}; allowed: {string.Join(", ", Allowed[name])}");
         }
+    }
+
+    [Fact]
+    public void OnlyTheSqliteBackend_CarriesSqlite_AndOnlyThePostgreSqlBackend_Npgsql()
+    {
+        var projects = Projects();
+        var sqlite = projects.Where(p => p.Value.Packages.Contains("Microsoft.Data.Sqlite")).Select(p => p.Key).ToList();
+        var npgsql = projects.Where(p => p.Value.Packages.Contains("Npgsql")).Select(p => p.Key).ToList();
+
+        Assert.Equal(["Recsys.Registry.Sqlite"], sqlite);
+        Assert.Equal(["Recsys.Registry.PostgreSql"], npgsql);
     }
 
     [Theory]

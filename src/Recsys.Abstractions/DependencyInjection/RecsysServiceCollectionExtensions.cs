@@ -22,7 +22,7 @@ public static class RecsysServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRecsysBackend>(_ => throw new InvalidOperationException(
-            "No Recsys backend is configured: call services.AddRecsys().UseSqlite(directory) (package Recsys.Registry) or "
+            "No Recsys backend is configured: call services.AddRecsys().UseSqlite(directory) (package Recsys.Registry.Sqlite) or "
             + ".UsePostgreSql(connectionString) (package Recsys.Registry.PostgreSql), or .UseBackend(…) for your own."));
         services.TryAddSingleton<IModelRegistry>(sp => sp.GetRequiredService<IRecsysBackend>().Registry);
         services.TryAddSingleton<IRunStore>(sp => sp.GetRequiredService<IRecsysBackend>().Runs);
