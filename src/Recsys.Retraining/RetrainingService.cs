@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recsys.Data;
 using Recsys.Evaluation;
 using Recsys.Recommenders;
 using Recsys.Registry;
+using Recsys.Retraining.Internal;
 using Recsys.Runs;
 using Recsys.Tuning;
 
@@ -197,7 +197,7 @@ public sealed class RetrainingService : IRetrainingLauncher
         var versions = new List<ModelVersion>();
         foreach (var model in _options.Candidates.Select(TargetOf).Prepend(_options.ModelName).Distinct(StringComparer.Ordinal))
         {
-            versions.AddRange(await ListVersionsAsync(model, cancellationToken).ConfigureAwait(false));
+            versions.AddRange(await _registry.VersionsOrNoneAsync(model, cancellationToken).ConfigureAwait(false));
         }
 
         foreach (var version in versions.Where(v => v.Status == ModelVersionStatus.Pending && v.Tags.TryGetValue("run_id", out var owner) && owner != runId))
@@ -327,10 +327,10 @@ public sealed class RetrainingService : IRetrainingLauncher
                 {
                     // A version of the same recipe trained on the same data is already there (a run that changed nothing
                     // for this model): it is not registered again. One this run registered (a retried step) is reused.
-                    var parameters = ParametersOf(AlgorithmOf(trained[k].Candidate), settings[k]);
-                    var same = (await ListVersionsAsync(TargetOf(trained[k].Candidate), ct).ConfigureAwait(false)).FirstOrDefault(v =>
+                    var parameters = Recipes.ParametersOf(Recipes.AlgorithmOf(trained[k].Candidate), settings[k]);
+                    var same = (await _registry.VersionsOrNoneAsync(TargetOf(trained[k].Candidate), ct).ConfigureAwait(false)).FirstOrDefault(v =>
                         v.Status == ModelVersionStatus.Ready && v.Lineage is { } l && l.DataFingerprint == lineage.DataFingerprint && l.Refit == lineage.Refit
-                        && SameRecipe(trained[k].Candidate.Name, parameters, v));
+                        && Recipes.SameRecipe(trained[k].Candidate.Name, parameters, v));
                     if (same is not null && (same.Tags.GetValueOrDefault("run_id") == flow.RunId || trained[k].Candidate.Trainer is null))
                     {
                         versions.Add(new Registration(k, same, New: same.Tags.GetValueOrDefault("run_id") == flow.RunId));
@@ -359,7 +359,7 @@ public sealed class RetrainingService : IRetrainingLauncher
                     var unchanged = string.Join("; ", members.Where(r => !r.New).Select(r => $"{r.Version.Trainer} unchanged: v{r.Version.Version} already has its recipe trained on this data, so no version was registered"));
                     decisions.Add(Prefix(target) + (fresh.Count == 0
                         ? $"no promotion: {unchanged}"
-                        : await PromoteAsync(flow.RunId, [.. fresh.Select(r => r.Version)], [.. fresh.Select(r => purposes[r.Candidate])], productions[target], ct).ConfigureAwait(false)
+                        : await new CandidatePromoter(_registry, _options.Promotion).PromoteAsync(flow.RunId, [.. fresh.Select(r => r.Version)], [.. fresh.Select(r => purposes[r.Candidate])], productions[target], ct).ConfigureAwait(false)
                             + (unchanged.Length > 0 ? $"; {unchanged}" : "")));
                 }
 
@@ -378,7 +378,7 @@ public sealed class RetrainingService : IRetrainingLauncher
                     var removed = new List<string>();
                     foreach (var target in targets)
                     {
-                        removed.AddRange((await ApplyRetentionAsync(target, keep, flow.RunId, ct).ConfigureAwait(false)).Select(v => $"{Prefix(target)}v{v}"));
+                        removed.AddRange((await new VersionRetention(_registry, _logger).ApplyAsync(target, keep, flow.RunId, ct).ConfigureAwait(false)).Select(v => $"{Prefix(target)}v{v}"));
                     }
 
                     return removed;
@@ -394,60 +394,6 @@ public sealed class RetrainingService : IRetrainingLauncher
 
     /// <summary>One candidate's version: registered by this run (<paramref name="New"/>), or an existing one with its recipe and data.</summary>
     private sealed record Registration(int Candidate, ModelVersion Version, bool New);
-
-    /// <summary>
-    /// Keeps the newest <paramref name="keep"/> versions of a model that are not in Production; older ones are archived
-    /// and their artifacts deleted (metadata, metrics, lineage and history stay). Never touched: Production, aliased
-    /// versions, and Staging versions an operator staged or that no newer Staging version supersedes. A Staging version a
-    /// run staged and a newer one superseded is archived first.
-    /// </summary>
-    /// <returns>The versions whose artifacts were deleted.</returns>
-    private async Task<List<int>> ApplyRetentionAsync(string model, int keep, string runId, CancellationToken cancellationToken)
-    {
-        var versions = (await ListVersionsAsync(model, cancellationToken).ConfigureAwait(false)).OrderByDescending(v => v.Version).ToList();
-        var newestStaging = versions.FirstOrDefault(v => v.Stage == ModelStage.Staging && v.Status == ModelVersionStatus.Ready)?.Version;
-        var deleted = new List<int>();
-        foreach (var version in versions.Where(v => v.Stage != ModelStage.Production).Skip(keep))
-        {
-            if (version.Status is ModelVersionStatus.ArtifactDeleted or ModelVersionStatus.Pending || version.Aliases.Count > 0)
-            {
-                continue;
-            }
-
-            var reason = string.Create(CultureInfo.InvariantCulture, $"retention: beyond the newest {keep} non-Production versions");
-            if (version.Stage == ModelStage.Staging)
-            {
-                if (!version.Tags.ContainsKey("run_id") || version.Version == newestStaging)
-                {
-                    continue;
-                }
-
-                await _registry.TransitionStageAsync(model, version.Version, ModelStage.Archived, archiveExisting: false, $"run {runId}", $"{reason}, superseded by the newer Staging v{newestStaging}", cancellationToken).ConfigureAwait(false);
-            }
-            else if (version.Stage == ModelStage.None && version.Status == ModelVersionStatus.Ready)
-            {
-                await _registry.TransitionStageAsync(model, version.Version, ModelStage.Archived, archiveExisting: false, $"run {runId}", reason, cancellationToken).ConfigureAwait(false);
-            }
-
-            await _registry.DeleteArtifactAsync(model, version.Version, $"run {runId}", reason, cancellationToken).ConfigureAwait(false);
-            Log.ArtifactDeleted(_logger, model, version.Version, keep);
-            deleted.Add(version.Version);
-        }
-
-        return deleted;
-    }
-
-    private async Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(string model, CancellationToken cancellationToken) =>
-        await _registry.FindModelAsync(model, cancellationToken).ConfigureAwait(false) is null
-            ? []
-            : await _registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>
-    /// Production of one model evaluated for the run's split (null without one), for the promotion of that model's
-    /// candidates. <paramref name="DataChanged"/>: the run's data holds interactions that version did not learn, so a
-    /// retrain of its own recipe is a refresh (ties go to the fresher model).
-    /// </summary>
-    private sealed record ProductionEvaluation(ModelVersion Version, EvaluationResult Score, ModelPurpose Purpose, string How, bool DataChanged);
 
     /// <summary>What the run's split is measured against: the newest timestamp Production was trained on (when the split holds out newer interactions), and the loaded data's fingerprint.</summary>
     private sealed record ServedTraining(long? TrainedUpTo, string Fingerprint);
@@ -506,7 +452,7 @@ public sealed class RetrainingService : IRetrainingLauncher
         // Production's artifact was refit on data that includes this split's test part; judging it on that part
         // would be unfair both ways (seen items are excluded from its lists, its ratings were learned). So its recipe
         // (trainer and recorded parameters) is retrained on the same training part instead.
-        var recipe = RecipeOf(current.Version);
+        var recipe = Recipes.RecipeOf(current.Version);
         var comparable = recipe is null ? current.Model : await Task.Run(() => recipe.Fit(split.Train, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new ProductionEvaluation(
             current.Version,
@@ -514,66 +460,6 @@ public sealed class RetrainingService : IRetrainingLauncher
             purpose,
             recipe is not null ? "its trainer and parameters retrained on this split" : "its stored artifact: not a built-in trainer, so it may have seen the test part",
             changed);
-    }
-
-    /// <summary>Promotes the best of one model's candidates that the primary metric can judge; the decision says who was compared or skipped and why.</summary>
-    private async Task<string> PromoteAsync(string runId, IReadOnlyList<ModelVersion> registered, IReadOnlyList<ModelPurpose> purposes, ProductionEvaluation? production, CancellationToken cancellationToken)
-    {
-        var policy = _options.Promotion;
-        var metric = policy.PrimaryMetric;
-        var notes = new List<string>();
-        var comparable = new List<ModelVersion>();
-        for (var k = 0; k < registered.Count; k++)
-        {
-            var v = registered[k];
-            if (!MetricCatalog.IsMeaningful(metric, purposes[k]))
-            {
-                notes.Add($"v{v.Version} ({v.Trainer}) skipped: {metric} is not meaningful for a {MetricCatalog.Format(purposes[k])} model");
-            }
-            else if (!v.Metrics.TryGetValue(metric, out var value) || !double.IsFinite(value))
-            {
-                notes.Add($"v{v.Version} ({v.Trainer}) skipped: it has no finite {metric}");
-            }
-            else
-            {
-                notes.Add(string.Create(CultureInfo.InvariantCulture, $"v{v.Version} ({v.Trainer}) compared: {metric} {value:G6}"));
-                comparable.Add(v);
-            }
-        }
-
-        Dictionary<string, double>? productionMetrics = null;
-        if (production is not null)
-        {
-            productionMetrics = MetricCatalog.MetricsOf(production.Score, production.Purpose);
-            notes.Add(MetricCatalog.IsMeaningful(metric, production.Purpose)
-                ? string.Create(CultureInfo.InvariantCulture, $"Production v{production.Version.Version} ({production.Version.Trainer}) judged on the same holdout ({production.How}): {metric} {productionMetrics.GetValueOrDefault(metric, double.NaN):G6}")
-                : $"Production v{production.Version.Version} ({production.Version.Trainer}) not comparable: {metric} is not meaningful for a {MetricCatalog.Format(production.Purpose)} model, so it is not replaced");
-        }
-
-        if (comparable.Count == 0)
-        {
-            return $"no promotion: no candidate can be judged on {metric}; " + string.Join("; ", notes);
-        }
-
-        var best = comparable.OrderBy(v => Rank(policy, v.Metrics)).First();
-
-        // A refresh: the run's data holds interactions Production did not learn, and a candidate is Production's own
-        // recipe. A challenger of another recipe must still beat Production; otherwise the fresher twin replaces it
-        // unless it measures worse by more than the refresh margin.
-        var refresh = false;
-        if (production is { DataChanged: true } && productionMetrics is not null && MetricCatalog.IsMeaningful(metric, production.Purpose)
-            && comparable.Where(v => SameRecipe(v, production.Version)).OrderBy(v => Rank(policy, v.Metrics)).FirstOrDefault() is { } twin)
-        {
-            refresh = twin == best || policy.Decide(best.Metrics, productionMetrics).Outcome != PromotionOutcome.Promote;
-            if (refresh)
-            {
-                notes.Add($"v{twin.Version} ({twin.Trainer}) is Production's recipe retrained on data with interactions Production did not learn: a refresh");
-                best = twin;
-            }
-        }
-
-        var decision = await _registry.PromoteAsync(best.ModelName, best.Version, policy, productionMetrics, refresh, $"run {runId}", cancellationToken).ConfigureAwait(false);
-        return $"v{best.Version} ({best.Trainer}): {decision.Outcome}: {decision.Reason}; " + string.Join("; ", notes);
     }
 
     /// <summary>Each candidate's settings: its own, or the best trial of its search on <paramref name="training"/> (one step per search, one per trial).</summary>
@@ -650,66 +536,6 @@ public sealed class RetrainingService : IRetrainingLauncher
         return trained;
     }
 
-    /// <summary>Sort key: the best candidate by the policy's primary metric first; candidates without it last.</summary>
-    private static double Rank(PromotionPolicy policy, IReadOnlyDictionary<string, double> metrics)
-    {
-        if (!metrics.TryGetValue(policy.PrimaryMetric, out var value) || !double.IsFinite(value))
-        {
-            return double.PositiveInfinity;
-        }
-
-        return MetricCatalog.HigherIsBetter(policy.PrimaryMetric, policy.HigherIsBetter) ? -value : value;
-    }
-
-    /// <summary>Whether a candidate is a version's recipe: the same trainer with the same parameters (compared as parsed settings).</summary>
-    private static bool SameRecipe(ModelVersion candidate, ModelVersion production) => SameRecipe(candidate.Trainer, candidate.Parameters, production);
-
-    private static bool SameRecipe(string trainer, string? parameters, ModelVersion version) =>
-        string.Equals(trainer, version.Trainer, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(NormalizedParameters(trainer, parameters), NormalizedParameters(trainer, version.Parameters), StringComparison.Ordinal);
-
-    // Versions record the values they were trained with (a built-in algorithm's defaults filled in), so an older
-    // version that recorded only the settings given compares equal to a new one with the same values.
-    private static string? NormalizedParameters(string trainer, string? parameters)
-    {
-        try
-        {
-            return ParametersOf(trainer, JsonSerializer.Deserialize(string.IsNullOrWhiteSpace(parameters) ? "{}" : parameters, ParameterJsonContext.Default.AlgorithmSettings));
-        }
-        catch (JsonException)
-        {
-            return parameters;
-        }
-    }
-
-    /// <summary>A version's parameters: the values a built-in algorithm trains with (defaults filled in), else the settings given.</summary>
-    private static string ParametersOf(string? algorithm, AlgorithmSettings? settings) =>
-        JsonSerializer.Serialize(
-            algorithm is null || RecommenderAlgorithms.PurposeOf(algorithm) is null ? settings ?? new AlgorithmSettings() : RecommenderAlgorithms.Resolve(algorithm, settings),
-            ParameterJsonContext.Default.AlgorithmSettings);
-
-    /// <summary>The built-in algorithm a candidate trains, or null for a custom trainer factory.</summary>
-    private static string? AlgorithmOf(CandidateOptions candidate) => candidate.Trainer is null ? candidate.Algorithm : null;
-
-    /// <summary>A version's trainer with its recorded parameters, or null when it is not a built-in algorithm or its parameters do not parse.</summary>
-    private static IRecommenderTrainer? RecipeOf(ModelVersion version)
-    {
-        if (RecommenderAlgorithms.PurposeOf(version.Trainer) is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var settings = JsonSerializer.Deserialize(string.IsNullOrWhiteSpace(version.Parameters) ? "{}" : version.Parameters, ParameterJsonContext.Default.AlgorithmSettings);
-            return RecommenderAlgorithms.Create(version.Trainer, settings);
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException or System.ComponentModel.DataAnnotations.ValidationException)
-        {
-            return null;
-        }
-    }
-
     private async Task<ModelVersion?> ProductionVersionAsync(string model, CancellationToken cancellationToken) =>
         await _registry.FindModelAsync(model, cancellationToken).ConfigureAwait(false) is null
             ? null
@@ -733,7 +559,7 @@ public sealed class RetrainingService : IRetrainingLauncher
             new NewModelVersion
             {
                 Trainer = candidate.Name,
-                Parameters = ParametersOf(AlgorithmOf(candidate), settings),
+                Parameters = Recipes.ParametersOf(Recipes.AlgorithmOf(candidate), settings),
                 Metrics = metrics,
                 Lineage = lineage,
                 Tags = ModelLifecycle.Tags(purpose, ("run_id", runId)),
