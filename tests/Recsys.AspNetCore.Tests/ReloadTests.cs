@@ -278,59 +278,15 @@ public sealed class ReloadTests
     /// <summary>Counts the versions the clients were served; lets a test wait for a count instead of polling for it.</summary>
     private sealed class VersionTally
     {
-        private readonly Lock _gate = new();
-        private readonly SortedDictionary<int, int> _counts = [];
-        private readonly List<(int Version, int Count, TaskCompletionSource Reached)> _waits = [];
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, CountSignal> _counts = new();
 
-        public int Total
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _counts.Values.Sum();
-                }
-            }
-        }
+        public long Total => _counts.Values.Sum(c => c.Count);
 
-        public int[] Versions
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return [.. _counts.Keys];
-                }
-            }
-        }
+        public int[] Versions => [.. _counts.Where(c => c.Value.Count > 0).Select(c => c.Key).Order()];
 
-        public void Add(int version)
-        {
-            lock (_gate)
-            {
-                var count = _counts[version] = _counts.GetValueOrDefault(version) + 1;
-                foreach (var wait in _waits.Where(w => w.Version == version && count >= w.Count).ToArray())
-                {
-                    wait.Reached.TrySetResult();
-                    _waits.Remove(wait);
-                }
-            }
-        }
+        public void Add(int version) => _counts.GetOrAdd(version, _ => new CountSignal()).Increment();
 
-        public Task AtLeastAsync(int version, int count)
-        {
-            lock (_gate)
-            {
-                if (_counts.GetValueOrDefault(version) >= count)
-                {
-                    return Task.CompletedTask;
-                }
-
-                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waits.Add((version, count, reached));
-                return reached.Task.WaitAsync(HangGuard, Ct);
-            }
-        }
+        public Task AtLeastAsync(int version, int count) => _counts.GetOrAdd(version, _ => new CountSignal()).AtLeastAsync(count, Ct);
     }
 
 }

@@ -87,24 +87,8 @@ internal sealed class ServingHost : IAsyncDisposable
     /// </summary>
     /// <param name="version">The version.</param>
     /// <param name="hangGuard">Fails a test that would otherwise hang; never a speed limit.</param>
-    public Task SwappedAsync(int version, TimeSpan hangGuard)
-    {
-        var provider = Services.GetRequiredService<ModelProvider>();
-        var swapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        provider.Swapped += (target, model) =>
-        {
-            if (target is null && model.Version.Version == version)
-            {
-                swapped.TrySetResult();
-            }
-        };
-        if (provider.Current?.Version.Version == version)
-        {
-            swapped.TrySetResult();
-        }
-
-        return swapped.Task.WaitAsync(hangGuard, TestContext.Current.CancellationToken);
-    }
+    public Task SwappedAsync(int version, TimeSpan hangGuard) =>
+        Recsys.Tests.Shared.ServedVersions.SwappedAsync(Services, version, hangGuard, TestContext.Current.CancellationToken);
 
     public IModelRegistry Registry => _app.Services.GetRequiredService<IModelRegistry>();
 

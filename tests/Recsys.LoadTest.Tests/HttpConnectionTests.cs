@@ -167,9 +167,7 @@ public sealed class HttpConnectionTests
         private readonly Task _accepting;
         private readonly List<Task> _serving = [];
         private int _connections;
-        private readonly Lock _gate = new();
-        private readonly List<(int Requests, TaskCompletionSource Reached)> _waits = [];
-        private int _requests;
+        private readonly Recsys.Tests.Shared.CountSignal _requests = new();
 
         public ScriptedServer(params string[] answers)
         {
@@ -191,23 +189,10 @@ public sealed class HttpConnectionTests
 
         public int Connections => Volatile.Read(ref _connections);
 
-        public int Requests => Volatile.Read(ref _requests);
+        public int Requests => (int)_requests.Count;
 
         /// <summary>Completes once the server has read <paramref name="requests"/> requests (signalled, not polled).</summary>
-        public Task Received(int requests)
-        {
-            lock (_gate)
-            {
-                if (_requests >= requests)
-                {
-                    return Task.CompletedTask;
-                }
-
-                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waits.Add((requests, reached));
-                return reached.Task.WaitAsync(TimeSpan.FromMinutes(2), _stop.Token); // the limit only ends a hang
-            }
-        }
+        public Task Received(int requests) => _requests.AtLeastAsync(requests, _stop.Token);
 
         public async ValueTask DisposeAsync()
         {
@@ -264,17 +249,7 @@ public sealed class HttpConnectionTests
 
                     var text = received.ToString();
                     received.Clear().Append(text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
-                    int number;
-                    lock (_gate)
-                    {
-                        number = ++_requests;
-                        foreach (var wait in _waits.Where(w => number >= w.Requests).ToArray())
-                        {
-                            wait.Reached.TrySetResult();
-                            _waits.Remove(wait);
-                        }
-                    }
-
+                    var number = (int)_requests.Increment();
                     if (DropWithoutAnswer.Contains(number))
                     {
                         return;

@@ -281,24 +281,7 @@ public sealed class EndToEndTests
         public IServiceProvider Services => app.Services;
 
         /// <summary>Completes when the host serves <paramref name="version"/> (the provider's swap event).</summary>
-        public Task SwappedAsync(int version)
-        {
-            var provider = app.Services.GetRequiredService<ModelProvider>();
-            var swapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            provider.Swapped += (target, model) =>
-            {
-                if (target is null && model.Version.Version == version)
-                {
-                    swapped.TrySetResult();
-                }
-            };
-            if (provider.Current?.Version.Version == version)
-            {
-                swapped.TrySetResult();
-            }
-
-            return swapped.Task.WaitAsync(Poll.HangGuard, Ct);
-        }
+        public Task SwappedAsync(int version) => ServedVersions.SwappedAsync(app.Services, version, Poll.HangGuard, Ct);
 
         public async ValueTask DisposeAsync()
         {
@@ -311,27 +294,12 @@ public sealed class EndToEndTests
     /// <summary>The interaction store, counting how often the worker asks for the number of interactions.</summary>
     private sealed class CountingStore(Recsys.Data.IInteractionStore inner) : Recsys.Data.IInteractionStore
     {
-        private readonly Lock _gate = new();
-        private readonly List<(int Count, TaskCompletionSource Reached)> _waits = [];
-        private int _counts;
+        private readonly CountSignal _counts = new();
 
-        public int Counts => Volatile.Read(ref _counts);
+        public int Counts => (int)_counts.Count;
 
         /// <summary>Completes once the worker has asked for the count <paramref name="counts"/> times in all.</summary>
-        public Task CountedAsync(int counts)
-        {
-            lock (_gate)
-            {
-                if (_counts >= counts)
-                {
-                    return Task.CompletedTask;
-                }
-
-                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waits.Add((counts, reached));
-                return reached.Task.WaitAsync(Poll.HangGuard, Ct);
-            }
-        }
+        public Task CountedAsync(int counts) => _counts.AtLeastAsync(counts, Ct);
 
         public Task AppendAsync(IReadOnlyList<Recsys.Data.Interaction> interactions, CancellationToken cancellationToken) => inner.AppendAsync(interactions, cancellationToken);
 
@@ -340,16 +308,7 @@ public sealed class EndToEndTests
         public async Task<long> CountAsync(CancellationToken cancellationToken)
         {
             var count = await inner.CountAsync(cancellationToken);
-            lock (_gate)
-            {
-                _counts++;
-                foreach (var wait in _waits.Where(w => _counts >= w.Count).ToArray())
-                {
-                    wait.Reached.TrySetResult();
-                    _waits.Remove(wait);
-                }
-            }
-
+            _counts.Increment();
             return count;
         }
 
