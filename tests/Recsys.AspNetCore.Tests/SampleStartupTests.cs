@@ -103,6 +103,69 @@ public sealed class SampleStartupTests
         }
     }
 
+    [Fact]
+    public async Task NormalStart_WithHealthPolled_LogsNoFailure()
+    {
+        // What an orchestrator does: poll /health and /health/ready while the host bootstraps, loads and warms up.
+        var ct = TestContext.Current.CancellationToken;
+        using var directory = new TempDirectory();
+        using var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+        var dll = Sample("Recsys.Samples.WebApi");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var host = new System.Diagnostics.Process
+        {
+            // Started from its folder, as `dotnet run` does, so that its appsettings.json applies.
+            StartInfo = new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", "--registry", directory.Path])
+            {
+                WorkingDirectory = Path.GetDirectoryName(dll)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            },
+        };
+        host.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        host.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        host.Start();
+        host.BeginOutputReadLine();
+        host.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var polls = 0;
+            await Poll.UntilAsync(
+                async () =>
+                {
+                    try
+                    {
+                        using var health = await http.GetAsync("/health", ct);
+                        using var ready = await http.GetAsync("/health/ready", ct);
+                        polls++;
+                        return ready.StatusCode == HttpStatusCode.OK || host.HasExited;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return host.HasExited; // not listening yet
+                    }
+                },
+                "the sample host was ready (or exited)",
+                hangGuard: TimeSpan.FromMinutes(5),
+                cancellationToken: ct);
+
+            Assert.False(host.HasExited, string.Join("\n", output));
+            Assert.True(polls > 1, "the host was ready before it was ever polled unready; the test proves nothing");
+            Assert.Contains(output, line => line.Contains("reporting ready", StringComparison.Ordinal)); // the warm-up ran
+            var failures = output.Where(line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)).ToList();
+            Assert.True(failures.Count == 0, $"{failures.Count} failure lines on a normal start, first: {failures.FirstOrDefault()}");
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync(ct);
+        }
+    }
+
     private static string Sample(string name)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
