@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Recsys.Data;
+using Recsys.Evaluation;
 using Recsys.Factorization;
 using Recsys.Recommenders;
 
@@ -44,5 +45,5 @@ public class LargeFitPerAlgorithmBenchmarks
     public void Setup() => _data = BenchmarkData.SyntheticOfSize(Interactions);
 
     [Benchmark]
-    public IRecommender Fit() => RecommenderAlgorithms.Create(Algorithm, new AlgorithmSettings { Rank = Algorithm == "baseline" ? null : 64 }).Fit(_data);
+    public IRecommender Fit() => RecommenderAlgorithms.Create(Algorithm, new AlgorithmSettings { Rank = Algorithm == "baseline" ? null : 64 }, HoldoutValidator.Default).Fit(_data);
 }

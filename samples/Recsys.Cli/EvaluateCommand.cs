@@ -71,7 +71,7 @@ internal static class EvaluateCommand
             {
                 var settings = hyper.Settings(result);
                 settings.Seed = seed ?? settings.Seed;
-                return RecommenderAlgorithms.Create(result.GetValue(algorithm)!, settings);
+                return RecommenderAlgorithms.Create(result.GetValue(algorithm)!, settings, HoldoutValidator.Default);
             }
 
             var trainer = Trainer(null); // an unknown algorithm or a bad setting fails before the data is read

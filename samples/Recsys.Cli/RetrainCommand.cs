@@ -95,7 +95,7 @@ internal static class RetrainCommand
             {
                 try
                 {
-                    _ = RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings);
+                    _ = RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings, HoldoutValidator.Default);
                 }
                 catch (Exception e) when (e is ArgumentException or System.ComponentModel.DataAnnotations.ValidationException)
                 {

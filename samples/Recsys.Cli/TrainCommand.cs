@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Globalization;
 using Recsys.Data;
+using Recsys.Evaluation;
 using Recsys.Recommenders;
 
 namespace Recsys.Cli;
@@ -26,13 +27,13 @@ internal static class TrainCommand
         {
             var outputFile = result.GetValue(output)!;
             Cli.RequireWritableDirectory("--out", outputFile);
-            var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result));
+            var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result), HoldoutValidator.Default);
             hyper.CheckApplies(result, result.GetValue(algorithm)!);
             var file = result.GetValue(data.Data);
             // The dataset itself is not kept past the fit (the model keeps what it needs): at 100 M ratings its other
             // columns are gigabytes the model file's writing does not need. No trainer reads timestamps, so they are
             // not read (8 bytes a rating).
-            var warmUp = FitWarmUp.Start(() => RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result)), result.GetValue(hyper.Rank), cancellationToken);
+            var warmUp = FitWarmUp.Start(() => RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result), HoldoutValidator.Default), result.GetValue(hyper.Rank), cancellationToken);
             var (counts, model, seconds) = CliProgress.Run(json: false, progress =>
             {
                 var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file, progress, timestamps: false);

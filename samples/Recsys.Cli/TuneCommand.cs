@@ -91,7 +91,7 @@ internal static class TuneCommand
             {
                 var bar = progress.Start($"tune {name}", search.Plan.Count);
                 var done = 0;
-                return await search.RunAsync(fold.Train, evaluation, result.GetValue(parallel), (trial, _) =>
+                return await search.RunAsync(fold.Train, new HoldoutValidator(evaluation), result.GetValue(parallel), (trial, _) =>
                 {
                     bar.Report(Interlocked.Increment(ref done), string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number}: {trial.Metric:F4}"));
                     return ValueTask.CompletedTask;
@@ -102,8 +102,8 @@ internal static class TuneCommand
             EvaluationResult? tuned = null, untuned = null;
             if (fold.Test.Count > 0)
             {
-                tuned = Evaluator.FitAndEvaluate(RecommenderAlgorithms.Create(name, search.SettingsFor(searched.Best.Parameters)), fold, evaluation, cancellationToken);
-                untuned = Evaluator.FitAndEvaluate(RecommenderAlgorithms.Create(name, hyper.Settings(result)), fold, evaluation, cancellationToken);
+                tuned = Evaluator.FitAndEvaluate(RecommenderAlgorithms.Create(name, search.SettingsFor(searched.Best.Parameters), HoldoutValidator.Default), fold, evaluation, cancellationToken);
+                untuned = Evaluator.FitAndEvaluate(RecommenderAlgorithms.Create(name, hyper.Settings(result), HoldoutValidator.Default), fold, evaluation, cancellationToken);
             }
 
             if (result.GetValue(json))

@@ -200,7 +200,7 @@ public sealed class RetrainingOptions : IValidatableObject
     {
         try
         {
-            _ = RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings);
+            _ = RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings, HoldoutValidator.Default);
             return null;
         }
         catch (Exception e) when (e is ArgumentException or ValidationException)

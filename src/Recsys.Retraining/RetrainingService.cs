@@ -475,7 +475,7 @@ public sealed class RetrainingService : IRetrainingLauncher
             }
 
             var name = $"tune {k + 1}: {Label(candidate)}";
-            var evaluation = new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold };
+            var validator = new HoldoutValidator(new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold });
 
             // Built inside the step, so that a search the options did not validate fails this step and the run, named.
             var (search, result) = await flow.StepAsync(
@@ -484,7 +484,7 @@ public sealed class RetrainingService : IRetrainingLauncher
                 async ct =>
                 {
                     var plan = new HyperParameterSearch(candidate.Algorithm, candidate.Settings, space);
-                    var found = await plan.RunAsync(training, evaluation, _options.MaxParallelism, (trial, token) => RecordTrialAsync(flow.RunId, name, plan, trial, token), ct).ConfigureAwait(false);
+                    var found = await plan.RunAsync(training, validator, _options.MaxParallelism, (trial, token) => RecordTrialAsync(flow.RunId, name, plan, trial, token), ct).ConfigureAwait(false);
                     return (plan, found);
                 },
                 r => string.Create(CultureInfo.InvariantCulture, $"best trial {r.found.Best.Number} of {r.found.Trials.Count} ({r.found.Planned} planned): {r.found.Best.DescribeParameters()}, validation {r.found.Metric} {r.found.Best.Metric:F4}"),
@@ -526,7 +526,7 @@ public sealed class RetrainingService : IRetrainingLauncher
                         {
                             using var training = RetrainingTelemetry.Source.StartActivity("recsys.train");
                             training?.SetTag(RecsysTelemetry.Algorithm, candidate.Algorithm);
-                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, settings[k])).Fit(data, new ProgressLog(this, flow.RunId, name, TargetOf(candidate), candidate.Name), token);
+                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, settings[k], HoldoutValidator.Default)).Fit(data, new ProgressLog(this, flow.RunId, name, TargetOf(candidate), candidate.Name), token);
                         },
                         token),
                     m => string.Create(CultureInfo.InvariantCulture, $"{m.Algorithm}: {data.Count:N0} interactions, {m.Users.Count:N0} users, {m.Items.Count:N0} items"),

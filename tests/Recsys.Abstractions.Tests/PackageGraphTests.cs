@@ -14,14 +14,14 @@ public sealed class PackageGraphTests
         ["Recsys.Abstractions"] = [],
         ["Recsys.Data"] = ["Recsys.Abstractions"],
         ["Recsys.Evaluation"] = ["Recsys.Abstractions"],
-        // The algorithms and the model format. (Blend and hybrid still fit their weights with the evaluator: to be cut
-        // by a validation interface the trainer receives.)
-        ["Recsys.Factorization"] = ["Recsys.Evaluation"],
+        // The algorithms and the model format: contracts only. Blend, hybrid and the hyper-parameter search receive an
+        // IHoldoutValidator (Recsys.Evaluation's HoldoutValidator) instead of calling the evaluator.
+        ["Recsys.Factorization"] = ["Recsys.Abstractions"],
         // The registry core and the promotion policy; the storage is a backend package's.
         ["Recsys.Registry"] = ["Recsys.Abstractions"],
         ["Recsys.Registry.Sqlite"] = ["Recsys.Registry"],
         ["Recsys.Registry.PostgreSql"] = ["Recsys.Registry"],
-        ["Recsys.Retraining"] = ["Recsys.Data", "Recsys.Factorization", "Recsys.Registry"],
+        ["Recsys.Retraining"] = ["Recsys.Data", "Recsys.Evaluation", "Recsys.Factorization", "Recsys.Registry"],
         // Serving: the contracts and the model format only; the bootstrap and the retrain endpoint reach training
         // through IModelBootstrapper and IRetrainingLauncher, which Recsys.Retraining registers.
         ["Recsys.Serving"] = ["Recsys.Factorization"],
@@ -32,7 +32,7 @@ public sealed class PackageGraphTests
     // library must leave to the host.
     private static readonly string[] NotForServing =
     [
-        "Recsys.Retraining", "Recsys.Data", "Recsys.Registry", "Polly", "Cronos", "Parquet.Net", "Microsoft.Data.Sqlite", "Npgsql",
+        "Recsys.Retraining", "Recsys.Data", "Recsys.Evaluation", "Recsys.Registry", "Polly", "Cronos", "Parquet.Net", "Microsoft.Data.Sqlite", "Npgsql",
         "StackExchange.Redis", "Microsoft.Extensions.Caching.StackExchangeRedis", "OpenTelemetry",
     ];
 

@@ -18,13 +18,17 @@ public sealed class BlendTrainer : IRecommenderTrainer
 
     private readonly IReadOnlyList<IRecommenderTrainer> _components;
     private readonly BlendOptions _options;
+    private readonly IHoldoutValidator _validator;
 
     /// <summary>Initializes a new instance of the <see cref="BlendTrainer"/> class.</summary>
     /// <param name="components">The trainers of the blended models; at least one, all built into Recsys.</param>
+    /// <param name="validator">Holds out the slice the weights are fitted on (<c>HoldoutValidator.Default</c> from Recsys.Evaluation).</param>
     /// <param name="options">The settings, or <see langword="null"/> for the defaults; validated here.</param>
-    public BlendTrainer(IReadOnlyList<IRecommenderTrainer> components, BlendOptions? options = null)
+    public BlendTrainer(IReadOnlyList<IRecommenderTrainer> components, IHoldoutValidator validator, BlendOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(components);
+        ArgumentNullException.ThrowIfNull(validator);
+        _validator = validator;
         if (components.Count == 0)
         {
             throw new ArgumentException("A blend needs at least one trainer.", nameof(components));
@@ -46,7 +50,7 @@ public sealed class BlendTrainer : IRecommenderTrainer
     public IRecommender Fit(InteractionDataset training, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         TrainingGuard.ThrowIfEmpty(training);
-        var split = DataSplitter.RandomHoldout(training, _options.ValidationFraction, _options.Seed);
+        var split = _validator.Split(training, _options.ValidationFraction, _options.Seed);
         var m = _components.Count;
         var groups = _options.SupportFeatures ? 3 : 1;
         var n = groups * (m + 1);

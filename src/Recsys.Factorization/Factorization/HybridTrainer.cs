@@ -19,14 +19,25 @@ public sealed class HybridTrainer : IRecommenderTrainer
     private readonly IReadOnlyList<IRecommenderTrainer> _components;
     private readonly IReadOnlyList<double>? _weights;
     private readonly ulong _seed;
+    private readonly IHoldoutValidator? _validator;
 
     /// <summary>Creates the trainer.</summary>
     /// <param name="components">Two ranking trainers (weights fitted) or any number with <paramref name="weights"/>.</param>
     /// <param name="weights">Fixed weights, one per component, or <see langword="null"/> to fit them on a validation slice.</param>
     /// <param name="seed">The seed of the validation slice.</param>
-    public HybridTrainer(IReadOnlyList<IRecommenderTrainer> components, IReadOnlyList<double>? weights = null, ulong seed = 42)
+    /// <param name="validator">
+    /// Holds out the validation slice and scores NDCG@10 on it (<c>HoldoutValidator.Default</c> from Recsys.Evaluation);
+    /// only needed without <paramref name="weights"/>.
+    /// </param>
+    public HybridTrainer(IReadOnlyList<IRecommenderTrainer> components, IReadOnlyList<double>? weights = null, ulong seed = 42, IHoldoutValidator? validator = null)
     {
         ArgumentNullException.ThrowIfNull(components);
+        if (weights is null && validator is null)
+        {
+            throw new ArgumentNullException(nameof(validator), "A hybrid without fixed weights chooses its weight on a validation slice: give it an IHoldoutValidator (HoldoutValidator.Default from Recsys.Evaluation).");
+        }
+
+        _validator = validator;
         if (weights is null ? components.Count != 2 : weights.Count != components.Count || components.Count == 0)
         {
             throw new ArgumentException(weights is null
@@ -64,13 +75,14 @@ public sealed class HybridTrainer : IRecommenderTrainer
 
     private double[] ChooseWeight(InteractionDataset training, CancellationToken cancellationToken)
     {
-        var split = DataSplitter.RandomHoldout(training, 0.1, _seed);
+        var validator = _validator!; // the constructor requires one when the weights are not fixed
+        var split = validator.Split(training, 0.1, _seed);
         var models = Train(split.Train, cancellationToken);
         var best = (Weight: 0.0, Ndcg: double.NegativeInfinity);
         for (var step = 1; step <= 9; step++)
         {
             var w = step / 10.0;
-            var ndcg = Evaluator.Evaluate(new BlendModel(Name, 0, models, [w, 1 - w]), split.Test, cancellationToken: cancellationToken).NdcgAtK;
+            var ndcg = validator.Evaluate(new BlendModel(Name, 0, models, [w, 1 - w]), split.Test, cancellationToken).NdcgAtK;
             if (ndcg > best.Ndcg + 1e-12)
             {
                 best = (w, ndcg);

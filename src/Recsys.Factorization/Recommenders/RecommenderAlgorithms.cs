@@ -1,4 +1,5 @@
 using Recsys.Baselines;
+using Recsys.Evaluation;
 using Recsys.Factorization;
 using Recsys.Neighborhood;
 
@@ -7,27 +8,27 @@ namespace Recsys.Recommenders;
 /// <summary>The built-in algorithms by name.</summary>
 public static partial class RecommenderAlgorithms
 {
-    private static readonly Dictionary<string, (string Description, ModelPurpose Purpose, Func<AlgorithmSettings, IRecommenderTrainer> Create)> Catalog =
+    private static readonly Dictionary<string, (string Description, ModelPurpose Purpose, Func<AlgorithmSettings, IHoldoutValidator?, IRecommenderTrainer> Create)> Catalog =
         new(StringComparer.OrdinalIgnoreCase)
         {
-            [GlobalMeanTrainer.Name] = ("the mean training rating for every pair", ModelPurpose.RatingPrediction, static _ => new GlobalMeanTrainer()),
-            [BaselineTrainer.Name] = ("regularized user and item biases (Surprise BaselineOnly, ALS)", ModelPurpose.RatingPrediction, static s => new BaselineTrainer(Apply(new BaselineOptions(), s))),
-            [PopularityTrainer.Name] = ("items ranked by interaction count", ModelPurpose.Ranking, static _ => new PopularityTrainer()),
-            [PopularityTrainer.PositiveName] = ("items ranked by count of ratings >= 4", ModelPurpose.Ranking, static _ => new PopularityTrainer(new PopularityOptions { Kind = PopularityKind.PositiveCount })),
-            [BiasedMatrixFactorizationTrainer.Name] = ("biased matrix factorization by parallel SGD", ModelPurpose.RatingPrediction, static s => new BiasedMatrixFactorizationTrainer(Apply(new MatrixFactorizationOptions(), s))),
-            [AlsTrainer.Name] = ("ALS on explicit ratings with biases (weighted-lambda)", ModelPurpose.RatingPrediction, static s => new AlsTrainer(Apply(new AlsOptions(), s))),
-            [ImplicitAlsTrainer.Name] = ("implicit-feedback ALS (ratings >= 4 as positives, conjugate gradient)", ModelPurpose.Ranking, static s => new ImplicitAlsTrainer(Apply(new ImplicitAlsOptions(), s))),
-            [TruncatedSvdTrainer.Name] = ("randomized truncated SVD of the zero-filled rating matrix (top-N)", ModelPurpose.Ranking, static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions(), s))),
-            [TruncatedSvdTrainer.CenteredName] = ("randomized truncated SVD of user-mean-centred ratings", ModelPurpose.RatingPrediction, static s => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions { Centering = SvdCentering.UserMean }, s))),
-            [NmfTrainer.Name] = ("NMF of the zero-filled matrix, coordinate descent (scikit-learn semantics)", ModelPurpose.Ranking, static s => new NmfTrainer(Apply(new NmfOptions(), s))),
-            [NmfTrainer.MultiplicativeName] = ("NMF of the zero-filled matrix, multiplicative updates", ModelPurpose.Ranking, static s => new NmfTrainer(Apply(new NmfOptions { Solver = NmfSolver.MultiplicativeUpdate }, s))),
-            [MaskedNmfTrainer.Name] = ("NMF over observed ratings only (Surprise NMF)", ModelPurpose.RatingPrediction, static s => new MaskedNmfTrainer(Apply(new MaskedNmfOptions(), s))),
-            [BlendTrainer.Name] = ("weighted blend fitted on a validation slice (default: biased-mf, svdpp, als, baseline, knn-baseline)", ModelPurpose.RatingPrediction, static s => CreateBlend(s)),
-            [HybridTrainer.Name] = ("the original's hybrid: w·truncated-svd + (1-w)·nmf scores, w chosen by NDCG@10 on a validation slice (or --weights)", ModelPurpose.Ranking, static s => CreateHybrid(s)),
-            [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", ModelPurpose.RatingPrediction, static s => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
-            [EaseTrainer.Name] = ("EASE: closed-form item-item model, (XᵀX + λI)⁻¹ over ratings >= 3 of items with >= 10 of them (top-N)", ModelPurpose.Ranking, static s => new EaseTrainer(Apply(new EaseOptions(), s))),
-            [ItemKnnTrainer.Name] = ("item-kNN with baselines (KNNBaseline, shrunk pearson-baseline, k = 40)", ModelPurpose.RatingPrediction, static s => new ItemKnnTrainer(Apply(new ItemKnnOptions(), s))),
-            [ItemKnnTrainer.RankingName] = ("item-kNN top-N: summed shrunk co-occurrence ((n-1)/(n-1+10) for the n users with both items as positives; k = 100) of the most similar items", ModelPurpose.Ranking, static s => new ItemKnnTrainer(Apply(new ItemKnnOptions { Purpose = ModelPurpose.Ranking, Similarity = ItemSimilarity.Cosine, Neighbors = 100, Shrinkage = 10 }, s))),
+            [GlobalMeanTrainer.Name] = ("the mean training rating for every pair", ModelPurpose.RatingPrediction, static (_, _) => new GlobalMeanTrainer()),
+            [BaselineTrainer.Name] = ("regularized user and item biases (Surprise BaselineOnly, ALS)", ModelPurpose.RatingPrediction, static (s, _) => new BaselineTrainer(Apply(new BaselineOptions(), s))),
+            [PopularityTrainer.Name] = ("items ranked by interaction count", ModelPurpose.Ranking, static (_, _) => new PopularityTrainer()),
+            [PopularityTrainer.PositiveName] = ("items ranked by count of ratings >= 4", ModelPurpose.Ranking, static (_, _) => new PopularityTrainer(new PopularityOptions { Kind = PopularityKind.PositiveCount })),
+            [BiasedMatrixFactorizationTrainer.Name] = ("biased matrix factorization by parallel SGD", ModelPurpose.RatingPrediction, static (s, _) => new BiasedMatrixFactorizationTrainer(Apply(new MatrixFactorizationOptions(), s))),
+            [AlsTrainer.Name] = ("ALS on explicit ratings with biases (weighted-lambda)", ModelPurpose.RatingPrediction, static (s, _) => new AlsTrainer(Apply(new AlsOptions(), s))),
+            [ImplicitAlsTrainer.Name] = ("implicit-feedback ALS (ratings >= 4 as positives, conjugate gradient)", ModelPurpose.Ranking, static (s, _) => new ImplicitAlsTrainer(Apply(new ImplicitAlsOptions(), s))),
+            [TruncatedSvdTrainer.Name] = ("randomized truncated SVD of the zero-filled rating matrix (top-N)", ModelPurpose.Ranking, static (s, _) => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions(), s))),
+            [TruncatedSvdTrainer.CenteredName] = ("randomized truncated SVD of user-mean-centred ratings", ModelPurpose.RatingPrediction, static (s, _) => new TruncatedSvdTrainer(Apply(new TruncatedSvdOptions { Centering = SvdCentering.UserMean }, s))),
+            [NmfTrainer.Name] = ("NMF of the zero-filled matrix, coordinate descent (scikit-learn semantics)", ModelPurpose.Ranking, static (s, _) => new NmfTrainer(Apply(new NmfOptions(), s))),
+            [NmfTrainer.MultiplicativeName] = ("NMF of the zero-filled matrix, multiplicative updates", ModelPurpose.Ranking, static (s, _) => new NmfTrainer(Apply(new NmfOptions { Solver = NmfSolver.MultiplicativeUpdate }, s))),
+            [MaskedNmfTrainer.Name] = ("NMF over observed ratings only (Surprise NMF)", ModelPurpose.RatingPrediction, static (s, _) => new MaskedNmfTrainer(Apply(new MaskedNmfOptions(), s))),
+            [BlendTrainer.Name] = ("weighted blend fitted on a validation slice (default: biased-mf, svdpp, als, baseline, knn-baseline)", ModelPurpose.RatingPrediction, static (s, v) => CreateBlend(s, v)),
+            [HybridTrainer.Name] = ("the original's hybrid: w·truncated-svd + (1-w)·nmf scores, w chosen by NDCG@10 on a validation slice (or --weights)", ModelPurpose.Ranking, static (s, v) => CreateHybrid(s, v)),
+            [SvdPlusPlusTrainer.Name] = ("SVD++ (biased MF with implicit feedback) by SGD", ModelPurpose.RatingPrediction, static (s, _) => new SvdPlusPlusTrainer(Apply(SvdPlusPlusTrainer.CreateDefaultOptions(), s))),
+            [EaseTrainer.Name] = ("EASE: closed-form item-item model, (XᵀX + λI)⁻¹ over ratings >= 3 of items with >= 10 of them (top-N)", ModelPurpose.Ranking, static (s, _) => new EaseTrainer(Apply(new EaseOptions(), s))),
+            [ItemKnnTrainer.Name] = ("item-kNN with baselines (KNNBaseline, shrunk pearson-baseline, k = 40)", ModelPurpose.RatingPrediction, static (s, _) => new ItemKnnTrainer(Apply(new ItemKnnOptions(), s))),
+            [ItemKnnTrainer.RankingName] = ("item-kNN top-N: summed shrunk co-occurrence ((n-1)/(n-1+10) for the n users with both items as positives; k = 100) of the most similar items", ModelPurpose.Ranking, static (s, _) => new ItemKnnTrainer(Apply(new ItemKnnOptions { Purpose = ModelPurpose.Ranking, Similarity = ItemSimilarity.Cosine, Neighbors = 100, Shrinkage = 10 }, s))),
         };
 
     private static readonly string[] SgdSettings = [nameof(AlgorithmSettings.Rank), nameof(AlgorithmSettings.Epochs), nameof(AlgorithmSettings.Regularization), nameof(AlgorithmSettings.LearningRate), nameof(AlgorithmSettings.Threads), nameof(AlgorithmSettings.Seed)];
@@ -96,13 +97,22 @@ public static partial class RecommenderAlgorithms
     /// <returns>The trainer.</returns>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">A setting is out of range for the algorithm.</exception>
-    public static IRecommenderTrainer Create(string name, AlgorithmSettings? settings = null) => Lookup(name).Create(settings ?? new AlgorithmSettings());
+    /// <param name="validator">
+    /// What <c>blend</c> and <c>hybrid</c> fit their weights with on a validation slice (<c>HoldoutValidator.Default</c>
+    /// from Recsys.Evaluation); the other algorithms do not use it.
+    /// </param>
+    public static IRecommenderTrainer Create(string name, AlgorithmSettings? settings = null, IHoldoutValidator? validator = null) => Lookup(name).Create(settings ?? new AlgorithmSettings(), validator);
 
     private static readonly string[] DefaultHybrid = [TruncatedSvdTrainer.Name, NmfTrainer.Name];
     private static readonly string[] DefaultBlend = [BiasedMatrixFactorizationTrainer.Name, SvdPlusPlusTrainer.Name, AlsTrainer.Name, BaselineTrainer.Name, ItemKnnTrainer.Name];
 
-    private static HybridTrainer CreateHybrid(AlgorithmSettings settings)
+    private static HybridTrainer CreateHybrid(AlgorithmSettings settings, IHoldoutValidator? validator)
     {
+        if (settings.Weights is null && validator is null)
+        {
+            throw new ArgumentException($"'{HybridTrainer.Name}' chooses its weight on a validation slice: pass an IHoldoutValidator (HoldoutValidator.Default from Recsys.Evaluation) to RecommenderAlgorithms.Create, or fixed weights.", nameof(validator));
+        }
+
         var names = settings.Components ?? DefaultHybrid;
         if (names.Any(static n => string.Equals(n, HybridTrainer.Name, StringComparison.OrdinalIgnoreCase) || string.Equals(n, BlendTrainer.Name, StringComparison.OrdinalIgnoreCase)))
         {
@@ -110,11 +120,16 @@ public static partial class RecommenderAlgorithms
         }
 
         var componentSettings = new AlgorithmSettings { Rank = settings.Rank, Epochs = settings.Epochs, Threads = settings.Threads, Seed = settings.Seed };
-        return new HybridTrainer([.. names.Select(n => Create(n, componentSettings))], settings.Weights, settings.Seed ?? 42);
+        return new HybridTrainer([.. names.Select(n => Create(n, componentSettings))], settings.Weights, settings.Seed ?? 42, validator);
     }
 
-    private static BlendTrainer CreateBlend(AlgorithmSettings settings)
+    private static BlendTrainer CreateBlend(AlgorithmSettings settings, IHoldoutValidator? validator)
     {
+        if (validator is null)
+        {
+            throw new ArgumentException($"'{BlendTrainer.Name}' fits its weights on a validation slice: pass an IHoldoutValidator (HoldoutValidator.Default from Recsys.Evaluation) to RecommenderAlgorithms.Create.", nameof(validator));
+        }
+
         var names = settings.Components ?? DefaultBlend;
         if (names.Any(static n => string.Equals(n, BlendTrainer.Name, StringComparison.OrdinalIgnoreCase)))
         {
@@ -122,10 +137,10 @@ public static partial class RecommenderAlgorithms
         }
 
         var componentSettings = new AlgorithmSettings { Threads = settings.Threads, Seed = settings.Seed };
-        return new BlendTrainer([.. names.Select(n => Create(n, componentSettings))], new BlendOptions { Seed = settings.Seed ?? 42 });
+        return new BlendTrainer([.. names.Select(n => Create(n, componentSettings))], validator, new BlendOptions { Seed = settings.Seed ?? 42 });
     }
 
-    private static (string Description, ModelPurpose Purpose, Func<AlgorithmSettings, IRecommenderTrainer> Create) Lookup(string name)
+    private static (string Description, ModelPurpose Purpose, Func<AlgorithmSettings, IHoldoutValidator?, IRecommenderTrainer> Create) Lookup(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return Catalog.TryGetValue(name, out var entry)

@@ -124,16 +124,17 @@ public sealed class HyperParameterSearch
 
     /// <summary>Runs the planned trials on a slice of <paramref name="training"/> and scores them on the rest.</summary>
     /// <param name="training">The data to search on: the training part of the caller's split.</param>
-    /// <param name="evaluation">How to score (K, relevance threshold), or <see langword="null"/> for the defaults.</param>
+    /// <param name="validator">Holds out the validation slice and scores each trial on it (<c>HoldoutValidator</c> from Recsys.Evaluation, with the run's K and relevance threshold).</param>
     /// <param name="maxParallelism">How many trials run at once.</param>
     /// <param name="onTrial">Called as each trial ends (for example to record it), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the search.</param>
     /// <returns>The trials and the best of them.</returns>
     /// <exception cref="InvalidOperationException">Every trial failed; the message gives the first error.</exception>
-    public async Task<SearchResult> RunAsync(InteractionDataset training, EvaluationOptions? evaluation, int maxParallelism, Func<TrialResult, CancellationToken, ValueTask>? onTrial, CancellationToken cancellationToken)
+    public async Task<SearchResult> RunAsync(InteractionDataset training, IHoldoutValidator validator, int maxParallelism, Func<TrialResult, CancellationToken, ValueTask>? onTrial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(training);
-        var split = DataSplitter.RandomHoldout(training, _space.ValidationFraction, _space.Seed);
+        ArgumentNullException.ThrowIfNull(validator);
+        var split = validator.Split(training, _space.ValidationFraction, _space.Seed);
         var clock = Stopwatch.StartNew();
         var results = new TrialResult?[Plan.Count];
         await Parallel.ForEachAsync(
@@ -146,7 +147,7 @@ public sealed class HyperParameterSearch
                     return;
                 }
 
-                var result = await Task.Run(() => RunTrial(k, split, evaluation, ct), ct).ConfigureAwait(false);
+                var result = await Task.Run(() => RunTrial(k, split, validator, ct), ct).ConfigureAwait(false);
                 results[k] = result;
                 if (onTrial is not null)
                 {
@@ -168,15 +169,15 @@ public sealed class HyperParameterSearch
         return new SearchResult(Metric, HigherIsBetter, trials, best, Plan.Count);
     }
 
-    private TrialResult RunTrial(int k, DataSplit split, EvaluationOptions? evaluation, CancellationToken cancellationToken)
+    private TrialResult RunTrial(int k, DataSplit split, IHoldoutValidator validator, CancellationToken cancellationToken)
     {
         var parameters = Plan[k];
         var started = DateTimeOffset.UtcNow;
         var timer = Stopwatch.StartNew();
         try
         {
-            var model = RecommenderAlgorithms.Create(Algorithm, SettingsFor(parameters)).Fit(split.Train, null, cancellationToken);
-            var score = Evaluator.Evaluate(model, split.Test, evaluation, cancellationToken);
+            var model = RecommenderAlgorithms.Create(Algorithm, SettingsFor(parameters), validator).Fit(split.Train, null, cancellationToken);
+            var score = validator.Evaluate(model, split.Test, cancellationToken);
             return new TrialResult(k + 1, parameters, MetricCatalog.ValueOf(Metric, score) ?? double.NaN, started, timer.Elapsed, null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

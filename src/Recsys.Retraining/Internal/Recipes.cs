@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Recsys.Evaluation;
 using Recsys.Recommenders;
 using Recsys.Registry;
 
@@ -51,7 +52,7 @@ internal static class Recipes
         try
         {
             var settings = JsonSerializer.Deserialize(string.IsNullOrWhiteSpace(version.Parameters) ? "{}" : version.Parameters, ParameterJsonContext.Default.AlgorithmSettings);
-            return RecommenderAlgorithms.Create(version.Trainer, settings);
+            return RecommenderAlgorithms.Create(version.Trainer, settings, HoldoutValidator.Default);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or System.ComponentModel.DataAnnotations.ValidationException)
         {

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Recsys.Baselines;
 using Recsys.Data;
+using Recsys.Evaluation;
 
 namespace Recsys.Factorization.Tests.Baselines;
 
@@ -82,7 +83,7 @@ public sealed class BaselineTests
     {
         foreach (var name in RecommenderAlgorithms.Names)
         {
-            var error = Assert.Throws<ArgumentException>(() => RecommenderAlgorithms.Create(name).Fit(InteractionDataset.Empty));
+            var error = Assert.Throws<ArgumentException>(() => RecommenderAlgorithms.Create(name, null, HoldoutValidator.Default).Fit(InteractionDataset.Empty));
             Assert.Contains("no interactions", error.Message, StringComparison.Ordinal);
         }
     }

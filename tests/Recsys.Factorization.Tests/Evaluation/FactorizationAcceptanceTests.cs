@@ -19,7 +19,7 @@ public sealed class FactorizationAcceptanceTests
     private static EvaluationResult Evaluate(string algorithm, int? rank = null)
     {
         MovieLensData.File("splits/train-80.csv");
-        return Evaluator.FitAndEvaluate(RecommenderAlgorithms.Create(algorithm, new AlgorithmSettings { Rank = rank }), Split.Value!);
+        return Evaluator.FitAndEvaluate(RecommenderAlgorithms.Create(algorithm, new AlgorithmSettings { Rank = rank }, HoldoutValidator.Default), Split.Value!);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class TrainerBehaviourTests
         });
 
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            RecommenderAlgorithms.Create(algorithm, new AlgorithmSettings { Epochs = 50 }).Fit(Data, progress, cancellation.Token));
+            RecommenderAlgorithms.Create(algorithm, new AlgorithmSettings { Epochs = 50 }, HoldoutValidator.Default).Fit(Data, progress, cancellation.Token));
 
         Assert.Equal([1, 2], epochs);
     }
@@ -123,7 +123,7 @@ public sealed class TrainerBehaviourTests
     public void Blend_WeightsAreFittedNotFixed()
     {
         var split = DataSplitter.RandomHoldout(Data, 0.2, 2);
-        var blend = new BlendTrainer([new BaselineTrainer(), new GlobalMeanTrainer(), new BiasedMatrixFactorizationTrainer()], new BlendOptions { SupportFeatures = false });
+        var blend = new BlendTrainer([new BaselineTrainer(), new GlobalMeanTrainer(), new BiasedMatrixFactorizationTrainer()], HoldoutValidator.Default, new BlendOptions { SupportFeatures = false });
 
         var blended = Evaluator.FitAndEvaluate(blend, split);
         var mf = Evaluator.FitAndEvaluate(new BiasedMatrixFactorizationTrainer(), split);
@@ -164,5 +164,42 @@ public sealed class TrainerBehaviourTests
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
+    }
+
+    [Theory]
+    [InlineData("blend")]
+    [InlineData("hybrid")]
+    public void WeightFittingAlgorithms_WithoutAValidator_AreRefusedNamingTheFix(string name)
+    {
+        var error = Assert.Throws<ArgumentException>(() => RecommenderAlgorithms.Create(name));
+
+        Assert.Contains($"'{name}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("HoldoutValidator.Default", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(RecommenderAlgorithms.Create(name, null, HoldoutValidator.Default));
+        Assert.NotNull(RecommenderAlgorithms.Create("hybrid", new AlgorithmSettings { Weights = [0.6, 0.4] })); // fixed weights need none
+    }
+
+    [Fact]
+    public void Blend_FitsItsWeightsOnTheValidatorsSplit()
+    {
+        var validator = new RecordingValidator();
+
+        RecommenderAlgorithms.Create("blend", new AlgorithmSettings { Components = ["baseline", "global-mean"] }, validator).Fit(Data);
+
+        Assert.Equal(1, validator.Splits); // one validation slice, from the validator given
+    }
+
+    private sealed class RecordingValidator : IHoldoutValidator
+    {
+        public int Splits;
+
+        public DataSplit Split(InteractionDataset data, double fraction, ulong seed)
+        {
+            Splits++;
+            return HoldoutValidator.Default.Split(data, fraction, seed);
+        }
+
+        public EvaluationResult Evaluate(IRecommender model, InteractionDataset heldOut, CancellationToken cancellationToken) =>
+            HoldoutValidator.Default.Evaluate(model, heldOut, cancellationToken);
     }
 }

@@ -209,7 +209,7 @@ public sealed class NeighborhoodTests
         var knn = new ItemKnnTrainer().Fit(split.Train);
         Assert.InRange(Rmse(knn, split.Test), 0.8595, 0.8610); // `recsys evaluate --algorithm knn-baseline`: 0.8601 (deterministic)
 
-        var blend = Recsys.Recommenders.RecommenderAlgorithms.Create("blend").Fit(split.Train);
+        var blend = Recsys.Recommenders.RecommenderAlgorithms.Create("blend", null, Recsys.Evaluation.HoldoutValidator.Default).Fit(split.Train);
         Assert.InRange(Rmse(blend, split.Test), 0.80, 0.840);
     }
 

@@ -1,4 +1,5 @@
 using Recsys.Data;
+using Recsys.Evaluation;
 using Recsys.Neighborhood;
 using Recsys.Recommenders;
 
@@ -150,6 +151,6 @@ public sealed class FoldInTests
     {
         "knn-ranking" => new ItemKnnTrainer(new ItemKnnOptions { Purpose = ModelPurpose.Ranking, Similarity = ItemSimilarity.Cosine, PositiveThreshold = 3.5 }).Fit(data, CancellationToken.None),
         "ease" => new EaseTrainer(new EaseOptions { MinItemSupport = 1 }).Fit(data, CancellationToken.None),
-        _ => RecommenderAlgorithms.Create(algorithm, new AlgorithmSettings { Rank = 16 }).Fit(data, CancellationToken.None),
+        _ => RecommenderAlgorithms.Create(algorithm, new AlgorithmSettings { Rank = 16 }, HoldoutValidator.Default).Fit(data, CancellationToken.None),
     };
 }

@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using Recsys.Data;
+using Recsys.Evaluation;
 
 namespace Recsys.Factorization.Tests.Recommenders;
 
@@ -26,7 +27,7 @@ public sealed class ModelFileTests
     public void SaveLoad_EveryAlgorithm_IsLossless(string algorithm)
     {
         var data = TestDatasets.Synthetic(11, 25, 35, 12);
-        var model = RecommenderAlgorithms.Create(algorithm, new AlgorithmSettings { Epochs = 3, Rank = 4, Components = ["baseline", "biased-mf"] }).Fit(data);
+        var model = RecommenderAlgorithms.Create(algorithm, new AlgorithmSettings { Epochs = 3, Rank = 4, Components = ["baseline", "biased-mf"] }, HoldoutValidator.Default).Fit(data);
 
         var bytes = Save(model, Metadata);
         var loaded = Load(bytes);
@@ -113,7 +114,7 @@ public sealed class ModelFileTests
         var data = TestDatasets.Synthetic(11, 25, 35, 12);
         Assert.Equal(2, Save(RecommenderAlgorithms.Create("baseline").Fit(data))[8]);
         Assert.Equal(3, Save(RecommenderAlgorithms.Create("item-knn").Fit(data))[8]);
-        Assert.Equal(3, Save(RecommenderAlgorithms.Create("blend", new AlgorithmSettings { Components = ["baseline", "knn-baseline"] }).Fit(data))[8]);
+        Assert.Equal(3, Save(RecommenderAlgorithms.Create("blend", new AlgorithmSettings { Components = ["baseline", "knn-baseline"] }, HoldoutValidator.Default).Fit(data))[8]);
 
         // Relabelling a version-2 file as 3 (whose checksum also covers the header) is caught.
         var bytes = Save(RecommenderAlgorithms.Create("baseline").Fit(data));

@@ -1,3 +1,4 @@
+using Recsys.Evaluation;
 using Recsys.Factorization;
 using Recsys.Recommenders;
 
@@ -54,7 +55,7 @@ public sealed class ResolveSettingsTests
             Assert.Equal(System.Text.Json.JsonSerializer.Serialize(resolved), System.Text.Json.JsonSerializer.Serialize(again));
 
             // The resolved values train the same trainer: they are valid for it.
-            _ = RecommenderAlgorithms.Create(name, resolved);
+            _ = RecommenderAlgorithms.Create(name, resolved, HoldoutValidator.Default);
         }
     }
 }

@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using Recsys.Data;
+using Recsys.Evaluation;
 
 namespace Recsys.Factorization.Tests.Recommenders;
 
@@ -18,7 +19,7 @@ public sealed class UnknownPairTests
     {
         var data = new SyntheticDataGenerator(new SyntheticDataOptions { Seed = seed, Users = 30, Items = 40, Interactions = 500 }).GenerateDataset();
         var name = RecommenderAlgorithms.Names[algorithm % RecommenderAlgorithms.Names.Count];
-        var model = RecommenderAlgorithms.Create(name, Small).Fit(data);
+        var model = RecommenderAlgorithms.Create(name, Small, HoldoutValidator.Default).Fit(data);
         var u = user % (data.Users.Count + 1) - 1; // -1 (unknown) … the last user
 
         var prediction = model.Predict(u, -1);
@@ -33,7 +34,7 @@ public sealed class UnknownPairTests
     public void Predict_UnknownItemForAUserWithoutBiases_IsTheTrainingMean(string name)
     {
         var data = new SyntheticDataGenerator(new SyntheticDataOptions { Seed = 3, Users = 50, Items = 60, Interactions = 1_500 }).GenerateDataset();
-        var model = RecommenderAlgorithms.Create(name, Small).Fit(data);
+        var model = RecommenderAlgorithms.Create(name, Small, HoldoutValidator.Default).Fit(data);
 
         var unknownBoth = model.Predict(-1, -1);
 
@@ -53,7 +54,7 @@ public sealed class UnknownPairTests
     public void Recommend_UnknownUser_IsThePopularityRanking(string name)
     {
         var data = new SyntheticDataGenerator(new SyntheticDataOptions { Seed = 4, Users = 60, Items = 80, Interactions = 2_000 }).GenerateDataset();
-        var model = RecommenderAlgorithms.Create(name, Small).Fit(data);
+        var model = RecommenderAlgorithms.Create(name, Small, HoldoutValidator.Default).Fit(data);
         var counts = new int[data.Items.Count];
         foreach (var item in data.RowItems)
         {
