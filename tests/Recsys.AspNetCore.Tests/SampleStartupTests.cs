@@ -50,10 +50,7 @@ public sealed class SampleStartupTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory();
-        using var free = new TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var port = ((IPEndPoint)free.LocalEndpoint).Port;
-        free.Stop();
+        var port = Services.FreePort();
         using var worker = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [Sample("Recsys.Samples.Worker"), "--urls", $"http://127.0.0.1:{port}", "--registry", directory.Path, "--min-new-interactions", "1000000"])
         {
             RedirectStandardOutput = true,
@@ -109,10 +106,7 @@ public sealed class SampleStartupTests
         // What an orchestrator does: poll /health and /health/ready while the host bootstraps, loads and warms up.
         var ct = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory();
-        using var free = new TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var port = ((IPEndPoint)free.LocalEndpoint).Port;
-        free.Stop();
+        var port = Services.FreePort();
         var dll = Sample("Recsys.Samples.WebApi");
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var host = new System.Diagnostics.Process
