@@ -281,11 +281,11 @@ public sealed class RetrainingService : IRetrainingLauncher
 
         // Train in parallel, bounded; each candidate is a step of its own (its own attempts and errors).
         // Each candidate's settings: its configured ones, or the best of its search (found on the training part only).
-        var settings = await TuneAllAsync(flow, split.Train, cancellationToken).ConfigureAwait(false);
+        var evaluation = new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold };
+        var settings = await TuneAllAsync(flow, split.Train, evaluation, cancellationToken).ConfigureAwait(false);
         var trained = await TrainAllAsync(flow, "train", split.Train, settings, cancellationToken).ConfigureAwait(false);
         var purposes = trained.Select(t => ModelLifecycle.PurposeOf(t.Model, t.Candidate.Purpose)).ToArray();
 
-        var evaluation = new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold };
         var targets = _options.Candidates.Select(TargetOf).Prepend(_options.ModelName).Distinct(StringComparer.Ordinal)
             .Where(m => _options.Candidates.Any(c => TargetOf(c) == m)).ToList();
         var (scores, productions) = await flow.StepAsync(
@@ -463,7 +463,7 @@ public sealed class RetrainingService : IRetrainingLauncher
     }
 
     /// <summary>Each candidate's settings: its own, or the best trial of its search on <paramref name="training"/> (one step per search, one per trial).</summary>
-    private async Task<AlgorithmSettings[]> TuneAllAsync(FlowRun flow, InteractionDataset training, CancellationToken cancellationToken)
+    private async Task<AlgorithmSettings[]> TuneAllAsync(FlowRun flow, InteractionDataset training, EvaluationOptions evaluation, CancellationToken cancellationToken)
     {
         var settings = _options.Candidates.Select(static c => c.Settings).ToArray();
         for (var k = 0; k < settings.Length; k++)
@@ -475,7 +475,7 @@ public sealed class RetrainingService : IRetrainingLauncher
             }
 
             var name = $"tune {k + 1}: {Label(candidate)}";
-            var validator = new HoldoutValidator(new EvaluationOptions { K = _options.K, RelevanceThreshold = _options.RelevanceThreshold });
+            var validator = new HoldoutValidator(evaluation);
 
             // Built inside the step, so that a search the options did not validate fails this step and the run, named.
             var (search, result) = await flow.StepAsync(

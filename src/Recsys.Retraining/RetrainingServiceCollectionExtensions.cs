@@ -29,7 +29,6 @@ public static class RetrainingServiceCollectionExtensions
         services.AddOptions<RetrainingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetrainingOptions>, RetrainingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ModelFormat(sp.GetServices<IModelSerializer>()));
         services.TryAddSingleton<IInteractionSource>(sp => InteractionSources.Store(sp.GetRequiredService<IInteractionStore>()));
         services.TryAddSingleton(sp => new RetrainingService(
             sp.GetRequiredService<IModelRegistry>(),
@@ -40,7 +39,7 @@ public static class RetrainingServiceCollectionExtensions
             sp.GetService<IInteractionStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<IMeterFactory>(),
-            sp.GetRequiredService<ModelFormat>()));
+            sp.GetRequiredService<ModelFormat>())); // registered by AddRecsysBootstrap below
         services.TryAddSingleton<IRetrainingLauncher>(sp => sp.GetRequiredService<RetrainingService>());
         return services.AddRecsysBootstrap();
     }
