@@ -149,7 +149,13 @@ public sealed class SampleStartupTests
 
             Assert.False(host.HasExited, string.Join("\n", output));
             Assert.True(polls > 1, "the host was ready before it was ever polled unready; the test proves nothing");
-            Assert.Contains(output, line => line.Contains("reporting ready", StringComparison.Ordinal)); // the warm-up ran
+            // The console logger writes from its own queue, so the warm-up's line can reach the pipe after /health/ready
+            // answered 200: wait for it in the child's output (a hang guard, not a time limit).
+            await Poll.UntilAsync(
+                () => output.Any(line => line.Contains("reporting ready", StringComparison.Ordinal)),
+                "the warm-up's \"reporting ready\" line in the host's output",
+                hangGuard: TimeSpan.FromMinutes(1),
+                cancellationToken: ct);
             var failures = output.Where(line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)).ToList();
             Assert.True(failures.Count == 0, $"{failures.Count} failure lines on a normal start, first: {failures.FirstOrDefault()}");
         }
