@@ -44,14 +44,15 @@ SamplePaths.ResolveAgainstUserDirectory(builder.Configuration, "Recsys:Bootstrap
 var settings = builder.Configuration.GetSection("Recsys");
 var recsys = builder.Services.AddRecommender(); // binds the Recsys section
 
-// The original's svd / nmf / hybrid (Recsys:Bootstrap:Companions) are trained beside the served model when real data
-// is given (--data); the synthetic quick start serves the main model only, and fast.
+// The bootstrap of an empty registry (Recsys.Retraining, a hosted service; Recsys:Bootstrap, bound with the served
+// model's keys). The original's svd / nmf / hybrid (Recsys:Bootstrap:Companions) are trained beside the served model
+// when real data is given (--data); the synthetic quick start serves the main model only, and fast.
 var withData = settings["Bootstrap:DataPath"] is { Length: > 0 };
-builder.Services.PostConfigure<RecommenderOptions>(options =>
+builder.Services.AddRecsysBootstrap(options =>
 {
-    if (options.Bootstrap.DataPath is null)
+    if (options.DataPath is null)
     {
-        options.Bootstrap.Companions.Clear();
+        options.Companions.Clear();
     }
 });
 if (settings["PostgreSql"] is { Length: > 0 } postgres)
@@ -108,6 +109,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapRecommender();
+app.MapRetraining(); // POST /models/retrain (admin): this host trains; a serving-only replica leaves it out
 app.MapRecommenderDashboard("/dashboard"); // read-only without the admin key; changes need Recsys:AdminApiKey
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(RecsysHealthChecks.ReadyTag) });

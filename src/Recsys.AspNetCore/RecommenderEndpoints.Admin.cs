@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Recsys.Retraining;
@@ -9,19 +8,14 @@ using Recsys.Serving;
 
 namespace Recsys.AspNetCore;
 
-/// <summary>Stats and the admin endpoints: retraining, runs, reload.</summary>
+/// <summary>Stats and the admin endpoints: retraining (<see cref="MapRetraining"/>), runs, reload.</summary>
 public static partial class RecommenderEndpoints
 {
     private static async Task<IResult> GetStatsAsync(IRecommendationService service, CancellationToken cancellationToken) =>
         TypedResults.Json(await service.GetStatsAsync(cancellationToken).ConfigureAwait(false), RecommenderJsonContext.Default.StatsResponse);
 
-    private static async Task<IResult> RetrainAsync(HttpContext context, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> RetrainAsync(HttpContext context, IRetrainingLauncher retraining, IHostApplicationLifetime lifetime)
     {
-        if (context.RequestServices.GetService<IRetrainingLauncher>() is not { } retraining)
-        {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Retraining is not available", "This host has no retraining flow configured (services.AddRetraining(…)), so no run was started.");
-        }
-
         try
         {
             // The run outlives the request: it stops with the application, not with the HTTP call.

@@ -13,8 +13,9 @@ public static partial class RecommenderEndpoints
     /// <summary>
     /// Maps the recommender's API under <paramref name="prefix"/>: <c>POST /recommendations</c>,
     /// <c>GET /users/{user_id}/recommendations</c>, <c>GET /items/{item_id}/similar</c>, <c>POST /interactions</c>,
-    /// <c>GET /users/{user_id}/interactions</c>, <c>GET /stats</c> and the admin endpoints <c>POST /models/retrain</c>,
-    /// <c>POST /admin/reload-models</c>, <c>GET /runs</c>, <c>GET /runs/{run_id}</c>. Nothing else: health checks
+    /// <c>GET /users/{user_id}/interactions</c>, <c>GET /stats</c> and the admin endpoints
+    /// <c>POST /admin/reload-models</c>, <c>GET /runs</c>, <c>GET /runs/{run_id}</c>. Nothing else: starting a retraining
+    /// run over HTTP is <see cref="MapRetraining"/> (opt-in, for a host that trains); health checks
     /// (<see cref="RecsysHealthChecks"/>), metrics and the OpenAPI document are mapped by the host if it wants them.
     /// Call <c>services.AddRecommender()</c> first.
     /// </summary>
@@ -67,9 +68,6 @@ public static partial class RecommenderEndpoints
         MapGetAndHead(api, "/stats", GetStatsAsync).WithName("Stats").WithSummary("The served model, its registry metrics and lineage, and counts.")
             .Produces<StatsResponse>(StatusCodes.Status200OK);
         var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>().WithMetadata(AdminOnly.Instance);
-        admin.MapPost("/models/retrain", RetrainAsync).WithName("Retrain").WithSummary("Start a retraining run (admin).")
-            .Produces<RetrainAccepted>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         admin.MapPost("/admin/reload-models", ReloadAsync).WithName("ReloadModels").WithSummary("Re-resolve and load the served models now; ?force=true reloads unchanged versions too (admin).")
             .Parameters(new ParameterMetadata("force", typeof(bool), "Reload unchanged versions too."))
             .Produces<ReloadResponse>(StatusCodes.Status200OK)
@@ -85,6 +83,39 @@ public static partial class RecommenderEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
         return api;
+    }
+
+    /// <summary>
+    /// Maps <c>POST /models/retrain</c> (admin, like <c>/admin/*</c>: it needs <see cref="RecommenderHttpOptions.AdminApiKey"/>)
+    /// under <paramref name="prefix"/>: starts a run of the host's retraining flow and answers 202 with the run's id and
+    /// <c>Location: /runs/{run_id}</c>, or 409 while another run (of this or another replica) holds the model's lock.
+    /// Opt-in and separate from <see cref="MapRecommender"/>, so a serving replica exposes no training: call it on the
+    /// host that trains, after <c>services.AddRecommender()</c> and <c>services.AddRetraining(…)</c> (Recsys.Retraining).
+    /// </summary>
+    /// <param name="endpoints">The application's endpoint builder.</param>
+    /// <param name="prefix">The route prefix; use the one given to <see cref="MapRecommender"/>.</param>
+    /// <returns>The endpoint, for further conventions (authorization, rate limiting).</returns>
+    /// <exception cref="InvalidOperationException">The recommender or the retraining flow is not registered.</exception>
+    public static RouteHandlerBuilder MapRetraining(this IEndpointRouteBuilder endpoints, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var registered = endpoints.ServiceProvider.GetService<IServiceProviderIsService>();
+        if (registered is null || !registered.IsService(typeof(RecommenderHttpMarker)))
+        {
+            throw new InvalidOperationException("Call services.AddRecommender() before app.MapRetraining(): the admin key is its setting.");
+        }
+
+        if (!registered.IsService(typeof(IRetrainingLauncher)))
+        {
+            throw new InvalidOperationException("Call services.AddRetraining(…) (package Recsys.Retraining) before app.MapRetraining(): without a retraining flow there is no run to start.");
+        }
+
+        return endpoints.MapGroup(prefix).AddEndpointFilter<ErrorFilter>().WithTags("Recsys")
+            .AddEndpointFilter<AdminKeyFilter>().WithMetadata(AdminOnly.Instance)
+            .MapPost("/models/retrain", RetrainAsync).WithName("Retrain").WithSummary("Start a retraining run (admin).")
+            .Produces<RetrainAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     /// <summary>Maps GET, and HEAD to the same handler (the server sends no body for HEAD); only GET is described in OpenAPI.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -39,31 +40,69 @@ public static class RetrainingServiceCollectionExtensions
             sp.GetService<IInteractionStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<IMeterFactory>(),
-            sp.GetRequiredService<ModelFormat>())); // registered by AddRecsysBootstrap below
+            sp.GetRequiredService<ModelFormat>()));
         services.TryAddSingleton<IRetrainingLauncher>(sp => sp.GetRequiredService<RetrainingService>());
-        return services.AddRecsysBootstrap();
+        services.TryAddSingleton(sp => new ModelFormat(sp.GetServices<IModelSerializer>()));
+        return services;
     }
 
     /// <summary>
-    /// Adds the <see cref="IModelBootstrapper"/> that serving calls when its bootstrap is enabled and the registry
-    /// holds no version of a model: one retraining run trains, measures, registers and promotes it. <see cref="AddRetraining(IServiceCollection, Action{RetrainingOptions})"/>
-    /// adds it too; a serving host without retraining calls this to bootstrap.
+    /// Adds the bootstrap of an empty registry, a hosted service: when the host starts and the registry holds no version
+    /// of <see cref="BootstrapOptions.ModelName"/> (or of a companion), one retraining run trains, measures, registers
+    /// and promotes a first version and puts it at the configured stage or alias; of several replicas starting together,
+    /// one trains and the others wait. A serving host in the same process waits for it (<see cref="IModelBootstrapper"/>)
+    /// and serves what it registered; a worker host can bootstrap a registry that serving-only replicas read. The
+    /// options are bound from the host's configuration (<see cref="BootstrapOptions"/> says which keys) when one is
+    /// registered; <paramref name="configure"/> runs after that, so what it sets wins.
     /// </summary>
     /// <param name="services">The services (a registry backend provides the registry and run store).</param>
+    /// <param name="configure">Configures the bootstrap, or <see langword="null"/> for the configuration's settings.</param>
     /// <returns>The services.</returns>
-    public static IServiceCollection AddRecsysBootstrap(this IServiceCollection services)
+    public static IServiceCollection AddRecsysBootstrap(this IServiceCollection services, Action<BootstrapOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ModelFormat(sp.GetServices<IModelSerializer>()));
-        services.TryAddSingleton<IModelBootstrapper>(sp => new Internal.RetrainingBootstrapper(
-            sp.GetRequiredService<ModelFormat>(),
-            sp.GetRequiredService<IModelRegistry>(),
-            sp.GetRequiredService<IRunStore>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<IMeterFactory>()));
+        if (!services.Any(d => d.ServiceType == typeof(Internal.ModelBootstrapService)))
+        {
+            services.AddSingleton<IConfigureOptions<BootstrapOptions>>(sp => new ConfigureOptions<BootstrapOptions>(
+                options => Bind(sp.GetService<IConfiguration>(), options)));
+            services.AddOptions<BootstrapOptions>().ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BootstrapOptions>, Internal.BootstrapOptionsValidator>());
+            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton(sp => new ModelFormat(sp.GetServices<IModelSerializer>()));
+            services.AddSingleton(sp => new Internal.ModelBootstrapService(
+                sp.GetRequiredService<IOptions<BootstrapOptions>>(),
+                sp.GetRequiredService<ModelFormat>(),
+                sp.GetRequiredService<IModelRegistry>(),
+                sp.GetRequiredService<IRunStore>(),
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<IMeterFactory>()));
+            services.AddSingleton<IModelBootstrapper>(sp => sp.GetRequiredService<Internal.ModelBootstrapService>());
+            services.AddHostedService(sp => sp.GetRequiredService<Internal.ModelBootstrapService>());
+        }
+
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
         return services;
+    }
+
+    /// <summary>Binds the bootstrap's section and the served model's keys, which serving reads too.</summary>
+    private static void Bind(IConfiguration? configuration, BootstrapOptions options)
+    {
+        if (configuration is null)
+        {
+            return;
+        }
+
+        configuration.GetSection(BootstrapOptions.SectionName).Bind(options);
+        var recsys = configuration.GetSection("Recsys");
+        options.ModelName = recsys["ModelName"] is { Length: > 0 } model ? model : options.ModelName;
+        options.Stage = recsys.GetValue("Stage", options.Stage);
+        options.Alias = recsys["Alias"] is { Length: > 0 } alias ? alias : options.Alias;
+        options.MoviesPath = recsys["MoviesPath"] is { Length: > 0 } movies ? movies : options.MoviesPath;
     }
 
     /// <summary>
@@ -81,13 +120,14 @@ public static class RetrainingServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Adds the bootstrap of empty models on the Recsys builder; see <see cref="AddRecsysBootstrap(IServiceCollection)"/>.</summary>
+    /// <summary>Adds the bootstrap of empty models on the Recsys builder; see <see cref="AddRecsysBootstrap(IServiceCollection, Action{BootstrapOptions}?)"/>.</summary>
     /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the bootstrap, or <see langword="null"/> for the configuration's settings.</param>
     /// <returns>The builder.</returns>
-    public static IRecsysBuilder AddBootstrap(this IRecsysBuilder builder)
+    public static IRecsysBuilder AddBootstrap(this IRecsysBuilder builder, Action<BootstrapOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddRecsysBootstrap();
+        builder.Services.AddRecsysBootstrap(configure);
         return builder;
     }
 

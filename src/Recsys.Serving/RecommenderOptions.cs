@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Recsys.Data;
-using Recsys.Recommenders;
 using Recsys.Registry;
 
 namespace Recsys.Serving;
@@ -40,9 +39,6 @@ public sealed class RecommenderOptions : IValidatableObject
     /// challenger 10). Users are assigned by a stable hash of their id. Empty (the default): no experiment.
     /// </summary>
     public IList<TrafficVariant> Experiment { get; } = [];
-
-    /// <summary>Gets what to do when the registry has nothing to serve at start-up.</summary>
-    public BootstrapOptions Bootstrap { get; } = new();
 
     /// <summary>Gets or sets a path of a MovieLens <c>movies.csv</c> whose titles and genres are served when the model file carries none.</summary>
     public string? MoviesPath { get; set; }
@@ -108,34 +104,6 @@ public sealed class RecommenderOptions : IValidatableObject
         if (Experiment.Any(v => string.IsNullOrWhiteSpace(v.Alias) || v.Weight < 0) || (Experiment.Count > 0 && Experiment.Sum(v => v.Weight) <= 0))
         {
             yield return new ValidationResult("Recsys:Experiment arms need an alias and a non-negative weight, with a positive total.");
-        }
-
-        if (Bootstrap.Enabled && !RecommenderAlgorithms.Names.Contains(Bootstrap.Algorithm))
-        {
-            yield return new ValidationResult($"Recsys:Bootstrap:Algorithm '{Bootstrap.Algorithm}' is unknown; use one of {string.Join(", ", RecommenderAlgorithms.Names)}.");
-        }
-
-        foreach (var (model, algorithm) in Bootstrap.Companions)
-        {
-            if (!RecommenderAlgorithms.Names.Contains(algorithm, StringComparer.OrdinalIgnoreCase))
-            {
-                yield return new ValidationResult($"Recsys:Bootstrap:Companions:{model} names the unknown algorithm '{algorithm}'; use one of {string.Join(", ", RecommenderAlgorithms.Names)}.");
-            }
-
-            if (string.IsNullOrWhiteSpace(model) || model == ModelName)
-            {
-                yield return new ValidationResult($"Recsys:Bootstrap:Companions: '{model}' must be a model name other than Recsys:ModelName.");
-            }
-        }
-
-        if (Bootstrap.TestFraction is <= 0 or >= 1)
-        {
-            yield return new ValidationResult("Recsys:Bootstrap:TestFraction must be between 0 and 1.");
-        }
-
-        if (Bootstrap.DataPath is { } data && !File.Exists(data))
-        {
-            yield return new ValidationResult($"Recsys:Bootstrap:DataPath '{data}' does not exist.");
         }
 
         if (MoviesPath is { } movies && !File.Exists(movies))

@@ -35,7 +35,7 @@ public sealed class CustomModelTests
                 options.Candidates.Add(new CandidateOptions { Algorithm = "count", Trainer = () => new CountTrainer(), Purpose = ModelPurpose.Ranking });
                 options.Promotion.PrimaryMetric = "ndcg_at_k";
             });
-        }, o => o.Bootstrap.Enabled = false);
+        });
         var flow = host.Services.GetRequiredService<RetrainingService>();
 
         var first = await flow.RunAsync("test", Ct);
@@ -76,7 +76,7 @@ public sealed class CustomModelTests
         var version = await registry.RegisterVersionAsync(TestModels.Model, new NewModelVersion { Trainer = "count", Actor = "test" }, format.Serialize(model), Ct);
         await registry.TransitionStageAsync(TestModels.Model, version.Version, ModelStage.Production, archiveExisting: true, "test", null, Ct);
 
-        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), o => o.Bootstrap.Enabled = false);
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path));
         using var response = await host.Client.GetAsync("/users/u1/recommendations", Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var detail = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString();

@@ -103,11 +103,8 @@ public sealed class LibraryShapeTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.None);
         builder.WebHost.UseTestServer();
-        builder.Services.AddRecommender(o =>
-        {
-            o.ModelName = TestModels.Model;
-            o.Bootstrap.Enabled = true;
-        }).UseSqlite(directory.Path);
+        builder.Configuration["Recsys:Bootstrap:Enabled"] = "true";
+        builder.Services.AddRecommender(o => o.ModelName = TestModels.Model).UseSqlite(directory.Path);
         await using var app = builder.Build();
         app.MapRecommender();
         await app.StartAsync(Ct);
@@ -119,6 +116,22 @@ public sealed class LibraryShapeTests
         Assert.Contains("Recsys.Retraining", stats.LastError, StringComparison.Ordinal);
         Assert.Empty(await app.Services.GetRequiredService<IModelRegistry>().ListModelsAsync(null, Ct));
         await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task MapRetraining_WithoutTheRetrainingFlow_SaysWhatToAdd()
+    {
+        // Training over HTTP is opt-in and needs the flow: mapping it on a serving-only host fails at start-up, naming the call.
+        using var directory = new TempDirectory();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddRecommender(o => o.ModelName = TestModels.Model).UseSqlite(directory.Path);
+        await using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapRetraining());
+
+        Assert.Contains("services.AddRetraining(", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Recsys.Retraining", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,11 +33,7 @@ public sealed class LifecycleTests
         }
 
         using var directory = new TempDirectory();
-        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), o =>
-        {
-            o.Bootstrap.Enabled = true;
-            o.Bootstrap.DataPath = ratingsPath;
-        });
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), bootstrap: o => o.DataPath = ratingsPath);
 
         var violations = 0;
         var posted = 0;
@@ -100,7 +96,7 @@ public sealed class LifecycleTests
             await File.WriteAllBytesAsync(artifact, bytes, Ct);
         }
 
-        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), o => o.Bootstrap.Enabled = true);
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), bootstrap: _ => { });
 
         var history = await host.Registry.GetHistoryAsync(TestModels.Model, Ct);
         Assert.Equal(historyBefore, history.Count);
@@ -150,11 +146,7 @@ public sealed class LifecycleTests
         {
             var hosts = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => ServingHost.StartAsync(
                 b => b.UsePostgreSql(connection),
-                o =>
-                {
-                    o.Bootstrap.Enabled = true;
-                    o.Bootstrap.Algorithm = "popularity";
-                })));
+                bootstrap: o => o.Algorithm = "popularity")));
             try
             {
                 var version = Assert.Single(await hosts[0].Registry.ListVersionsAsync(TestModels.Model, Ct));
@@ -184,8 +176,8 @@ public sealed class LifecycleTests
     public async Task PostgreSqlOutage_TwoReplicasUnderLoad_NoFailedRecommendation_DegradedThenHealthy_AndLaterPromotionsArrive()
     {
         using var server = PrivatePostgres.Start();
-        await using var a = await ServingHost.StartAsync(b => b.UsePostgreSql(server.ConnectionString), o => o.Bootstrap.Enabled = true);
-        await using var b = await ServingHost.StartAsync(b => b.UsePostgreSql(server.ConnectionString), o => o.Bootstrap.Enabled = true);
+        await using var a = await ServingHost.StartAsync(b => b.UsePostgreSql(server.ConnectionString), bootstrap: _ => { });
+        await using var b = await ServingHost.StartAsync(b => b.UsePostgreSql(server.ConnectionString), bootstrap: _ => { });
         ServingHost[] replicas = [a, b];
         var served = (await a.Registry.ListVersionsAsync(TestModels.Model, Ct)).Single().Version;
 

@@ -13,7 +13,7 @@ public sealed partial class OpenApiTests
     public async Task Document_IsValid_AndDescribesEveryOperationTheReadmeUses()
     {
         using var directory = new TempDirectory();
-        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path));
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), retraining: true);
         await using var stream = await host.Client.GetStreamAsync("/openapi/recsys.json", Ct);
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer, Ct);
@@ -61,7 +61,7 @@ public sealed partial class OpenApiTests
     public async Task Document_StatesTheAdminKeyTheRequestBoundsAndTheOneOrManyInteractionBody()
     {
         using var directory = new TempDirectory();
-        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path));
+        await using var host = await ServingHost.StartAsync(ServingHost.Sqlite(directory.Path), retraining: true);
         await using var stream = await host.Client.GetStreamAsync("/openapi/recsys.json", Ct);
         var document = (await OpenApiDocument.LoadAsync(stream, "json", new OpenApiReaderSettings(), Ct)).Document!;
 

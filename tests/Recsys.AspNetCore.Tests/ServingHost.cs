@@ -29,7 +29,9 @@ internal sealed class ServingHost : IAsyncDisposable
         Action<IRecsysBuilder> backend,
         Action<RecommenderOptions>? configure = null,
         bool kestrel = false,
-        bool warmUp = false)
+        bool warmUp = false,
+        Action<BootstrapOptions>? bootstrap = null,
+        bool retraining = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -54,10 +56,34 @@ internal sealed class ServingHost : IAsyncDisposable
             options.WarmUp = warmUp;
         });
         builder.Services.AddOpenApi("recsys", options => options.AddRecsysContract()); // what a host adds, as the sample does
-        builder.Services.AddRecsysBootstrap(); // what trains a first version when a test enables the bootstrap (Recsys.Retraining)
+        if (bootstrap is not null)
+        {
+            // What trains a first version of an empty registry: Recsys.Retraining's hosted service.
+            builder.Services.AddRecsysBootstrap(options =>
+            {
+                options.ModelName = TestModels.Model;
+                bootstrap(options);
+            });
+        }
+        if (retraining)
+        {
+            // A host that trains: the flow on synthetic data, and POST /models/retrain mapped.
+            builder.Services.AddSingleton(InteractionSources.Synthetic(new Recsys.Data.SyntheticDataOptions { Users = 100, Items = 200, Interactions = 3_000 }));
+            builder.Services.AddRetraining(options =>
+            {
+                options.ModelName = TestModels.Model;
+                options.Candidates.Add(new CandidateOptions { Algorithm = "popularity" });
+            });
+        }
+
         backend(recommender);
         var app = builder.Build();
         app.MapRecommender();
+        if (retraining)
+        {
+            app.MapRetraining();
+        }
+
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(RecsysHealthChecks.ReadyTag) });
         app.MapHealthChecks("/health");

@@ -55,6 +55,7 @@ public sealed class DashboardHost : IAsyncLifetime
         });
         _app = builder.Build();
         _app.MapRecommender();
+        _app.MapRetraining();
         _app.MapRecommenderDashboard("/dashboard");
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

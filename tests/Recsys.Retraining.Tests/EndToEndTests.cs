@@ -254,6 +254,11 @@ public sealed class EndToEndTests
 
         var app = builder.Build();
         app.MapRecommender();
+        if (retraining)
+        {
+            app.MapRetraining();
+        }
+
         await app.StartAsync(Ct);
         return new WebHost(app);
     }

@@ -20,6 +20,11 @@ public sealed class RegistrationTests
                     o.ModelName = "movies";
                     o.Candidates.Add(new CandidateOptions { Algorithm = "ease" });
                 })
+                .AddBootstrap(o =>
+                {
+                    o.ModelName = "movies";
+                    o.Stage = Registry.ModelStage.Staging;
+                })
                 .AddBootstrap();
             await using (var provider = services.BuildServiceProvider())
             {
@@ -28,8 +33,10 @@ public sealed class RegistrationTests
                 Assert.Same(flow, launcher);
                 Assert.Equal("movies", launcher.ModelName);
                 Assert.Contains("trains 1 candidate(s) (ease)", launcher.Description, StringComparison.Ordinal);
-                Assert.NotNull(provider.GetRequiredService<IModelBootstrapper>());
-                Assert.Single(services, d => d.ServiceType == typeof(IModelBootstrapper)); // AddRetraining added it once; AddBootstrap added nothing
+                Assert.Equal(["movies"], provider.GetRequiredService<IModelBootstrapper>().Models); // as the first AddBootstrap set it
+                Assert.Single(services, d => d.ServiceType == typeof(IModelBootstrapper)); // the second AddBootstrap added nothing
+                Assert.Single(services, d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)); // the bootstrap; the flow itself runs no service
+                Assert.Equal(Registry.ModelStage.Staging, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<BootstrapOptions>>().Value.Stage);
             }
 
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -89,11 +89,7 @@ public sealed class RecommendationServiceTests
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddRecsys().UseSqlite(registry).AddServing(o =>
-        {
-            o.ModelName = Model;
-            o.Bootstrap.Enabled = false;
-        });
+        builder.Services.AddRecsys().UseSqlite(registry).AddServing(o => o.ModelName = Model);
         var host = builder.Build();
         await host.StartAsync(Ct);
         await host.Services.GetRequiredService<IRecommendationService>().WaitUntilStartedAsync(Ct);

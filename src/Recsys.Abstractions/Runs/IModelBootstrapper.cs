@@ -1,16 +1,19 @@
 namespace Recsys.Runs;
 
 /// <summary>
-/// Trains, registers and promotes a first version of a model whose registry holds none. Serving calls it when its
-/// bootstrap is enabled (under a registry-wide lock, so one replica of several trains); the retraining package
-/// provides it (<c>services.AddRecsysBootstrap()</c>, also added by <c>AddRetraining</c>), so serving itself does not
-/// depend on training.
+/// The bootstrap of an empty registry, a hosted service of Recsys.Retraining (<c>services.AddRecsysBootstrap()</c>): it
+/// trains, registers and promotes a first version of each of <see cref="Models"/> that has none. Serving does not
+/// train; a serving host in the same process waits for <see cref="Completion"/> before its start-up counts as finished,
+/// and picks the versions up from the registry like any other new version.
 /// </summary>
 public interface IModelBootstrapper
 {
-    /// <summary>Runs one retraining run for the request's model (trigger <c>bootstrap</c>, recorded in the run history).</summary>
-    /// <param name="request">The model, its algorithm and the data.</param>
-    /// <param name="cancellationToken">Cancels the run.</param>
-    /// <returns>The finished run: succeeded with a promoted version, or failed with its error.</returns>
-    Task<RetrainingRun> BootstrapAsync(ModelBootstrapRequest request, CancellationToken cancellationToken);
+    /// <summary>Gets the models the bootstrap covers (empty when it is turned off).</summary>
+    IReadOnlyCollection<string> Models { get; }
+
+    /// <summary>
+    /// Gets a task that completes when the bootstrap has finished: every model had versions, or the first ones were
+    /// registered and put at their stage or alias. It faults with the reason when a bootstrap run failed.
+    /// </summary>
+    Task Completion { get; }
 }

@@ -47,4 +47,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "The run history could not be read to seed the last-success gauge; it is set by the next successful run")]
     public static partial void SeedFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "Nothing to serve: bootstrapping {Model} on {Data}")]
+    public static partial void Bootstrapping(ILogger logger, string model, string data);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Another replica is bootstrapping model {Model}; waiting for it")]
+    public static partial void BootstrapWaiting(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Not bootstrapping model {Model}: the registry holds {Versions} version(s) of it (a model with versions is never bootstrapped; its stages and aliases are left as they are)")]
+    public static partial void BootstrapNotNeeded(ILogger logger, string model, int versions);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Error, Message = "The bootstrap failed; nothing was put at the served stage or alias")]
+    public static partial void BootstrapFailed(ILogger logger, Exception exception);
 }

@@ -16,7 +16,7 @@ internal sealed class VersionRetention(IModelRegistry registry, ILogger logger)
     /// <returns>The versions whose artifacts were deleted.</returns>
     public async Task<List<int>> ApplyAsync(string model, int keep, string runId, CancellationToken cancellationToken)
     {
-        var versions = (await registry.VersionsOrNoneAsync(model, cancellationToken).ConfigureAwait(false)).OrderByDescending(v => v.Version).ToList();
+        var versions = (await registry.ListVersionsOrEmptyAsync(model, cancellationToken).ConfigureAwait(false)).OrderByDescending(v => v.Version).ToList();
         var newestStaging = versions.FirstOrDefault(v => v.Stage == ModelStage.Staging && v.Status == ModelVersionStatus.Ready)?.Version;
         var deleted = new List<int>();
         foreach (var version in versions.Where(v => v.Stage != ModelStage.Production).Skip(keep))

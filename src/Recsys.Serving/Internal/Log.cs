@@ -3,14 +3,11 @@ using Microsoft.Extensions.Logging;
 namespace Recsys.Serving;
 
 /// <summary>
-/// Every log message of this assembly (event ids 1001–1099, stable across releases), source-generated in one class: the .NET 10 LoggerMessage generator emits
+/// Every log message of this assembly (event ids 1001–1099, stable across releases; 1001, 1007 and 1008, the bootstrap's, are retired: it moved to Recsys.Retraining, 3014–3017), source-generated in one class: the .NET 10 LoggerMessage generator emits
 /// several classes in an unstable order (dotnet/runtime#119587), which made builds non-deterministic.
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Nothing to serve: bootstrapping {Algorithm} on {Data}")]
-    public static partial void Bootstrapping(ILogger logger, string algorithm, string data);
-
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "The distributed cache failed; serving without it for {Seconds} s")]
     public static partial void DistributedCacheFailed(ILogger logger, Exception exception, double seconds);
 
@@ -25,12 +22,6 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Serving {Target}: version {Previous} -> {Version}")]
     public static partial void Swapped(ILogger logger, string target, int? previous, int version);
-
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Another replica is bootstrapping model {Model}; waiting for it")]
-    public static partial void BootstrapWaiting(ILogger logger, string model);
-
-    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "Not bootstrapping model {Model}: the registry holds {Versions} version(s) of it, and none could be served ({Reason}); stages and aliases are left as they are")]
-    public static partial void BootstrapSkipped(ILogger logger, string model, int versions, string reason);
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "The {Component} is unavailable; serving degraded (history from this replica) until it answers again")]
     public static partial void Degraded(ILogger logger, Exception exception, string component);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,9 @@ namespace Recsys.Serving;
 
 /// <summary>
 /// Keeps the served models and swaps new versions in atomically: which version a target serves is
-/// <see cref="ModelTargets"/>' answer, reading it is <see cref="ModelLoader"/>'s, the first version of an empty
-/// registry is <see cref="ModelBootstrap"/>'s. Reloads on the registry's change feed, on demand and (after a failed
+/// <see cref="ModelTargets"/>' answer, reading it is <see cref="ModelLoader"/>'s; the first version of an empty
+/// registry is trained by a registered <see cref="IModelBootstrapper"/> (Recsys.Retraining's hosted service), which the
+/// start-up waits for. Reloads on the registry's change feed, on demand and (after a failed
 /// load) on a backing-off retry; a failed load leaves the previous version serving and is reported.
 /// </summary>
 internal sealed class ModelProvider : BackgroundService
@@ -27,12 +29,13 @@ internal sealed class ModelProvider : BackgroundService
     private readonly DependencyHealth _health;
     private readonly ModelTargets _targets;
     private readonly ModelLoader _loader;
-    private readonly ModelBootstrap _bootstrap;
+    private readonly IModelBootstrapper? _bootstrapper;
+    private readonly bool _bootstrapConfigured;
     private readonly ConcurrentDictionary<string, ServedModel> _served = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ModelProvider(IModelRegistry registry, IRunStore runs, IOptions<RecommenderOptions> options, TimeProvider time, ILoggerFactory loggers, RecommenderMetrics metrics, DependencyHealth health, IModelBootstrapper? bootstrapper = null, ModelFormat? format = null)
+    public ModelProvider(IModelRegistry registry, IOptions<RecommenderOptions> options, TimeProvider time, ILoggerFactory loggers, RecommenderMetrics metrics, DependencyHealth health, IModelBootstrapper? bootstrapper = null, ModelFormat? format = null, IConfiguration? configuration = null)
     {
         _registry = registry;
         _options = options.Value;
@@ -42,13 +45,14 @@ internal sealed class ModelProvider : BackgroundService
         _health = health;
         _targets = new ModelTargets(registry, _options);
         _loader = new ModelLoader(registry, format ?? ModelFormat.Default, _options, time);
-        _bootstrap = new ModelBootstrap(registry, runs, _options, time, _logger, bootstrapper);
+        _bootstrapper = bootstrapper;
+        _bootstrapConfigured = bool.TryParse(configuration?["Recsys:Bootstrap:Enabled"], out var enabled) && enabled;
     }
 
     /// <summary>The model of the configured stage or alias, or null while there is none.</summary>
     public ServedModel? Current => _served.TryGetValue(DefaultTarget, out var model) ? model : null;
 
-    /// <summary>Completes when the first load attempt (and bootstrap, if enabled) has finished.</summary>
+    /// <summary>Completes when the first load attempt (after the bootstrap, if one is registered) has finished.</summary>
     public Task Started => _started.Task;
 
     /// <summary>
@@ -141,13 +145,10 @@ internal sealed class ModelProvider : BackgroundService
         long watermark = 0;
         try
         {
-            var history = await SafeHistoryAsync(stoppingToken).ConfigureAwait(false);
+            var history = await _registry.GetHistoryOrEmptyAsync(_options.ModelName, stoppingToken).ConfigureAwait(false);
             watermark = history.Count > 0 ? history[^1].Sequence : 0;
             await ReloadAsync(stoppingToken).ConfigureAwait(false);
-            if (_options.Bootstrap.Enabled && (Current is null || _options.Bootstrap.Companions.Count > 0) && await _bootstrap.BootstrapIfEmptyAsync(Current is null, LastError, _targets.Describe(DefaultTarget), stoppingToken).ConfigureAwait(false))
-            {
-                await ReloadAsync(stoppingToken).ConfigureAwait(false);
-            }
+            await AwaitBootstrapAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -245,10 +246,50 @@ internal sealed class ModelProvider : BackgroundService
     private bool IsRelevant(RegistryChange change) =>
         change.Kind != RegistryChangeKind.VersionRegistered || _served.Values.Any(m => m.Version.ModelName == change.ModelName);
 
-    private async Task<IReadOnlyList<RegistryChange>> SafeHistoryAsync(CancellationToken cancellationToken) =>
-        await _registry.FindModelAsync(_options.ModelName, cancellationToken).ConfigureAwait(false) is null
-            ? []
-            : await _registry.GetHistoryAsync(_options.ModelName, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Waits for the registered bootstrap (it may register versions, or another replica's may) and loads what it put
+    /// at the served stage or alias. Serving never trains: without a bootstrapper, a host configured to bootstrap says
+    /// which call is missing.
+    /// </summary>
+    private async Task AwaitBootstrapAsync(CancellationToken stoppingToken)
+    {
+        if (_bootstrapper is null)
+        {
+            if (_bootstrapConfigured && Current is null && (await _registry.ListVersionsOrEmptyAsync(_options.ModelName, stoppingToken).ConfigureAwait(false)).Count == 0)
+            {
+                LastError = $"The registry holds no version of '{_options.ModelName}', and Recsys:Bootstrap:Enabled is set but nothing can train the first version: add the Recsys.Retraining package and call services.AddRecsysBootstrap().";
+            }
+
+            return;
+        }
+
+        if (_bootstrapper.Models.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _bootstrapper.Completion.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await ReloadAsync(stoppingToken).ConfigureAwait(false); // another replica may have bootstrapped meanwhile
+            if (Current is null)
+            {
+                LastError = e.Message;
+                Log.StartFailed(_logger, e);
+            }
+
+            return;
+        }
+
+        await ReloadAsync(stoppingToken).ConfigureAwait(false);
+        if (Current is null && !_bootstrapper.Models.Contains(_options.ModelName))
+        {
+            LastError = $"{LastError} The bootstrap covers {string.Join(", ", _bootstrapper.Models.Select(m => $"'{m}'"))}, not the served model '{_options.ModelName}': set BootstrapOptions.ModelName (Recsys:ModelName).";
+        }
+    }
 
     private async Task<ReloadOutcome> ReloadTargetAsync(string target, bool force, CancellationToken cancellationToken)
     {
