@@ -45,6 +45,11 @@ internal static class DeletionVectors
         return rows;
     }
 
+    // Z85 (rfc.zeromq.org/spec:32) in 5-character groups of 4 bytes, big endian. A group is at most 85^5 - 1, more than
+    // 2^32 - 1: a group beyond 32 bits is no Z85 and is refused (wrapping it would silently delete another row). Delta
+    // Spark pads the bytes to a multiple of 4 with zeros (sizeInBytes drops them); delta-kernel-rs' z85 crate instead
+    // ends with a short group: its first n characters are '#' (n missing bytes; a full group cannot start with '#',
+    // 84 * 85^4 > 2^32) and the rest holds the last 4 - n bytes, right-aligned ("##093" is the two bytes 03 00).
     public static byte[] Z85Decode(string text, string table)
     {
         if (text.Length % 5 != 0)
@@ -53,24 +58,44 @@ internal static class DeletionVectors
         }
 
         var bytes = new byte[text.Length / 5 * 4];
-        for (int i = 0, o = 0; i < text.Length; i += 5, o += 4)
+        var length = 0;
+        Span<byte> group = stackalloc byte[4];
+        for (var i = 0; i < text.Length; i += 5)
         {
-            uint value = 0;
-            for (var j = 0; j < 5; j++)
+            var padding = 0;
+            while (padding < 4 && text[i + padding] == '#')
             {
-                var digit = Z85Alphabet.IndexOf(text[i + j], StringComparison.Ordinal);
-                if (digit < 0)
-                {
-                    throw new DeltaTableException(table, $"'{text[i + j]}' is not a Z85 character");
-                }
-
-                value = unchecked((value * 85) + (uint)digit);
+                padding++;
             }
 
-            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(o), value);
+            if (padding > 0 && (padding == 4 || i + 5 != text.Length))
+            {
+                throw new DeltaTableException(table, $"the Z85 group '{text.Substring(i, 5)}' at character {i} starts with '#', which only the last group of a padded text may (1 to 3 of them)");
+            }
+
+            ulong value = 0;
+            for (var j = 0; j < 5; j++)
+            {
+                var digit = j < padding ? 0 : Z85Alphabet.IndexOf(text[i + j], StringComparison.Ordinal);
+                if (digit < 0)
+                {
+                    throw new DeltaTableException(table, $"'{text[i + j]}' at character {i + j} is not a Z85 character");
+                }
+
+                value = (value * 85) + (uint)digit;
+            }
+
+            if (value > uint.MaxValue || (padding > 0 && value >> (8 * (4 - padding)) != 0))
+            {
+                throw new DeltaTableException(table, $"the Z85 group '{text.Substring(i, 5)}' at character {i} decodes to {value}, more than its {4 - padding} byte(s) hold: the text is not Z85");
+            }
+
+            BinaryPrimitives.WriteUInt32BigEndian(group, (uint)value);
+            group[padding..].CopyTo(bytes.AsSpan(length));
+            length += 4 - padding;
         }
 
-        return bytes;
+        return length == bytes.Length ? bytes : bytes[..length];
     }
 
     private static string RelativePath(string pathOrInline, string tableRoot, string table)
