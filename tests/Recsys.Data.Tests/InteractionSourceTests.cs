@@ -105,6 +105,39 @@ public sealed class InteractionSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task ParquetEmptyIds_AreBadRows_NamedByFileRowAndRowGroup_AndSkippedUnderSkip()
+    {
+        // Before: "An identifier must not be empty." with no file or row, and --bad-rows skip did not skip it.
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_work.FullName, "empty-ids.parquet");
+        var user = new DataField<string>("userId");
+        var item = new DataField<string>("movieId");
+        var rating = new DataField<float>("rating");
+        await using (var stream = File.Create(path))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(user, item, rating), stream, cancellationToken: ct);
+            using (var first = writer.CreateRowGroup())
+            {
+                await first.WriteAsync(user, new[] { "u1", "u2" }, null);
+                await first.WriteAsync(item, new[] { "a", "b" }, null);
+                await first.WriteAsync<float>(rating, new ReadOnlyMemory<float>([4, 5]), null, null, ct);
+            }
+
+            using var second = writer.CreateRowGroup();
+            await second.WriteAsync(user, new[] { "u3", "", "u5" }, null);
+            await second.WriteAsync(item, new[] { "c", "d", "" }, null);
+            await second.WriteAsync<float>(rating, new ReadOnlyMemory<float>([3, 2, 1]), null, null, ct);
+        }
+
+        var failed = await Assert.ThrowsAsync<InteractionDataException>(() => InteractionSource.ReadAsync(path, cancellationToken: ct));
+        Assert.Equal($"{path}, row 3 (row 1 of row group 1): the user id is empty", failed.Message);
+
+        var skipped = await InteractionSource.ReadAsync(path, new InteractionSourceOptions { BadRows = BadRowPolicy.Skip }, ct);
+        Assert.Equal((5L, 2L, 3), (skipped.RowsRead, skipped.RowsSkipped, skipped.Dataset.Count));
+        Assert.Equal([$"{path}, row 3 (row 1 of row group 1): the user id is empty", $"{path}, row 4 (row 2 of row group 1): the item id is empty"], skipped.FirstSkippedRows.Select(r => r.Reason));
+    }
+
+    [Fact]
     public async Task ParquetBadRows_NameFileRowGroupAndRow_OrAreSkippedAndCounted()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -123,14 +156,14 @@ public sealed class InteractionSourceTests : IDisposable
 
         var columns = InteractionColumns.Parse("user=user,item=item,value=score");
         var failed = await Assert.ThrowsAsync<InteractionDataException>(() => InteractionSource.ReadAsync(path, new InteractionSourceOptions { Columns = columns }, ct));
-        Assert.Equal($"{path}, row group 0, row 1: the user id is null", failed.Message);
+        Assert.Equal($"{path}, row 1 (row 1 of row group 0): the user id is null", failed.Message);
 
         var skipped = await InteractionSource.ReadAsync(path, new InteractionSourceOptions { Columns = columns, BadRows = BadRowPolicy.Skip }, ct);
         Assert.Equal((4L, 2L, 2), (skipped.RowsRead, skipped.RowsSkipped, skipped.Dataset.Count));
-        Assert.Equal([$"{path}, row group 0, row 1: the user id is null", $"{path}, row group 0, row 2: the value is null"], skipped.FirstSkippedRows.Select(r => r.Reason));
+        Assert.Equal([$"{path}, row 1 (row 1 of row group 0): the user id is null", $"{path}, row 2 (row 2 of row group 0): the value is null"], skipped.FirstSkippedRows.Select(r => r.Reason));
 
         var scaled = await InteractionSource.ReadAsync(path, new InteractionSourceOptions { Columns = columns, BadRows = BadRowPolicy.Skip, Scale = new RatingScale(1, 4) }, ct);
-        Assert.Equal([$"{path}, row group 0, row 0: the rating 5 is outside the scale 1 to 4", $"{path}, row group 0, row 1: the user id is null", $"{path}, row group 0, row 2: the value is null"], scaled.FirstSkippedRows.Select(r => r.Reason));
+        Assert.Equal([$"{path}, row 0 (row 0 of row group 0): the rating 5 is outside the scale 1 to 4", $"{path}, row 1 (row 1 of row group 0): the user id is null", $"{path}, row 2 (row 2 of row group 0): the value is null"], scaled.FirstSkippedRows.Select(r => r.Reason));
 
         var missing = await Assert.ThrowsAsync<InteractionDataException>(() => InteractionSource.ReadAsync(path, cancellationToken: ct));
         Assert.Contains("there is no user column named 'userId' (columns: user long, item string, score float)", missing.Message, StringComparison.Ordinal);

@@ -46,7 +46,8 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
                     continue;
                 }
 
-                var where = string.Create(CultureInfo.InvariantCulture, $"{batch.File}, row group {batch.RowGroup}, row {batch.FirstRow + row}");
+                // Rows are counted from 0 in the file (what pyarrow and DuckDB's file_row_number say), and within the row group.
+                var where = string.Create(CultureInfo.InvariantCulture, $"{batch.File}, row {batch.FirstRow + row} (row {row} of row group {batch.RowGroup})");
                 if (badRows == BadRowPolicy.Fail)
                 {
                     throw new InteractionDataException($"{where}: {error}");
@@ -125,6 +126,17 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         if (items.IsNull(row))
         {
             return "the item id is null";
+        }
+
+        // What the delimited reader says of an empty field; the dataset refuses an empty id.
+        if (users.Strings is { } userNames && string.IsNullOrEmpty(userNames[users.Offset + row]))
+        {
+            return "the user id is empty";
+        }
+
+        if (items.Strings is { } itemNames && string.IsNullOrEmpty(itemNames[items.Offset + row]))
+        {
+            return "the item id is empty";
         }
 
         var value = defaultValue;
