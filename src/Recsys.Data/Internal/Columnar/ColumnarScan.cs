@@ -157,9 +157,11 @@ internal static class ColumnarScan
         {
             await ParquetColumns.ReadAsync(rowGroup, field, vector, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
         {
-            throw new InvalidDataException($"{file}: row group {g}, column '{field.Name}' cannot be read: {e.Message}", e);
+            // A damaged page fails inside a codec or decoder with whatever it throws (ZstdSharp's ZstdException, an
+            // IndexOutOfRangeException from a decoder fed garbage): every such failure is named by file, row group and column.
+            throw new InvalidDataException($"{file}: row group {g}, column '{field.Name}' cannot be read ({e.GetType().Name}): {e.Message}", e);
         }
     }
 

@@ -140,8 +140,8 @@ internal static partial class DeltaLog
     {
         try
         {
-            using var stream = File.OpenRead(file);
-            var reader = Parquet.ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+            // The one way files are opened (ParquetColumns.OpenAsync): a truncated or foreign file is named.
+            var reader = Columnar.ParquetColumns.OpenAsync(file, CancellationToken.None).GetAwaiter().GetResult();
             try
             {
                 return reader.RowGroups.Sum(g => g.RowCount);
@@ -151,7 +151,7 @@ internal static partial class DeltaLog
                 reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             throw new DeltaTableException(table, $"cannot count the rows of {file}: its add action has no numRecords statistic and the file cannot be read ({e.Message})", e);
         }
