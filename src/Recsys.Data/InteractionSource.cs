@@ -1,5 +1,4 @@
 using System.Globalization;
-using Parquet;
 using Recsys.Data.Internal.Columnar;
 
 namespace Recsys.Data;
@@ -67,9 +66,16 @@ public static class InteractionSource
                         throw new FileNotFoundException($"The directory '{path}' holds no .parquet files.", path);
                     }
 
-                    var schema = await ParquetReader.ReadSchemaAsync(files[0]).ConfigureAwait(false);
+                    // Opened the one way files are (a foreign or truncated first file is named).
+                    Parquet.Schema.ParquetSchema schema;
+                    var first = await ParquetColumns.OpenAsync(files[0], cancellationToken).ConfigureAwait(false);
+                    await using (first.ConfigureAwait(false))
+                    {
+                        schema = first.Schema;
+                    }
+
                     var available = schema.Fields
-                        .Select(f => (f.Name, Kind: f is Parquet.Schema.DataField { MaxRepetitionLevel: 0 } d ? ParquetColumns.KindOf(d) : null))
+                        .Select(f => (f.Name, Kind: f is Parquet.Schema.DataField { MaxRepetitionLevel: 0 } d ? ParquetColumns.KindOf(d) : null, Type: ParquetColumns.Describe(f)))
                         .ToList();
                     var roles = Roles.Resolve(options.Columns, available, files[0]).Keep(options);
                     var columns = roles.Names.Select(n => new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
@@ -82,7 +88,7 @@ public static class InteractionSource
             case DataSourceKind.Delta:
                 {
                     var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
-                    var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type))).ToList();
+                    var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type), c.Type)).ToList();
                     var roles = Roles.Resolve(options.Columns, fields, path).Keep(options);
                     var rows = await snapshot.CountStoredRowsAsync(cancellationToken).ConfigureAwait(false);
                     return await ReadBatchesAsync(lend => snapshot.ScanAsync(roles.Names, cancellationToken, lend), roles, options, path, snapshot.Version, (int)Math.Min(rows, Array.MaxLength), cancellationToken).ConfigureAwait(false);
@@ -222,14 +228,14 @@ public static class InteractionSource
 
         public IReadOnlyList<string> Names => [User, Item, .. Value is null ? Array.Empty<string>() : [Value], .. Timestamp is null ? Array.Empty<string>() : [Timestamp]];
 
-        public static Roles Resolve(InteractionColumns wanted, IReadOnlyList<(string Name, ValueKind? Kind)> available, string source)
+        public static Roles Resolve(InteractionColumns wanted, IReadOnlyList<(string Name, ValueKind? Kind, string Type)> available, string source)
         {
             var defaults = new InteractionColumns();
-            (string Name, ValueKind? Kind)? Find(string name) =>
+            (string Name, ValueKind? Kind, string Type)? Find(string name) =>
                 available.FirstOrDefault(c => c.Name == name) is { Name: not null } exact ? exact
                 : available.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } loose ? loose
                 : null;
-            string Describe() => string.Join(", ", available.Select(c => $"{c.Name} {(c.Kind is { } k ? ParquetColumns.TypeName(k) : "(nested)")}"));
+            string Describe() => string.Join(", ", available.Select(c => $"{c.Name} {c.Type}"));
             InteractionDataException Missing(string role, string name, string hint) =>
                 new(source, 0, $"there is no {role} column named '{name}' (columns: {Describe()}){hint}");
 
@@ -237,15 +243,15 @@ public static class InteractionSource
             var item = wanted.Item is { } itemName
                 ? Find(itemName) ?? throw Missing("item", itemName, string.Empty)
                 : Find("movieId") ?? Find("itemId") ?? throw Missing("item", "movieId' or 'itemId", "; name it with --columns item=NAME");
-            (string Name, ValueKind? Kind)? value = wanted.Value.Length == 0 ? null
+            (string Name, ValueKind? Kind, string Type)? value = wanted.Value.Length == 0 ? null
                 : Find(wanted.Value) ?? throw Missing("value", wanted.Value, "; name it with --columns value=NAME, or value= for implicit feedback (every value 1)");
-            (string Name, ValueKind? Kind)? timestamp = wanted.Timestamp.Length == 0 ? null
+            (string Name, ValueKind? Kind, string Type)? timestamp = wanted.Timestamp.Length == 0 ? null
                 : Find(wanted.Timestamp) ?? (wanted.Timestamp == defaults.Timestamp ? null : throw Missing("timestamp", wanted.Timestamp, string.Empty));
             foreach (var (role, column) in new[] { ("user", user), ("item", item), ("value", value), ("timestamp", timestamp) })
             {
                 if (column is { Kind: null } nested)
                 {
-                    throw new InteractionDataException(source, 0, $"the {role} column '{nested.Name}' is nested (struct, array or map) or of a type Recsys does not read");
+                    throw new InteractionDataException(source, 0, $"the {role} column '{nested.Name}' is {nested.Type}, which Recsys does not read");
                 }
             }
 

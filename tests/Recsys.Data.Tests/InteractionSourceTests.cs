@@ -105,6 +105,31 @@ public sealed class InteractionSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task ParquetUInt64Ids_AreRead_AsTheirUnsignedValues()
+    {
+        // Before: "the user column 'userId' is nested (struct, array or map) or of a type Recsys does not read".
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_work.FullName, "uint64.parquet");
+        var user = new DataField<ulong>("userId");
+        var item = new DataField<ulong>("movieId");
+        var rating = new DataField<ulong>("rating");
+        await using (var stream = File.Create(path))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(user, item, rating), stream, cancellationToken: ct);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<ulong>(user, new ReadOnlyMemory<ulong>([1, ulong.MaxValue, 9_223_372_036_854_775_808UL]), null, null, ct);
+            await group.WriteAsync<ulong>(item, new ReadOnlyMemory<ulong>([7, 7, ulong.MaxValue - 1]), null, null, ct);
+            await group.WriteAsync<ulong>(rating, new ReadOnlyMemory<ulong>([5, 4, 3]), null, null, ct);
+        }
+
+        var read = await InteractionSource.ReadAsync(path, cancellationToken: ct);
+
+        Assert.Equal(["1,7,5,0", "18446744073709551615,7,4,0", "9223372036854775808,18446744073709551614,3,0"], Sorted(read.Dataset));
+        var description = await InteractionSource.DescribeAsync(path, cancellationToken: ct);
+        Assert.Contains(description.Columns, c => c.Name == "userId" && c.Type == "unsigned long");
+    }
+
+    [Fact]
     public async Task ParquetEmptyIds_AreBadRows_NamedByFileRowAndRowGroup_AndSkippedUnderSkip()
     {
         // Before: "An identifier must not be empty." with no file or row, and --bad-rows skip did not skip it.

@@ -58,6 +58,11 @@ public sealed class ParquetCorruptionTests : IDisposable
         Assert.Contains(foreign, error.Message, StringComparison.Ordinal);
         error = await Assert.ThrowsAsync<InvalidDataException>(() => InteractionSource.DescribeAsync(folder, cancellationToken: Ct));
         Assert.Contains(foreign, error.Message, StringComparison.Ordinal);
+
+        // First in the folder's order, the file whose schema names the columns: named too.
+        File.Move(foreign, Path.Combine(folder, "a-first.parquet"));
+        error = await Assert.ThrowsAsync<InvalidDataException>(() => InteractionSource.ReadAsync(folder, cancellationToken: Ct));
+        Assert.Contains(Path.Combine(folder, "a-first.parquet"), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -101,6 +101,7 @@ internal sealed class ColumnVector
         : Doubles is { } d ? (float)d[Offset + row]
         : Decimals is { } m ? (float)m[Offset + row]
         : Ints is { } i ? i[Offset + row]
+        : Kind == ValueKind.UnsignedLong ? (ulong)Longs![Offset + row]
         : Longs![Offset + row];
 
     public void Set(int row, object? value)
@@ -136,6 +137,9 @@ internal sealed class ColumnVector
             case ValueKind.Boolean:
                 Longs![at] = (bool)value ? 1 : 0;
                 break;
+            case ValueKind.UnsignedLong:
+                Longs![at] = unchecked((long)Convert.ToUInt64(value, invariant));
+                break;
             default:
                 Longs![at] = Convert.ToInt64(value, invariant);
                 break;
@@ -159,6 +163,7 @@ internal sealed class ColumnVector
             ValueKind.Short => (short)Longs![at],
             ValueKind.Int => Ints![at],
             ValueKind.Long => Longs![at],
+            ValueKind.UnsignedLong => (ulong)Longs![at],
             ValueKind.Float => Floats![at],
             ValueKind.Double => Doubles![at],
             ValueKind.Decimal => Decimals![at],

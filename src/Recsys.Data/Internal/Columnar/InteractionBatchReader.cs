@@ -92,7 +92,7 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
     // The kinds each role accepts; checked once per source, before any row is read.
     public static string? CheckKinds(ValueKind user, ValueKind item, ValueKind? value, ValueKind? timestamp)
     {
-        static bool IsId(ValueKind k) => k is ValueKind.Byte or ValueKind.Short or ValueKind.Int or ValueKind.Long or ValueKind.String;
+        static bool IsId(ValueKind k) => k is ValueKind.Byte or ValueKind.Short or ValueKind.Int or ValueKind.Long or ValueKind.UnsignedLong or ValueKind.String;
         if (!IsId(user))
         {
             return $"the user column is {ParquetColumns.TypeName(user)}; ids must be integers or strings";
@@ -103,7 +103,7 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
             return $"the item column is {ParquetColumns.TypeName(item)}; ids must be integers or strings";
         }
 
-        if (value is { } v && v is not (ValueKind.Byte or ValueKind.Short or ValueKind.Int or ValueKind.Long or ValueKind.Float or ValueKind.Double or ValueKind.Decimal))
+        if (value is { } v && v is not (ValueKind.Byte or ValueKind.Short or ValueKind.Int or ValueKind.Long or ValueKind.UnsignedLong or ValueKind.Float or ValueKind.Double or ValueKind.Decimal))
         {
             return $"the value column is {ParquetColumns.TypeName(v)}; values must be numbers (integer, float, double or decimal)";
         }
@@ -192,7 +192,10 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         }
 
         Span<char> text = stackalloc char[20];
-        id.TryFormat(text, out var written, provider: CultureInfo.InvariantCulture);
+        var written = 0;
+        _ = ids.Kind == ValueKind.UnsignedLong
+            ? unchecked((ulong)id).TryFormat(text, out written, provider: CultureInfo.InvariantCulture)
+            : id.TryFormat(text, out written, provider: CultureInfo.InvariantCulture);
         index = isUser ? _builder.AddUser(text[..written]) : _builder.AddItem(text[..written]);
         numeric.Add(id, index);
         return index;

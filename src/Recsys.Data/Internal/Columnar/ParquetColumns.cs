@@ -60,6 +60,11 @@ internal static class ParquetColumns
             return ValueKind.Long;
         }
 
+        if (type == typeof(ulong))
+        {
+            return ValueKind.UnsignedLong;
+        }
+
         if (type == typeof(float))
         {
             return ValueKind.Float;
@@ -115,6 +120,7 @@ internal static class ParquetColumns
         ValueKind.Short => "short",
         ValueKind.Int => "integer",
         ValueKind.Long => "long",
+        ValueKind.UnsignedLong => "unsigned long",
         ValueKind.Float => "float",
         ValueKind.Double => "double",
         ValueKind.Decimal => "decimal",
@@ -200,6 +206,10 @@ internal static class ParquetColumns
         else if (type == typeof(uint))
         {
             await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (uint v) => (long)v, cancellationToken).ConfigureAwait(false);
+        }
+        else if (type == typeof(ulong))
+        {
+            await ReadConvertedAsync(rowGroup, field, vector, vector.Longs!, static (ulong v) => unchecked((long)v), cancellationToken).ConfigureAwait(false);
         }
         else if (type == typeof(DateOnly))
         {

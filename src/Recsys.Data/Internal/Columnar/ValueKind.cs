@@ -17,4 +17,7 @@ internal enum ValueKind
     Date,
     Timestamp,
     TimestampNtz,
+
+    // uint64 (Parquet's UINT_64): the bit pattern in the long buffer; read back as ulong.
+    UnsignedLong,
 }
