@@ -89,7 +89,7 @@ internal sealed class DataOptions
             $"{name}{version}: {read.Dataset.Count:N0} interactions, {read.Dataset.Users.Count:N0} users, {read.Dataset.Items.Count:N0} items; {read.RowsSkipped} bad rows skipped, {read.DuplicatesDropped} duplicates dropped"));
         foreach (var skipped in read.FirstSkippedRows)
         {
-            CliProgress.WriteLine(options.Kind == DataSourceKind.Delimited ? $"  skipped line {skipped.LineNumber}: {skipped.Reason}" : $"  skipped {skipped.Reason}");
+            CliProgress.WriteLine($"  skipped {skipped.Reason}"); // names the file and the line or row
         }
 
         if (read.Dataset.Count == 0)

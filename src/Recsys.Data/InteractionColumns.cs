@@ -23,6 +23,7 @@ public sealed record InteractionColumns
     {
         ArgumentNullException.ThrowIfNull(text);
         var columns = new InteractionColumns();
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var equals = part.IndexOf('=', StringComparison.Ordinal);
@@ -32,13 +33,21 @@ public sealed record InteractionColumns
             }
 
             var name = part[(equals + 1)..].Trim();
-            columns = part[..equals].Trim().ToLowerInvariant() switch
+            var key = part[..equals].Trim().ToLowerInvariant();
+            var role = key switch { "rating" => "value", "time" => "timestamp", _ => key };
+            if (given.TryGetValue(role, out var earlier))
+            {
+                throw new FormatException($"The {role} column is given twice ('{earlier}' and '{part}'); give each key once.");
+            }
+
+            given[role] = part;
+            columns = key switch
             {
                 "user" => columns with { User = name },
                 "item" => columns with { Item = name },
                 "value" or "rating" => columns with { Value = name },
                 "timestamp" or "time" => columns with { Timestamp = name },
-                var key => throw new FormatException($"'{key}' is not a column key (keys: user, item, value, timestamp)."),
+                _ => throw new FormatException($"'{key}' is not a column key (keys: user, item, value, timestamp)."),
             };
         }
 

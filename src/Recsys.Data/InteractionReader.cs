@@ -119,7 +119,8 @@ public static class InteractionReader
             skippedCount++;
             if (skipped.Count < InteractionReadResult.MaxListedSkippedRows)
             {
-                skipped.Add(new SkippedRow(lineNumber, error));
+                // Self-describing, as the Parquet reader's are: the CLI prints the reasons as they are.
+                skipped.Add(new SkippedRow(lineNumber, string.Create(CultureInfo.InvariantCulture, $"{source}, line {lineNumber}: {error}")));
             }
         }
 

@@ -85,7 +85,7 @@ public sealed class InteractionReaderTests
 
         Assert.Equal(3, result.RowsRead);
         Assert.Equal(1, result.RowsSkipped);
-        Assert.Equal([new SkippedRow(3, "expected at least 4 fields separated by ',' but found 2")], result.FirstSkippedRows);
+        Assert.Equal([new SkippedRow(3, "ratings.csv, line 3: expected at least 4 fields separated by ',' but found 2")], result.FirstSkippedRows);
         Assert.Equal(2, result.Dataset.Count);
     }
 
@@ -242,7 +242,7 @@ public sealed class InteractionReaderTests
 
         var skipped = InteractionReader.Read(new StringReader(text), "r.csv", DelimitedFormat.MovieLensRatings, BadRowPolicy.Skip);
         Assert.Equal((2, 2L), (skipped.Dataset.Count, skipped.RowsSkipped));
-        Assert.Equal(["the rating -3 is outside the scale 0.5 to 5", "the rating 99 is outside the scale 0.5 to 5"], skipped.FirstSkippedRows.Select(r => r.Reason));
+        Assert.Equal(["r.csv, line 3: the rating -3 is outside the scale 0.5 to 5", "r.csv, line 4: the rating 99 is outside the scale 0.5 to 5"], skipped.FirstSkippedRows.Select(r => r.Reason));
 
         var noScale = InteractionReader.Read(new StringReader(text), "r.csv", new DelimitedFormat(), BadRowPolicy.Fail);
         Assert.Equal(4, noScale.Dataset.Count);

@@ -275,6 +275,10 @@ public sealed class InteractionSourceTests : IDisposable
         Assert.Equal(new InteractionColumns { User = "u", Item = "i", Value = string.Empty }, InteractionColumns.Parse("user=u, item=i, value="));
         Assert.Contains("'colour' is not a column key", Assert.Throws<FormatException>(() => InteractionColumns.Parse("colour=x")).Message, StringComparison.Ordinal);
         Assert.Contains("'user' is not key=column", Assert.Throws<FormatException>(() => InteractionColumns.Parse("user")).Message, StringComparison.Ordinal);
+
+        // Before, the last of two won silently.
+        Assert.Contains("The user column is given twice ('user=a' and 'user=b')", Assert.Throws<FormatException>(() => InteractionColumns.Parse("user=a,item=i,user=b")).Message, StringComparison.Ordinal);
+        Assert.Contains("The value column is given twice ('value=x' and 'rating=y')", Assert.Throws<FormatException>(() => InteractionColumns.Parse("user=u,value=x,rating=y")).Message, StringComparison.Ordinal);
     }
 
     private static List<string> Sorted(IEnumerable<DeltaTestTables.Rating> rows) =>

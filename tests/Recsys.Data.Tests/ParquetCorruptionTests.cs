@@ -72,6 +72,29 @@ public sealed class ParquetCorruptionTests : IDisposable
         var table = Directory.CreateDirectory(Path.Combine(_work.FullName, "table")).FullName;
         var file = Path.Combine(table, "part-0.parquet");
         await File.WriteAllTextAsync(file, "not parquet at all", Ct);
+        await WriteLogAsync(table, """{"add":{"path":"part-0.parquet","partitionValues":{},"size":18,"modificationTime":1700000000000,"dataChange":true}}""");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => InteractionSource.DescribeAsync(table, cancellationToken: Ct));
+
+        Assert.True(error.Message.Contains(file, StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public async Task DeltaLog_WithAValueOfTheWrongKind_IsDescribedInJsonTerms_NotDotNetTypes()
+    {
+        var table = Directory.CreateDirectory(Path.Combine(_work.FullName, "bad-json")).FullName;
+        await WriteLogAsync(table, """{"add":{"path":"part-0.parquet","partitionValues":{},"size":"big","modificationTime":1700000000000,"dataChange":true}}""");
+
+        var error = await Assert.ThrowsAsync<DeltaTableException>(() => InteractionSource.DescribeAsync(table, cancellationToken: Ct));
+
+        Assert.Contains("00000000000000000000.json, line 3 is not a valid action: the value at $.add.size, character ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(" is not an integer", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error.Message, StringComparison.Ordinal);
+    }
+
+    // A one-commit log: protocol, metaData (userId, movieId, rating) and the given add action.
+    private static async Task WriteLogAsync(string table, string add)
+    {
         var log = Directory.CreateDirectory(Path.Combine(table, "_delta_log")).FullName;
         var schema = System.Text.Json.JsonSerializer.Serialize(new
         {
@@ -87,12 +110,8 @@ public sealed class ParquetCorruptionTests : IDisposable
         [
             """{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}""",
             System.Text.Json.JsonSerializer.Serialize(new { metaData = new { id = "t", format = new { provider = "parquet", options = new { } }, schemaString = schema, partitionColumns = Array.Empty<string>(), configuration = new { }, createdTime = 1700000000000L } }),
-            """{"add":{"path":"part-0.parquet","partitionValues":{},"size":18,"modificationTime":1700000000000,"dataChange":true}}""",
+            add,
         ], Ct);
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => InteractionSource.DescribeAsync(table, cancellationToken: Ct));
-
-        Assert.True(error.Message.Contains(file, StringComparison.Ordinal), error.Message);
     }
 
     private static async Task WriteAsync(string path, CompressionMethod codec, int rows)

@@ -257,7 +257,7 @@ internal static partial class DeltaLog
             }
             catch (JsonException e)
             {
-                throw new DeltaTableException(table, $"{Path.GetFileName(path)}, line {lineNumber} is not a valid action: {e.Message}", e);
+                throw new DeltaTableException(table, $"{Path.GetFileName(path)}, line {lineNumber} is not a valid action: {JsonErrors.Describe(e)}", e);
             }
 
             if (row is not null)

@@ -67,7 +67,8 @@ internal static class DeltaSchema
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw new DeltaTableException(table, $"the table's schema (metaData.schemaString) is not a valid Delta schema: {e.Message}", e);
+            var reason = e is JsonException json ? JsonErrors.Describe(json) : e.Message;
+            throw new DeltaTableException(table, $"the table's schema (metaData.schemaString) is not a valid Delta schema: {reason}", e);
         }
     }
 
