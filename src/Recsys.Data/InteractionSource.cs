@@ -74,13 +74,19 @@ public static class InteractionSource
                         schema = first.Schema;
                     }
 
+                    // Hive partition folders (key=value) are columns too; a partition column hides a file column of its name.
+                    var partitions = File.Exists(path) ? HivePartitions.Infer(Path.GetDirectoryName(Path.GetFullPath(path))!, []) : HivePartitions.Infer(Path.GetFullPath(path), files);
                     var available = schema.Fields
+                        .Where(f => !partitions.Columns.Any(p => p.Name == f.Name))
                         .Select(f => (f.Name, Kind: f is Parquet.Schema.DataField { MaxRepetitionLevel: 0 } d ? ParquetColumns.KindOf(d) : null, Type: ParquetColumns.Describe(f)))
+                        .Concat(partitions.Columns.Select(p => (p.Name, p.Kind, p.Type)))
                         .ToList();
                     var roles = Roles.Resolve(options.Columns, available, files[0]).Keep(options);
-                    var columns = roles.Names.Select(n => new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
+                    var columns = roles.Names.Select(n => partitions.Columns.FirstOrDefault(p => p.Name == n) is { } partition
+                        ? new ScanColumn(n, partition.Kind, n, null, IsPartition: true)
+                        : new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
                     IAsyncEnumerable<ScanBatch> Scan(ScanDestination lend) => ColumnarScan.ScanAsync(
-                        files.Select(f => new ScanFile(f, new Dictionary<string, object?>(), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken, lend);
+                        files.Select(f => new ScanFile(f, partitions.ValuesOf(f), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken, lend);
                     var rows = await CountRowsAsync(files, cancellationToken).ConfigureAwait(false);
                     return await ReadBatchesAsync(Scan, roles, options, path, version: null, (int)Math.Min(rows, Array.MaxLength), cancellationToken).ConfigureAwait(false);
                 }
@@ -121,6 +127,7 @@ public static class InteractionSource
             case DataSourceKind.Parquet:
                 {
                     var files = File.Exists(path) ? [full] : ParquetFiles(path);
+                    var partitions = File.Exists(path) ? HivePartitions.Infer(full, []) : HivePartitions.Infer(full, files);
                     long rows = 0;
                     IReadOnlyList<DataSourceColumn>? columns = null;
                     foreach (var file in files)
@@ -128,12 +135,12 @@ public static class InteractionSource
                         var reader = await ParquetColumns.OpenAsync(file, cancellationToken).ConfigureAwait(false);
                         await using (reader.ConfigureAwait(false))
                         {
-                            columns ??= [.. reader.Schema.Fields.Select(f => new DataSourceColumn(f.Name, ParquetColumns.Describe(f)))];
+                            columns ??= [.. reader.Schema.Fields.Where(f => !partitions.Columns.Any(p => p.Name == f.Name)).Select(f => new DataSourceColumn(f.Name, ParquetColumns.Describe(f)))];
                             rows += reader.RowGroups.Sum(g => g.RowCount);
                         }
                     }
 
-                    return new DataSourceDescription(kind, full, columns ?? [], rows, null);
+                    return new DataSourceDescription(kind, full, [.. columns ?? [], .. partitions.Columns.Select(p => new DataSourceColumn(p.Name, p.Type, IsPartition: true))], rows, null);
                 }
 
             default:

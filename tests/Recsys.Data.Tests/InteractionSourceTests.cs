@@ -105,6 +105,51 @@ public sealed class InteractionSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task HivePartitionedFolder_YieldsTypedPartitionColumns()
+    {
+        // What DuckDB, Spark and pyarrow write: the user id and the day live in the folder names only.
+        var ct = TestContext.Current.CancellationToken;
+        var root = Directory.CreateDirectory(Path.Combine(_work.FullName, "hive")).FullName;
+        async Task WriteAsync(string folder, int[] items, float[] ratings)
+        {
+            var directory = Directory.CreateDirectory(Path.Combine(root, folder)).FullName;
+            var item = new DataField<int>("movieId");
+            var rating = new DataField<float>("rating");
+            await using var stream = File.Create(Path.Combine(directory, "part-0.parquet"));
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(item, rating), stream, cancellationToken: ct);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<int>(item, new ReadOnlyMemory<int>(items), null, null, ct);
+            await group.WriteAsync<float>(rating, new ReadOnlyMemory<float>(ratings), null, null, ct);
+        }
+
+        await WriteAsync(Path.Combine("userId=1", "day=2024-01-02"), [10, 11], [4, 5]);
+        await WriteAsync(Path.Combine("userId=2", "day=2024-01-03"), [10], [3]);
+        await WriteAsync(Path.Combine("userId=__HIVE_DEFAULT_PARTITION__", "day=2024-01-03"), [12], [1]);
+        var columns = InteractionColumns.Parse("user=userId,item=movieId,value=rating,timestamp=day");
+
+        var read = await InteractionSource.ReadAsync(root, new InteractionSourceOptions { Columns = columns, BadRows = BadRowPolicy.Skip }, ct);
+
+        Assert.Equal(["1,10,4,1704153600", "1,11,5,1704153600", "2,10,3,1704240000"], Sorted(read.Dataset));
+        Assert.Equal(1, read.RowsSkipped); // the default partition is a null user id
+        Assert.EndsWith("the user id is null", Assert.Single(read.FirstSkippedRows).Reason, StringComparison.Ordinal);
+        var description = await InteractionSource.DescribeAsync(root, cancellationToken: ct);
+        Assert.Equal(
+            [("movieId", "integer", false), ("rating", "float", false), ("userId", "integer", true), ("day", "date", true)],
+            description.Columns.Select(c => (c.Name, c.Type, c.IsPartition)));
+
+        // Escaped names and values are decoded; a value that is no number makes the column a string.
+        await WriteAsync(Path.Combine("userId=a%2Fb", "day=2024-01-04"), [13], [2]);
+        read = await InteractionSource.ReadAsync(root, new InteractionSourceOptions { Columns = columns, BadRows = BadRowPolicy.Skip }, ct);
+        Assert.Contains("a/b,13,2,1704326400", Sorted(read.Dataset));
+        Assert.Contains(read.Dataset.Users, u => u == "1");
+
+        // A file outside the keys' folders is named.
+        await WriteAsync(".", [14], [1]);
+        var mixed = await Assert.ThrowsAsync<InvalidDataException>(() => InteractionSource.ReadAsync(root, new InteractionSourceOptions { Columns = columns }, ct));
+        Assert.Contains($"those of {Path.Combine(root, "part-0.parquet")} are ()", mixed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ParquetUInt64Ids_AreRead_AsTheirUnsignedValues()
     {
         // Before: "the user column 'userId' is nested (struct, array or map) or of a type Recsys does not read".
