@@ -5,6 +5,9 @@
 # It also installs what the browser and Prometheus tests run: chromium, and prometheus (with promtool).
 # The tests find PostgreSQL through RECSYS_POSTGRES; its default matches what this script starts:
 #   RECSYS_POSTGRES="Host=127.0.0.1;Port=5433;Username=postgres;Database=recsys_test"
+#   Azurite (Microsoft's Azure Storage emulator, npm package azurite, pinned below) blob service on port 10000, the
+#   well-known development account; the tests find it through RECSYS_AZURITE (a connection string; the default
+#   matches what this script starts).
 # The Redis tests start their own redis-server (from the package installed here) on a free port; the one started
 # here on 6379 is for the sample host (--redis 127.0.0.1:6379).
 # Safe to run again: servers already answering are left alone. What this run started is listed in
@@ -59,4 +62,23 @@ else
   for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
   echo "redis $REDIS_PORT" >> "$STARTED"
   echo "services: Redis started on 127.0.0.1:$REDIS_PORT"
+fi
+
+AZURITE_VERSION=3.37.0
+AZURITE_PORT="${RECSYS_AZURITE_PORT:-10000}"
+AZURITE_DATA="${RECSYS_AZURITE_DATA:-/tmp/recsys-azurite}"
+if ! command -v azurite-blob >/dev/null 2>&1 || [ "$(azurite-blob --version 2>/dev/null)" != "$AZURITE_VERSION" ]; then
+  echo "services: installing azurite@$AZURITE_VERSION (npm)"
+  npm install -g --silent "azurite@$AZURITE_VERSION" >/dev/null 2>&1
+fi
+if curl -s -o /dev/null "http://127.0.0.1:$AZURITE_PORT/devstoreaccount1?comp=list"; then
+  echo "services: Azurite already answers on 127.0.0.1:$AZURITE_PORT"
+else
+  mkdir -p "$AZURITE_DATA"
+  # --skipApiVersionCheck: the Azure SDK may ask for a service version newer than this Azurite knows.
+  nohup azurite-blob --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$AZURITE_DATA" --skipApiVersionCheck --silent \
+    > "$AZURITE_DATA/azurite.log" 2>&1 &
+  echo "azurite $!" >> "$STARTED"
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$AZURITE_PORT/devstoreaccount1?comp=list" && break; sleep 0.1; done
+  echo "services: Azurite $AZURITE_VERSION (blob) started on 127.0.0.1:$AZURITE_PORT (data $AZURITE_DATA)"
 fi

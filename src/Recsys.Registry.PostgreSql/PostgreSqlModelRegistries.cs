@@ -37,6 +37,6 @@ public static class PostgreSqlModelRegistries
     internal static PostgreSqlModelRegistry Create(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, PostgreSqlRegistryOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.FallbackPollInterval, TimeSpan.Zero, nameof(options));
-        return new PostgreSqlModelRegistry(dataSource, ownsDataSource, schema, options.TimeProvider ?? TimeProvider.System, options.FallbackPollInterval);
+        return new PostgreSqlModelRegistry(dataSource, ownsDataSource, schema, options.TimeProvider ?? TimeProvider.System, options.FallbackPollInterval, options.Artifacts);
     }
 }

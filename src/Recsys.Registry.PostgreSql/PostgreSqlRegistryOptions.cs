@@ -17,4 +17,11 @@ public sealed class PostgreSqlRegistryOptions
     /// does so while the listening connection is broken); default 5 seconds.
     /// </summary>
     public TimeSpan FallbackPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets where artifacts are kept; <see langword="null"/> (the default) stores them in the database's
+    /// <c>artifacts</c> table. Large models belong in blob storage: <c>AzureBlobArtifactStore</c> (package
+    /// Recsys.Registry.AzureBlob) keeps them in a container while versions, stages and history stay in PostgreSQL.
+    /// </summary>
+    public IArtifactStore? Artifacts { get; set; }
 }

@@ -21,6 +21,7 @@ public sealed class PackageGraphTests
         ["Recsys.Registry"] = ["Recsys.Abstractions"],
         ["Recsys.Registry.Sqlite"] = ["Recsys.Registry"],
         ["Recsys.Registry.PostgreSql"] = ["Recsys.Registry"],
+        ["Recsys.Registry.AzureBlob"] = ["Recsys.Registry"],
         ["Recsys.Retraining"] = ["Recsys.Data", "Recsys.Evaluation", "Recsys.Factorization", "Recsys.Registry"],
         // Serving: the contracts and the model format only; the bootstrap and the retrain endpoint reach training
         // through IModelBootstrapper and IRetrainingLauncher, which Recsys.Retraining registers.

@@ -52,8 +52,8 @@ internal sealed class PostgreSqlModelRegistry : SqlModelRegistry, IDisposable, I
     private readonly string? _schema;
     private readonly long _lockKey;
 
-    public PostgreSqlModelRegistry(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, TimeProvider time, TimeSpan pollInterval)
-        : base(new PostgreSqlArtifactStore(dataSource), time, pollInterval)
+    public PostgreSqlModelRegistry(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, TimeProvider time, TimeSpan pollInterval, IArtifactStore? artifacts = null)
+        : base(artifacts ?? new PostgreSqlArtifactStore(dataSource), time, pollInterval)
     {
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Recsys.Registry;
+
+/// <summary>
+/// Model artifacts as blobs of an Azure Blob Storage (or ADLS Gen2) container, content-addressed:
+/// <c>{prefix}sha256/ab/abcdef…</c>. The registry's metadata (versions, stages, aliases, history) stays in its
+/// database: set it as <c>PostgreSqlRegistryOptions.Artifacts</c> (package Recsys.Registry.PostgreSql). A blob is uploaded whole or not at all (a
+/// single Put Blob, or a block list committed at the end) and only when absent, so concurrent writers of one model
+/// keep one copy; every read is checked against the SHA-256 in its name before the registry checks it again.
+/// </summary>
+public sealed class AzureBlobArtifactStore : IArtifactStore
+{
+    private readonly BlobContainerClient _container;
+    private readonly string _prefix;
+
+    /// <summary>Creates the store on a container (created on first write when missing).</summary>
+    /// <param name="container">The container, with its credential.</param>
+    /// <param name="prefix">A folder inside the container, for example <c>recsys/</c>; empty (the default) for its root.</param>
+    public AzureBlobArtifactStore(BlobContainerClient container, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(prefix);
+        _container = container;
+        _prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
+    }
+
+    /// <summary>
+    /// Opens a container by URL with the standard Azure credential chain (<see cref="DefaultAzureCredential"/>:
+    /// environment, workload identity, managed identity, Azure CLI …), for example
+    /// <c>https://account.blob.core.windows.net/models</c>.
+    /// </summary>
+    /// <param name="containerUri">The container's URL.</param>
+    /// <param name="credential">A credential, or <see langword="null"/> for <see cref="DefaultAzureCredential"/>.</param>
+    /// <param name="prefix">A folder inside the container.</param>
+    /// <returns>The store.</returns>
+    public static AzureBlobArtifactStore FromUri(Uri containerUri, TokenCredential? credential = null, string prefix = "") =>
+        new(new BlobContainerClient(containerUri, credential ?? new DefaultAzureCredential()), prefix);
+
+    /// <summary>Opens a container with a storage connection string (an account key or SAS; Azurite's development account).</summary>
+    /// <param name="connectionString">The connection string.</param>
+    /// <param name="container">The container's name.</param>
+    /// <param name="prefix">A folder inside the container.</param>
+    /// <returns>The store.</returns>
+    public static AzureBlobArtifactStore FromConnectionString(string connectionString, string container, string prefix = "") =>
+        new(new BlobContainerClient(connectionString, container), prefix);
+
+    /// <inheritdoc/>
+    public async Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var blob = BlobOf(sha256);
+        var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
+        try
+        {
+            await UploadAsync(blob, content, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await PutAsync(sha256, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Already there (BlobAlreadyExists, or the condition failed): content-addressed, so the same bytes.
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            var download = await BlobOf(sha256).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            bytes = download.Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        return actual == sha256
+            ? bytes
+            : throw new ArtifactIntegrityException($"The blob {_container.Name}/{_prefix}{PathOf(sha256)} is corrupt: its SHA-256 is {actual}, its name says {sha256}.");
+    }
+
+    /// <inheritdoc/>
+    public async Task DeleteAsync(string sha256, CancellationToken cancellationToken) =>
+        await BlobOf(sha256).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    private static Task UploadAsync(BlobClient blob, ReadOnlyMemory<byte> content, BlobUploadOptions options, CancellationToken cancellationToken) =>
+        blob.UploadAsync(BinaryData.FromBytes(content), options, cancellationToken);
+
+    private BlobClient BlobOf(string sha256) => _container.GetBlobClient(_prefix + PathOf(sha256));
+
+    private static string PathOf(string sha256) =>
+        sha256.Length == 64 && sha256.All(char.IsAsciiHexDigitLower)
+            ? $"sha256/{sha256[..2]}/{sha256}"
+            : throw new ArgumentException($"'{sha256}' is not a lower-case hex SHA-256.", nameof(sha256));
+}

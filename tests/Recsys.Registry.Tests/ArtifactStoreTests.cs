@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using Azure.Storage.Blobs;
+using Recsys.Tests.Shared;
+
+namespace Recsys.Registry.Tests;
+
+/// <summary>The artifact store contract (content-addressed put, get, delete), run against every store (derived classes).</summary>
+public abstract class ArtifactStoreConformanceTests
+{
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract IArtifactStore Store { get; }
+
+    protected static (string Sha256, byte[] Bytes) Artifact(int size, int seed)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return (Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes);
+    }
+
+    [Fact]
+    public async Task Put_ThenGet_ReturnsTheBytes_AndAbsentIsNull()
+    {
+        var (sha, bytes) = Artifact(1_000, 1);
+        var (absent, _) = Artifact(10, 2);
+
+        await Store.PutAsync(sha, bytes, Ct);
+
+        Assert.Equal(bytes, await Store.GetAsync(sha, Ct));
+        Assert.Null(await Store.GetAsync(absent, Ct));
+    }
+
+    [Fact]
+    public async Task PutTwice_KeepsOneCopy_AndConcurrentWritersAgree()
+    {
+        var (sha, bytes) = Artifact(50_000, 3);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Store.PutAsync(sha, bytes, Ct)));
+        await Store.PutAsync(sha, bytes, Ct);
+
+        Assert.Equal(bytes, await Store.GetAsync(sha, Ct));
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheBytes_AndAbsentIsNoError()
+    {
+        var (sha, bytes) = Artifact(100, 4);
+        await Store.PutAsync(sha, bytes, Ct);
+
+        await Store.DeleteAsync(sha, Ct);
+        await Store.DeleteAsync(sha, Ct);
+
+        Assert.Null(await Store.GetAsync(sha, Ct));
+    }
+
+    [Fact]
+    public async Task LargeArtifact_RoundTrips()
+    {
+        // Larger than the Azure SDK's single-upload limit of 256 MiB would be slow here; 40 MiB exceeds its default
+        // initial transfer size, so the blob is uploaded as staged blocks committed at the end.
+        var (sha, bytes) = Artifact(40 << 20, 5);
+
+        await Store.PutAsync(sha, bytes, Ct);
+
+        Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData((await Store.GetAsync(sha, Ct))!)));
+    }
+}
+
+/// <summary>The folder store SQLite registries use.</summary>
+public sealed class FileArtifactStoreTests : ArtifactStoreConformanceTests, IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("recsys-artifacts-");
+
+    public FileArtifactStoreTests() => Store = new FileArtifactStore(_directory.FullName);
+
+    protected override IArtifactStore Store { get; }
+
+    public void Dispose() => _directory.Delete(recursive: true);
+}
+
+/// <summary>Azure Blob Storage, on Azurite: each test in a container of its own.</summary>
+public sealed class AzureBlobArtifactStoreTests : ArtifactStoreConformanceTests, IDisposable
+{
+    private readonly BlobContainerClient _container = Azurite.NewContainer();
+
+    public AzureBlobArtifactStoreTests() => Store = new AzureBlobArtifactStore(_container, "models");
+
+    protected override IArtifactStore Store { get; }
+
+    public void Dispose() => _container.DeleteIfExists();
+
+    [Fact]
+    public async Task BlobChangedInTheContainer_IsRejected_NotReturned()
+    {
+        var (sha, bytes) = Artifact(1_000, 6);
+        await Store.PutAsync(sha, bytes, Ct);
+        await _container.GetBlobClient($"models/sha256/{sha[..2]}/{sha}").UploadAsync(BinaryData.FromString("tampered"), overwrite: true, Ct);
+
+        var error = await Assert.ThrowsAsync<ArtifactIntegrityException>(() => Store.GetAsync(sha, Ct));
+
+        Assert.Contains($"models/sha256/{sha[..2]}/{sha} is corrupt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingContainer_IsCreatedOnFirstWrite()
+    {
+        var fresh = new BlobContainerClient(Azurite.ConnectionString, $"recsys-test-{Guid.NewGuid():N}");
+        try
+        {
+            var store = new AzureBlobArtifactStore(fresh);
+            var (sha, bytes) = Artifact(10, 7);
+
+            await store.PutAsync(sha, bytes, Ct);
+
+            Assert.Equal(bytes, await store.GetAsync(sha, Ct));
+        }
+        finally
+        {
+            await fresh.DeleteIfExistsAsync(cancellationToken: Ct);
+        }
+    }
+}
+
+/// <summary>
+/// The whole registry contract with metadata in PostgreSQL and artifacts in Azure Blob Storage (Azurite): what
+/// several replicas share when models outgrow database rows.
+/// </summary>
+public sealed class PostgreSqlAzureBlobRegistryTests : RegistryConformanceTests
+{
+    private string? _schema;
+    private BlobContainerClient? _container;
+
+    protected override IModelRegistry CreateRegistry()
+    {
+        TestEnvironment.RequirePostgres();
+        _container = Azurite.NewContainer();
+        _schema = TestEnvironment.NewSchema();
+        return PostgreSqlModelRegistries.Open(
+            TestEnvironment.PostgresConnectionString,
+            new PostgreSqlRegistryOptions { Schema = _schema, FallbackPollInterval = TimeSpan.FromMilliseconds(200), Artifacts = new AzureBlobArtifactStore(_container) });
+    }
+
+    protected override void DisposeStore()
+    {
+        if (_schema is not null)
+        {
+            TestEnvironment.DropSchema(_schema);
+        }
+
+        _container?.DeleteIfExists();
+    }
+
+    [Fact]
+    public async Task Artifacts_LiveInTheContainer_NotInTheDatabase()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var version = await Registry.RegisterVersionAsync("m", Candidate(1), Artifact("in blob storage"), ct);
+
+        var blobs = new List<string>();
+        await foreach (var blob in _container!.GetBlobsAsync(cancellationToken: ct))
+        {
+            blobs.Add(blob.Name);
+        }
+
+        Assert.Equal([$"sha256/{version.ArtifactSha256[..2]}/{version.ArtifactSha256}"], blobs);
+        await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString) { SearchPath = _schema }.ToString());
+        await connection.OpenAsync(ct);
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM artifacts", connection);
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync(ct))!);
+    }
+}
