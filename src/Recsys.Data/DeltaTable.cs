@@ -1,8 +1,9 @@
 using Recsys.Data.Internal.Delta;
+using Recsys.Data.Internal.Storage;
 
 namespace Recsys.Data;
 
-/// <summary>Opens Delta Lake tables on the local file system.</summary>
+/// <summary>Opens Delta Lake tables on the local file system or in Azure Blob Storage / ADLS (<c>az://container/path</c>, <c>abfss://container@account.dfs.core.windows.net/path</c>).</summary>
 /// <remarks>
 /// The reader implements the reader side of the Delta protocol: replay of JSON commits, classic, multi-part and v2
 /// (sidecar) Parquet checkpoints, add/remove reconciliation, partition values, column mapping by name and by id,
@@ -15,7 +16,7 @@ public static class DeltaTable
     /// <param name="path">The directory.</param>
     /// <returns><see langword="true"/> when <paramref name="path"/> holds a <c>_delta_log</c> directory.</returns>
     public static bool IsDeltaTable(string path) =>
-        !string.IsNullOrEmpty(path) && Directory.Exists(Path.Combine(path, "_delta_log"));
+        !string.IsNullOrEmpty(path) && FileStore.For(path) is var store && store.DirectoryExists(store.Combine(path, "_delta_log"));
 
     /// <summary>Reads the log of a table and returns its snapshot at a version.</summary>
     /// <param name="path">The table's directory.</param>
@@ -32,8 +33,9 @@ public static class DeltaTable
             throw new ArgumentException("Give a version or a timestamp to read the table as of, not both.", nameof(asOf));
         }
 
-        var root = Path.GetFullPath(path);
-        if (!Directory.Exists(root))
+        var store = FileStore.For(path);
+        var root = store.FullPath(path);
+        if (!store.DirectoryExists(root))
         {
             throw new DeltaTableException(root, "the directory does not exist");
         }
@@ -49,6 +51,6 @@ public static class DeltaTable
     public static long CountAddedRows(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return DeltaLog.CountAddedRows(Path.GetFullPath(path));
+        return DeltaLog.CountAddedRows(FileStore.For(path).FullPath(path));
     }
 }

@@ -23,7 +23,9 @@ public static class InteractionReader
     internal static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale, IProgress<long>? progress = null, bool timestamps = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var stream = Internal.Storage.FileStore.IsRemote(path)
+            ? Internal.Storage.FileStore.For(path).OpenRead(path)
+            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         if (Utf8Lines.HasOtherByteOrderMark(stream))
         {
             using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);

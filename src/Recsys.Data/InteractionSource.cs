@@ -1,5 +1,6 @@
 using System.Globalization;
 using Recsys.Data.Internal.Columnar;
+using Recsys.Data.Internal.Storage;
 
 namespace Recsys.Data;
 
@@ -15,7 +16,8 @@ public static class InteractionSource
     public static DataSourceKind Detect(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path))
+        var store = FileStore.For(path);
+        if (!store.FileExists(path) && store.DirectoryExists(path))
         {
             if (DeltaTable.IsDeltaTable(path))
             {
@@ -27,12 +29,12 @@ public static class InteractionSource
                 : throw new FileNotFoundException($"The directory '{path}' is neither a Delta table (no _delta_log) nor a folder of .parquet files.", path);
         }
 
-        if (!File.Exists(path))
+        if (!store.FileExists(path))
         {
             throw new FileNotFoundException($"Nothing exists at '{path}'.", path);
         }
 
-        using var file = File.OpenRead(path);
+        using var file = store.OpenRead(path);
         Span<byte> magic = stackalloc byte[4];
         return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual(ParquetMagic)
             ? DataSourceKind.Parquet
@@ -60,7 +62,9 @@ public static class InteractionSource
                 return InteractionReader.Read(path, format, options.BadRows, options.Scale, options.Progress, options.ReadTimestamps);
             case DataSourceKind.Parquet:
                 {
-                    var files = File.Exists(path) ? [Path.GetFullPath(path)] : ParquetFiles(path);
+                    var store = FileStore.For(path);
+                    var single = store.FileExists(path);
+                    var files = single ? [store.FullPath(path)] : ParquetFiles(path);
                     if (files.Count == 0)
                     {
                         throw new FileNotFoundException($"The directory '{path}' holds no .parquet files.", path);
@@ -75,7 +79,7 @@ public static class InteractionSource
                     }
 
                     // Hive partition folders (key=value) are columns too; a partition column hides a file column of its name.
-                    var partitions = File.Exists(path) ? HivePartitions.Infer(Path.GetDirectoryName(Path.GetFullPath(path))!, []) : HivePartitions.Infer(Path.GetFullPath(path), files);
+                    var partitions = single ? HivePartitions.Infer(store.FullPath(path), []) : HivePartitions.Infer(store.FullPath(path), files);
                     var available = schema.Fields
                         .Where(f => !partitions.Columns.Any(p => p.Name == f.Name))
                         .Select(f => (f.Name, Kind: f is Parquet.Schema.DataField { MaxRepetitionLevel: 0 } d ? ParquetColumns.KindOf(d) : null, Type: ParquetColumns.Describe(f)))
@@ -118,7 +122,7 @@ public static class InteractionSource
         options ??= new InteractionSourceOptions();
         var kind = options.Kind ?? Detect(path);
         CheckVersionOptions(kind, options);
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var full = FileStore.For(path).FullPath(path);
         switch (kind)
         {
             case DataSourceKind.Delta:
@@ -126,8 +130,9 @@ public static class InteractionSource
                 return new DataSourceDescription(kind, full, snapshot.Columns, await snapshot.CountRowsAsync(cancellationToken).ConfigureAwait(false), snapshot.Version);
             case DataSourceKind.Parquet:
                 {
-                    var files = File.Exists(path) ? [full] : ParquetFiles(path);
-                    var partitions = File.Exists(path) ? HivePartitions.Infer(full, []) : HivePartitions.Infer(full, files);
+                    var single = FileStore.For(path).FileExists(path);
+                    var files = single ? [full] : ParquetFiles(path);
+                    var partitions = HivePartitions.Infer(full, single ? [] : files);
                     long rows = 0;
                     IReadOnlyList<DataSourceColumn>? columns = null;
                     foreach (var file in files)
@@ -168,7 +173,7 @@ public static class InteractionSource
     {
         var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f, options.Scale, capacity, roles.Timestamp is not null, options.Progress);
         await reader.ReadAsync(scan, roles.Value is not null, roles.Timestamp is not null, cancellationToken).ConfigureAwait(false);
-        return reader.Finish(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), version);
+        return reader.Finish(FileStore.For(path).FullPath(path), version);
     }
 
     private static void CheckVersionOptions(DataSourceKind kind, InteractionSourceOptions options)
@@ -181,21 +186,25 @@ public static class InteractionSource
 
     // Every .parquet file under a directory (Spark's partition folders included), without hidden and _-prefixed
     // entries (_SUCCESS, _delta_log, .crc files), in a stable order.
-    private static List<string> ParquetFiles(string directory) =>
-        [.. Directory.EnumerateFiles(directory, "*.parquet", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(directory, f).Split(Path.DirectorySeparatorChar).Any(p => p.StartsWith('_') || p.StartsWith('.')))
-            .Select(Path.GetFullPath)
+    private static List<string> ParquetFiles(string directory)
+    {
+        var store = FileStore.For(directory);
+        var root = store.FullPath(directory);
+        return [.. store.EnumerateFiles(root, recursive: true)
+            .Where(f => f.EndsWith(".parquet", StringComparison.Ordinal)
+                && !store.FoldersBetween(root, f).Append(store.FileName(f)).Any(p => p.StartsWith('_') || p.StartsWith('.')))
             .Order(StringComparer.Ordinal)];
+    }
 
     private static string FirstLine(string path)
     {
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(FileStore.For(path).OpenRead(path));
         return reader.ReadLine() ?? string.Empty;
     }
 
     private static DataSourceDescription DescribeDelimited(string path, DelimitedFormat? format)
     {
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(FileStore.For(path).OpenRead(path));
         var first = reader.ReadLine() ?? string.Empty;
         var delimiter = format?.Delimiter ?? (first.Contains('\t', StringComparison.Ordinal) ? '\t' : ',');
         var names = first.Split(delimiter);

@@ -31,7 +31,42 @@ internal static class Azurite
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("RECSYS_AZURITE") is { Length: > 0 } value ? value : DefaultConnectionString;
 
-    public static void Require() => TestEnvironment.Require("Azurite (the Azure Storage emulator)", Problem.Value);
+    public static void Require()
+    {
+        if (Problem.Value is not { } problem)
+        {
+            return;
+        }
+
+        var message = $"Azurite (the Azure Storage emulator) is unavailable ({problem}). Run scripts/start-services.sh or set RECSYS_AZURITE.";
+        if (Environment.GetEnvironmentVariable("RECSYS_REQUIRE_SERVICES") == "1")
+        {
+            Assert.Fail(message);
+        }
+
+        Assert.Skip(message);
+    }
+
+    /// <summary>Points the readers' az:// URLs at the emulator (the standard variable the Azure tools read), unless set.</summary>
+    public static void UseForAzUrls()
+    {
+        Require();
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING")))
+        {
+            Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", ConnectionString);
+        }
+    }
+
+    /// <summary>Uploads a local folder (every file, every level) under a prefix of a container.</summary>
+    public static async Task UploadAsync(BlobContainerClient container, string folder, string prefix, CancellationToken cancellationToken)
+    {
+        foreach (var file in System.IO.Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            var name = $"{prefix}/{Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/')}";
+            await using var stream = File.OpenRead(file);
+            await container.GetBlobClient(name).UploadAsync(stream, overwrite: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>A new, empty container for one test.</summary>
     public static BlobContainerClient NewContainer()

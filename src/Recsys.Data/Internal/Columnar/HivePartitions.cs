@@ -30,7 +30,7 @@ internal sealed class HivePartitions
         var raw = new List<(string File, List<(string Name, string? Value)> Keys)>(files.Count);
         foreach (var file in files)
         {
-            var folders = Path.GetRelativePath(root, Path.GetDirectoryName(file)!).Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+            var folders = Storage.FileStore.For(root).FoldersBetween(root, file);
             var keys = new List<(string, string?)>();
             foreach (var folder in folders)
             {

@@ -24,9 +24,11 @@ internal static class ParquetColumns
     {
         try
         {
-            return await ParquetReader.CreateAsync(path, ReaderOptions, cancellationToken).ConfigureAwait(false);
+            return Storage.FileStore.IsRemote(path)
+                ? await ParquetReader.CreateAsync(Storage.FileStore.For(path).OpenRead(path), ReaderOptions, leaveStreamOpen: false, cancellationToken).ConfigureAwait(false)
+                : await ParquetReader.CreateAsync(path, ReaderOptions, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or Azure.RequestFailedException)
         {
             throw new InvalidDataException($"{path}: cannot be read as Parquet: {e.Message}", e);
         }

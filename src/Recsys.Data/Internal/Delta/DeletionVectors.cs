@@ -108,14 +108,14 @@ internal static class DeletionVectors
         var prefix = pathOrInline[..^20];
         var uuid = Z85Decode(pathOrInline[^20..], table);
         var guid = new Guid(uuid, bigEndian: true);
-        return Path.Combine(tableRoot, prefix, $"deletion_vector_{guid:D}.bin");
+        return Storage.FileStore.For(tableRoot).Combine(tableRoot, prefix.Length == 0 ? $"deletion_vector_{guid:D}.bin" : $"{prefix}/deletion_vector_{guid:D}.bin");
     }
 
     private static byte[] ReadFromFile(string path, int offset, int size, string table)
     {
         try
         {
-            using var file = File.OpenRead(path);
+            using var file = Storage.FileStore.For(path).OpenRead(path);
             file.Position = offset;
             Span<byte> header = stackalloc byte[4];
             file.ReadExactly(header);

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Parquet.Serialization;
 
+using Recsys.Data.Internal.Storage;
+
 namespace Recsys.Data.Internal.Delta;
 
 // The reader side of the Delta transaction log (PROTOCOL.md): list the log, pick the newest complete checkpoint at or
@@ -160,7 +162,7 @@ internal static partial class DeltaLog
     // What makes a directory a table is decided once, by DeltaTable.IsDeltaTable (source detection uses it too).
     private static string LogDirectory(string tableRoot) =>
         DeltaTable.IsDeltaTable(tableRoot)
-            ? Path.Combine(tableRoot, "_delta_log")
+            ? FileStore.For(tableRoot).Combine(tableRoot, "_delta_log")
             : throw new DeltaTableException(tableRoot, "there is no _delta_log directory, so this is not a Delta table");
 
     private static bool HasCommits(LogListing listing, long from, long to)
@@ -188,7 +190,7 @@ internal static partial class DeltaLog
                     {
                         var sidecarPath = Path.IsPathRooted(sidecar) || sidecar.Contains(':', StringComparison.Ordinal)
                             ? DeltaPaths.Resolve(sidecar, logDirectory, state.Table)
-                            : Path.Combine(logDirectory, "_sidecars", Uri.UnescapeDataString(sidecar));
+                            : FileStore.For(logDirectory).Combine(logDirectory, "_sidecars/" + Uri.UnescapeDataString(sidecar));
                         foreach (var sidecarRow in ReadActionFile(sidecarPath, state.Table))
                         {
                             state.Apply(sidecarRow);
@@ -219,7 +221,7 @@ internal static partial class DeltaLog
 
         // Untyped, because writers differ in which checkpoint fields they make required; each row becomes the JSON
         // of the same action, so commits and checkpoints share one reading of the actions.
-        using var stream = File.OpenRead(path);
+        using var stream = FileStore.For(path).OpenRead(path);
         var result = ParquetSerializer.DeserializeUntypedAsync(stream, CheckpointOptions).GetAwaiter().GetResult();
         return result.Data.Select(row => ToJson(row).Deserialize(DeltaJsonContext.Default.DeltaActionRow)!).ToList();
     }
@@ -242,7 +244,8 @@ internal static partial class DeltaLog
     private static IEnumerable<DeltaActionRow> ReadJsonActions(string path, string table)
     {
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        var store = FileStore.For(path);
+        foreach (var line in store.ReadLines(path))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
@@ -257,7 +260,7 @@ internal static partial class DeltaLog
             }
             catch (JsonException e)
             {
-                throw new DeltaTableException(table, $"{Path.GetFileName(path)}, line {lineNumber} is not a valid action: {JsonErrors.Describe(e)}", e);
+                throw new DeltaTableException(table, $"{store.FileName(path)}, line {lineNumber} is not a valid action: {JsonErrors.Describe(e)}", e);
             }
 
             if (row is not null)
@@ -281,7 +284,7 @@ internal static partial class DeltaLog
     {
         if (!listing.Commits.TryGetValue(version, out var path))
         {
-            return new DateTimeOffset(File.GetLastWriteTimeUtc(listing.Checkpoints[version].Files[0]), TimeSpan.Zero);
+            return FileStore.For(listing.Directory).LastModified(listing.Checkpoints[version].Files[0]);
         }
 
         if (inCommitTimestamps)
@@ -295,13 +298,13 @@ internal static partial class DeltaLog
             }
         }
 
-        return new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
+        return FileStore.For(path).LastModified(path);
     }
 
     private static long VersionAsOf(LogListing listing, DateTimeOffset asOf, string table)
     {
         // The latest state says whether in-commit timestamps are on; replaying it first keeps the rule in one place.
-        var latestState = Load(Path.GetDirectoryName(listing.Directory)!, version: null, asOf: null);
+        var latestState = Load(FileStore.For(listing.Directory).Parent(listing.Directory)!, version: null, asOf: null);
         var candidates = listing.Commits.Keys.Order().Select(v => (Version: v, At: CommitTimestamp(listing, v, latestState.InCommitTimestamps))).ToList();
         var best = candidates.LastOrDefault(c => c.At <= asOf);
         if (best.At == default)
@@ -330,9 +333,10 @@ internal static partial class DeltaLog
         {
             var listing = new LogListing { Directory = directory };
             var multiPart = new Dictionary<(long Version, int Parts), SortedDictionary<int, string>>();
-            foreach (var path in System.IO.Directory.EnumerateFiles(directory))
+            var store = FileStore.For(directory);
+            foreach (var path in store.EnumerateFiles(directory, recursive: false))
             {
-                var name = Path.GetFileName(path);
+                var name = store.FileName(path);
                 if (CommitName().Match(name) is { Success: true } commit)
                 {
                     listing.Commits[Parse(commit.Groups[1].Value)] = path;
