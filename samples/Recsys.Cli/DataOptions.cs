@@ -67,7 +67,7 @@ internal sealed class DataOptions
             CliProgress.Bar? bar = null;
             if (progress is not null)
             {
-                long? total = File.Exists(path) && InteractionSource.Detect(path) == DataSourceKind.Delimited
+                long? total = InteractionSource.Detect(path) == DataSourceKind.Delimited
                     ? null
                     : InteractionSource.DescribeAsync(path, options).GetAwaiter().GetResult().Rows;
                 bar = progress.Start($"read {Path.GetFileName(Path.TrimEndingDirectorySeparator(path))}", total);
@@ -110,9 +110,9 @@ internal sealed class DataOptions
             var other => throw new UsageException($"--bad-rows must be 'fail' or 'skip', not '{other}'."),
         };
 
-        if (!File.Exists(path) && !Directory.Exists(path))
+        if (!InteractionSource.Exists(path))
         {
-            throw new UsageException($"'{Path.GetFullPath(path)}' does not exist.");
+            throw new UsageException($"'{(path.Contains("://", StringComparison.Ordinal) ? path : Path.GetFullPath(path))}' does not exist.");
         }
 
         var format = result.GetValue(Format);

@@ -82,7 +82,7 @@ builder.Services.AddOpenTelemetry()
 // /interactions checks them.
 builder.Services.AddSingleton(sp => InteractionSources.Store(
     sp.GetRequiredService<IInteractionStore>(),
-    settings["Bootstrap:DataPath"] is { Length: > 0 } data ? InteractionSources.File(data) : InteractionSources.Synthetic(new SyntheticDataOptions()),
+    settings["Bootstrap:DataPath"] is { Length: > 0 } data ? InteractionSources.FromPath(data) : InteractionSources.Synthetic(new SyntheticDataOptions()),
     sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RecommenderOptions>>().Value.RatingScale));
 builder.Services.AddRetraining(options =>
 {

@@ -19,7 +19,7 @@ internal static class SamplePaths
     {
         foreach (var key in keys)
         {
-            if (configuration[key] is { Length: > 0 } path && !Path.IsPathRooted(path) && !path.Contains('=', StringComparison.Ordinal))
+            if (configuration[key] is { Length: > 0 } path && !Path.IsPathRooted(path) && !path.Contains('=', StringComparison.Ordinal) && !path.Contains("://", StringComparison.Ordinal))
             {
                 configuration[key] = Path.GetFullPath(Path.Combine(UserDirectory, path));
             }

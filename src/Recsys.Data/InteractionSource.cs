@@ -9,6 +9,16 @@ public static class InteractionSource
 {
     private static readonly byte[] ParquetMagic = "PAR1"u8.ToArray();
 
+    /// <summary>Whether a file, folder or table exists at a path: a local path or an object-store URL (<c>az://container/path</c>, <c>abfss://container@account.dfs.core.windows.net/path</c>).</summary>
+    /// <param name="path">The path or URL.</param>
+    /// <returns><see langword="true"/> when something can be read there.</returns>
+    public static bool Exists(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var store = FileStore.For(path);
+        return store.FileExists(path) || store.DirectoryExists(path);
+    }
+
     /// <summary>Says what kind of source a path is: a directory with a <c>_delta_log</c> is a Delta table, another directory or a file that starts with Parquet's magic bytes is Parquet, any other file is delimited text.</summary>
     /// <param name="path">The file or directory.</param>
     /// <returns>The kind.</returns>

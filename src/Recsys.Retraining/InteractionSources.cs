@@ -91,7 +91,7 @@ public static class InteractionSources
 
     private sealed class DeltaSource(string path, InteractionSourceOptions options) : IVersionedInteractionSource
     {
-        private readonly string _path = Path.GetFullPath(path);
+        private readonly string _path = path.Contains("://", StringComparison.Ordinal) ? path.TrimEnd('/') : Path.GetFullPath(path);
 
         public string Description => LoadedVersion is { } version
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"delta table {_path} @ version {version}")

@@ -44,7 +44,7 @@ internal sealed class BootstrapOptionsValidator : IValidateOptions<BootstrapOpti
             failures.Add("Recsys:Bootstrap:TestFraction must be between 0 and 1.");
         }
 
-        if (options.DataPath is { } data && !File.Exists(data) && !Directory.Exists(data))
+        if (options.DataPath is { } data && !Recsys.Data.InteractionSource.Exists(data))
         {
             failures.Add($"Recsys:Bootstrap:DataPath '{data}' does not exist.");
         }

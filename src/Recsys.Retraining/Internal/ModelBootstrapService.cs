@@ -101,7 +101,7 @@ internal sealed class ModelBootstrapService(
         var settings = options.Value;
         Log.Bootstrapping(_logger, $"{model} ({algorithm})", settings.DataPath is { } data ? $"file {Path.GetFileName(data)}" : "the built-in synthetic data");
         var source = settings.DataPath is { } path
-            ? InteractionSources.File(path)
+            ? InteractionSources.FromPath(path) // a ratings file, Parquet, a Delta table; local or az:// / abfss://
             : InteractionSources.Synthetic(new SyntheticDataOptions { Seed = settings.Seed });
         var flowOptions = new RetrainingOptions
         {
