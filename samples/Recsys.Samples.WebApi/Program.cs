@@ -4,6 +4,7 @@ using OpenTelemetry.Trace;
 using Recsys;
 using Recsys.AspNetCore;
 using Recsys.Data;
+using Recsys.Registry;
 using Recsys.Retraining;
 using Recsys.Samples;
 using Recsys.Samples.WebApi;
@@ -21,7 +22,8 @@ using Scalar.AspNetCore;
 //   dotnet run -c Release --project samples/Recsys.Samples.WebApi -- --data ../shared/data/ml-latest-small/ratings.csv --movies ../shared/data/ml-latest-small/movies.csv
 //
 // Settings (appsettings.json, environment Recsys__*, or the command line): Recsys:Registry (a directory, default
-// ./recsys-registry), Recsys:PostgreSql (a connection string: use PostgreSQL instead), Recsys:Redis (add Redis as the
+// ./recsys-registry), Recsys:PostgreSql (a connection string: use PostgreSQL instead), Recsys:Artifacts (with PostgreSQL:
+// artifacts in Azure Blob Storage, az://container/prefix), Recsys:Redis (add Redis as the
 // second cache level), Recsys:AdminApiKey (enables /admin/* and /models/retrain), and every RecommenderOptions property.
 var switches = new Dictionary<string, string>
 {
@@ -30,6 +32,7 @@ var switches = new Dictionary<string, string>
     ["--registry"] = "Recsys:Registry",
     ["--postgres"] = "Recsys:PostgreSql",
     ["--redis"] = "Recsys:Redis",
+    ["--artifacts"] = "Recsys:Artifacts",
 };
 if (SamplePaths.UnknownOption(args, switches.Keys) is { } unknownOption)
 {
@@ -57,7 +60,14 @@ builder.Services.AddRecsysBootstrap(options =>
 });
 if (settings["PostgreSql"] is { Length: > 0 } postgres)
 {
-    recsys.UsePostgreSql(postgres);
+    // Artifacts in Azure Blob Storage / ADLS (az://container/prefix, abfss://…, https://account.blob.core.windows.net/…)
+    // beside the PostgreSQL metadata, or in the database.
+    recsys.UsePostgreSql(postgres, o => o.Artifacts = settings["Artifacts"] is { Length: > 0 } artifacts ? AzureBlobArtifactStore.FromUrl(artifacts) : null);
+}
+else if (settings["Artifacts"] is { Length: > 0 })
+{
+    Console.Error.WriteLine("Recsys:Artifacts (--artifacts) keeps artifacts in blob storage beside a PostgreSQL registry: set Recsys:PostgreSql (--postgres) too; a SQLite registry keeps them in its folder.");
+    return 2;
 }
 else
 {

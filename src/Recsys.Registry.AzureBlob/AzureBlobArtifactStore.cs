@@ -50,6 +50,54 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     public static AzureBlobArtifactStore FromConnectionString(string connectionString, string container, string prefix = "") =>
         new(new BlobContainerClient(connectionString, container), prefix);
 
+    /// <summary>
+    /// Opens a container from a URL as the data readers take them: <c>az://container/prefix</c> (the account from
+    /// <c>AZURE_STORAGE_CONNECTION_STRING</c>, else <c>AZURE_STORAGE_ACCOUNT_NAME</c> with <see cref="DefaultAzureCredential"/>),
+    /// <c>abfss://container@account.dfs.core.windows.net/prefix</c> or <c>https://account.blob.core.windows.net/container/prefix</c>
+    /// (both with <see cref="DefaultAzureCredential"/>).
+    /// </summary>
+    /// <param name="url">The container and an optional prefix.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="ArgumentException">The URL is none of those forms, or names no account and none is configured.</exception>
+    public static AzureBlobArtifactStore FromUrl(string url)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        var uri = new Uri(url);
+        var segments = uri.AbsolutePath.Trim('/').Split('/', 2);
+        string? account;
+        string container;
+        string prefix;
+        switch (uri.Scheme)
+        {
+            case "az":
+                (account, container, prefix) = (null, uri.Host, uri.AbsolutePath.Trim('/'));
+                break;
+            case "abfs" or "abfss":
+                (account, container, prefix) = (uri.Host.Split('.')[0], uri.UserInfo, uri.AbsolutePath.Trim('/'));
+                break;
+            case "https" when uri.Host.EndsWith(".blob.core.windows.net", StringComparison.OrdinalIgnoreCase):
+                (account, container, prefix) = (uri.Host.Split('.')[0], segments[0], segments.Length > 1 ? segments[1] : string.Empty);
+                break;
+            default:
+                throw new ArgumentException($"'{url}' is not az://container/prefix, abfss://container@account.dfs.core.windows.net/prefix or https://account.blob.core.windows.net/container/prefix.", nameof(url));
+        }
+
+        if (container.Length == 0)
+        {
+            throw new ArgumentException($"'{url}' names no container.", nameof(url));
+        }
+
+        if (Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING") is { Length: > 0 } connection
+            && (account is null || connection.Contains($"AccountName={account};", StringComparison.OrdinalIgnoreCase)))
+        {
+            return FromConnectionString(connection, container, prefix);
+        }
+
+        account ??= Environment.GetEnvironmentVariable("AZURE_STORAGE_ACCOUNT_NAME") is { Length: > 0 } named ? named
+            : throw new ArgumentException($"'{url}' names no storage account: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_NAME, or use abfss://container@account.dfs.core.windows.net/prefix.", nameof(url));
+        return FromUri(new Uri($"https://{account}.blob.core.windows.net/{container}"), prefix: prefix);
+    }
+
     /// <inheritdoc/>
     public async Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {

@@ -102,6 +102,20 @@ public sealed class AzureBlobArtifactStoreTests : ArtifactStoreConformanceTests,
     }
 
     [Fact]
+    public async Task FromUrl_TakesTheDataReadersUrls_AndRefusesOthersByName()
+    {
+        Azurite.UseForAzUrls();
+        var store = AzureBlobArtifactStore.FromUrl($"az://{_container.Name}/from-url");
+        var (sha, bytes) = Artifact(64, 8);
+
+        await store.PutAsync(sha, bytes, Ct);
+
+        Assert.True(await _container.GetBlobClient($"from-url/sha256/{sha[..2]}/{sha}").ExistsAsync(Ct));
+        var error = Assert.Throws<ArgumentException>(() => AzureBlobArtifactStore.FromUrl("s3://bucket/models"));
+        Assert.Contains("'s3://bucket/models' is not az://container/prefix", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingContainer_IsCreatedOnFirstWrite()
     {
         var fresh = new BlobContainerClient(Azurite.ConnectionString, $"recsys-test-{Guid.NewGuid():N}");
