@@ -8,6 +8,9 @@
 #   Azurite (Microsoft's Azure Storage emulator, npm package azurite, pinned below) blob service on port 10000, the
 #   well-known development account; the tests find it through RECSYS_AZURITE (a connection string; the default
 #   matches what this script starts).
+#   s3rver (npm package s3rver, pinned below: an S3-compatible server; no S3 server is packaged by Debian, NuGet offers
+#   none, and the npm registry's other candidates are clients) on port 4569, accepting any well-formed signature; the
+#   tests find it through RECSYS_S3 (an endpoint URL; the default matches what this script starts).
 # The Redis tests start their own redis-server (from the package installed here) on a free port; the one started
 # here on 6379 is for the sample host (--redis 127.0.0.1:6379).
 # Safe to run again: servers already answering are left alone. What this run started is listed in
@@ -81,4 +84,22 @@ else
   echo "azurite $!" >> "$STARTED"
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$AZURITE_PORT/devstoreaccount1?comp=list" && break; sleep 0.1; done
   echo "services: Azurite $AZURITE_VERSION (blob) started on 127.0.0.1:$AZURITE_PORT (data $AZURITE_DATA)"
+fi
+
+S3RVER_VERSION=3.7.1
+S3_PORT="${RECSYS_S3_PORT:-4569}"
+S3_DATA="${RECSYS_S3_DATA:-/tmp/recsys-s3}"
+if ! command -v s3rver >/dev/null 2>&1 || [ "$(s3rver --version 2>/dev/null)" != "$S3RVER_VERSION" ]; then
+  echo "services: installing s3rver@$S3RVER_VERSION (npm)"
+  npm install -g --silent "s3rver@$S3RVER_VERSION" >/dev/null 2>&1
+fi
+if curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/"; then
+  echo "services: s3rver already answers on 127.0.0.1:$S3_PORT"
+else
+  mkdir -p "$S3_DATA"
+  nohup s3rver -d "$S3_DATA" -a 127.0.0.1 -p "$S3_PORT" --silent --allow-mismatched-signatures --no-vhost-buckets \
+    > "$S3_DATA.log" 2>&1 &
+  echo "s3rver $!" >> "$STARTED"
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.1; done
+  echo "services: s3rver $S3RVER_VERSION (S3) started on 127.0.0.1:$S3_PORT (data $S3_DATA)"
 fi

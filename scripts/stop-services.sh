@@ -18,6 +18,9 @@ while read -r kind where; do
     azurite)
       kill "$where" 2>/dev/null && echo "services: Azurite (pid $where) stopped"
       ;;
+    s3rver)
+      kill "$where" 2>/dev/null && echo "services: s3rver (pid $where) stopped"
+      ;;
   esac
 done < "$STARTED"
 rm -f "$STARTED"

@@ -61,8 +61,13 @@ builder.Services.AddRecsysBootstrap(options =>
 if (settings["PostgreSql"] is { Length: > 0 } postgres)
 {
     // Artifacts in Azure Blob Storage / ADLS (az://container/prefix, abfss://…, https://account.blob.core.windows.net/…)
-    // beside the PostgreSQL metadata, or in the database.
-    recsys.UsePostgreSql(postgres, o => o.Artifacts = settings["Artifacts"] is { Length: > 0 } artifacts ? AzureBlobArtifactStore.FromUrl(artifacts) : null);
+    // or S3 (s3://bucket/prefix) beside the PostgreSQL metadata, or in the database.
+    recsys.UsePostgreSql(postgres, o => o.Artifacts = settings["Artifacts"] switch
+    {
+        { Length: > 0 } s3 when s3.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) => S3ArtifactStore.FromUrl(s3),
+        { Length: > 0 } azure => AzureBlobArtifactStore.FromUrl(azure),
+        _ => null,
+    });
 }
 else if (settings["Artifacts"] is { Length: > 0 })
 {

@@ -22,6 +22,7 @@ public sealed class PackageGraphTests
         ["Recsys.Registry.Sqlite"] = ["Recsys.Registry"],
         ["Recsys.Registry.PostgreSql"] = ["Recsys.Registry"],
         ["Recsys.Registry.AzureBlob"] = ["Recsys.Registry"],
+        ["Recsys.Registry.S3"] = ["Recsys.Registry"],
         ["Recsys.Retraining"] = ["Recsys.Data", "Recsys.Evaluation", "Recsys.Factorization", "Recsys.Registry"],
         // Serving: the contracts and the model format only; the bootstrap and the retrain endpoint reach training
         // through IModelBootstrapper and IRetrainingLauncher, which Recsys.Retraining registers.

@@ -5,28 +5,30 @@ using Parquet.Schema;
 namespace Recsys.Data.Tests;
 
 /// <summary>
-/// Data in Azure Blob Storage (Azurite), read through the same code as local files: golden Delta tables written by
-/// Spark (checkpoints, deletion vectors, column mapping) uploaded and read back to the rows Spark left, time travel,
-/// and Parquet files and Hive-partitioned folders equal to their local read.
+/// Data in object storage, read through the same code as local files: golden Delta tables written by Spark
+/// (checkpoints, deletion vectors, column mapping) uploaded and read back to the rows Spark left, time travel, and
+/// Parquet files and Hive-partitioned folders equal to their local read. Run against Azurite and s3rver.
 /// </summary>
-public sealed class RemoteDataTests : IDisposable
+public abstract class RemoteDataTests : IDisposable
 {
-    private readonly BlobContainerClient _container;
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("recsys-remote-");
 
-    public RemoteDataTests()
-    {
-        Azurite.UseForAzUrls();
-        _container = Azurite.NewContainer();
-    }
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    /// <summary>The URL of the container or bucket's root, for example <c>az://container</c>.</summary>
+    protected abstract string Root { get; }
 
     public void Dispose()
     {
-        _container.DeleteIfExists();
+        DisposeStore();
         _work.Delete(recursive: true);
+        GC.SuppressFinalize(this);
     }
+
+    protected abstract void DisposeStore();
+
+    /// <summary>Uploads a local folder under a prefix.</summary>
+    protected abstract Task UploadAsync(string folder, string prefix);
 
     [Theory]
     [MemberData(nameof(DeltaGoldenTablesTests.SnapshotTables), MemberType = typeof(DeltaGoldenTablesTests))]
@@ -88,8 +90,8 @@ public sealed class RemoteDataTests : IDisposable
         var root = Directory.CreateDirectory(Path.Combine(_work.FullName, "hive")).FullName;
         await WriteAsync(Path.Combine(root, "userId=1", "part-0.parquet"), [10, 11], [4, 5]);
         await WriteAsync(Path.Combine(root, "userId=2", "part-0.parquet"), [10, 12], [3, 1]);
-        await Azurite.UploadAsync(_container, root, "ratings", Ct);
-        var url = $"az://{_container.Name}/ratings";
+        await UploadAsync(root, "ratings");
+        var url = $"{Root}/ratings";
 
         Assert.Equal(DataSourceKind.Parquet, InteractionSource.Detect(url));
         var local = await InteractionSource.ReadAsync(root, cancellationToken: Ct);
@@ -109,7 +111,7 @@ public sealed class RemoteDataTests : IDisposable
     [Fact]
     public void MissingRemotePath_IsNamed()
     {
-        var url = $"az://{_container.Name}/nothing/here";
+        var url = $"{Root}/nothing/here";
 
         var error = Assert.Throws<FileNotFoundException>(() => InteractionSource.Detect(url));
 
@@ -118,8 +120,8 @@ public sealed class RemoteDataTests : IDisposable
 
     private async Task<string> UploadGoldenAsync(string name)
     {
-        await Azurite.UploadAsync(_container, DeltaGoldenData.Table(name), name, Ct);
-        return $"az://{_container.Name}/{name}";
+        await UploadAsync(DeltaGoldenData.Table(name), name);
+        return $"{Root}/{name}";
     }
 
     private static async Task WriteAsync(string path, int[] items, float[] ratings)
@@ -133,4 +135,40 @@ public sealed class RemoteDataTests : IDisposable
         await group.WriteAsync<int>(item, new ReadOnlyMemory<int>(items), null, null, Ct);
         await group.WriteAsync<float>(rating, new ReadOnlyMemory<float>(ratings), null, null, Ct);
     }
+}
+
+/// <summary>Azure Blob Storage, on Azurite.</summary>
+public sealed class AzureRemoteDataTests : RemoteDataTests
+{
+    private readonly BlobContainerClient _container;
+
+    public AzureRemoteDataTests()
+    {
+        Azurite.UseForAzUrls();
+        _container = Azurite.NewContainer();
+    }
+
+    protected override string Root => $"az://{_container.Name}";
+
+    protected override void DisposeStore() => _container.DeleteIfExists();
+
+    protected override Task UploadAsync(string folder, string prefix) => Azurite.UploadAsync(_container, folder, prefix, Ct);
+}
+
+/// <summary>Amazon S3's API, on s3rver.</summary>
+public sealed class S3RemoteDataTests : RemoteDataTests
+{
+    private readonly string _bucket;
+
+    public S3RemoteDataTests()
+    {
+        S3Server.UseForS3Urls();
+        _bucket = S3Server.NewBucket();
+    }
+
+    protected override string Root => $"s3://{_bucket}";
+
+    protected override void DisposeStore() => S3Server.DeleteBucketAsync(_bucket).GetAwaiter().GetResult();
+
+    protected override Task UploadAsync(string folder, string prefix) => S3Server.UploadAsync(_bucket, folder, prefix, Ct);
 }

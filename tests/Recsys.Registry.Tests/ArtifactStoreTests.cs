@@ -183,3 +183,83 @@ public sealed class PostgreSqlAzureBlobRegistryTests : RegistryConformanceTests
         Assert.Equal(0L, (long)(await count.ExecuteScalarAsync(ct))!);
     }
 }
+
+/// <summary>Amazon S3's API, on s3rver: each test in a bucket of its own.</summary>
+public sealed class S3ArtifactStoreTests : ArtifactStoreConformanceTests, IDisposable
+{
+    private readonly string _bucket = S3Server.NewBucket();
+    private readonly Amazon.S3.IAmazonS3 _s3 = S3Server.Client();
+
+    public S3ArtifactStoreTests() => Store = new S3ArtifactStore(_s3, _bucket, "models");
+
+    protected override IArtifactStore Store { get; }
+
+    public void Dispose()
+    {
+        S3Server.DeleteBucketAsync(_bucket).GetAwaiter().GetResult();
+        _s3.Dispose();
+    }
+
+    [Fact]
+    public async Task ObjectChangedInTheBucket_IsRejected_NotReturned()
+    {
+        var (sha, bytes) = Artifact(1_000, 9);
+        await Store.PutAsync(sha, bytes, Ct);
+        await _s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = _bucket, Key = $"models/sha256/{sha[..2]}/{sha}", ContentBody = "tampered", UseChunkEncoding = false }, Ct);
+
+        var error = await Assert.ThrowsAsync<ArtifactIntegrityException>(() => Store.GetAsync(sha, Ct));
+
+        Assert.Contains($"s3://{_bucket}/models/sha256/{sha[..2]}/{sha} is corrupt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FromUrl_UsesTheStandardAwsSettings_AndCreatesAMissingBucket()
+    {
+        S3Server.UseForS3Urls();
+        var bucket = $"recsys-new-{Guid.NewGuid():N}"[..30];
+        var store = S3ArtifactStore.FromUrl($"s3://{bucket}/from-url");
+        var (sha, bytes) = Artifact(64, 10);
+        try
+        {
+            await store.PutAsync(sha, bytes, Ct);
+
+            Assert.Equal(bytes, await store.GetAsync(sha, Ct));
+        }
+        finally
+        {
+            await S3Server.DeleteBucketAsync(bucket);
+        }
+
+        Assert.Contains("is not s3://bucket/prefix", Assert.Throws<ArgumentException>(() => S3ArtifactStore.FromUrl("az://container")).Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The whole registry contract with metadata in PostgreSQL and artifacts in S3 (s3rver).</summary>
+public sealed class PostgreSqlS3RegistryTests : RegistryConformanceTests
+{
+    private string? _schema;
+    private string? _bucket;
+
+    protected override IModelRegistry CreateRegistry()
+    {
+        TestEnvironment.RequirePostgres();
+        _bucket = S3Server.NewBucket();
+        _schema = TestEnvironment.NewSchema();
+        return PostgreSqlModelRegistries.Open(
+            TestEnvironment.PostgresConnectionString,
+            new PostgreSqlRegistryOptions { Schema = _schema, FallbackPollInterval = TimeSpan.FromMilliseconds(200), Artifacts = new S3ArtifactStore(S3Server.Client(), _bucket) });
+    }
+
+    protected override void DisposeStore()
+    {
+        if (_schema is not null)
+        {
+            TestEnvironment.DropSchema(_schema);
+        }
+
+        if (_bucket is not null)
+        {
+            S3Server.DeleteBucketAsync(_bucket).GetAwaiter().GetResult();
+        }
+    }
+}

@@ -13,7 +13,7 @@ namespace Recsys.Data.Internal.Storage;
 // for that account when AZURE_STORAGE_CONNECTION_STRING names it, else DefaultAzureCredential (environment, workload
 // or managed identity, Azure CLI …). Folders are prefixes; listing is prefix listing; reads are ranged and retried
 // by the SDK (exponential backoff, 5 retries).
-internal sealed class AzureFileStore : FileStore
+internal sealed class AzureFileStore : UrlFileStore
 {
     private const int ReadBufferSize = 4 << 20;
 
@@ -67,8 +67,6 @@ internal sealed class AzureFileStore : FileStore
         return _service.GetBlobContainerClient(container).GetBlobClient(path);
     }
 
-    public override string FullPath(string path) => path.TrimEnd('/');
-
     public override bool FileExists(string path) => Parse(path).Path.Length > 0 && Blob(path).Exists().Value;
 
     public override bool DirectoryExists(string path)
@@ -110,22 +108,4 @@ internal sealed class AzureFileStore : FileStore
     }
 
     public override DateTimeOffset LastModified(string path) => Blob(path).GetProperties().Value.LastModified;
-
-    public override string Combine(string directory, string relative) => $"{FullPath(directory)}/{relative.TrimStart('/')}";
-
-    public override string? Parent(string path)
-    {
-        var full = FullPath(path);
-        var slash = full.LastIndexOf('/');
-        return slash <= full.IndexOf("://", StringComparison.Ordinal) + 2 ? null : full[..slash];
-    }
-
-    public override string FileName(string path) => FullPath(path)[(FullPath(path).LastIndexOf('/') + 1)..];
-
-    public override IReadOnlyList<string> FoldersBetween(string root, string path)
-    {
-        var start = FullPath(root) + "/";
-        var parent = Parent(path) ?? string.Empty;
-        return parent.Length < start.Length ? [] : parent[start.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
-    }
 }

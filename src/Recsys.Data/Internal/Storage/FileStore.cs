@@ -2,7 +2,7 @@ namespace Recsys.Data.Internal.Storage;
 
 // The one file-system abstraction the readers use (Parquet files and folders, Delta logs, checkpoints, deletion
 // vectors, delimited files), so local and remote data share every code path. A path is a local path or an
-// object-store URL (az://container/path, abfss://container@account.dfs.core.windows.net/path); a remote "folder" is
+// object-store URL (az://container/path, abfss://container@account.dfs.core.windows.net/path, s3://bucket/path); a remote "folder" is
 // a prefix. Streams are seekable: Parquet reads its footer and then only the column chunks it needs, as ranged reads.
 internal abstract class FileStore
 {
@@ -14,9 +14,8 @@ internal abstract class FileStore
 
     public static FileStore For(string path) =>
         !IsRemote(path) ? LocalFileStore.Instance
-        : path.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)
-            ? throw new NotSupportedException($"'{path}': S3 is not read yet; Azure Blob Storage (az://, abfss://) and local paths are.")
-            : AzureFileStore.ForUrl(path);
+        : path.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? S3FileStore.ForUrl(path)
+        : AzureFileStore.ForUrl(path);
 
     // A canonical form of the path: absolute for local paths, without a trailing separator.
     public abstract string FullPath(string path);
