@@ -97,14 +97,24 @@ internal sealed class AzureFileStore : UrlFileStore
 
     public override Stream OpenRead(string path)
     {
+        var blob = Blob(path);
+        long length;
+        ETag version;
         try
         {
-            return Blob(path).OpenRead(new BlobOpenReadOptions(allowModifications: false) { BufferSize = ReadBufferSize });
+            var properties = blob.GetProperties().Value;
+            (length, version) = (properties.ContentLength, properties.ETag);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             throw new FileNotFoundException($"'{path}' does not exist ({e.ErrorCode}).", path, e);
         }
+
+        // Every range from the version whose length was read: a blob replaced meanwhile fails the read (412), it is
+        // never stitched from two versions.
+        var conditions = new BlobRequestConditions { IfMatch = version };
+        return new RangedReadStream(length, async (start, count) =>
+            (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(start, count), Conditions = conditions }).ConfigureAwait(false)).Value.Content.ToArray(), ReadBufferSize);
     }
 
     public override DateTimeOffset LastModified(string path) => Blob(path).GetProperties().Value.LastModified;

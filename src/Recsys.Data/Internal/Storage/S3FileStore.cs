@@ -115,11 +115,11 @@ internal sealed class S3FileStore : UrlFileStore
             throw new FileNotFoundException($"'{path}' does not exist.", path, e);
         }
 
-        return new RangedReadStream(metadata.ContentLength, (start, count) =>
+        return new RangedReadStream(metadata.ContentLength, async (start, count) =>
         {
-            using var response = _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(start, start + count - 1) }).GetAwaiter().GetResult();
+            using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(start, start + count - 1), EtagToMatch = metadata.ETag }).ConfigureAwait(false);
             var bytes = new byte[count];
-            response.ResponseStream.ReadExactly(bytes);
+            await response.ResponseStream.ReadExactlyAsync(bytes).ConfigureAwait(false);
             return bytes;
         });
     }
