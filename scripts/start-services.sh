@@ -9,7 +9,7 @@
 #   well-known development account; the tests find it through RECSYS_AZURITE (a connection string; the default
 #   matches what this script starts).
 #   s3rver (npm package s3rver, pinned below: an S3-compatible server; no S3 server is packaged by Debian, NuGet offers
-#   none, and the npm registry's other candidates are clients) on port 4569, accepting any well-formed signature; the
+#   none, and the npm registry's minio package is a client) on port 4569, accepting any well-formed signature; the
 #   tests find it through RECSYS_S3 (an endpoint URL; the default matches what this script starts).
 # The Redis tests start their own redis-server (from the package installed here) on a free port; the one started
 # here on 6379 is for the sample host (--redis 127.0.0.1:6379).
