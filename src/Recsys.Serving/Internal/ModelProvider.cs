@@ -14,7 +14,7 @@ namespace Recsys.Serving;
 /// Keeps the served models and swaps new versions in atomically: which version a target serves is
 /// <see cref="ModelTargets"/>' answer, reading it is <see cref="ModelLoader"/>'s; the first version of an empty
 /// registry is trained by a registered <see cref="IModelBootstrapper"/> (Recsys.Retraining's hosted service), which the
-/// start-up waits for. Reloads on the registry's change feed, on demand and (after a failed
+/// start-up waits for; following the registry's changes is <see cref="ModelChangeFeed"/>'s. Reloads on the registry's change feed, on demand and (after a failed
 /// load) on a backing-off retry; a failed load leaves the previous version serving and is reported.
 /// </summary>
 internal sealed class ModelProvider : BackgroundService
@@ -161,7 +161,7 @@ internal sealed class ModelProvider : BackgroundService
         }
 
         var retries = RetryFailedLoadsAsync(stoppingToken);
-        await FollowChangesAsync(watermark, stoppingToken).ConfigureAwait(false);
+        await new ModelChangeFeed(_registry, _health, _time, _logger, IsRelevant, ReloadAsync).FollowAsync(watermark, stoppingToken).ConfigureAwait(false);
         await retries.ConfigureAwait(false);
     }
 
@@ -202,43 +202,6 @@ internal sealed class ModelProvider : BackgroundService
             catch (Exception e)
             {
                 Log.RetryFailed(_logger, e);
-            }
-        }
-    }
-
-    /// <summary>Follows the change feed; a broken feed (database restart) is re-opened after a pause.</summary>
-    private async Task FollowChangesAsync(long watermark, CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await foreach (var change in _registry.WatchAsync(watermark, stoppingToken).ConfigureAwait(false))
-                {
-                    _health.Succeeded(DependencyHealth.Registry); // the feed delivers: an outage of it has ended
-                    watermark = change.Sequence;
-                    if (IsRelevant(change))
-                    {
-                        await ReloadAsync(stoppingToken).ConfigureAwait(false);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                if (DependencyHealth.IsOutage(DependencyHealth.Registry, e, stoppingToken))
-                {
-                    _health.Failed(DependencyHealth.Registry, e); // logged once per outage
-                }
-                else
-                {
-                    Log.FeedFailed(_logger, e);
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(2), _time, stoppingToken).ConfigureAwait(false);
             }
         }
     }
