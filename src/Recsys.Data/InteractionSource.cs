@@ -89,7 +89,7 @@ public static class InteractionSource
                     }
 
                     // Hive partition folders (key=value) are columns too; a partition column hides a file column of its name.
-                    var partitions = single ? HivePartitions.Infer(store.FullPath(path), []) : HivePartitions.Infer(store.FullPath(path), files);
+                    var partitions = HivePartitions.Infer(store.FullPath(path), single ? [] : files);
                     var available = schema.Fields
                         .Where(f => !partitions.Columns.Any(p => p.Name == f.Name))
                         .Select(f => (f.Name, Kind: f is Parquet.Schema.DataField { MaxRepetitionLevel: 0 } d ? ParquetColumns.KindOf(d) : null, Type: ParquetColumns.Describe(f)))

@@ -42,7 +42,7 @@ public static class RetrainingServiceCollectionExtensions
             sp.GetService<IMeterFactory>(),
             sp.GetRequiredService<ModelFormat>()));
         services.TryAddSingleton<IRetrainingLauncher>(sp => sp.GetRequiredService<RetrainingService>());
-        services.TryAddSingleton(sp => new ModelFormat(sp.GetServices<IModelSerializer>()));
+        services.TryAddModelFormat();
         return services;
     }
 
@@ -68,7 +68,7 @@ public static class RetrainingServiceCollectionExtensions
             services.AddOptions<BootstrapOptions>().ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BootstrapOptions>, Internal.BootstrapOptionsValidator>());
             services.TryAddSingleton(TimeProvider.System);
-            services.TryAddSingleton(sp => new ModelFormat(sp.GetServices<IModelSerializer>()));
+            services.TryAddModelFormat();
             services.AddSingleton(sp => new Internal.ModelBootstrapService(
                 sp.GetRequiredService<IOptions<BootstrapOptions>>(),
                 sp.GetRequiredService<ModelFormat>(),

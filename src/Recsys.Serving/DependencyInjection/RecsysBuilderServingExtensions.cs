@@ -2,7 +2,6 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Recsys.Recommenders;
 using Recsys.Serving;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -46,7 +45,7 @@ public static class RecsysBuilderServingExtensions
         services.AddKeyedHybridCache(RecsysServiceKeys.Cache, RecsysServiceKeys.Cache);
         services.AddMetrics();
         services.TryAddSingleton<RecommenderMetrics>();
-        services.TryAddSingleton(sp => new ModelFormat(sp.GetServices<IModelSerializer>()));
+        services.TryAddModelFormat();
         services.TryAddSingleton<ModelProvider>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelProvider>());
         services.TryAddSingleton<DependencyHealth>();

@@ -23,7 +23,9 @@ internal sealed class HivePartitions
     // The partition columns in folder order, typed (Delta type names: integer, long, double, date, boolean, string).
     public IReadOnlyList<DeltaField> Columns { get; }
 
-    public IReadOnlyDictionary<string, object?> ValuesOf(string file) => _values.TryGetValue(file, out var values) ? values : new Dictionary<string, object?>();
+    private static readonly IReadOnlyDictionary<string, object?> NoValues = new Dictionary<string, object?>();
+
+    public IReadOnlyDictionary<string, object?> ValuesOf(string file) => _values.TryGetValue(file, out var values) ? values : NoValues;
 
     public static HivePartitions Infer(string root, IReadOnlyList<string> files)
     {
