@@ -64,8 +64,9 @@ internal static class RegistryCommand
         var register = new Command("register", "Register a model file as a new version.") { model, file, metric };
         register.SetAction((r, ct) => Run(r, path, async registry =>
         {
-            var bytes = await File.ReadAllBytesAsync(r.GetValue(file)!.FullName, ct);
-            var package = ModelFile.Read(new MemoryStream(bytes));
+            await using var modelFile = new FileStream(r.GetValue(file)!.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+            var package = ModelFile.Read(modelFile);
+            modelFile.Position = 0;
             var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var m in r.GetValue(metric) ?? [])
             {
@@ -78,7 +79,7 @@ internal static class RegistryCommand
                 metrics[parts[0]] = value;
             }
 
-            var v = await registry.RegisterVersionAsync(r.GetValue(model)!, new NewModelVersion { Trainer = package.Model.Algorithm, Metrics = metrics, Actor = r.GetValue(actor)! }, bytes, ct);
+            var v = await registry.RegisterVersionAsync(r.GetValue(model)!, new NewModelVersion { Trainer = package.Model.Algorithm, Metrics = metrics, Actor = r.GetValue(actor)! }, modelFile, ct);
             Print(v);
         }));
 

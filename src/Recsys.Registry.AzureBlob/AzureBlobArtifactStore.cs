@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using Azure;
 using Azure.Core;
 using Azure.Identity;
+using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
@@ -12,10 +12,13 @@ namespace Recsys.Registry;
 /// <c>{prefix}sha256/ab/abcdef…</c>. The registry's metadata (versions, stages, aliases, history) stays in its
 /// database: set it as <c>PostgreSqlRegistryOptions.Artifacts</c> (package Recsys.Registry.PostgreSql). A blob is uploaded whole or not at all (a
 /// single Put Blob, or a block list committed at the end) and only when absent, so concurrent writers of one model
-/// keep one copy; every read is checked against the SHA-256 in its name before the registry checks it again.
+/// keep one copy. Artifacts are uploaded from and read into streams, never whole arrays; the registry checks every read
+/// against the size and SHA-256 it recorded.
 /// </summary>
 public sealed class AzureBlobArtifactStore : IArtifactStore
 {
+    private const int BlockSize = 8 << 20;
+
     private readonly BlobContainerClient _container;
     private readonly string _prefix;
 
@@ -99,18 +102,28 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     }
 
     /// <inheritdoc/>
-    public async Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task PutAsync(string sha256, Stream content, long length, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(content);
         var blob = BlobOf(sha256);
-        var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
+        var start = content.Position;
+
+        // Up to 8 MiB in one Put Blob; larger artifacts as 8 MiB blocks, two in flight, committed by one Put Block List:
+        // either way the blob appears whole or not at all, and only where none was (If-None-Match: *).
+        var options = new BlobUploadOptions
+        {
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            TransferOptions = new StorageTransferOptions { InitialTransferSize = BlockSize, MaximumTransferSize = BlockSize, MaximumConcurrency = 2 },
+        };
         try
         {
-            await UploadAsync(blob, content, options, cancellationToken).ConfigureAwait(false);
+            await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.ContainerNotFound)
         {
             await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await PutAsync(sha256, content, cancellationToken).ConfigureAwait(false);
+            content.Position = start;
+            await PutAsync(sha256, content, length, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
@@ -119,31 +132,24 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     }
 
     /// <inheritdoc/>
-    public async Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken)
+    public async Task<Stream?> OpenReadAsync(string sha256, CancellationToken cancellationToken)
     {
-        byte[] bytes;
         try
         {
-            var download = await BlobOf(sha256).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            bytes = download.Value.Content.ToArray();
+            // One GET whose body is read as it arrives; the SDK resumes an interrupted body with a ranged GET pinned
+            // to the blob's ETag.
+            var download = await BlobOf(sha256).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return download.Value.Content;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
         }
-
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        return actual == sha256
-            ? bytes
-            : throw new ArtifactIntegrityException($"The blob {_container.Name}/{_prefix}{PathOf(sha256)} is corrupt: its SHA-256 is {actual}, its name says {sha256}.");
     }
 
     /// <inheritdoc/>
     public async Task DeleteAsync(string sha256, CancellationToken cancellationToken) =>
         await BlobOf(sha256).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-
-    private static Task UploadAsync(BlobClient blob, ReadOnlyMemory<byte> content, BlobUploadOptions options, CancellationToken cancellationToken) =>
-        blob.UploadAsync(BinaryData.FromBytes(content), options, cancellationToken);
 
     private BlobClient BlobOf(string sha256) => _container.GetBlobClient(_prefix + PathOf(sha256));
 

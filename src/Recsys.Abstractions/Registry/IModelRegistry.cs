@@ -73,10 +73,14 @@ public interface IModelRegistry : IAsyncDisposable
     /// </summary>
     /// <param name="modelName">The model name.</param>
     /// <param name="version">The version's description.</param>
-    /// <param name="artifact">The model file.</param>
+    /// <param name="artifact">
+    /// The model file, read from its position to its end and streamed to the artifact store (never held in memory
+    /// whole): a seekable stream (a file) is read twice, once for its SHA-256 and once to store it; any other stream
+    /// is copied to a temporary file on the way. The stream stays open.
+    /// </param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The ready version.</returns>
-    Task<ModelVersion> RegisterVersionAsync(string modelName, NewModelVersion version, ReadOnlyMemory<byte> artifact, CancellationToken cancellationToken);
+    Task<ModelVersion> RegisterVersionAsync(string modelName, NewModelVersion version, Stream artifact, CancellationToken cancellationToken);
 
     /// <summary>Gets a version.</summary>
     /// <param name="modelName">The model name.</param>
@@ -199,13 +203,19 @@ public interface IModelRegistry : IAsyncDisposable
     /// <exception cref="RegistryEntryNotFoundException">The model or version does not exist.</exception>
     Task RecordPromotionDecisionAsync(string modelName, int version, string actor, string decision, CancellationToken cancellationToken);
 
-    /// <summary>Reads a version's artifact, verifying its SHA-256.</summary>
+    /// <summary>
+    /// Opens a version's artifact as a stream straight from the artifact store (a file, a database row, a blob). The
+    /// stream checks what it hands out: its size and SHA-256 are compared with what the registry recorded when it
+    /// reaches its end, and a read that would go past the recorded size or ends short or on other bytes throws
+    /// <see cref="ArtifactIntegrityException"/> — so a reader must read to the end before trusting the bytes.
+    /// </summary>
     /// <param name="modelName">The model name.</param>
     /// <param name="version">The version number.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The artifact bytes.</returns>
-    /// <exception cref="ArtifactIntegrityException">The artifact is missing or corrupt.</exception>
-    Task<byte[]> ReadArtifactAsync(string modelName, int version, CancellationToken cancellationToken);
+    /// <param name="cancellationToken">Cancels the opening (the stream's own reads take their own tokens).</param>
+    /// <returns>The artifact, read once from the start; the caller disposes it.</returns>
+    /// <exception cref="ArtifactIntegrityException">The artifact is missing (or, while reading, corrupt).</exception>
+    /// <exception cref="RegistryException">The version is not <see cref="ModelVersionStatus.Ready"/>.</exception>
+    Task<Stream> OpenArtifactAsync(string modelName, int version, CancellationToken cancellationToken);
 
     /// <summary>Streams every change after <paramref name="afterSequence"/>, then new ones as they happen, until cancelled.</summary>
     /// <param name="afterSequence">The last sequence already seen (0 for everything).</param>

@@ -8,8 +8,9 @@ namespace Recsys.Recommenders;
 /// <summary>
 /// The versioned binary model format: a header (magic <c>RECSYSM</c>, format version, payload length), the payload
 /// (algorithm, its parameters, id maps, each user's training items, biases, factors, item metadata) and the
-/// SHA-256 of the payload. A file that is not a model file, has another format version, is truncated or fails its
-/// checksum is rejected with a <see cref="ModelFormatException"/> before anything is built from it.
+/// SHA-256 of the payload. The payload is read as it streams (no copy of the file is held); a file that is not a model
+/// file, has another format version, is truncated or fails its checksum is rejected with a
+/// <see cref="ModelFormatException"/> and no model is returned from it.
 /// </summary>
 public static class ModelFile
 {
@@ -146,44 +147,57 @@ public static class ModelFile
         }
 
         var length = BitConverter.ToInt64(header, 12);
-        if (length < 0 || length > Array.MaxLength - HashLength)
+        if (length < 0)
         {
             throw new ModelFormatException($"The model file's header gives an impossible payload length ({length} bytes).");
         }
 
-        var body = new byte[length + HashLength];
-        var bodyRead = source.ReadAtLeast(body, body.Length, throwOnEndOfStream: false);
-        if (bodyRead < body.Length)
+        // The payload is parsed as it streams in (a registry artifact comes straight from a file, a database row or
+        // a blob; no copy of it is held), hashed on the way; the model is returned only once the checksum after the
+        // payload matches, and a payload that fails to parse is reported as corrupt when its checksum says so.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var payload = new PayloadStream(source, length, hash);
+        ModelPackage package;
+        try
         {
-            throw new ModelFormatException($"The model file is truncated: {HeaderLength + bodyRead} of {HeaderLength + body.Length} bytes are present.");
+            using var reader = new BinaryReader(payload, Encoding.UTF8, leaveOpen: true);
+            var model = ReadModel(reader, version, format);
+            var metadata = ReadMetadata(reader);
+            if (payload.Position != length)
+            {
+                throw new ModelFormatException("The model file's payload has unread bytes.");
+            }
+
+            package = new ModelPackage(model, metadata);
+        }
+        catch (Exception e) when (e is ModelFormatException or EndOfStreamException or ArgumentException or IOException or OverflowException)
+        {
+            payload.Drain();
+            VerifyChecksum(source, version, header, hash, length);
+            throw e as ModelFormatException ?? new ModelFormatException($"The model file's payload is malformed: {e.Message}", e);
         }
 
+        VerifyChecksum(source, version, header, hash, length);
         if (source.ReadByte() >= 0)
         {
             throw new ModelFormatException("The model file has data after its checksum.");
         }
 
-        var payload = body.AsMemory(0, (int)length);
-        if (!Checksum(version, header, SHA256.HashData(payload.Span)).AsSpan().SequenceEqual(body.AsSpan((int)length)))
+        return package;
+    }
+
+    private static void VerifyChecksum(Stream source, int version, byte[] header, IncrementalHash hash, long length)
+    {
+        Span<byte> stored = stackalloc byte[HashLength];
+        var read = source.ReadAtLeast(stored, HashLength, throwOnEndOfStream: false);
+        if (read < HashLength)
+        {
+            throw new ModelFormatException($"The model file is truncated: {HeaderLength + length + read} of {HeaderLength + length + HashLength} bytes are present.");
+        }
+
+        if (!Checksum(version, header, hash.GetHashAndReset()).AsSpan().SequenceEqual(stored))
         {
             throw new ModelFormatException("The model file is corrupt: the SHA-256 of its payload does not match the checksum stored in it.");
-        }
-
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(body, 0, (int)length, writable: false, publiclyVisible: true), Encoding.UTF8);
-            var model = ReadModel(reader, version, format);
-            var metadata = ReadMetadata(reader);
-            if (reader.BaseStream.Position != length)
-            {
-                throw new ModelFormatException("The model file's payload has unread bytes.");
-            }
-
-            return new ModelPackage(model, metadata);
-        }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException or OverflowException)
-        {
-            throw new ModelFormatException($"The model file's payload is malformed: {e.Message}", e);
         }
     }
 
@@ -266,18 +280,17 @@ public static class ModelFile
     {
         var name = reader.ReadString();
         var length = reader.ReadInt64();
-        var stream = (MemoryStream)reader.BaseStream;
-        var remaining = stream.Length - stream.Position;
+        var remaining = reader.BaseStream.Length - reader.BaseStream.Position;
         if (length < 0 || length > remaining)
         {
             throw new ModelFormatException($"The model file's custom model '{name}' gives a length of {length} bytes, but {remaining} remain.");
         }
 
+        // A custom serializer gets its part as a seekable stream of its own, as it was written.
         var serializer = format.ReaderFor(name);
-        var start = (int)stream.Position;
-        stream.Position += length;
-        var segment = stream.GetBuffer();
-        using var slice = new MemoryStream(segment, start, (int)length, writable: false);
+        var part = new byte[length];
+        reader.BaseStream.ReadExactly(part);
+        using var slice = new MemoryStream(part, writable: false);
         IRecommender model;
         try
         {
@@ -470,6 +483,102 @@ public static class ModelFile
         return hash.GetHashAndReset();
     }
 
+    /// <summary>
+    /// A model file's payload as it streams from its source: exactly its length in bytes, through a 64 KiB buffer (the
+    /// many small fields cost no call to the source each), hashed as it is fetched. Length and Position are the
+    /// payload's, so counts are checked against what remains; a source that ends early is a truncated file.
+    /// </summary>
+    private sealed class PayloadStream(Stream source, long length, IncrementalHash hash) : Stream
+    {
+        private readonly byte[] _buffer = new byte[Math.Min(1 << 16, Math.Max(1, length))];
+        private int _start;
+        private int _end;
+        private long _fetched;
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> destination)
+        {
+            if (destination.Length > length - _position)
+            {
+                destination = destination[..(int)(length - _position)];
+            }
+
+            if (destination.IsEmpty)
+            {
+                return 0;
+            }
+
+            if (_start == _end)
+            {
+                if (destination.Length >= _buffer.Length)
+                {
+                    var direct = Fetch(destination);
+                    _position += direct;
+                    return direct;
+                }
+
+                _start = 0;
+                _end = Fetch(_buffer.AsSpan(0, (int)Math.Min(_buffer.Length, length - _fetched)));
+            }
+
+            var n = Math.Min(destination.Length, _end - _start);
+            _buffer.AsSpan(_start, n).CopyTo(destination);
+            _start += n;
+            _position += n;
+            return n;
+        }
+
+        public override int ReadByte()
+        {
+            Span<byte> one = stackalloc byte[1];
+            return Read(one) == 0 ? -1 : one[0];
+        }
+
+        /// <summary>Reads (and hashes) what is left of the payload.</summary>
+        public void Drain()
+        {
+            Span<byte> sink = stackalloc byte[4096];
+            while (Read(sink) > 0)
+            {
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Fetch(Span<byte> into)
+        {
+            var read = source.Read(into);
+            if (read == 0)
+            {
+                throw new ModelFormatException($"The model file is truncated: {HeaderLength + _fetched} of {HeaderLength + length + HashLength} bytes are present.");
+            }
+
+            hash.AppendData(into[..read]);
+            _fetched += read;
+            return read;
+        }
+    }
+
     /// <summary>Forwards writes to a stream while hashing and counting them.</summary>
     private sealed class HashingStream(Stream inner) : Stream
     {
@@ -601,7 +710,7 @@ public static class ModelFile
         var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         var values = new T[ReadCount(reader, size)];
         var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan());
-        if (reader.Read(bytes) != bytes.Length)
+        if (reader.BaseStream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) != bytes.Length)
         {
             throw new EndOfStreamException("An array ends past the end of the payload.");
         }

@@ -65,13 +65,47 @@ public sealed class ModelFormat
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
+    /// <summary>
+    /// Writes a model to a temporary file and returns it open at its first byte; the file is deleted when the stream is
+    /// disposed. It is what <see cref="IModelRegistry.RegisterVersionAsync"/> streams into an artifact store, so
+    /// registering a model never holds its file in memory (at a million items and rank 64 that is 256 MiB of factors).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="itemMetadata">Item titles and genres to keep with the model, or <see langword="null"/>.</param>
+    /// <returns>The model file, readable and seekable.</returns>
+    /// <exception cref="ArgumentException">No built-in kind and no registered serializer writes the model.</exception>
+    public Stream SerializeToTemporaryFile(IRecommender model, ItemMetadata? itemMetadata = null)
+    {
+        var file = new FileStream(
+            Path.Combine(Path.GetTempPath(), $"recsys-model-{Guid.NewGuid():N}.tmp"),
+            FileMode.CreateNew,
+            FileAccess.ReadWrite,
+            FileShare.None,
+            1 << 16,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            Write(file, model, itemMetadata);
+            file.Position = 0;
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Reads a model from a stream holding exactly one model file.</summary>
     /// <param name="source">The stream.</param>
     /// <returns>The model and its item metadata.</returns>
     /// <exception cref="ModelFormatException">The data is not a valid model file, or holds a custom kind no registered serializer reads.</exception>
     public ModelPackage Read(Stream source) => ModelFile.Read(source, this);
 
-    /// <summary>Reads a registered version's artifact (checksum-verified by the registry) and builds its model.</summary>
+    /// <summary>
+    /// Reads a registered version's artifact as it streams from the registry's store (no copy of it is held) and builds
+    /// its model; the model is returned only after the registry has checked the artifact's size and SHA-256.
+    /// </summary>
     /// <param name="registry">The registry.</param>
     /// <param name="version">The version.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -81,8 +115,25 @@ public sealed class ModelFormat
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(version);
-        var bytes = await registry.ReadArtifactAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false);
-        return Read(new MemoryStream(bytes, writable: false));
+        var artifact = await registry.OpenArtifactAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false);
+        await using (artifact.ConfigureAwait(false))
+        {
+            // Parsed as it streams from the store (the file format reads synchronously; 1 MiB reads keep the calls to
+            // a remote store few). The reader goes on to the artifact's end, where the registry checks its size and
+            // SHA-256, before the model is returned.
+            using var buffered = new BufferedStream(artifact, 1 << 20);
+            try
+            {
+                return Read(buffered);
+            }
+            catch (ModelFormatException)
+            {
+                // Damage in the store is the registry's to name (ArtifactIntegrityException, thrown at the end of the
+                // artifact): a model file whose bytes are what was registered is what the format says it is.
+                await buffered.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+        }
     }
 
     internal IModelSerializer? WriterFor(IRecommender model)

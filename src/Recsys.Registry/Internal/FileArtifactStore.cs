@@ -34,29 +34,44 @@ internal sealed class FileArtifactStore : IArtifactStore
         }
     }
 
-    public async Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task PutAsync(string sha256, Stream content, long length, CancellationToken cancellationToken)
     {
         var path = PathOf(sha256);
-        if (File.Exists(path) && new FileInfo(path).Length == content.Length)
+        if (File.Exists(path) && new FileInfo(path).Length == length)
         {
             return;
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.WriteThrough))
+        try
         {
-            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
-        }
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await Artifacts.CopyExactlyAsync(content, stream, length, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
 
-        File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
-    public async Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken)
+    public Task<Stream?> OpenReadAsync(string sha256, CancellationToken cancellationToken)
     {
-        var path = PathOf(sha256);
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+        try
+        {
+            // FileShare.Delete: deleting an artifact (retention) never fails because a replica is loading it.
+            return Task.FromResult<Stream?>(new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
     }
 
     public Task DeleteAsync(string sha256, CancellationToken cancellationToken)

@@ -7,21 +7,22 @@ internal sealed class MemoryArtifactStore : IArtifactStore
 {
     private readonly ConcurrentDictionary<string, byte[]> _artifacts = new(StringComparer.Ordinal);
 
-    public Task PutAsync(string sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task PutAsync(string sha256, Stream content, long length, CancellationToken cancellationToken)
     {
-        _artifacts.TryAdd(sha256, content.ToArray());
-        return Task.CompletedTask;
+        using var copy = new MemoryStream();
+        await Artifacts.CopyExactlyAsync(content, copy, length, cancellationToken).ConfigureAwait(false);
+        _artifacts.TryAdd(sha256, copy.ToArray());
     }
 
-    public Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken) =>
-        Task.FromResult(_artifacts.TryGetValue(sha256, out var bytes) ? (byte[]?)bytes.Clone() : null);
+    public Task<Stream?> OpenReadAsync(string sha256, CancellationToken cancellationToken) =>
+        Task.FromResult(_artifacts.TryGetValue(sha256, out var bytes) ? (Stream?)new MemoryStream(bytes, writable: false) : null);
 
-    /// <summary>Overwrites stored bytes (tests of corruption detection).</summary>
     public Task DeleteAsync(string sha256, CancellationToken cancellationToken)
     {
         _artifacts.TryRemove(sha256, out _);
         return Task.CompletedTask;
     }
 
+    /// <summary>Overwrites stored bytes (tests of corruption detection).</summary>
     internal void Corrupt(string sha256, byte[] bytes) => _artifacts[sha256] = bytes;
 }

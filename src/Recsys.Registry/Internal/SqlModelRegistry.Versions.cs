@@ -80,12 +80,27 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
             return await ReadVersionAsync(connection, transaction, modelName, version, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
-    public async Task<ModelVersion> RegisterVersionAsync(string modelName, NewModelVersion version, ReadOnlyMemory<byte> artifact, CancellationToken cancellationToken)
+    public async Task<ModelVersion> RegisterVersionAsync(string modelName, NewModelVersion version, Stream artifact, CancellationToken cancellationToken)
     {
         CheckName(modelName, nameof(modelName));
         ArgumentNullException.ThrowIfNull(version);
         CheckName(version.Trainer, nameof(version));
-        var sha = Artifacts.Hash(artifact.Span);
+        var (sha, size, content, owned) = await Artifacts.PrepareAsync(artifact, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RegisterVersionAsync(modelName, version, sha, size, content, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (owned)
+            {
+                await content.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<ModelVersion> RegisterVersionAsync(string modelName, NewModelVersion version, string sha, long size, Stream content, CancellationToken cancellationToken)
+    {
 
         // 1. Reserve the number: the row is PENDING and never served.
         var number = await WriteAsync(async (connection, transaction) =>
@@ -119,7 +134,7 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
         // 2. Store the artifact (temporary file, flush, rename), then 3. mark READY with its hash in one transaction.
         try
         {
-            await _artifacts.PutAsync(sha, artifact, cancellationToken).ConfigureAwait(false);
+            await _artifacts.PutAsync(sha, content, size, cancellationToken).ConfigureAwait(false);
             return await WriteAsync(async (connection, transaction) =>
             {
                 await using var ready = Command(
@@ -127,7 +142,7 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
                     transaction,
                     "UPDATE versions SET status = 'Ready', artifact_sha256 = @sha, artifact_size = @size WHERE model = @model AND version = @version",
                     ("@sha", sha),
-                    ("@size", artifact.Length),
+                    ("@size", size),
                     ("@model", modelName),
                     ("@version", number));
                 await ready.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -160,19 +175,13 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
         return await ReadVersionsAsync(connection, null, "model = @model ORDER BY version DESC", cancellationToken, ("@model", modelName)).ConfigureAwait(false);
     }
 
-    public async Task<byte[]> ReadArtifactAsync(string modelName, int version, CancellationToken cancellationToken)
+    public async Task<Stream> OpenArtifactAsync(string modelName, int version, CancellationToken cancellationToken)
     {
         var v = await GetVersionAsync(modelName, version, cancellationToken).ConfigureAwait(false);
         RequireReady(v);
-        var bytes = await _artifacts.GetAsync(v.ArtifactSha256, cancellationToken).ConfigureAwait(false)
+        var stored = await _artifacts.OpenReadAsync(v.ArtifactSha256, cancellationToken).ConfigureAwait(false)
             ?? throw new ArtifactIntegrityException($"The artifact of {modelName} version {version} (sha256 {v.ArtifactSha256}) is missing.");
-        var actual = Artifacts.Hash(bytes);
-        if (actual != v.ArtifactSha256 || bytes.LongLength != v.ArtifactSize)
-        {
-            throw new ArtifactIntegrityException($"The artifact of {modelName} version {version} is corrupt: its SHA-256 is {actual}, the registry recorded {v.ArtifactSha256}.");
-        }
-
-        return bytes;
+        return new VerifiedArtifactStream(stored, v);
     }
 
     private static void RequireReady(ModelVersion version)

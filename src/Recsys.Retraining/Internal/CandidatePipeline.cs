@@ -309,7 +309,8 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
 
     private async Task<ModelVersion> RegisterAsync(string runId, CandidateOptions candidate, AlgorithmSettings settings, IRecommender model, IReadOnlyDictionary<string, double> metrics, ModelPurpose purpose, ModelLineage lineage, ItemMetadata? metadata, CancellationToken cancellationToken)
     {
-        var artifact = _format.Serialize(model, metadata);
+        var artifact = _format.SerializeToTemporaryFile(model, metadata);
+        await using var disposeArtifact = artifact.ConfigureAwait(false);
         return await _registry.RegisterVersionAsync(
             TargetOf(candidate),
             new NewModelVersion
