@@ -44,7 +44,7 @@ internal static class ColumnarScan
         foreach (var file in files)
         {
             var deleted = file.DeletedRows?.Invoke() ?? [];
-            var reader = await ParquetColumns.OpenAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
+            var (reader, remote) = await ParquetColumns.OpenForScanAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
 
             await using (reader.ConfigureAwait(false))
             {
@@ -55,6 +55,10 @@ internal static class ColumnarScan
                 ColumnVector[]? previous = null;
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {
+                    // In remote storage this row group's column chunks and the next one's are requested together
+                    // (concurrently), so the next group's arrive while this one is decoded.
+                    remote?.Prefetch(ChunkRanges(reader, g, fields).Concat(g + 1 < reader.RowGroupCount ? ChunkRanges(reader, g + 1, fields) : []));
+
                     var vectors = await ReadRowGroupAsync(reader, g, file, columns, fields, previous, destination, scanRow, cancellationToken).ConfigureAwait(false);
                     var count = checked((int)reader.RowGroups[g].RowCount);
                     bool[]? mask = null;
@@ -94,6 +98,20 @@ internal static class ColumnarScan
     // README). The count is the scan's own, from the files' metadata: other work in the process does not trigger it,
     // and small tables never do.
     private const long CollectAfterCompressedBytes = 8L << 20;
+
+    // Where the column chunks a scan reads lie in the file: from the dictionary page (when there is one) on, the chunk's
+    // compressed size.
+    private static IEnumerable<(long Offset, long Length)> ChunkRanges(ParquetReader reader, int g, (DataField Field, ValueKind Kind)?[] fields)
+    {
+        foreach (var field in fields)
+        {
+            if (field is { } f && reader.RowGroups[g].GetMetadata(f.Field)?.MetaData is { } chunk)
+            {
+                var start = chunk.DictionaryPageOffset is > 0 and var dictionary && dictionary < chunk.DataPageOffset ? dictionary : chunk.DataPageOffset;
+                yield return (start, chunk.TotalCompressedSize);
+            }
+        }
+    }
 
     private static long CompressedBytes(ParquetReader reader, int g, (DataField Field, ValueKind Kind)?[] fields)
     {

@@ -20,13 +20,24 @@ internal static class ParquetColumns
     /// Opens a Parquet file's footer; a file that is not Parquet (truncated, another format in a folder of Parquet
     /// files) is an <see cref="InvalidDataException"/> naming the file, not Parquet.Net's bare "not a parquet file".
     /// </summary>
-    public static async Task<ParquetReader> OpenAsync(string path, CancellationToken cancellationToken)
+    public static async Task<ParquetReader> OpenAsync(string path, CancellationToken cancellationToken) =>
+        (await OpenForScanAsync(path, cancellationToken).ConfigureAwait(false)).Reader;
+
+    /// <summary>
+    /// Opens a Parquet file's footer as <see cref="OpenAsync"/> does, and for an object in remote storage also returns
+    /// its ranged stream, so a scan can announce the column chunks it will read next (fetched concurrently).
+    /// </summary>
+    public static async Task<(ParquetReader Reader, Storage.RangedReadStream? Remote)> OpenForScanAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
-            return Storage.FileStore.IsRemote(path)
-                ? await ParquetReader.CreateAsync(Storage.FileStore.For(path).OpenRead(path), ReaderOptions, leaveStreamOpen: false, cancellationToken).ConfigureAwait(false)
-                : await ParquetReader.CreateAsync(path, ReaderOptions, cancellationToken).ConfigureAwait(false);
+            if (!Storage.FileStore.IsRemote(path))
+            {
+                return (await ParquetReader.CreateAsync(path, ReaderOptions, cancellationToken).ConfigureAwait(false), null);
+            }
+
+            var stream = Storage.FileStore.For(path).OpenRead(path);
+            return (await ParquetReader.CreateAsync(stream, ReaderOptions, leaveStreamOpen: false, cancellationToken).ConfigureAwait(false), stream as Storage.RangedReadStream);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or Azure.RequestFailedException)
         {
