@@ -4,6 +4,7 @@ using Azure.Identity;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Recsys.Storage;
 
 namespace Recsys.Registry;
 
@@ -65,40 +66,18 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     public static AzureBlobArtifactStore FromUrl(string url)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
-        var uri = new Uri(url);
-        var segments = uri.AbsolutePath.Trim('/').Split('/', 2);
-        string? account;
-        string container;
-        string prefix;
-        switch (uri.Scheme)
+        if (!AzureStorageUrls.IsAzure(url) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && new Uri(url).AbsolutePath.Trim('/').Length == 0)
         {
-            case "az":
-                (account, container, prefix) = (null, uri.Host, uri.AbsolutePath.Trim('/'));
-                break;
-            case "abfs" or "abfss":
-                (account, container, prefix) = (uri.Host.Split('.')[0], uri.UserInfo, uri.AbsolutePath.Trim('/'));
-                break;
-            case "https" when uri.Host.EndsWith(".blob.core.windows.net", StringComparison.OrdinalIgnoreCase):
-                (account, container, prefix) = (uri.Host.Split('.')[0], segments[0], segments.Length > 1 ? segments[1] : string.Empty);
-                break;
-            default:
-                throw new ArgumentException($"'{url}' is not az://container/prefix, abfss://container@account.dfs.core.windows.net/prefix or https://account.blob.core.windows.net/container/prefix.", nameof(url));
+            throw new ArgumentException($"'{url}' is not az://container/prefix, abfss://container@account.dfs.core.windows.net/prefix or https://account.blob.core.windows.net/container/prefix.", nameof(url));
         }
 
+        var (account, container, prefix) = AzureStorageUrls.Parse(url);
         if (container.Length == 0)
         {
             throw new ArgumentException($"'{url}' names no container.", nameof(url));
         }
 
-        if (Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING") is { Length: > 0 } connection
-            && (account is null || connection.Contains($"AccountName={account};", StringComparison.OrdinalIgnoreCase)))
-        {
-            return FromConnectionString(connection, container, prefix);
-        }
-
-        account ??= Environment.GetEnvironmentVariable("AZURE_STORAGE_ACCOUNT_NAME") is { Length: > 0 } named ? named
-            : throw new ArgumentException($"'{url}' names no storage account: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_NAME, or use abfss://container@account.dfs.core.windows.net/prefix.", nameof(url));
-        return FromUri(new Uri($"https://{account}.blob.core.windows.net/{container}"), prefix: prefix);
+        return new(AzureStorageUrls.ServiceClient(account, url, message => new ArgumentException(message, nameof(url))).GetBlobContainerClient(container), prefix);
     }
 
     /// <inheritdoc/>

@@ -1,7 +1,7 @@
 using System.Net;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Recsys.Storage;
 
 namespace Recsys.Registry;
 
@@ -50,23 +50,8 @@ public sealed class S3ArtifactStore : IArtifactStore
             throw new ArgumentException($"'{url}' is not s3://bucket/prefix.", nameof(url));
         }
 
-        var rest = url["s3://".Length..].Trim('/');
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") is { Length: > 0 } s3 ? s3 : Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
-        var config = new AmazonS3Config
-        {
-            MaxErrorRetry = 5,
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        };
-        if (endpoint is { Length: > 0 })
-        {
-            config.ServiceURL = endpoint;
-            config.ForcePathStyle = true;
-            config.AuthenticationRegion = Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
-        }
-
-        return new S3ArtifactStore(new AmazonS3Client(config), slash < 0 ? rest : rest[..slash], slash < 0 ? string.Empty : rest[(slash + 1)..]);
+        var (bucket, prefix) = S3Urls.Parse(url);
+        return new S3ArtifactStore(S3Urls.Client(S3Urls.Endpoint()), bucket, prefix);
     }
 
     /// <inheritdoc/>

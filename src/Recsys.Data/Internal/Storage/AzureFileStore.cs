@@ -1,17 +1,14 @@
 using System.Collections.Concurrent;
 using Azure;
-using Azure.Core;
-using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Recsys.Storage;
 
 namespace Recsys.Data.Internal.Storage;
 
-// Azure Blob Storage and ADLS Gen2 through the Blob API. URLs: az://container/path (the account from
-// AZURE_STORAGE_CONNECTION_STRING, else AZURE_STORAGE_ACCOUNT_NAME with the standard credential chain) or
-// abfss://container@account.dfs.core.windows.net/path (the account from the host). Credentials: a connection string
-// for that account when AZURE_STORAGE_CONNECTION_STRING names it, else DefaultAzureCredential (environment, workload
-// or managed identity, Azure CLI …). Folders are prefixes; listing is prefix listing; reads are ranged and retried
+// Azure Blob Storage and ADLS Gen2 through the Blob API. URLs and credentials as AzureStorageUrls reads them (shared
+// with the artifact store): az://container/path or abfss://container@account.dfs.core.windows.net/path, a connection
+// string or DefaultAzureCredential. Folders are prefixes; listing is prefix listing; reads are ranged and retried
 // by the SDK (exponential backoff, 5 retries).
 internal sealed class AzureFileStore : UrlFileStore
 {
@@ -26,40 +23,10 @@ internal sealed class AzureFileStore : UrlFileStore
     public static AzureFileStore ForUrl(string url)
     {
         var (account, _, _) = Parse(url);
-        var connection = Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING");
-        var key = $"{account ?? "(connection string)"}|{connection}";
-        return new AzureFileStore(Clients.GetOrAdd(key, _ => Create(account, connection, url)));
+        return new AzureFileStore(Clients.GetOrAdd(AzureStorageUrls.ClientKey(account), _ => AzureStorageUrls.ServiceClient(account, url, message => new InvalidOperationException(message))));
     }
 
-    private static BlobServiceClient Create(string? account, string? connection, string url)
-    {
-        var options = new BlobClientOptions();
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 5;
-        if (connection is { Length: > 0 } && (account is null || connection.Contains($"AccountName={account};", StringComparison.OrdinalIgnoreCase)))
-        {
-            return new BlobServiceClient(connection, options);
-        }
-
-        account ??= Environment.GetEnvironmentVariable("AZURE_STORAGE_ACCOUNT_NAME") is { Length: > 0 } named ? named
-            : throw new InvalidOperationException($"'{url}' names no storage account: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_NAME, or use abfss://container@account.dfs.core.windows.net/path.");
-        TokenCredential credential = new DefaultAzureCredential();
-        return new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), credential, options);
-    }
-
-    // (account or null for az://, container, path inside the container without leading or trailing '/')
-    private static (string? Account, string Container, string Path) Parse(string url)
-    {
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal) + 3;
-        var rest = url[schemeEnd..].TrimEnd('/');
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var authority = slash < 0 ? rest : rest[..slash];
-        var path = slash < 0 ? string.Empty : rest[(slash + 1)..];
-        var at = authority.IndexOf('@', StringComparison.Ordinal);
-        return at < 0
-            ? (null, authority, path)
-            : (authority[(at + 1)..].Split('.')[0], authority[..at], path);
-    }
+    private static (string? Account, string Container, string Path) Parse(string url) => AzureStorageUrls.Parse(url);
 
     private BlobClient Blob(string url)
     {

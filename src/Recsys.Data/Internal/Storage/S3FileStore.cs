@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Recsys.Storage;
 
 namespace Recsys.Data.Internal.Storage;
 
-// Amazon S3 and S3-compatible stores: s3://bucket/key. Credentials and region from the standard AWS chain
-// (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance or container roles; AWS_REGION); a custom endpoint
-// for an S3-compatible store from AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL), addressed path-style. Folders are
+// Amazon S3 and S3-compatible stores: s3://bucket/key, with the client S3Urls sets up from the AWS environment (shared
+// with the artifact store). Folders are
 // prefixes, listing is ListObjectsV2 by prefix, reads are ranged GETs in 4 MiB windows, retried by the SDK.
 internal sealed class S3FileStore : UrlFileStore
 {
@@ -18,38 +17,9 @@ internal sealed class S3FileStore : UrlFileStore
 
     private S3FileStore(IAmazonS3 s3) => _s3 = s3;
 
-    public static S3FileStore ForUrl(string url)
-    {
-        var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") is { Length: > 0 } s3 ? s3 : Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
-        return new S3FileStore(Clients.GetOrAdd(endpoint ?? string.Empty, e => Create(e)));
-    }
+    public static S3FileStore ForUrl(string url) => new(Clients.GetOrAdd(S3Urls.Endpoint(), S3Urls.Client));
 
-    // One client setup for the readers and the artifact store's package alike (same environment, same behaviour).
-    internal static IAmazonS3 Create(string endpoint)
-    {
-        var config = new AmazonS3Config
-        {
-            MaxErrorRetry = 5,
-            // Checksums only where S3 requires them: S3-compatible stores do not all know the newer trailing checksums.
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        };
-        if (endpoint.Length > 0)
-        {
-            config.ServiceURL = endpoint;
-            config.ForcePathStyle = true;
-            config.AuthenticationRegion = Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
-        }
-
-        return new AmazonS3Client(config);
-    }
-
-    private static (string Bucket, string Key) Parse(string url)
-    {
-        var rest = url["s3://".Length..].TrimEnd('/');
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? (rest, string.Empty) : (rest[..slash], rest[(slash + 1)..]);
-    }
+    private static (string Bucket, string Key) Parse(string url) => S3Urls.Parse(url);
 
     public override bool FileExists(string path)
     {
