@@ -67,39 +67,34 @@ else
   echo "services: Redis started on 127.0.0.1:$REDIS_PORT"
 fi
 
-AZURITE_VERSION=3.37.0
+# An npm-installed server: install the pinned version when another (or none) is on PATH, then start it unless
+# something already answers its probe URL, and wait until it does.
+#   npm_server NAME COMMAND VERSION PROBE_URL DATA LOG DESCRIPTION -- ARGS…
+npm_server() {
+  local name=$1 command=$2 version=$3 probe=$4 data=$5 log=$6 description=$7
+  shift 8
+  if ! command -v "$command" >/dev/null 2>&1 || [ "$("$command" --version 2>/dev/null)" != "$version" ]; then
+    echo "services: installing $name@$version (npm)"
+    npm install -g --silent "$name@$version" >/dev/null 2>&1
+  fi
+  if curl -s -o /dev/null "$probe"; then
+    echo "services: $name already answers at $probe"
+    return
+  fi
+  mkdir -p "$data"
+  nohup "$command" "$@" > "$log" 2>&1 &
+  echo "$name $!" >> "$STARTED"
+  for _ in $(seq 100); do curl -s -o /dev/null "$probe" && break; sleep 0.1; done
+  echo "services: $name $version ($description) started (data $data)"
+}
+
 AZURITE_PORT="${RECSYS_AZURITE_PORT:-10000}"
 AZURITE_DATA="${RECSYS_AZURITE_DATA:-/tmp/recsys-azurite}"
-if ! command -v azurite-blob >/dev/null 2>&1 || [ "$(azurite-blob --version 2>/dev/null)" != "$AZURITE_VERSION" ]; then
-  echo "services: installing azurite@$AZURITE_VERSION (npm)"
-  npm install -g --silent "azurite@$AZURITE_VERSION" >/dev/null 2>&1
-fi
-if curl -s -o /dev/null "http://127.0.0.1:$AZURITE_PORT/devstoreaccount1?comp=list"; then
-  echo "services: Azurite already answers on 127.0.0.1:$AZURITE_PORT"
-else
-  mkdir -p "$AZURITE_DATA"
-  # --skipApiVersionCheck: the Azure SDK may ask for a service version newer than this Azurite knows.
-  nohup azurite-blob --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$AZURITE_DATA" --skipApiVersionCheck --silent \
-    > "$AZURITE_DATA/azurite.log" 2>&1 &
-  echo "azurite $!" >> "$STARTED"
-  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$AZURITE_PORT/devstoreaccount1?comp=list" && break; sleep 0.1; done
-  echo "services: Azurite $AZURITE_VERSION (blob) started on 127.0.0.1:$AZURITE_PORT (data $AZURITE_DATA)"
-fi
+# --skipApiVersionCheck: the Azure SDK may ask for a service version newer than this Azurite knows.
+npm_server azurite azurite-blob 3.37.0 "http://127.0.0.1:$AZURITE_PORT/devstoreaccount1?comp=list" "$AZURITE_DATA" "$AZURITE_DATA/azurite.log" \
+  "blob, 127.0.0.1:$AZURITE_PORT" -- --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$AZURITE_DATA" --skipApiVersionCheck --silent
 
-S3RVER_VERSION=3.7.1
 S3_PORT="${RECSYS_S3_PORT:-4569}"
 S3_DATA="${RECSYS_S3_DATA:-/tmp/recsys-s3}"
-if ! command -v s3rver >/dev/null 2>&1 || [ "$(s3rver --version 2>/dev/null)" != "$S3RVER_VERSION" ]; then
-  echo "services: installing s3rver@$S3RVER_VERSION (npm)"
-  npm install -g --silent "s3rver@$S3RVER_VERSION" >/dev/null 2>&1
-fi
-if curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/"; then
-  echo "services: s3rver already answers on 127.0.0.1:$S3_PORT"
-else
-  mkdir -p "$S3_DATA"
-  nohup s3rver -d "$S3_DATA" -a 127.0.0.1 -p "$S3_PORT" --silent --allow-mismatched-signatures --no-vhost-buckets \
-    > "$S3_DATA.log" 2>&1 &
-  echo "s3rver $!" >> "$STARTED"
-  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.1; done
-  echo "services: s3rver $S3RVER_VERSION (S3) started on 127.0.0.1:$S3_PORT (data $S3_DATA)"
-fi
+npm_server s3rver s3rver 3.7.1 "http://127.0.0.1:$S3_PORT/" "$S3_DATA" "$S3_DATA.log" \
+  "S3, 127.0.0.1:$S3_PORT" -- -d "$S3_DATA" -a 127.0.0.1 -p "$S3_PORT" --silent --allow-mismatched-signatures --no-vhost-buckets

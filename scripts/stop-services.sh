@@ -15,11 +15,8 @@ while read -r kind where; do
     redis)
       redis-cli -h 127.0.0.1 -p "$where" shutdown nosave >/dev/null 2>&1; echo "services: Redis (127.0.0.1:$where) stopped"
       ;;
-    azurite)
-      kill "$where" 2>/dev/null && echo "services: Azurite (pid $where) stopped"
-      ;;
-    s3rver)
-      kill "$where" 2>/dev/null && echo "services: s3rver (pid $where) stopped"
+    azurite|s3rver)
+      kill "$where" 2>/dev/null && echo "services: $kind (pid $where) stopped"
       ;;
   esac
 done < "$STARTED"
