@@ -20,7 +20,21 @@ internal sealed partial class FactorModel : RecommenderBase, IItemSimilarity
         parts.Validate(training.Users.Count, training.Items.Count);
         Parameters = parameters;
         Parts = parts;
+
+        // A large catalog gets its item index with the model (a file written before indexes gets one when read).
+        Index = parts.Index ?? (IndexApplies(parts, training.Items.Count)
+            ? FactorIndex.Build(parts.ItemFactors, parts.ItemBias, parts.Rank, parts.UserFactors, IndexSeed)
+            : null);
     }
+
+    /// <summary>The seed of the item index's k-means (fixed: the same model always gets the same index).</summary>
+    internal const ulong IndexSeed = 20261207;
+
+    /// <summary>The approximate top-N index of a large catalog (<see cref="FactorIndex.MinItems"/> items or more), or null.</summary>
+    public FactorIndex? Index { get; }
+
+    internal static bool IndexApplies(FactorModelParts parts, int items) =>
+        items >= FactorIndex.MinItems && parts.Rank > 0 && !parts.NonPersonalized;
 
     /// <summary>The trainer's options as JSON, kept in model files.</summary>
     public string Parameters { get; }
@@ -125,13 +139,22 @@ internal sealed partial class FactorModel : RecommenderBase, IItemSimilarity
         written = 0;
         var p = Parts;
         // A minimum score applies to exact scores, which the screen does not have for every item: the full path.
-        if (p.NonPersonalized || p.Rank == 0 || destination.IsEmpty || filter.MinScore is not null || Screen() is not { } screen)
+        if (p.NonPersonalized || p.Rank == 0 || destination.IsEmpty || filter.MinScore is not null)
         {
             return false;
         }
 
         var vector = p.UserFactor(user);
         var offset = (float)(p.Global + (p.UserBias is null ? 0 : p.UserBias[user]));
+        if (Index is { } index && TryRecommendIndexed(index, user, vector, offset, destination, filter, out written))
+        {
+            return true;
+        }
+
+        if (Screen() is not { } screen)
+        {
+            return false;
+        }
 
         // The approximate scores stay in the copy's row order (scores[r] is item RowItems[r]; item r when the rows are
         // the items'), and only the rows scored are selected from. Rows in descending ‖q‖ (FactorScreen.Ordered): score
@@ -196,26 +219,8 @@ internal sealed partial class FactorModel : RecommenderBase, IItemSimilarity
                 return false;
             }
 
-            // Exact scores of the candidates, each from the kernel's own block of four (or the tail item alone), so
-            // they are the bits a full pass would write.
             var exact = pooledScores.AsSpan(0, count);
-            Span<float> block = stackalloc float[4];
-            var fullBlocks = items - (items % 4);
-            for (var k = 0; k < count; k++)
-            {
-                var item = candidates[k];
-                var start = item < fullBlocks ? item - (item % 4) : item;
-                var length = item < fullBlocks ? 4 : 1;
-                ScoreKernel.Scores(
-                    p.ItemFactors.AsSpan(start * p.Rank, length * p.Rank),
-                    p.Rank,
-                    vector,
-                    p.ItemBias is null ? [] : p.ItemBias.AsSpan(start, length),
-                    offset,
-                    block[..length]);
-                exact[k] = block[item - start];
-            }
-
+            ExactScores(candidates[..count], vector, offset, exact);
             written = TopN.SelectAmong(candidates[..count], exact, destination, filter);
             return true;
         }
@@ -223,6 +228,91 @@ internal sealed partial class FactorModel : RecommenderBase, IItemSimilarity
         {
             ArrayPool<float>.Shared.Return(pooledScores);
             ArrayPool<int>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>
+    /// The top N through the item index (see <see cref="FactorIndex"/>): scan the best lists, select the top N + 3 of
+    /// their scores with the filter (training items excluded as NaN), add the items of the factors' last partial block
+    /// of four, re-score all exactly and select the top N. False (the exact paths answer) when the scanned lists hold
+    /// fewer admitted items than asked for, so a narrow filter never gets a short list.
+    /// </summary>
+    private bool TryRecommendIndexed(FactorIndex index, int user, ReadOnlySpan<float> vector, float offset, Span<ScoredItem> destination, RecommendationFilter filter, out int written)
+    {
+        written = 0;
+        var probe = index.Probe;
+        var capacity = index.Rows(probe);
+        var rowScores = ArrayPool<float>.Shared.Rent(capacity);
+        var rowItems = ArrayPool<int>.Shared.Rent(capacity);
+        var lists = ArrayPool<int>.Shared.Rent(probe);
+        var wanted = destination.Length + 3;
+        var tail = Items.Count % 4;
+        var approximate = ArrayPool<ScoredItem>.Shared.Rent(wanted);
+        var candidates = ArrayPool<int>.Shared.Rent(wanted + tail);
+        var exact = ArrayPool<float>.Shared.Rent(wanted + tail);
+        try
+        {
+            var rows = index.Scan(vector, offset, probe, lists.AsSpan(0, probe), rowScores, rowItems);
+            var seen = filter.ExcludeSeen ? Training.Seen(user) : [];
+            index.MarkItems(seen, lists.AsSpan(0, probe), rowScores.AsSpan(0, rows));
+            var found = TopN.SelectRows(rowScores.AsSpan(0, rows), rowItems.AsSpan(0, rows), approximate.AsSpan(0, wanted), filter);
+            if (found < destination.Length)
+            {
+                return false;
+            }
+
+            var count = 0;
+            foreach (var scored in approximate.AsSpan(0, found))
+            {
+                candidates[count++] = scored.Item;
+            }
+
+            for (var item = Items.Count - tail; item < Items.Count; item++)
+            {
+                if (seen.IndexOf(item) < 0 && candidates.AsSpan(0, count).IndexOf(item) < 0)
+                {
+                    candidates[count++] = item;
+                }
+            }
+
+            ExactScores(candidates.AsSpan(0, count), vector, offset, exact.AsSpan(0, count));
+            written = TopN.SelectAmong(candidates.AsSpan(0, count), exact.AsSpan(0, count), destination, filter);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(exact);
+            ArrayPool<int>.Shared.Return(candidates);
+            ArrayPool<ScoredItem>.Shared.Return(approximate);
+            ArrayPool<int>.Shared.Return(lists);
+            ArrayPool<int>.Shared.Return(rowItems);
+            ArrayPool<float>.Shared.Return(rowScores);
+        }
+    }
+
+    /// <summary>
+    /// Exact scores of some items, each from the kernel's own block of four (or the tail item alone), so they are the
+    /// bits a full pass would write.
+    /// </summary>
+    private void ExactScores(ReadOnlySpan<int> candidates, ReadOnlySpan<float> vector, float offset, Span<float> exact)
+    {
+        var p = Parts;
+        var items = Items.Count;
+        Span<float> block = stackalloc float[4];
+        var fullBlocks = items - (items % 4);
+        for (var k = 0; k < candidates.Length; k++)
+        {
+            var item = candidates[k];
+            var start = item < fullBlocks ? item - (item % 4) : item;
+            var length = item < fullBlocks ? 4 : 1;
+            ScoreKernel.Scores(
+                p.ItemFactors.AsSpan(start * p.Rank, length * p.Rank),
+                p.Rank,
+                vector,
+                p.ItemBias is null ? [] : p.ItemBias.AsSpan(start, length),
+                offset,
+                block[..length]);
+            exact[k] = block[item - start];
         }
     }
 
@@ -311,6 +401,9 @@ internal sealed class FactorModelParts
 
     /// <summary>Whether predictions are clamped to the training value range (explicit ratings).</summary>
     public bool ClampPredictions { get; init; } = true;
+
+    /// <summary>The item index read from a model file, or null (the model builds one when its catalog needs it).</summary>
+    public FactorIndex? Index { get; init; }
 
     public ReadOnlySpan<float> UserFactor(int user) => UserFactors.AsSpan(user * Rank, Rank);
 

@@ -15,10 +15,11 @@ namespace Recsys.Recommenders;
 public static class ModelFile
 {
     /// <summary>
-    /// The newest format version this library writes (4, for a custom model written by an <see cref="IModelSerializer"/>);
-    /// a file is written with the lowest version its models need, and versions 1 (which lacks the training mean) to 4 are read.
+    /// The newest format version this library writes (5, for a factor model with an item index; 4 for a custom model
+    /// written by an <see cref="IModelSerializer"/>); a file is written with the lowest version its models need, and
+    /// versions 1 (which lacks the training mean) to 5 are read.
     /// </summary>
-    public const int FormatVersion = 4;
+    public const int FormatVersion = 5;
 
     private const int HeaderLength = 8 + 2 + 2 + 8;
     private const int HashLength = 32;
@@ -202,15 +203,15 @@ public static class ModelFile
     }
 
     // Returns the format version the written model needs: 2 for factor models and their blends (so replicas on an
-    // older release still read them), 3 once an EASE or item-kNN model is inside, 4 for a custom model.
+    // older release still read them), 3 once an EASE or item-kNN model is inside, 4 for a custom model, 5 for a factor
+    // model with an item index (a large catalog).
     private static int WriteModel(BinaryWriter writer, IRecommender model, ModelFormat format)
     {
         switch (model)
         {
             case FactorModel factor:
                 writer.Write(FactorKind);
-                WriteFactor(writer, factor);
-                return 2;
+                return WriteFactor(writer, factor);
             case BlendModel blend:
                 writer.Write(blend.SupportCoefficients is null ? BlendKind : SupportBlendKind);
                 writer.Write(blend.Algorithm);
@@ -364,7 +365,7 @@ public static class ModelFile
         }
     }
 
-    private static void WriteFactor(BinaryWriter writer, FactorModel model)
+    private static int WriteFactor(BinaryWriter writer, FactorModel model)
     {
         var p = model.Parts;
         writer.Write(model.Algorithm);
@@ -372,7 +373,7 @@ public static class ModelFile
         WriteFootprint(writer, model.Training);
         writer.Write(p.Global);
         writer.Write(p.Rank);
-        var flags = (p.UserBias is null ? 0 : 1) | (p.ItemBias is null ? 0 : 2) | (p.NonPersonalized ? 4 : 0) | (p.ClampPredictions ? 8 : 0);
+        var flags = (p.UserBias is null ? 0 : 1) | (p.ItemBias is null ? 0 : 2) | (p.NonPersonalized ? 4 : 0) | (p.ClampPredictions ? 8 : 0) | (model.Index is null ? 0 : 16);
         writer.Write((byte)flags);
         if (p.UserBias is not null)
         {
@@ -387,6 +388,18 @@ public static class ModelFile
         WriteArray<float>(writer, p.UserFactors);
         WriteArray<float>(writer, p.ItemFactors);
         WriteArray<float>(writer, p.ColdScores);
+        if (model.Index is not { } index)
+        {
+            return 2;
+        }
+
+        // The index as its centroids and the items list by list; its rows are copied from the factors when read.
+        writer.Write(index.Probe);
+        WriteArray<float>(writer, index.Centroids);
+        WriteArray(writer, index.CentroidBias);
+        WriteArray(writer, index.ListCounts);
+        WriteArray<int>(writer, index.ListItems);
+        return 5;
     }
 
     private static void WriteFootprint(BinaryWriter writer, TrainingFootprint t)
@@ -465,6 +478,34 @@ public static class ModelFile
             ItemFactors = ReadArray<float>(reader),
             ColdScores = ReadArray<float>(reader),
         };
+        if ((flags & 16) != 0)
+        {
+            if (version < 5)
+            {
+                throw new ModelFormatException($"The model file has format version {version} but a factor model with an item index, which needs version 5.");
+            }
+
+            var probe = reader.ReadInt32();
+            var centroids = ReadArray<float>(reader);
+            var centroidBias = ReadArray<float>(reader);
+            var listCounts = ReadArray<int>(reader);
+            var listItems = ReadArray<int>(reader);
+            var indexed = parts;
+            parts = Consistent(() => new FactorModelParts
+            {
+                Global = indexed.Global,
+                Rank = indexed.Rank,
+                UserBias = indexed.UserBias,
+                ItemBias = indexed.ItemBias,
+                NonPersonalized = indexed.NonPersonalized,
+                ClampPredictions = indexed.ClampPredictions,
+                UserFactors = indexed.UserFactors,
+                ItemFactors = indexed.ItemFactors,
+                ColdScores = indexed.ColdScores,
+                Index = FactorIndex.FromParts(indexed.Rank, centroids, centroidBias, listCounts, listItems, probe, indexed.ItemFactors, indexed.ItemBias),
+            });
+        }
+
         return Consistent(() => new FactorModel(algorithm, parameters, footprint, parts));
     }
 

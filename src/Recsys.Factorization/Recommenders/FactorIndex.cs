@@ -1,0 +1,477 @@
+using System.Buffers;
+using Recsys.Numerics;
+
+namespace Recsys.Recommenders;
+
+/// <summary>
+/// An inverted-file index (IVF) for maximum-inner-product top-N over a large catalog: the item factor rows are
+/// clustered by k-means into about 2·√items lists, each with its centroid (and its items' mean bias); a request
+/// scores the centroids, scans only the items of the <see cref="Probe"/> best lists and re-ranks its candidates
+/// exactly.
+/// </summary>
+/// <remarks>
+/// <para>Why IVF and not HNSW on the MIPS→NN transform: an IVF is built in seconds by k-means (HNSW's graph takes
+/// minutes at a million items), scans contiguous rows with the same SIMD kernel as the exact top-N (so its scores are
+/// the exact scores, and exhaustive probing returns exactly what scoring every item returns), keeps filters and
+/// exclusion as plain row checks, and stores compactly: the centroids and the list order of the items (4 bytes an
+/// item); the rows themselves are copied from the model's factors when it is loaded.</para>
+/// <para>Exactness: each list's rows are copied contiguously and padded to a multiple of four, so every row is scored
+/// by the kernel's four-row path exactly as in the model's own layout; the few items in the model's last, partial
+/// block of four (scored by the kernel's tail path) are always re-scored from the model's layout. The request selects
+/// the top N + 3 of the scanned scores, adds those items, re-scores all exactly and selects the top N: with every list
+/// probed that is bit for bit the full scan's answer (<c>FactorIndexTests</c>).</para>
+/// <para><see cref="Probe"/> is calibrated when the index is built: the fewest lists for which the top 10 of a sample
+/// of the model's own users reaches a recall of <see cref="TargetRecall"/> against the exact top 10.</para>
+/// </remarks>
+internal sealed class FactorIndex
+{
+    /// <summary>Catalogs at least this large get an index (below it the screened full scan is as fast).</summary>
+    public const int MinItems = 100_000;
+
+    /// <summary>The recall@10 against the exact top 10 that <see cref="Probe"/> is calibrated for.</summary>
+    public const double TargetRecall = 0.95;
+
+    private const int KMeansIterations = 8;
+    private const int SamplePerList = 32;
+    private const int CalibrationQueries = 200;
+
+    private readonly int[] _listOffsets; // padded rows: list l owns rows _listOffsets[l] … _listOffsets[l+1]-1
+    private readonly int[] _listCounts;  // real items of each list (the rest of its rows are padding)
+    private readonly int[] _rowItems;    // item of each row; -1 for padding
+    private readonly float[] _rowFactors;
+    private readonly float[]? _rowBias;
+    private readonly float[] _centroidBias;
+    private readonly int[] _itemList;     // list of each item
+    private readonly int[] _itemPosition; // row of each item within its list
+
+    private FactorIndex(int rank, float[] centroids, float[] centroidBias, int[] listCounts, int[] listItems, int probe, float[] itemFactors, float[]? itemBias)
+    {
+        Rank = rank;
+        Centroids = centroids;
+        _centroidBias = centroidBias;
+        _listCounts = listCounts;
+        ListItems = listItems;
+        Probe = probe;
+        var lists = listCounts.Length;
+        _listOffsets = new int[lists + 1];
+        for (var l = 0; l < lists; l++)
+        {
+            _listOffsets[l + 1] = _listOffsets[l] + ((listCounts[l] + 3) & ~3);
+        }
+
+        var rows = _listOffsets[lists];
+        MaxListRows = Enumerable.Range(0, lists).Max(l => _listOffsets[l + 1] - _listOffsets[l]);
+        _rowItems = new int[rows];
+        _rowFactors = new float[(long)rows * rank];
+        _rowBias = itemBias is null ? null : new float[rows];
+        _rowItems.AsSpan().Fill(-1);
+        _itemList = new int[listItems.Length];
+        _itemPosition = new int[listItems.Length];
+        var next = 0;
+        for (var l = 0; l < lists; l++)
+        {
+            for (var k = 0; k < listCounts[l]; k++)
+            {
+                var item = listItems[next++];
+                var row = _listOffsets[l] + k;
+                _rowItems[row] = item;
+                _itemList[item] = l;
+                _itemPosition[item] = k;
+                itemFactors.AsSpan(item * rank, rank).CopyTo(_rowFactors.AsSpan(row * rank, rank));
+                _rowBias?[row] = itemBias![item];
+            }
+        }
+    }
+
+    public int Rank { get; }
+
+    /// <summary>Gets the number of lists.</summary>
+    public int Lists => _listCounts.Length;
+
+    /// <summary>Gets how many lists a request scans.</summary>
+    public int Probe { get; private set; }
+
+    /// <summary>Gets the centroids, lists × rank.</summary>
+    public float[] Centroids { get; }
+
+    /// <summary>Gets the items list by list (what the model file keeps).</summary>
+    public int[] ListItems { get; }
+
+    public ReadOnlySpan<int> ListCounts => _listCounts;
+
+    public ReadOnlySpan<float> CentroidBias => _centroidBias;
+
+    /// <summary>Rebuilds an index from what a model file keeps, with the rows copied from the model's factors.</summary>
+    public static FactorIndex FromParts(int rank, float[] centroids, float[] centroidBias, int[] listCounts, int[] listItems, int probe, float[] itemFactors, float[]? itemBias)
+    {
+        var items = itemFactors.Length / Math.Max(1, rank);
+        var lists = listCounts.Length;
+        if (rank <= 0 || lists == 0 || centroids.Length != (long)lists * rank || centroidBias.Length != lists
+            || listItems.Length != items || listCounts.Sum(c => (long)c) != items || probe < 1 || probe > lists || listCounts.Any(c => c < 0))
+        {
+            throw new ArgumentException($"The item index does not match {items} items and rank {rank}.");
+        }
+
+        var seen = new bool[items];
+        foreach (var item in listItems)
+        {
+            if ((uint)item >= (uint)items || seen[item])
+            {
+                throw new ArgumentException($"The item index lists item {item} twice or outside 0 … {items - 1}.");
+            }
+
+            seen[item] = true;
+        }
+
+        return new FactorIndex(rank, centroids, centroidBias, listCounts, listItems, probe, itemFactors, itemBias);
+    }
+
+    /// <summary>Clusters the item rows (seeded k-means on a sample, then every item to its nearest centroid) and calibrates <see cref="Probe"/> on a sample of the users.</summary>
+    public static FactorIndex Build(float[] itemFactors, float[]? itemBias, int rank, float[] userFactors, ulong seed)
+    {
+        var items = itemFactors.Length / rank;
+        var lists = Math.Clamp((int)Math.Round(2 * Math.Sqrt(items)), 1, 8192);
+        var random = RandomSource.ForStream(seed, 77);
+
+        // k-means on a sample: start from distinct random items, then Lloyd iterations (an emptied list takes a random item).
+        var sampleSize = Math.Min(items, lists * SamplePerList);
+        var sample = SampleWithoutReplacement(items, sampleSize, random);
+        var centroids = new float[lists * rank];
+        for (var l = 0; l < lists; l++)
+        {
+            itemFactors.AsSpan(sample[l] * rank, rank).CopyTo(centroids.AsSpan(l * rank, rank));
+        }
+
+        var assignment = new int[sampleSize];
+        for (var iteration = 0; iteration < KMeansIterations; iteration++)
+        {
+            Assign(itemFactors, rank, sample, centroids, lists, assignment);
+            var sums = new double[lists * rank];
+            var counts = new int[lists];
+            for (var s = 0; s < sampleSize; s++)
+            {
+                var l = assignment[s];
+                counts[l]++;
+                var row = itemFactors.AsSpan(sample[s] * rank, rank);
+                for (var f = 0; f < rank; f++)
+                {
+                    sums[(l * rank) + f] += row[f];
+                }
+            }
+
+            for (var l = 0; l < lists; l++)
+            {
+                if (counts[l] == 0)
+                {
+                    itemFactors.AsSpan(sample[random.Next(sampleSize)] * rank, rank).CopyTo(centroids.AsSpan(l * rank, rank));
+                    continue;
+                }
+
+                for (var f = 0; f < rank; f++)
+                {
+                    centroids[(l * rank) + f] = (float)(sums[(l * rank) + f] / counts[l]);
+                }
+            }
+        }
+
+        // Every item to its nearest centroid; lists in item order within.
+        var all = new int[items];
+        for (var i = 0; i < items; i++)
+        {
+            all[i] = i;
+        }
+
+        var listOf = new int[items];
+        Assign(itemFactors, rank, all, centroids, lists, listOf);
+        var listCounts = new int[lists];
+        foreach (var l in listOf)
+        {
+            listCounts[l]++;
+        }
+
+        var starts = new int[lists];
+        for (var l = 1; l < lists; l++)
+        {
+            starts[l] = starts[l - 1] + listCounts[l - 1];
+        }
+
+        var listItems = new int[items];
+        var centroidBias = new float[lists];
+        var biasSums = new double[lists];
+        for (var i = 0; i < items; i++)
+        {
+            listItems[starts[listOf[i]]++] = i;
+            biasSums[listOf[i]] += itemBias?[i] ?? 0;
+        }
+
+        // Centroids as the means of their final lists, so a list's score is its items' mean score.
+        var final = new double[lists * rank];
+        for (var i = 0; i < items; i++)
+        {
+            var l = listOf[i];
+            for (var f = 0; f < rank; f++)
+            {
+                final[(l * rank) + f] += itemFactors[(i * rank) + f];
+            }
+        }
+
+        for (var l = 0; l < lists; l++)
+        {
+            if (listCounts[l] > 0)
+            {
+                for (var f = 0; f < rank; f++)
+                {
+                    centroids[(l * rank) + f] = (float)(final[(l * rank) + f] / listCounts[l]);
+                }
+
+                centroidBias[l] = (float)(biasSums[l] / listCounts[l]);
+            }
+        }
+
+        var index = new FactorIndex(rank, centroids, centroidBias, listCounts, listItems, lists, itemFactors, itemBias);
+        index.Probe = index.Calibrate(itemFactors, itemBias, userFactors, random);
+        return index;
+    }
+
+    /// <summary>The fewest lists whose scan finds <see cref="TargetRecall"/> of the exact top 10 for a sample of the users.</summary>
+    private int Calibrate(float[] itemFactors, float[]? itemBias, float[] userFactors, RandomSource random)
+    {
+        var users = userFactors.Length / Rank;
+        var items = itemFactors.Length / Rank;
+        if (users == 0)
+        {
+            return Math.Max(1, Lists / 10);
+        }
+
+        var queries = SampleWithoutReplacement(users, Math.Min(users, CalibrationQueries), random);
+        var exact = new int[queries.Length][];
+        var scores = new float[items];
+        var top = new ScoredItem[10];
+        for (var q = 0; q < queries.Length; q++)
+        {
+            ScoreKernel.Scores(itemFactors, Rank, userFactors.AsSpan(queries[q] * Rank, Rank), itemBias ?? [], 0f, scores);
+            var n = TopN.Select(scores, top, RecommendationFilter.None);
+            exact[q] = [.. top[..n].ToArray().Select(s => s.Item)];
+        }
+
+        double Recall(int probe)
+        {
+            var found = 0;
+            var total = 0;
+            var result = new ScoredItem[10];
+            for (var q = 0; q < queries.Length; q++)
+            {
+                var n = Search(userFactors.AsSpan(queries[q] * Rank, Rank), 0f, probe, result);
+                var got = result[..n].ToArray().Select(s => s.Item).ToHashSet();
+                found += exact[q].Count(got.Contains);
+                total += exact[q].Length;
+            }
+
+            return total == 0 ? 1 : (double)found / total;
+        }
+
+        // Doubling to a probe that reaches the target, then bisection down to the fewest lists that do.
+        var high = 1;
+        while (high < Lists && Recall(high) < TargetRecall)
+        {
+            high = Math.Min(Lists, high * 2);
+        }
+
+        var low = high / 2;
+        while (low + 1 < high)
+        {
+            var middle = (low + high) / 2;
+            if (Recall(middle) >= TargetRecall)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle;
+            }
+        }
+
+        return high;
+    }
+
+    /// <summary>
+    /// The approximate top N of <c>vector · q_i + b_i + offset</c> over the <paramref name="probe"/> best lists,
+    /// without exact re-ranking or filters (the calibration's and the benchmarks' raw search).
+    /// </summary>
+    public int Search(ReadOnlySpan<float> vector, float offset, int probe, Span<ScoredItem> destination)
+    {
+        var buffer = ArrayPool<float>.Shared.Rent(Rows(probe));
+        var items = ArrayPool<int>.Shared.Rent(Rows(probe));
+        var lists = ArrayPool<int>.Shared.Rent(probe);
+        try
+        {
+            var rows = Scan(vector, offset, probe, lists.AsSpan(0, probe), buffer, items);
+            return TopN.SelectRows(buffer.AsSpan(0, rows), items.AsSpan(0, rows), destination, RecommendationFilter.None);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(lists);
+            ArrayPool<int>.Shared.Return(items);
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>An upper bound of the rows a scan of <paramref name="probe"/> lists fills.</summary>
+    public int Rows(int probe) => Math.Min(_rowItems.Length, probe * (MaxListRows + 1));
+
+    private int MaxListRows { get; }
+
+    /// <summary>
+    /// Scores the rows of the <paramref name="probe"/> lists whose centroids score best into <paramref name="scores"/>
+    /// (padding rows NaN) with their items in <paramref name="rowItems"/>, and returns the number of rows written;
+    /// <paramref name="probed"/> receives the lists, in the order their rows were written.
+    /// </summary>
+    public int Scan(ReadOnlySpan<float> vector, float offset, int probe, Span<int> probed, Span<float> scores, Span<int> rowItems)
+    {
+        probe = Math.Min(probe, Lists);
+        var centroidScores = ArrayPool<float>.Shared.Rent(Lists);
+        try
+        {
+            var span = centroidScores.AsSpan(0, Lists);
+            ScoreKernel.Scores(Centroids, Rank, vector, _centroidBias, 0f, span);
+            SelectLists(span, probed[..probe]);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(centroidScores);
+        }
+
+        var written = 0;
+        foreach (var list in probed[..probe])
+        {
+            var start = _listOffsets[list];
+            var rows = _listOffsets[list + 1] - start;
+            var target = scores.Slice(written, rows);
+            ScoreKernel.Scores(_rowFactors.AsSpan(start * Rank, rows * Rank), Rank, vector, _rowBias is null ? [] : _rowBias.AsSpan(start, rows), offset, target);
+            target[_listCounts[list]..].Fill(float.NaN);
+            _rowItems.AsSpan(start, rows).CopyTo(rowItems.Slice(written, rows));
+            written += rows;
+        }
+
+        return written;
+    }
+
+    /// <summary>Sets the scores of the given items that a scan of <paramref name="probed"/> lists wrote to NaN (a user's training items).</summary>
+    public void MarkItems(ReadOnlySpan<int> items, ReadOnlySpan<int> probed, Span<float> scores)
+    {
+        if (items.IsEmpty)
+        {
+            return;
+        }
+
+        var starts = ArrayPool<int>.Shared.Rent(Lists);
+        try
+        {
+            starts.AsSpan(0, Lists).Fill(-1);
+            var written = 0;
+            foreach (var list in probed)
+            {
+                starts[list] = written;
+                written += _listOffsets[list + 1] - _listOffsets[list];
+            }
+
+            foreach (var item in items)
+            {
+                if ((uint)item < (uint)_itemList.Length && starts[_itemList[item]] is >= 0 and var start)
+                {
+                    scores[start + _itemPosition[item]] = float.NaN;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(starts);
+        }
+    }
+
+    /// <summary>The lists with the best scores, best first (ties to the lower list).</summary>
+    private static void SelectLists(ReadOnlySpan<float> scores, Span<int> destination)
+    {
+        var best = ArrayPool<ScoredItem>.Shared.Rent(destination.Length);
+        try
+        {
+            var n = TopN.Select(scores, best.AsSpan(0, destination.Length), RecommendationFilter.None);
+            for (var k = 0; k < destination.Length; k++)
+            {
+                destination[k] = k < n ? best[k].Item : FirstMissing(destination[..k], scores.Length);
+            }
+        }
+        finally
+        {
+            ArrayPool<ScoredItem>.Shared.Return(best);
+        }
+    }
+
+    // A list not yet chosen (only when centroid scores are NaN: a non-finite user vector).
+    private static int FirstMissing(ReadOnlySpan<int> chosen, int lists)
+    {
+        for (var l = 0; l < lists; l++)
+        {
+            if (chosen.IndexOf(l) < 0)
+            {
+                return l;
+            }
+        }
+
+        return 0;
+    }
+
+    private static void Assign(float[] itemFactors, int rank, int[] rows, float[] centroids, int lists, int[] assignment)
+    {
+        // Nearest centroid: the largest x·c − ‖c‖²/2, from the same kernel as the top-N.
+        var halfNorms = new float[lists];
+        for (var l = 0; l < lists; l++)
+        {
+            var c = centroids.AsSpan(l * rank, rank);
+            halfNorms[l] = -0.5f * System.Numerics.Tensors.TensorPrimitives.Dot(c, c);
+        }
+
+        Parallel.For(
+            0,
+            (rows.Length + 1023) / 1024,
+            () => new float[lists],
+            (chunk, _, scores) =>
+            {
+                var end = Math.Min(rows.Length, (chunk + 1) * 1024);
+                for (var s = chunk * 1024; s < end; s++)
+                {
+                    ScoreKernel.Scores(centroids, rank, itemFactors.AsSpan(rows[s] * rank, rank), halfNorms, 0f, scores);
+                    var best = 0;
+                    for (var l = 1; l < lists; l++)
+                    {
+                        if (scores[l] > scores[best])
+                        {
+                            best = l;
+                        }
+                    }
+
+                    assignment[s] = best;
+                }
+
+                return scores;
+            },
+            static _ => { });
+    }
+
+    private static int[] SampleWithoutReplacement(int population, int count, RandomSource random)
+    {
+        var all = new int[population];
+        for (var k = 0; k < population; k++)
+        {
+            all[k] = k;
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            var j = k + random.Next(population - k);
+            (all[k], all[j]) = (all[j], all[k]);
+        }
+
+        return all[..count];
+    }
+}
