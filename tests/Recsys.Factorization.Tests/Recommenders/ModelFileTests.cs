@@ -100,11 +100,11 @@ public sealed class ModelFileTests
     public void Read_OtherFormatVersion_SaysWhichVersions()
     {
         var bytes = Save(new BaselineTrainerFactory().Create());
-        bytes[8] = 5;
+        bytes[8] = 6;
 
         var error = Assert.Throws<ModelFormatException>(() => Load(bytes));
 
-        Assert.Equal("The model file has format version 5; this library reads versions 1 to 4.", error.Message);
+        Assert.Equal("The model file has format version 6; this library reads versions 1 to 5.", error.Message);
     }
 
     [Fact]
