@@ -109,7 +109,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task Worker_IntervalTrigger_OnAFakeClock_RunsAgainOnlyAfterTheInterval()
     {
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        var clock = new WorkerClock(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
         using var workspace = Workspace.Sqlite(clock);
         var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2", Interval = TimeSpan.FromHours(1), TriggerCheckInterval = TimeSpan.FromMinutes(1) };
         options.Candidates.Add(new CandidateOptions { Algorithm = "biased-mf", Settings = new Recommenders.AlgorithmSettings { Epochs = 2 } });
@@ -133,7 +133,7 @@ public sealed class EndToEndTests
     {
         // The stores on the same fake clock: with the system's, a run's finish was the real time, and after 08:00 UTC
         // of 2026-12-03 (a day after the fake start) the daily schedule fell due before the retry did.
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        var clock = new WorkerClock(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
         using var workspace = Workspace.Sqlite(clock);
         var options = new RetrainingOptions { ModelName = "movies", Split = "random:0.2", Interval = TimeSpan.FromDays(1), TriggerCheckInterval = TimeSpan.FromSeconds(10) };
         options.Load.MaxAttempts = 1;
@@ -170,7 +170,7 @@ public sealed class EndToEndTests
     }
 
     /// <summary>Waits (real time, 30 s at most) until <paramref name="count"/> runs finished, advancing the fake clock a minute per look while no run is going.</summary>
-    private static async Task<IReadOnlyList<RetrainingRun>> WaitForRunsAsync(Workspace workspace, int count, Microsoft.Extensions.Time.Testing.FakeTimeProvider? advance)
+    private static async Task<IReadOnlyList<RetrainingRun>> WaitForRunsAsync(Workspace workspace, int count, WorkerClock? advance)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -183,16 +183,29 @@ public sealed class EndToEndTests
 
             Assert.True(DateTime.UtcNow < deadline, $"{runs.Count} of {count} runs finished within 30 s");
 
-            // Fake time moves only while no run is going: a run's own (real) duration must not count as fake minutes,
-            // or a slow machine would see the retry "hours" after the failure.
-            if (runs.All(r => r.State != RunState.Running))
+            // Fake time moves only while the worker sleeps on its timer: a run's own (real) duration, or a worker
+            // slowed by a busy machine between waking and sleeping again, must never count as fake minutes, or the
+            // retry would come "hours" after the failure.
+            if (advance is { Sleeping: true } && runs.All(r => r.State != RunState.Running))
             {
-                advance?.Advance(TimeSpan.FromMinutes(1));
+                advance.Advance(TimeSpan.FromMinutes(1));
             }
 
-            // The one poll here drives the fake clock: the worker's runs take real time, so between advances the test
-            // lets them progress (see Poll's policy; there is no event for "the worker has gone back to sleep").
             await Task.Delay(10, Ct);
+        }
+    }
+
+    /// <summary>A fake clock that knows whether the worker sleeps: the last timer set on it has not fired yet.</summary>
+    private sealed class WorkerClock(DateTimeOffset start) : Microsoft.Extensions.Time.Testing.FakeTimeProvider(start)
+    {
+        private long _lastDue = long.MinValue;
+
+        public bool Sleeping => GetUtcNow().UtcTicks < Interlocked.Read(ref _lastDue);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Exchange(ref _lastDue, (GetUtcNow() + dueTime).UtcTicks);
+            return base.CreateTimer(callback, state, dueTime, period);
         }
     }
 

@@ -4,10 +4,10 @@ using Recsys.Numerics;
 namespace Recsys.Recommenders;
 
 /// <summary>
-/// An inverted-file index (IVF) for maximum-inner-product top-N over a large catalog: the item factor rows are
-/// clustered by k-means into about 2·√items lists, each with its centroid (and its items' mean bias); a request
-/// scores the centroids, scans only the items of the <see cref="Probe"/> best lists and re-ranks its candidates
-/// exactly.
+/// An inverted-file index (IVF) for maximum-inner-product top-N over a large catalog: the items are clustered by
+/// k-means into about 2·√items lists in the space where inner products are distances (each [q_i, b_i] scaled to the
+/// unit ball and completed to a unit vector), each list with its mean factors and bias; a request scores those,
+/// scans only the items of the <see cref="Probe"/> best lists and re-ranks its candidates exactly.
 /// </summary>
 /// <remarks>
 /// <para>Why IVF and not HNSW on the MIPS→NN transform: an IVF is built in seconds by k-means (HNSW's graph takes

@@ -199,20 +199,5 @@ public sealed class FactorIndexTests
         return (plain, WithIndex(plain, probeAll: false));
     }
 
-    private static ScoredItem[] FullPass(FactorModel model, int user, int n, RecommendationFilter filter)
-    {
-        var scores = new float[model.Items.Count];
-        model.ScoreAll(user, scores);
-        if (filter.ExcludeSeen)
-        {
-            foreach (var seen in model.Training.Seen(user))
-            {
-                scores[seen] = float.NaN;
-            }
-        }
-
-        var destination = new ScoredItem[n];
-        var written = TopN.Select(scores, destination, filter);
-        return destination[..written];
-    }
+    private static ScoredItem[] FullPass(FactorModel model, int user, int n, RecommendationFilter filter) => FactorScreenTests.FullPass(model, user, n, filter);
 }

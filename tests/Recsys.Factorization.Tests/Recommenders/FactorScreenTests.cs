@@ -230,7 +230,8 @@ public sealed class FactorScreenTests
     public void ToBFloat16_RoundsToNearestEven(float value, int expected) =>
         Assert.Equal((ushort)expected, BFloat16Screen.ToBFloat16(value));
 
-    private static ScoredItem[] FullPass(FactorModel model, int user, int n, RecommendationFilter filter)
+    /// <summary>The reference top N: every item scored by the full pass, training items NaN when excluded, one selection.</summary>
+    internal static ScoredItem[] FullPass(FactorModel model, int user, int n, RecommendationFilter filter)
     {
         var scores = new float[model.Items.Count];
         model.ScoreAll(user, scores);
