@@ -738,11 +738,18 @@ public static class ModelFile
     private static void WriteArray<T>(BinaryWriter writer, T[] values)
         where T : unmanaged => WriteArray(writer, (ReadOnlySpan<T>)values);
 
+    // Arrays move in slices of at most 2^26 elements: the bytes of a whole array of a billion ratings' items (4 GB)
+    // are more than one span can address, and MemoryMarshal.AsBytes of it overflowed.
+    private const int ArraySlice = 1 << 26;
+
     private static void WriteArray<T>(BinaryWriter writer, ReadOnlySpan<T> values)
         where T : unmanaged
     {
         writer.Write(values.Length);
-        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+        for (var start = 0; start < values.Length; start += ArraySlice)
+        {
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.Slice(start, Math.Min(ArraySlice, values.Length - start))));
+        }
     }
 
     private static T[] ReadArray<T>(BinaryReader reader)
@@ -750,10 +757,13 @@ public static class ModelFile
     {
         var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         var values = new T[ReadCount(reader, size)];
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan());
-        if (reader.BaseStream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) != bytes.Length)
+        for (var start = 0; start < values.Length; start += ArraySlice)
         {
-            throw new EndOfStreamException("An array ends past the end of the payload.");
+            var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan(start, Math.Min(ArraySlice, values.Length - start)));
+            if (reader.BaseStream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) != bytes.Length)
+            {
+                throw new EndOfStreamException("An array ends past the end of the payload.");
+            }
         }
 
         return values;
