@@ -21,12 +21,15 @@ public sealed class MemoryPerRatingTests
     public void Dataset_HoldsAtMost17BytesPerRating()
     {
         var options = new SyntheticDataOptions { Users = 10_000, Items = 2_000, Interactions = Ratings, Seed = 5 };
+        Settle();
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var data = new SyntheticDataGenerator(options).GenerateDataset(TestContext.Current.CancellationToken);
         var after = GC.GetTotalMemory(forceFullCollection: true);
 
+        // 16 bytes a rating; the lower bound leaves a byte for memory the process gives back meanwhile (the shared
+        // array pools trim what earlier tests rented on a full collection: 15.66 was measured once in CI).
         var perRating = (after - before) / (double)data.Count;
-        Assert.InRange(perRating, 16, 17);
+        Assert.InRange(perRating, 15, 17);
         GC.KeepAlive(data);
     }
 
@@ -90,6 +93,19 @@ public sealed class MemoryPerRatingTests
         var perRating = (allocated - perRowAllowance) / (double)data.Count;
         Assert.True(perRating <= bytesPerRating, $"the fit allocated {allocated:N0} bytes, {perRating:F2} a rating beyond the per-row allowance");
         Assert.Equal(data.Count, ((Recsys.Recommenders.FactorModel)model).Training.SeenItems.Length);
+    }
+
+    // Full collections with the finalizers between them: what earlier tests left (and the pools' trimming, which runs
+    // from a finalizer) is gone before a measurement starts.
+    private static void Settle()
+    {
+        for (var k = 0; k < 2; k++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        GC.Collect();
     }
 }
 
