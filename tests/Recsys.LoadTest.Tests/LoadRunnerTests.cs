@@ -67,7 +67,9 @@ public sealed class LoadRunnerTests
 
         var report = await LoadRunner.RunAsync(Settings(server, users: 1, duration: TimeSpan.FromSeconds(2), rate: 100), Ct);
 
-        Assert.True(report.Overall.Max >= 400, $"max {report.Overall.Max} ms");
+        // The stall is a 400 ms timer on the server; the client's clock can see it end a millisecond sooner (399.26
+        // was measured once in CI), so the bound leaves the timers' resolution.
+        Assert.True(report.Overall.Max >= 390, $"max {report.Overall.Max} ms");
         Assert.True(report.Overall.P95 >= 200, $"p95 {report.Overall.P95} ms: the requests queued behind the stall were timed from when they were sent");
         Assert.Equal(0, report.Overall.Failures);
     }
