@@ -6,8 +6,6 @@ internal static class Artifacts
 {
     private const int BufferSize = 1 << 20;
 
-    public static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
-
     /// <summary>
     /// Makes an artifact ready for a store: its SHA-256, its size and a seekable stream positioned at its first byte.
     /// A seekable stream is hashed in place and rewound; any other is copied to a temporary file (deleted when the
