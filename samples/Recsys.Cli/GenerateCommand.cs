@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Text;
 using Recsys.Data;
 
@@ -11,7 +12,9 @@ internal static class GenerateCommand
     {
         var data = new DataOptions();
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the ratings (standard output when omitted): ratings.csv format, or Parquet (Snappy) when the name ends in .parquet." };
-        var command = new Command("generate", "Write the synthetic dataset: MovieLens ratings.csv format (userId,movieId,rating,timestamp), or Parquet when --out ends in .parquet.") { output, data.Users, data.Items, data.Ratings, data.Seed };
+        var testOutput = new Option<FileInfo?>("--test-out") { Description = "Also write a held-out test file (CSV, or Parquet when the name ends in .parquet): each rating goes there instead of --out with probability --test-fraction, drawn from --seed, so the same options give the same two files in either format." };
+        var testFraction = new Option<double>("--test-fraction") { Description = "With --test-out: the share of the ratings held out, at least 0 and less than 1.", DefaultValueFactory = _ => 0.1 };
+        var command = new Command("generate", "Write the synthetic dataset: MovieLens ratings.csv format (userId,movieId,rating,timestamp), or Parquet when --out ends in .parquet.") { output, testOutput, testFraction, data.Users, data.Items, data.Ratings, data.Seed };
         command.SetAction(result =>
         {
             var file = result.GetValue(output);
@@ -20,13 +23,42 @@ internal static class GenerateCommand
                 Cli.RequireWritableDirectory("--out", file);
             }
 
+            var testFile = result.GetValue(testOutput);
+            var fraction = result.GetValue(testFraction);
+            if (testFile is not null)
+            {
+                if (file is null)
+                {
+                    throw new UsageException("--test-out needs --out: the training ratings are written to a file beside it.");
+                }
+
+                Cli.RequireWritableDirectory("--test-out", testFile);
+                if (!(fraction >= 0 && fraction < 1))
+                {
+                    throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--test-fraction must be at least 0 and less than 1, not {fraction}."));
+                }
+
+                if (string.Equals(testFile.FullName, file.FullName, StringComparison.Ordinal))
+                {
+                    throw new UsageException("--test-out must name another file than --out.");
+                }
+            }
+            else if (result.GetResult(testFraction) is { Implicit: false })
+            {
+                throw new UsageException("--test-fraction applies with --test-out.");
+            }
+
             var options = data.Synthetic(result);
             var generator = new SyntheticDataGenerator(options);
             return CliProgress.Run(json: false, progress =>
             {
                 var bar = progress.Start($"generate {(file is null ? "to standard output" : file.Name)}", options.Interactions);
                 var rows = new InlineProgress<long>(count => bar.Report(count, CliProgress.Rows(count, options.Interactions)));
-                if (file is not null && file.Extension.Equals(".parquet", StringComparison.OrdinalIgnoreCase))
+                if (testFile is not null)
+                {
+                    generator.WriteSplit(file!.FullName, testFile.FullName, fraction, rows);
+                }
+                else if (file is not null && file.Extension.Equals(".parquet", StringComparison.OrdinalIgnoreCase))
                 {
                     generator.WriteParquet(file.FullName, rows);
                 }

@@ -17,7 +17,8 @@ internal static class TrainCommand
         var algorithm = new Option<string>("--algorithm") { Description = "The algorithm (see 'recsys algorithms').", DefaultValueFactory = _ => "biased-mf" };
         var output = new Option<FileInfo>("--out") { Description = "The model file to write.", Required = true };
         var movies = new Option<FileInfo?>("--movies") { Description = "A movies.csv whose titles and genres are stored in the model file." };
-        var command = new Command("train", "Train an algorithm on all of --data (or the synthetic data) and write a model file.") { algorithm, output, movies };
+        var test = new Option<FileInfo?>("--test") { Description = "Held-out ratings (read as --data is: same --format, --columns, --scale): after training, print the model's RMSE and MAE on them. No ranking metrics: for data too large for 'recsys evaluate'." };
+        var command = new Command("train", "Train an algorithm on all of --data (or the synthetic data) and write a model file.") { algorithm, output, movies, test };
         foreach (var option in data.All.Concat(hyper.All))
         {
             command.Options.Add(option);
@@ -27,6 +28,11 @@ internal static class TrainCommand
         {
             var outputFile = result.GetValue(output)!;
             Cli.RequireWritableDirectory("--out", outputFile);
+            if (result.GetValue(test) is { Exists: false } missing)
+            {
+                throw new UsageException($"--test: '{missing.FullName}' does not exist.");
+            }
+
             var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result), HoldoutValidator.Default);
             hyper.CheckApplies(result, result.GetValue(algorithm)!);
             var file = result.GetValue(data.Data);
@@ -38,6 +44,11 @@ internal static class TrainCommand
             {
                 var dataset = file is null ? new SyntheticDataGenerator(data.Synthetic(result)).GenerateDataset(cancellationToken) : data.Read(result, file, progress, timestamps: false);
                 FitWarmUp.Finish(warmUp);
+                // What the read let go of (its user column, a third of what it held, and its decoding buffers) is
+                // returned before the fit allocates: left to the GC it stays beside the factors (30 M ratings: a peak of
+                // 468 MB instead of 394 MB, measured with /usr/bin/time). A batch command, so one blocking collection.
+                System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 var epochs = new EpochProgress(progress, $"train {result.GetValue(algorithm)}");
                 var start = Stopwatch.GetTimestamp();
                 var model = trainer.Fit(dataset, epochs, cancellationToken);
@@ -50,6 +61,16 @@ internal static class TrainCommand
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"trained {model.Algorithm} on {counts.Count:N0} interactions ({counts.Users:N0} users, {counts.Items:N0} items) in {seconds:F3} s; wrote {path} ({new FileInfo(path).Length:N0} bytes)"));
+            if (result.GetValue(test) is { } testFile)
+            {
+                // Read after the model is written (a bad test file loses no training) and the training data is gone (no higher peak).
+                var held = CliProgress.Run(json: false, progress => data.Read(result, testFile.FullName, progress, timestamps: false));
+                var errors = Evaluator.EvaluateRatings(model, held);
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"held out {testFile.Name}: RMSE {errors.Rmse:F4}, MAE {errors.Mae:F4} on {errors.RatingCount:N0} ratings ({errors.UnknownUserRatings:N0} with a user and {errors.UnknownItemRatings:N0} with an item the model does not know, predicted by its fallback)"));
+            }
+
             return Task.FromResult(0);
         });
         return command;

@@ -87,7 +87,7 @@ public static class InteractionReader
 
         // Without timestamps (none in the file, or not wanted) the builder keeps none: 8 bytes a row less. The
         // timestamp field is still checked, so that a file has the same bad rows either way.
-        var builder = new InteractionDatasetBuilder(0, timestamps && columns.Timestamp >= 0);
+        var builder = new InteractionDatasetBuilder(0, timestamps && columns.Timestamp >= 0, levels: true);
 
         for (; more; more = lines.TryRead(out line))
         {

@@ -174,6 +174,44 @@ public sealed class SyntheticDataGenerator
         progress?.Report(sink.Count);
     }
 
+    /// <summary>
+    /// Writes the interactions to a file, and optionally a held-out share of them to a second file: each interaction
+    /// goes to <paramref name="testPath"/> with probability <paramref name="testFraction"/>, drawn from a stream of
+    /// the options' seed that is independent of the data (the same options and fraction give the same two files, in
+    /// either format). A path ending in <c>.parquet</c> is written as <see cref="WriteParquet"/> does, any other as
+    /// <see cref="WriteCsv"/> does.
+    /// </summary>
+    /// <param name="path">The file that receives the interactions not held out.</param>
+    /// <param name="testPath">The file that receives the held-out interactions, or <see langword="null"/> to hold none out.</param>
+    /// <param name="testFraction">The share held out, in [0, 1); 0 when <paramref name="testPath"/> is <see langword="null"/>.</param>
+    /// <param name="progress">Receives the number of interactions written so far (both files), every 100,000 and at the end; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the generation.</param>
+    public void WriteSplit(string path, string? testPath, double testFraction, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (testPath is null)
+        {
+            if (testFraction != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "A test fraction needs a test file to write to.");
+            }
+        }
+        else if (!(testFraction >= 0 && testFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be at least 0 and less than 1.");
+        }
+        else if (Path.GetFullPath(testPath) == Path.GetFullPath(path))
+        {
+            throw new ArgumentException($"The test file must differ from the training file ('{path}').", nameof(testPath));
+        }
+
+        using var train = FileSink.Create(path);
+        using var test = testPath is null ? null : FileSink.Create(testPath);
+        var sink = new ProgressSink<SplitSink>(new SplitSink(train, test, testFraction, RandomSource.ForStream(_options.Seed, 0x7E57)), progress);
+        Generate(ref sink, cancellationToken);
+        progress?.Report(sink.Count);
+    }
+
     private int[] UserCounts(ref RandomSource random)
     {
         var o = _options;
@@ -315,6 +353,63 @@ public sealed class SyntheticDataGenerator
             {
                 progress?.Report(Count);
             }
+        }
+    }
+
+    // Sends each interaction to the test sink with probability `fraction`, else to the training sink.
+    private struct SplitSink(FileSink train, FileSink? test, double fraction, RandomSource random) : IInteractionSink
+    {
+        private RandomSource _random = random;
+
+        public void Add(int user, int item, float value, long timestamp)
+        {
+            if (test is not null && _random.NextDouble() < fraction)
+            {
+                test.Add(user, item, value, timestamp);
+            }
+            else
+            {
+                train.Add(user, item, value, timestamp);
+            }
+        }
+    }
+
+    // A file being written, as CSV or (by its extension) Parquet.
+    private sealed class FileSink : IInteractionSink, IDisposable
+    {
+        private readonly Internal.Columnar.ParquetRatingsWriter? _parquet;
+        private readonly StreamWriter? _csv;
+
+        private FileSink(Internal.Columnar.ParquetRatingsWriter? parquet, StreamWriter? csv) => (_parquet, _csv) = (parquet, csv);
+
+        public static FileSink Create(string path)
+        {
+            if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            {
+                return new FileSink(new Internal.Columnar.ParquetRatingsWriter(path), null);
+            }
+
+            var csv = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16);
+            csv.Write("userId,movieId,rating,timestamp\n");
+            return new FileSink(null, csv);
+        }
+
+        public void Add(int user, int item, float value, long timestamp)
+        {
+            if (_parquet is not null)
+            {
+                _parquet.Add(user, item, value, timestamp);
+            }
+            else
+            {
+                new CsvSink(_csv!).Add(user, item, value, timestamp);
+            }
+        }
+
+        public void Dispose()
+        {
+            _parquet?.Dispose();
+            _csv?.Dispose();
         }
     }
 

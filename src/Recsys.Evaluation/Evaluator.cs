@@ -60,6 +60,41 @@ public static class Evaluator
         };
     }
 
+    /// <summary>
+    /// Measures only the rating errors (RMSE, MAE) of a trained model on held-out interactions: for a catalog or a
+    /// test set too large to rank every held-out user's items. The ranking metrics of the result are
+    /// <see cref="double.NaN"/>, its <see cref="EvaluationResult.RankedUsers"/> 0.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="test">The held-out interactions, matched to the model by user and item identifiers.</param>
+    /// <returns>The rating errors; a pair with an unknown user or item is predicted as the model predicts it (its fallback) and counted.</returns>
+    public static EvaluationResult EvaluateRatings(IRecommender model, InteractionDataset test)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(test);
+        var (rmse, mae, unknownUsers, unknownItems, predictSeconds) = RatingErrors(model, test, test.Users.MapTo(model.Users), test.Items.MapTo(model.Items));
+        return new EvaluationResult
+        {
+            Algorithm = model.Algorithm,
+            Rmse = rmse,
+            Mae = mae,
+            RatingCount = test.Count,
+            UnknownUserRatings = unknownUsers,
+            UnknownItemRatings = unknownItems,
+            K = 0,
+            RelevanceThreshold = double.NaN,
+            RankedUsers = 0,
+            PrecisionAtK = double.NaN,
+            RecallAtK = double.NaN,
+            NdcgAtK = double.NaN,
+            MapAtK = double.NaN,
+            HitRateAtK = double.NaN,
+            Coverage = double.NaN,
+            PredictSeconds = predictSeconds,
+            RecommendSeconds = 0,
+        };
+    }
+
     /// <summary>Trains a model on a split's training set, timing it, and evaluates it on the split's test set.</summary>
     /// <param name="trainer">The trainer.</param>
     /// <param name="split">The split.</param>

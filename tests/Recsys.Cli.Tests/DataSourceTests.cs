@@ -31,6 +31,28 @@ public sealed class DataSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task GenerateWithTestOut_ThenTrainWithTest_PrintsTheHeldOutErrorsOfTheSameSplitInCsvAndParquet()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string At(string name) => Path.Combine(_work.FullName, name);
+        var results = new List<string>();
+        foreach (var extension in new[] { "csv", "parquet" })
+        {
+            var (exit, _, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["generate", "--users", "300", "--items", "200", "--ratings", "12000", "--out", At($"train.{extension}"), "--test-out", At($"test.{extension}"), "--test-fraction", "0.05"], ct);
+            Assert.True(exit == 0, error);
+            string output;
+            (exit, output, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["train", "--data", At($"train.{extension}"), "--test", At($"test.{extension}"), "--algorithm", "biased-mf", "--epochs", "5", "--out", At($"m-{extension}.bin")], ct);
+            Assert.True(exit == 0, error);
+            var line = Assert.Single(output.Split('\n'), l => l.StartsWith("held out", StringComparison.Ordinal));
+            Assert.Matches(@"^held out test\.\w+: RMSE \d\.\d{4}, MAE \d\.\d{4} on \d{3},?\d* ratings", line);
+            results.Add(line[line.IndexOf(':', StringComparison.Ordinal)..]);
+        }
+
+        // The same split, the same model, the same errors, whichever format held it.
+        Assert.Equal(results[0], results[1]);
+    }
+
+    [Fact]
     public async Task DataDescribe_Json_GivesKindColumnsRowsVersion()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -56,6 +56,44 @@ public sealed class InteractionSourceTests : IDisposable
         Assert.Equal(Sorted(table.Files[0]), Sorted(one.Dataset));
     }
 
+    [Theory]
+    [InlineData(200)] // a byte a value, throughout
+    [InlineData(1_000)] // past 256 distinct values the reader turns to floats, in the third row group
+    public async Task ParquetFloatValues_FewOrManyDistinct_ReadExactly(int distinct)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_work.FullName, $"values-{distinct}.parquet");
+        var rows = Enumerable.Range(0, 3_000).Select(r => (User: r / 30, Item: r % 30, Value: (r % distinct) * 0.01f)).ToArray();
+        var user = new DataField<int>("userId");
+        var item = new DataField<int>("movieId");
+        var value = new DataField<float>("rating");
+        await using (var stream = File.Create(path))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(user, item, value), stream, cancellationToken: ct);
+            foreach (var chunk in rows.Chunk(100))
+            {
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync<int>(user, new ReadOnlyMemory<int>([.. chunk.Select(r => r.User)]), null, null, ct);
+                await group.WriteAsync<int>(item, new ReadOnlyMemory<int>([.. chunk.Select(r => r.Item)]), null, null, ct);
+                await group.WriteAsync<float>(value, new ReadOnlyMemory<float>([.. chunk.Select(r => r.Value)]), null, null, ct);
+            }
+        }
+
+        var data = (await InteractionSource.ReadAsync(path, new InteractionSourceOptions { ReadTimestamps = false }, ct)).Dataset;
+
+        Assert.Equal(rows.Length, data.Count);
+        var expected = rows.ToDictionary(r => (r.User.ToString(CultureInfo.InvariantCulture), r.Item.ToString(CultureInfo.InvariantCulture)), r => r.Value);
+        for (var row = 0; row < data.Count; row++)
+        {
+            var interaction = data.GetInteraction(row);
+            Assert.Equal(expected[(interaction.UserId, interaction.ItemId)], interaction.Value);
+            Assert.Equal(interaction.Value, data.RowValues[row]);
+            Assert.Equal(interaction.Value, data.GetValue(row));
+        }
+
+        Assert.Equal(rows.Average(r => (double)r.Value), data.GlobalMean, 1e-9);
+    }
+
     [Fact]
     public async Task ParquetFolder_WithAFileThatIsNotParquet_NamesThatFile()
     {

@@ -115,6 +115,49 @@ public sealed class SyntheticDataGeneratorTests
                 expected.EnumerateInteractions().OrderBy(x => (x.UserId, x.ItemId)));
     }
 
+    [Fact]
+    public async Task WriteSplit_CsvAndParquet_HoldTheSameHeldOutShareOfTheSameData()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var options = new SyntheticDataOptions { Users = 400, Items = 300, Interactions = 40_000, Seed = 3 };
+        var folder = Directory.CreateTempSubdirectory("recsys-split-");
+        try
+        {
+            string At(string name) => Path.Combine(folder.FullName, name);
+            new SyntheticDataGenerator(options).WriteSplit(At("train.csv"), At("test.csv"), 0.1, cancellationToken: ct);
+            new SyntheticDataGenerator(options).WriteSplit(At("train.parquet"), At("test.parquet"), 0.1, cancellationToken: ct);
+            async Task<Interaction[]> Read(string name) =>
+                [.. (await InteractionSource.ReadAsync(At(name), new InteractionSourceOptions(), ct)).Dataset.EnumerateInteractions().OrderBy(x => (x.UserId, x.ItemId))];
+
+            var trainCsv = await Read("train.csv");
+            var testCsv = await Read("test.csv");
+            Assert.Equal(trainCsv, await Read("train.parquet"));
+            Assert.Equal(testCsv, await Read("test.parquet"));
+
+            // Together they are the data, each interaction once; the held-out share is the fraction's (40,000 draws:
+            // 4,000 ± 4 standard deviations).
+            var all = new SyntheticDataGenerator(options).GenerateDataset(ct).EnumerateInteractions().OrderBy(x => (x.UserId, x.ItemId));
+            Assert.Equal(all, trainCsv.Concat(testCsv).OrderBy(x => (x.UserId, x.ItemId)));
+            Assert.InRange(testCsv.Length, 3_760, 4_240);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void WriteSplit_RefusesAFractionWithoutAFileOrOutOfRange()
+    {
+        var generator = new SyntheticDataGenerator(new SyntheticDataOptions { Users = 10, Items = 10, Interactions = 50 });
+        var path = Path.Combine(Path.GetTempPath(), $"recsys-split-{Guid.NewGuid():N}.csv");
+
+        Assert.Contains("needs a test file", Assert.Throws<ArgumentOutOfRangeException>(() => generator.WriteSplit(path, null, 0.1)).Message, StringComparison.Ordinal);
+        Assert.Contains("less than 1", Assert.Throws<ArgumentOutOfRangeException>(() => generator.WriteSplit(path, path + ".test", 1)).Message, StringComparison.Ordinal);
+        Assert.Contains("must differ", Assert.Throws<ArgumentException>(() => generator.WriteSplit(path, path, 0.1)).Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
     private struct CountingSink : IInteractionSink
     {
         private HashSet<long>? _pairs;

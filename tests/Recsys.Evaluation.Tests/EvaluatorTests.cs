@@ -24,6 +24,23 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void EvaluateRatings_GivesEvaluatesErrors_AndNoRankingMetrics()
+    {
+        var train = TestDatasets.From(("a", "x", 4, 1), ("b", "y", 2, 1));
+        var test = TestDatasets.From(("a", "y", 5, 2), ("b", "x", 1, 2), ("new", "x", 3, 2), ("a", "newitem", 4, 2));
+        var model = new GlobalMeanTrainer().Fit(train);
+
+        var full = Evaluator.Evaluate(model, test);
+        var ratings = Evaluator.EvaluateRatings(model, test);
+
+        Assert.Equal(full.Rmse, ratings.Rmse);
+        Assert.Equal(full.Mae, ratings.Mae);
+        Assert.Equal((4, 1, 1), (ratings.RatingCount, ratings.UnknownUserRatings, ratings.UnknownItemRatings));
+        Assert.Equal(0, ratings.RankedUsers);
+        Assert.True(double.IsNaN(ratings.NdcgAtK) && double.IsNaN(ratings.PrecisionAtK) && double.IsNaN(ratings.Coverage));
+    }
+
+    [Fact]
     public void Evaluate_Popularity_RankingMetricsMatchHandComputation()
     {
         // Popularity: p1 (3 users) > p2 (2) > p3 (1) > p4 (1, higher index breaks the tie).

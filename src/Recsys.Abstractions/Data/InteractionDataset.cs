@@ -19,11 +19,15 @@ public sealed class InteractionDataset
 {
     // The row columns may be longer than Count (a reader's spare capacity, never touched, so never resident): every
     // view slices them to _count. _rowUsers is derived from the offsets on first use and _rowTimestamps is null when
-    // the source had none, so a dataset read for training holds 8 bytes a row (item and value) plus the offsets.
+    // the source had none. A dataset read from a source with at most 256 distinct values (star ratings, counts) keeps
+    // each row's value as a byte indexing _levels, and _rowValues is built from them only when RowValues is asked
+    // for: read for training, it holds 5 bytes a row (item and level) plus the offsets.
     private readonly int _count;
     private readonly int[] _userOffsets;
     private readonly int[] _rowItems;
-    private readonly float[] _rowValues;
+    private readonly byte[]? _rowLevels;
+    private readonly float[]? _levels;
+    private float[]? _rowValues;
     private int[]? _rowUsers;
     private long[]? _rowTimestamps;
     private ItemIndex? _itemIndex;
@@ -34,10 +38,11 @@ public sealed class InteractionDataset
         int[] userOffsets,
         int[]? rowUsers,
         int[] rowItems,
-        float[] rowValues,
+        float[]? rowValues,
         long[]? rowTimestamps,
         int duplicatesDropped,
-        int count = -1)
+        int count = -1,
+        (float[] Levels, byte[] RowLevels)? levels = null)
     {
         Users = users;
         Items = items;
@@ -46,6 +51,7 @@ public sealed class InteractionDataset
         _rowUsers = rowUsers;
         _rowItems = rowItems;
         _rowValues = rowValues;
+        (_levels, _rowLevels) = levels is { } l ? (l.Levels, l.RowLevels) : (null, null);
         _rowTimestamps = rowTimestamps;
         HasTimestamps = rowTimestamps is not null;
         DuplicatesDropped = duplicatesDropped;
@@ -56,8 +62,9 @@ public sealed class InteractionDataset
         double sum = 0;
         var min = float.PositiveInfinity;
         var max = float.NegativeInfinity;
-        foreach (var value in rowValues.AsSpan(0, count))
+        for (var row = 0; row < count; row++)
         {
+            var value = GetValue(row);
             sum += value;
             min = Math.Min(min, value);
             max = Math.Max(max, value);
@@ -115,7 +122,17 @@ public sealed class InteractionDataset
     internal (int[] UserOffsets, int[] RowItems) SharedUserItems => (_userOffsets, _rowItems);
 
     /// <summary>Gets the value of every row.</summary>
-    public ReadOnlySpan<float> RowValues => _rowValues.AsSpan(0, _count);
+    /// <remarks>A dataset read from a source with at most 256 distinct values builds this column on first use (4 bytes a row); <see cref="GetValue"/> reads one value without it.</remarks>
+    public ReadOnlySpan<float> RowValues => ValueColumn.AsSpan(0, _count);
+
+    /// <summary>
+    /// Gets the distinct values and every row's index among them, when the dataset keeps its values that way (see
+    /// <see cref="RowValues"/>); the row levels may be longer than <see cref="Count"/>, and the levels are in no order.
+    /// </summary>
+    /// <summary>Gets the array behind <see cref="RowValues"/> (built from the levels on first use); it may be longer than <see cref="Count"/>.</summary>
+    internal float[] RowValueArray => ValueColumn;
+
+    internal (float[] Levels, byte[] RowLevels)? ValueLevels => _rowLevels is null ? null : (_levels!, _rowLevels);
 
     /// <summary>Gets the timestamp of every row (all 0 when <see cref="HasTimestamps"/> is false).</summary>
     public ReadOnlySpan<long> RowTimestamps => TimestampColumn.AsSpan(0, _count);
@@ -134,6 +151,18 @@ public sealed class InteractionDataset
     });
 
     private long[] TimestampColumn => LazyInitializer.EnsureInitialized(ref _rowTimestamps, () => new long[_count]);
+
+    // Built on first use from the levels when the dataset keeps those (concurrent first readers build identical arrays).
+    private float[] ValueColumn => _rowValues ?? LazyInitializer.EnsureInitialized(ref _rowValues, () =>
+    {
+        var values = new float[_count];
+        for (var row = 0; row < values.Length; row++)
+        {
+            values[row] = _levels![_rowLevels![row]];
+        }
+
+        return values;
+    });
 
     /// <summary>Gets the by-item offsets: item <c>i</c> owns positions <c>ItemOffsets[i] … ItemOffsets[i+1]-1</c> of the by-item view.</summary>
     public ReadOnlySpan<int> ItemOffsets => Index.Offsets;
@@ -180,7 +209,7 @@ public sealed class InteractionDataset
                 hash.AppendData([0]);
                 hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Items[_rowItems[row]]));
                 hash.AppendData([0]);
-                System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(numbers, _rowValues[row]);
+                System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(numbers, GetValue(row));
                 System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(numbers[4..], _rowTimestamps?[row] ?? 0);
                 hash.AppendData(numbers);
             }
@@ -197,7 +226,20 @@ public sealed class InteractionDataset
     /// <summary>Gets the values of a user's interactions, aligned with <see cref="GetUserItems"/>.</summary>
     /// <param name="user">The user index.</param>
     /// <returns>The values.</returns>
-    public ReadOnlySpan<float> GetUserValues(int user) => _rowValues.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
+    public ReadOnlySpan<float> GetUserValues(int user) => ValueColumn.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
+
+    /// <summary>Gets the value of one row, without building <see cref="RowValues"/> when the dataset keeps levels.</summary>
+    /// <param name="row">A row in <c>0 … Count-1</c>.</param>
+    /// <returns>The value.</returns>
+    public float GetValue(int row)
+    {
+        if ((uint)row >= (uint)_count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"Row {row} is outside 0 … {_count - 1}.");
+        }
+
+        return _rowLevels is null ? _rowValues![row] : _levels![_rowLevels[row]];
+    }
 
     /// <summary>Gets the timestamps of a user's interactions, aligned with <see cref="GetUserItems"/>.</summary>
     /// <param name="user">The user index.</param>
@@ -226,7 +268,7 @@ public sealed class InteractionDataset
     /// <param name="row">A row in <c>0 … Count-1</c>.</param>
     /// <returns>The interaction.</returns>
     public Interaction GetInteraction(int row) =>
-        new(Users[RowUsers[row]], Items[_rowItems[row]], _rowValues[row], _rowTimestamps?[row] ?? 0);
+        new(Users[RowUsers[row]], Items[_rowItems[row]], GetValue(row), _rowTimestamps?[row] ?? 0);
 
     /// <summary>Enumerates every interaction in row order (by user, then item).</summary>
     /// <returns>The interactions.</returns>
@@ -271,7 +313,7 @@ public sealed class InteractionDataset
             seen[row] = true;
             users[j] = rowUsers[row];
             items[j] = _rowItems[row];
-            values[j] = _rowValues[row];
+            values[j] = GetValue(row);
             timestamps?[j] = _rowTimestamps![row];
         }
 
@@ -295,14 +337,16 @@ public sealed class InteractionDataset
     /// order of first appearance (as files written user by user do): each user's rows are sorted and deduplicated in
     /// place, ids renumbered in place, and the columns become the dataset's (no copy when they hold exactly
     /// <paramref name="count"/> rows). Other inputs fall back to <see cref="Build"/>. The caller gives up the columns;
-    /// <paramref name="timestamps"/> is null when the rows have none.
+    /// <paramref name="timestamps"/> is null when the rows have none, and the values are either
+    /// <paramref name="values"/> or, when the builder kept them as levels, <paramref name="levels"/>.
     /// </summary>
     internal static InteractionDataset BuildInPlace(
         string[] userIds,
         string[] itemIds,
         int[] users,
         int[] items,
-        float[] values,
+        float[]? values,
+        (float[] Levels, byte[] RowLevels)? levels,
         long[]? timestamps,
         int count)
     {
@@ -310,9 +354,20 @@ public sealed class InteractionDataset
         {
             if (users[r] < users[r - 1])
             {
-                return Build(userIds, itemIds, users, items, values, timestamps, count);
+                if (levels is { } l)
+                {
+                    values = new float[count];
+                    for (var row = 0; row < count; row++)
+                    {
+                        values[row] = l.Levels[l.RowLevels[row]];
+                    }
+                }
+
+                return Build(userIds, itemIds, users, items, values!, timestamps, count);
             }
         }
+
+        var rowLevels = levels?.RowLevels;
 
         var longest = 0;
         for (int start = 0, end; start < count; start = end)
@@ -326,7 +381,8 @@ public sealed class InteractionDataset
 
         var keys = new long[longest];
         var segmentItems = new int[longest];
-        var segmentValues = new float[longest];
+        var segmentValues = rowLevels is null ? new float[longest] : null;
+        var segmentLevels = rowLevels is null ? null : new byte[longest];
         var segmentTimestamps = timestamps is null ? null : new long[longest];
         var itemUsed = new bool[itemIds.Length];
         var userUsed = new bool[userIds.Length];
@@ -344,7 +400,15 @@ public sealed class InteractionDataset
             {
                 keys[j] = ((long)items[start + j] << 32) | (uint)j;
                 segmentItems[j] = items[start + j];
-                segmentValues[j] = values[start + j];
+                if (rowLevels is null)
+                {
+                    segmentValues![j] = values![start + j];
+                }
+                else
+                {
+                    segmentLevels![j] = rowLevels[start + j];
+                }
+
                 segmentTimestamps?[j] = timestamps![start + j];
             }
 
@@ -371,7 +435,15 @@ public sealed class InteractionDataset
                 // The segment was copied out above and kept <= start + position, so no unread row is overwritten.
                 users[kept] = user;
                 items[kept] = item;
-                values[kept] = segmentValues[best];
+                if (rowLevels is null)
+                {
+                    values![kept] = segmentValues![best];
+                }
+                else
+                {
+                    rowLevels[kept] = segmentLevels![best];
+                }
+
                 timestamps?[kept] = segmentTimestamps![best];
                 kept++;
                 itemUsed[item] = true;
@@ -393,8 +465,10 @@ public sealed class InteractionDataset
         }
 
         // The columns stay as long as the reader made them (no trimming copy: the spare rows were never written, so
-        // never resident) and the user column is dropped: the offsets say whose every row is.
-        return new InteractionDataset(CreateMap(newUserIds), CreateMap(newItemIds), userOffsets, null, items, values, timestamps, count - kept, kept);
+        // never resident) and the user column is dropped: the offsets say whose every row is. Values of few distinct
+        // levels become a byte a row; the float column is then dropped too.
+        levels ??= ValueLevelTable.TryCreate(values!, kept);
+        return new InteractionDataset(CreateMap(newUserIds), CreateMap(newItemIds), userOffsets, null, items, levels is null ? values : null, timestamps, count - kept, kept, levels);
     }
 
     /// <summary>

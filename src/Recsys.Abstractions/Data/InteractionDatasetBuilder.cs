@@ -9,11 +9,13 @@ namespace Recsys.Data;
 /// </remarks>
 public sealed class InteractionDatasetBuilder
 {
-    private readonly IdInterner _users = new();
-    private readonly IdInterner _items = new();
+    private IdInterner _users = new();
+    private IdInterner _items = new();
     private int[] _userColumn;
     private int[] _itemColumn;
-    private float[] _valueColumn;
+    private float[]? _valueColumn;
+    private byte[]? _levelColumn; // instead of _valueColumn while the values are at most 256 levels (readers' builders)
+    private ValueLevelTable? _levels;
     private long[]? _timestampColumn;
 
     /// <summary>Initializes a new, empty builder.</summary>
@@ -23,13 +25,24 @@ public sealed class InteractionDatasetBuilder
     {
     }
 
-    // For the readers: without timestamps the builder keeps none (8 bytes a row less) and the dataset has none.
-    internal InteractionDatasetBuilder(int capacity, bool timestamps)
+    // For the readers: without timestamps the builder keeps none (8 bytes a row less) and the dataset has none; with
+    // levels it keeps each value as a byte while there are at most 256 distinct ones (3 bytes a row less, and the
+    // dataset keeps them so), switching to floats at the 257th.
+    internal InteractionDatasetBuilder(int capacity, bool timestamps, bool levels = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _userColumn = new int[capacity];
         _itemColumn = new int[capacity];
-        _valueColumn = new float[capacity];
+        if (levels)
+        {
+            _levelColumn = new byte[capacity];
+            _levels = new ValueLevelTable();
+        }
+        else
+        {
+            _valueColumn = new float[capacity];
+        }
+
         _timestampColumn = timestamps ? new long[capacity] : null;
     }
 
@@ -51,7 +64,8 @@ public sealed class InteractionDatasetBuilder
 
     internal int[] ItemColumn => _itemColumn;
 
-    internal float[] ValueColumn => _valueColumn;
+    // Null while the values are kept as levels: a reader then decodes them into its own vector and adds them.
+    internal float[]? ValueColumn => _valueColumn;
 
     internal long[]? TimestampColumn => _timestampColumn;
 
@@ -127,7 +141,7 @@ public sealed class InteractionDatasetBuilder
     /// </summary>
     /// <returns>The immutable dataset; its <see cref="InteractionDataset.DuplicatesDropped"/> counts the dropped pairs.</returns>
     public InteractionDataset Build() =>
-        InteractionDataset.Build(_users.ToArray(), _items.ToArray(), _userColumn, _itemColumn, _valueColumn, _timestampColumn, Count);
+        InteractionDataset.Build(_users.ToArray(), _items.ToArray(), _userColumn, _itemColumn, _valueColumn ?? LevelsAsValues(), _timestampColumn, Count);
 
     /// <summary>
     /// Builds the dataset as <see cref="Build"/> does, handing it this builder's storage: when the rows came grouped by
@@ -137,12 +151,16 @@ public sealed class InteractionDatasetBuilder
     /// <returns>The immutable dataset; its <see cref="InteractionDataset.DuplicatesDropped"/> counts the dropped pairs.</returns>
     public InteractionDataset BuildAndClear()
     {
-        var dataset = InteractionDataset.BuildInPlace(_users.ToArray(), _items.ToArray(), _userColumn, _itemColumn, _valueColumn, _timestampColumn, Count);
-        _users.Clear();
-        _items.Clear();
+        // The builder lets go of its columns first, so that those the dataset does not keep (the users; the values when
+        // they become levels) can be collected while it is built, not only after.
+        var (users, items, values, timestamps, count) = (_userColumn, _itemColumn, _valueColumn, _timestampColumn, Count);
+        (float[] Levels, byte[] RowLevels)? levels = _levelColumn is null ? null : (_levels!.ToArray(), _levelColumn);
         (_userColumn, _itemColumn, _valueColumn, _timestampColumn) = ([], [], [], _timestampColumn is null ? null : []);
+        (_levelColumn, _levels) = (null, null);
         Count = 0;
-        return dataset;
+        var (userIds, itemIds) = (_users.ToArray(), _items.ToArray());
+        (_users, _items) = (new(), new()); // not Clear(): a cleared dictionary keeps its capacity
+        return InteractionDataset.BuildInPlace(userIds, itemIds, users, items, values, levels, timestamps, count);
     }
 
     private static void CheckValue(float value)
@@ -170,7 +188,26 @@ public sealed class InteractionDatasetBuilder
 
         _userColumn[Count] = user;
         _itemColumn[Count] = item;
-        _valueColumn[Count] = value;
+        if (_levelColumn is not null)
+        {
+            var level = _levels!.IndexOf(value);
+            if (level >= 0)
+            {
+                _levelColumn[Count] = (byte)level;
+            }
+            else
+            {
+                // The 257th distinct value: from here on the values are floats.
+                _valueColumn = LevelsAsValues(_userColumn.Length);
+                (_levelColumn, _levels) = (null, null);
+                _valueColumn[Count] = value;
+            }
+        }
+        else
+        {
+            _valueColumn![Count] = value;
+        }
+
         _timestampColumn?[Count] = timestamp;
         Count++;
     }
@@ -179,11 +216,31 @@ public sealed class InteractionDatasetBuilder
     {
         Array.Resize(ref _userColumn, capacity);
         Array.Resize(ref _itemColumn, capacity);
-        Array.Resize(ref _valueColumn, capacity);
+        if (_levelColumn is not null)
+        {
+            Array.Resize(ref _levelColumn, capacity);
+        }
+        else
+        {
+            Array.Resize(ref _valueColumn, capacity);
+        }
+
         if (_timestampColumn is not null)
         {
             Array.Resize(ref _timestampColumn, capacity);
         }
+    }
+
+    // The values added so far as floats, in an array of `length` (at least Count).
+    private float[] LevelsAsValues(int length = -1)
+    {
+        var values = new float[length < 0 ? Count : length];
+        for (var row = 0; row < Count; row++)
+        {
+            values[row] = _levels![_levelColumn![row]];
+        }
+
+        return values;
     }
 
     private sealed class IdInterner
@@ -216,11 +273,5 @@ public sealed class InteractionDatasetBuilder
         }
 
         public string[] ToArray() => [.. _ids];
-
-        public void Clear()
-        {
-            _indices.Clear();
-            _ids.Clear();
-        }
     }
 }

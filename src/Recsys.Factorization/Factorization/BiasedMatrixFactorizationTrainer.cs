@@ -9,9 +9,9 @@ namespace Recsys.Factorization;
 /// Funk/Koren's SVD and LIBMF.
 /// </summary>
 /// <remarks>
-/// <para>With several threads the rating matrix is cut into T×T blocks of random user and item groups; each epoch
-/// runs T rounds in which the T threads update T blocks that share no user and no item (stratified SGD, as LIBMF's
-/// FPSG and Gemulla's DSGD), so no update conflicts. The schedule is fixed, so results depend only on the seed and
+/// <para>The rating matrix is cut into G×G blocks of user and item groups; each epoch runs G rounds in which
+/// the threads update G blocks that share no user and no item (stratified SGD, as LIBMF's FPSG and Gemulla's DSGD),
+/// so no update conflicts. The blocks are runs of the dataset's own rows: training copies no rating. The schedule is fixed, so results depend only on the seed and
 /// the thread count; one thread gives bit-identical results for a seed.</para>
 /// <para>The inner loop uses SIMD vectors over factor rows padded to the vector width. The learning rate decays
 /// geometrically; with <see cref="MatrixFactorizationOptions.ValidationFraction"/> set, training stops when the
@@ -54,9 +54,8 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
 
         var mean = SgdSetup.Mean(training, trainRows);
         var state = new SgdState(users, items, stride, o.Rank, o.InitialStandardDeviation, o.Seed);
-        var blocks = new SgdBlocks(training, trainRows, o.EffectiveThreads, o.Seed);
-        var userSlots = blocks.UserSlots;
-        var itemSlots = blocks.ItemSlots;
+        var grid = new SgdGrid(training, validationRows, o.EffectiveThreads, stride, o.Seed);
+        var ratings = new Ratings(training);
         var best = new EarlyStopping(o.Patience);
         var learningRate = (float)o.LearningRate;
         var mu = (float)mean;
@@ -67,13 +66,13 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rate = learningRate;
-            var squaredError = blocks.RunEpoch(epoch, block => RunBlock(block, blocks, state, stride, mu, rate, regularization, biasRegularization));
+            var squaredError = grid.RunEpoch(epoch, (userGroup, itemGroup) => RunBlock(grid, userGroup, itemGroup, ratings, state, stride, mu, rate, regularization, biasRegularization));
             learningRate *= (float)o.LearningRateDecay;
             progress?.Report(new TrainingProgress(Name, epoch + 1, o.Epochs, Math.Sqrt(squaredError / trainCount)));
 
             if (validationRows.Length > 0)
             {
-                var rmse = SgdSetup.ValidationRmse(training, validationRows, (u, i) => mu + state.UserBias[userSlots[u]] + state.ItemBias[itemSlots[i]] + Dot(state, stride, userSlots[u], itemSlots[i]));
+                var rmse = SgdSetup.ValidationRmse(training, validationRows, (u, i) => mu + state.UserBias[u] + state.ItemBias[i] + Dot(state, stride, u, i));
                 if (best.Observe(rmse, state))
                 {
                     break;
@@ -82,38 +81,48 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
         }
 
         var final = best.Best ?? state;
-        return final.ToModel(Name, TrainerParameters.ToJson(o), training, mean, null, userSlots, itemSlots);
+        return final.ToModel(Name, TrainerParameters.ToJson(o), training, mean);
     }
 
-    /// <summary>One pass over a block: the hot loop, with every array in a local.</summary>
-    private static double RunBlock(SgdBlock block, SgdBlocks layout, SgdState state, int stride, float mu, float rate, float regularization, float biasRegularization)
+    /// <summary>One pass over a block, user by user, each user's row of factors reused across its run of ratings: the hot loop, with every array in a local.</summary>
+    private static double RunBlock(SgdGrid grid, int userGroup, int itemGroup, Ratings ratings, SgdState state, int stride, float mu, float rate, float regularization, float biasRegularization)
     {
         var p = state.P;
         var q = state.Q;
         var userBias = state.UserBias;
         var itemBias = state.ItemBias;
-        var keys = block.Keys;
-        var ratings = block.Ratings;
-        var levels = layout.Levels;
-        var levelMask = (1u << layout.LevelBits) - 1;
-        var itemShift = layout.LevelBits;
-        var itemMask = (1u << layout.ItemBits) - 1;
-        var userShift = layout.ItemBits + layout.LevelBits;
-        var userBase = block.UserBase;
-        var itemBase = block.ItemBase;
+        var items = ratings.Items;
+        var levels = ratings.Levels;
+        var rowLevels = ratings.RowLevels;
+        var values = ratings.Values;
+        var excluded = grid.Excluded;
         var sum = 0.0;
-        for (var n = 0; n < keys.Length; n++)
+        var (first, last) = grid.Users(userGroup);
+        for (var user = first; user < last; user++)
         {
-            var key = keys[n];
-            var user = userBase + (int)((ulong)key >> userShift); // a shift of 32 (one user a group) gives 0
-            var item = itemBase + (int)((key >> itemShift) & itemMask);
-            var rating = ratings is null ? levels![key & levelMask] : ratings[n];
+            var (start, end) = grid.Rows(user, itemGroup);
+            if (start == end)
+            {
+                continue;
+            }
+
+            var pu = p.AsSpan(user * stride, stride);
             ref var bu = ref userBias[user];
-            ref var bi = ref itemBias[item];
-            var error = SgdKernel.Update(p.AsSpan(user * stride, stride), q.AsSpan(item * stride, stride), mu + bu + bi, rating, rate, regularization);
-            bu += rate * (error - (biasRegularization * bu));
-            bi += rate * (error - (biasRegularization * bi));
-            sum += error * error;
+            for (var row = start; row < end; row++)
+            {
+                if (excluded is not null && (excluded[row >> 6] & (1UL << row)) != 0)
+                {
+                    continue;
+                }
+
+                var item = items[row];
+                var rating = rowLevels is not null ? levels![rowLevels[row]] : values![row];
+                ref var bi = ref itemBias[item];
+                var error = SgdKernel.Update(pu, q.AsSpan(item * stride, stride), mu + bu + bi, rating, rate, regularization);
+                bu += rate * (error - (biasRegularization * bu));
+                bi += rate * (error - (biasRegularization * bi));
+                sum += error * error;
+            }
         }
 
         return sum;
@@ -121,4 +130,30 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
 
     private static float Dot(SgdState state, int stride, int user, int item) =>
         System.Numerics.Tensors.TensorPrimitives.Dot(state.P.AsSpan(user * stride, stride), state.Q.AsSpan(item * stride, stride));
+
+    // The dataset's items and values as arrays: its levels and a byte a row when it keeps them so (nothing is copied),
+    // else its float values.
+    private sealed class Ratings
+    {
+        public Ratings(InteractionDataset data)
+        {
+            Items = data.SharedUserItems.RowItems;
+            if (data.ValueLevels is { } levels)
+            {
+                (Levels, RowLevels) = levels;
+            }
+            else
+            {
+                Values = data.RowValueArray;
+            }
+        }
+
+        public int[] Items { get; }
+
+        public float[]? Levels { get; }
+
+        public byte[]? RowLevels { get; }
+
+        public float[]? Values { get; }
+    }
 }

@@ -7,7 +7,7 @@ namespace Recsys.Data.Internal.Columnar;
 // Integer ids are interned through a long -> index map, so no string is made per row.
 internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue, RatingScale? scale, int capacity, bool timestamps, IProgress<long>? progress = null)
 {
-    private readonly InteractionDatasetBuilder _builder = new(capacity, timestamps);
+    private readonly InteractionDatasetBuilder _builder = new(capacity, timestamps, levels: true);
     private readonly NumericIds _numericUsers = new();
     private readonly NumericIds _numericItems = new();
     private readonly List<SkippedRow> _skipped = [];
