@@ -9,10 +9,10 @@ namespace Recsys.Factorization;
 /// Funk/Koren's SVD and LIBMF.
 /// </summary>
 /// <remarks>
-/// <para>The rating matrix is cut into G×G blocks of user and item groups; each epoch runs G rounds in which
-/// the threads update G blocks that share no user and no item (stratified SGD, as LIBMF's FPSG and Gemulla's DSGD),
-/// so no update conflicts. The blocks are runs of the dataset's own rows: training copies no rating. The schedule is fixed, so results depend only on the seed and
-/// the thread count; one thread gives bit-identical results for a seed.</para>
+/// <para>The rating matrix is cut into G×G blocks of user and item groups; each epoch runs G rounds in which the
+/// threads update G blocks that share no user and no item (stratified SGD, as LIBMF's FPSG and Gemulla's DSGD), so no
+/// update conflicts. The blocks are runs of the dataset's own rows: training copies no rating. The schedule is fixed,
+/// so results depend only on the seed and the thread count; one thread gives bit-identical results for a seed.</para>
 /// <para>The inner loop uses SIMD vectors over factor rows padded to the vector width. The learning rate decays
 /// geometrically; with <see cref="MatrixFactorizationOptions.ValidationFraction"/> set, training stops when the
 /// validation RMSE has not improved for <see cref="MatrixFactorizationOptions.Patience"/> epochs and keeps the best epoch.</para>
