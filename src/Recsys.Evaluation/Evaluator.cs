@@ -35,17 +35,10 @@ public static class Evaluator
         var userMap = test.Users.MapTo(model.Users);
         var itemMap = test.Items.MapTo(model.Items);
 
-        var (rmse, mae, unknownUsers, unknownItems, predictSeconds) = RatingErrors(model, test, userMap, itemMap);
+        var errors = RatingErrors(model, test, userMap, itemMap);
         var ranking = Rank(model, test, userMap, itemMap, options, cancellationToken);
-
-        return new EvaluationResult
+        return errors with
         {
-            Algorithm = model.Algorithm,
-            Rmse = rmse,
-            Mae = mae,
-            RatingCount = test.Count,
-            UnknownUserRatings = unknownUsers,
-            UnknownItemRatings = unknownItems,
             K = options.K,
             RelevanceThreshold = options.RelevanceThreshold,
             RankedUsers = ranking.Users,
@@ -55,7 +48,6 @@ public static class Evaluator
             MapAtK = ranking.Mean.AveragePrecision,
             HitRateAtK = ranking.Mean.Hit,
             Coverage = ranking.Coverage,
-            PredictSeconds = predictSeconds,
             RecommendSeconds = ranking.Seconds,
         };
     }
@@ -72,27 +64,7 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(test);
-        var (rmse, mae, unknownUsers, unknownItems, predictSeconds) = RatingErrors(model, test, test.Users.MapTo(model.Users), test.Items.MapTo(model.Items));
-        return new EvaluationResult
-        {
-            Algorithm = model.Algorithm,
-            Rmse = rmse,
-            Mae = mae,
-            RatingCount = test.Count,
-            UnknownUserRatings = unknownUsers,
-            UnknownItemRatings = unknownItems,
-            K = 0,
-            RelevanceThreshold = double.NaN,
-            RankedUsers = 0,
-            PrecisionAtK = double.NaN,
-            RecallAtK = double.NaN,
-            NdcgAtK = double.NaN,
-            MapAtK = double.NaN,
-            HitRateAtK = double.NaN,
-            Coverage = double.NaN,
-            PredictSeconds = predictSeconds,
-            RecommendSeconds = 0,
-        };
+        return RatingErrors(model, test, test.Users.MapTo(model.Users), test.Items.MapTo(model.Items));
     }
 
     /// <summary>Trains a model on a split's training set, timing it, and evaluates it on the split's test set.</summary>
@@ -135,7 +107,8 @@ public static class Evaluator
         return new CrossValidationResult(results);
     }
 
-    private static (double Rmse, double Mae, int UnknownUsers, int UnknownItems, double Seconds) RatingErrors(
+    // The rating errors, in a result whose ranking metrics are NaN (Evaluate fills them in).
+    private static EvaluationResult RatingErrors(
         IRecommender model, InteractionDataset test, int[] userMap, int[] itemMap)
     {
         var n = test.Count;
@@ -143,10 +116,12 @@ public static class Evaluator
         var items = new int[n];
         var unknownUsers = 0;
         var unknownItems = 0;
+        var rowUsers = test.RowUsers;
+        var rowItems = test.RowItems;
         for (var row = 0; row < n; row++)
         {
-            users[row] = userMap[test.RowUsers[row]];
-            items[row] = itemMap[test.RowItems[row]];
+            users[row] = userMap[rowUsers[row]];
+            items[row] = itemMap[rowItems[row]];
             unknownUsers += users[row] < 0 ? 1 : 0;
             unknownItems += items[row] < 0 ? 1 : 0;
         }
@@ -155,11 +130,6 @@ public static class Evaluator
         var start = Stopwatch.GetTimestamp();
         model.Predict(users, items, predictions);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-
-        if (n == 0)
-        {
-            return (double.NaN, double.NaN, 0, 0, seconds);
-        }
 
         var squared = 0.0;
         var absolute = 0.0;
@@ -171,7 +141,26 @@ public static class Evaluator
             absolute += Math.Abs(error);
         }
 
-        return (Math.Sqrt(squared / n), absolute / n, unknownUsers, unknownItems, seconds);
+        return new EvaluationResult
+        {
+            Algorithm = model.Algorithm,
+            Rmse = n == 0 ? double.NaN : Math.Sqrt(squared / n),
+            Mae = n == 0 ? double.NaN : absolute / n,
+            RatingCount = n,
+            UnknownUserRatings = unknownUsers,
+            UnknownItemRatings = unknownItems,
+            K = 0,
+            RelevanceThreshold = double.NaN,
+            RankedUsers = 0,
+            PrecisionAtK = double.NaN,
+            RecallAtK = double.NaN,
+            NdcgAtK = double.NaN,
+            MapAtK = double.NaN,
+            HitRateAtK = double.NaN,
+            Coverage = double.NaN,
+            PredictSeconds = seconds,
+            RecommendSeconds = 0,
+        };
     }
 
     private static (int Users, RankingMetrics Mean, double Coverage, double Seconds) Rank(
