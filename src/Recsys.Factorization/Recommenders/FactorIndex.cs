@@ -194,13 +194,11 @@ internal sealed class FactorIndex
 
         var listOf = new int[items];
         space.Assign(all, centroids, listOf);
-        var probing = new float[lists * rank];
-        var listCounts = new int[lists];
-        foreach (var l in listOf)
-        {
-            listCounts[l]++;
-        }
 
+        // The probing centroids: the means of their final lists in the model's own scale (no completion), so a list's
+        // score is its items' mean score.
+        var probing = new KMeansCentroids(lists, rank);
+        var listCounts = probing.MeansOf(new Space(itemFactors, rank, 1f, itemBias ?? new float[items], new float[items]), all, listOf);
         var starts = new int[lists];
         for (var l = 1; l < lists; l++)
         {
@@ -208,40 +206,12 @@ internal sealed class FactorIndex
         }
 
         var listItems = new int[items];
-        var centroidBias = new float[lists];
-        var biasSums = new double[lists];
         for (var i = 0; i < items; i++)
         {
             listItems[starts[listOf[i]]++] = i;
-            biasSums[listOf[i]] += itemBias?[i] ?? 0;
         }
 
-        // The probing centroids: the means of their final lists in the model's own scale, so a list's score is its
-        // items' mean score.
-        var final = new double[lists * rank];
-        for (var i = 0; i < items; i++)
-        {
-            var l = listOf[i];
-            for (var f = 0; f < rank; f++)
-            {
-                final[(l * rank) + f] += itemFactors[(i * rank) + f];
-            }
-        }
-
-        for (var l = 0; l < lists; l++)
-        {
-            if (listCounts[l] > 0)
-            {
-                for (var f = 0; f < rank; f++)
-                {
-                    probing[(l * rank) + f] = (float)(final[(l * rank) + f] / listCounts[l]);
-                }
-
-                centroidBias[l] = (float)(biasSums[l] / listCounts[l]);
-            }
-        }
-
-        var index = new FactorIndex(rank, probing, centroidBias, listCounts, listItems, lists, itemFactors, itemBias);
+        var index = new FactorIndex(rank, probing.Factors, probing.Bias, listCounts, listItems, lists, itemFactors, itemBias);
         index.Probe = index.Calibrate(itemFactors, itemBias, userFactors, random);
         return index;
     }

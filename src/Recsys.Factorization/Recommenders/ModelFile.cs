@@ -466,18 +466,12 @@ public static class ModelFile
         var global = reader.ReadDouble();
         var rank = reader.ReadInt32();
         var flags = reader.ReadByte();
-        var parts = new FactorModelParts
-        {
-            Global = global,
-            Rank = rank,
-            UserBias = (flags & 1) != 0 ? ReadArray<float>(reader) : null,
-            ItemBias = (flags & 2) != 0 ? ReadArray<float>(reader) : null,
-            NonPersonalized = (flags & 4) != 0,
-            ClampPredictions = (flags & 8) != 0,
-            UserFactors = ReadArray<float>(reader),
-            ItemFactors = ReadArray<float>(reader),
-            ColdScores = ReadArray<float>(reader),
-        };
+        var userBias = (flags & 1) != 0 ? ReadArray<float>(reader) : null;
+        var itemBias = (flags & 2) != 0 ? ReadArray<float>(reader) : null;
+        var userFactors = ReadArray<float>(reader);
+        var itemFactors = ReadArray<float>(reader);
+        var coldScores = ReadArray<float>(reader);
+        FactorIndex? index = null;
         if ((flags & 16) != 0)
         {
             if (version < 5)
@@ -490,22 +484,22 @@ public static class ModelFile
             var centroidBias = ReadArray<float>(reader);
             var listCounts = ReadArray<int>(reader);
             var listItems = ReadArray<int>(reader);
-            var indexed = parts;
-            parts = Consistent(() => new FactorModelParts
-            {
-                Global = indexed.Global,
-                Rank = indexed.Rank,
-                UserBias = indexed.UserBias,
-                ItemBias = indexed.ItemBias,
-                NonPersonalized = indexed.NonPersonalized,
-                ClampPredictions = indexed.ClampPredictions,
-                UserFactors = indexed.UserFactors,
-                ItemFactors = indexed.ItemFactors,
-                ColdScores = indexed.ColdScores,
-                Index = FactorIndex.FromParts(indexed.Rank, centroids, centroidBias, listCounts, listItems, probe, indexed.ItemFactors, indexed.ItemBias),
-            });
+            index = Consistent(() => FactorIndex.FromParts(rank, centroids, centroidBias, listCounts, listItems, probe, itemFactors, itemBias));
         }
 
+        var parts = new FactorModelParts
+        {
+            Global = global,
+            Rank = rank,
+            UserBias = userBias,
+            ItemBias = itemBias,
+            NonPersonalized = (flags & 4) != 0,
+            ClampPredictions = (flags & 8) != 0,
+            UserFactors = userFactors,
+            ItemFactors = itemFactors,
+            ColdScores = coldScores,
+            Index = index,
+        };
         return Consistent(() => new FactorModel(algorithm, parameters, footprint, parts));
     }
 

@@ -30,7 +30,7 @@ internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource) : IAr
 
     public async Task<Stream?> OpenReadAsync(string sha256, CancellationToken cancellationToken)
     {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection? connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         NpgsqlCommand? command = null;
         NpgsqlDataReader? reader = null;
         try
@@ -40,17 +40,17 @@ internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource) : IAr
             reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                await reader.DisposeAsync().ConfigureAwait(false);
-                await command.DisposeAsync().ConfigureAwait(false);
-                await connection.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
 
             var column = await reader.GetStreamAsync(0, cancellationToken).ConfigureAwait(false);
-            return new OwningReadStream(column, reader, command, connection);
+            var stream = new OwningReadStream(column, reader, command, connection);
+            (reader, command, connection) = (null, null, null); // the stream disposes them
+            return stream;
         }
-        catch
+        finally
         {
+            // No row, or a failure before the stream took them over.
             if (reader is not null)
             {
                 await reader.DisposeAsync().ConfigureAwait(false);
@@ -61,8 +61,10 @@ internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource) : IAr
                 await command.DisposeAsync().ConfigureAwait(false);
             }
 
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -101,7 +101,6 @@ internal abstract partial class SqlModelRegistry : IModelRegistry
 
     private async Task<ModelVersion> RegisterVersionAsync(string modelName, NewModelVersion version, string sha, long size, Stream content, CancellationToken cancellationToken)
     {
-
         // 1. Reserve the number: the row is PENDING and never served.
         var number = await WriteAsync(async (connection, transaction) =>
         {
