@@ -122,16 +122,19 @@ public sealed class InteractionDataset
     internal (int[] UserOffsets, int[] RowItems) SharedUserItems => (_userOffsets, _rowItems);
 
     /// <summary>Gets the value of every row.</summary>
-    /// <remarks>A dataset read from a source with at most 256 distinct values builds this column on first use (4 bytes a row); <see cref="GetValue"/> reads one value without it.</remarks>
+    /// <remarks>
+    /// A dataset read from a source with at most 256 distinct values keeps a byte a row and builds this column on first
+    /// use (4 bytes a row more); <see cref="GetValue"/> reads one value without it.
+    /// </remarks>
     public ReadOnlySpan<float> RowValues => ValueColumn.AsSpan(0, _count);
+
+    /// <summary>Gets the array behind <see cref="RowValues"/> (built from the levels on first use); it may be longer than <see cref="Count"/>.</summary>
+    internal float[] RowValueArray => ValueColumn;
 
     /// <summary>
     /// Gets the distinct values and every row's index among them, when the dataset keeps its values that way (see
     /// <see cref="RowValues"/>); the row levels may be longer than <see cref="Count"/>, and the levels are in no order.
     /// </summary>
-    /// <summary>Gets the array behind <see cref="RowValues"/> (built from the levels on first use); it may be longer than <see cref="Count"/>.</summary>
-    internal float[] RowValueArray => ValueColumn;
-
     internal (float[] Levels, byte[] RowLevels)? ValueLevels => _rowLevels is null ? null : (_levels!, _rowLevels);
 
     /// <summary>Gets the timestamp of every row (all 0 when <see cref="HasTimestamps"/> is false).</summary>
