@@ -57,6 +57,38 @@ internal static partial class Cli
         }
     }
 
+    /// <summary>A size in bytes: a number with an optional unit, B, KiB, MiB, GiB, TiB (powers of 1,024) or KB, MB, GB, TB (of 1,000).</summary>
+    public static long ParseBytes(string option, string text)
+    {
+        var trimmed = text.Trim();
+        var split = 0;
+        while (split < trimmed.Length && (char.IsAsciiDigit(trimmed[split]) || trimmed[split] == '.'))
+        {
+            split++;
+        }
+
+        var unit = trimmed[split..].Trim();
+        long? scale = unit.ToUpperInvariant() switch
+        {
+            "" or "B" => 1L,
+            "KIB" => 1L << 10,
+            "MIB" => 1L << 20,
+            "GIB" => 1L << 30,
+            "TIB" => 1L << 40,
+            "KB" => 1_000L,
+            "MB" => 1_000_000L,
+            "GB" => 1_000_000_000L,
+            "TB" => 1_000_000_000_000L,
+            _ => null,
+        };
+        if (scale is null || !double.TryParse(trimmed[..split], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) || number <= 0 || number * scale.Value >= long.MaxValue)
+        {
+            throw new UsageException($"{option} '{text}' is not a size: give a positive number with a unit, such as 4GiB, 512MiB or 8GB.");
+        }
+
+        return (long)(number * scale.Value);
+    }
+
     /// <summary>A message in user terms: no type names, no "(Parameter 'x')", options named as they are typed.</summary>
     internal static string Clean(string message)
     {

@@ -100,6 +100,36 @@ internal sealed class DataOptions
         return read.Dataset;
     }
 
+    /// <summary>The rows a source holds (from Parquet footers and the Delta log; delimited text is counted), for deciding where to train.</summary>
+    public long CountRows(ParseResult result, string path) =>
+        InteractionSource.DescribeAsync(path, SourceOptions(result, path)).GetAwaiter().GetResult().Rows;
+
+    /// <summary>Reads a source into a spool on disk, reporting as <see cref="Read(ParseResult, string, CliProgress?, bool)"/> does.</summary>
+    public InteractionSpool Spool(ParseResult result, string path, string directory, CliProgress progress, long total)
+    {
+        var options = SourceOptions(result, path);
+        var bar = progress.Start($"spool {Path.GetFileName(Path.TrimEndingDirectorySeparator(path))}", total);
+        options.Progress = new InlineProgress<long>(rows => bar.Report(rows, CliProgress.Rows(rows, total)));
+        var spool = InteractionSource.SpoolAsync(path, directory, options).GetAwaiter().GetResult();
+        bar.Done(CliProgress.Rows(spool.RowsRead, null));
+        var version = spool.SourceVersion is { } v ? string.Create(CultureInfo.InvariantCulture, $" (Delta version {v})") : string.Empty;
+        CliProgress.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(path))}{version}: {spool.Count:N0} rows spooled to {spool.Directory}, {spool.Users.Count:N0} users, {spool.Items.Count:N0} items; {spool.RowsSkipped} bad rows skipped"));
+        foreach (var skipped in spool.FirstSkippedRows)
+        {
+            CliProgress.WriteLine($"  skipped {skipped.Reason}");
+        }
+
+        if (spool.Count == 0)
+        {
+            spool.Dispose();
+            throw new UsageException($"'{path}' holds no interactions.");
+        }
+
+        return spool;
+    }
+
     // The reader options that --format, --columns, --version, --as-of and --bad-rows ask for, checked against the source.
     public InteractionSourceOptions SourceOptions(ParseResult result, string path)
     {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Recsys.Data;
 using Recsys.Evaluation;
+using Recsys.Factorization;
 using Recsys.Recommenders;
 
 namespace Recsys.Cli;
@@ -18,7 +19,12 @@ internal static class TrainCommand
         var output = new Option<FileInfo>("--out") { Description = "The model file to write.", Required = true };
         var movies = new Option<FileInfo?>("--movies") { Description = "A movies.csv whose titles and genres are stored in the model file." };
         var test = new Option<FileInfo?>("--test") { Description = "Held-out ratings (read as --data is: same --format, --columns, --scale): after training, print the model's RMSE and MAE on them. No ranking metrics: for data too large for 'recsys evaluate'." };
-        var command = new Command("train", "Train an algorithm on all of --data (or the synthetic data) and write a model file.") { algorithm, output, movies, test };
+        var memory = new Option<string?>("--memory")
+        {
+            Description = $"A memory budget such as 4GiB: when --data would need more to train in memory (about {InMemoryBytesPerRating} bytes a rating while it is read), biased-mf trains from disk instead: the ratings are spooled and sorted into blocks on disk (about 18 bytes a rating, deleted at the end) and streamed every epoch; memory then holds the ids, the factors and a block a thread.",
+        };
+        var spoolFolder = new Option<DirectoryInfo?>("--spool") { Description = "Where --memory puts its files while training from disk (default: the folder of --out)." };
+        var command = new Command("train", "Train an algorithm on all of --data (or the synthetic data) and write a model file.") { algorithm, output, movies, test, memory, spoolFolder };
         foreach (var option in data.All.Concat(hyper.All))
         {
             command.Options.Add(option);
@@ -36,6 +42,30 @@ internal static class TrainCommand
             var trainer = RecommenderAlgorithms.Create(result.GetValue(algorithm)!, hyper.Settings(result), HoldoutValidator.Default);
             hyper.CheckApplies(result, result.GetValue(algorithm)!);
             var file = result.GetValue(data.Data);
+            if (result.GetValue(memory) is { } budgetText)
+            {
+                var budget = Cli.ParseBytes("--memory", budgetText);
+                if (file is null)
+                {
+                    throw new UsageException("--memory applies to --data: synthetic data is generated in memory.");
+                }
+
+                var rows = data.CountRows(result, file);
+                var needed = rows * InMemoryBytesPerRating;
+                if (needed > budget)
+                {
+                    if (trainer is not BiasedMatrixFactorizationTrainer biased)
+                    {
+                        throw new UsageException($"--memory {budgetText}: {rows:N0} ratings need about {Bytes(needed)} to train in memory, more than the budget, and only biased-mf trains from disk; use --algorithm biased-mf or a larger budget.");
+                    }
+
+                    Console.WriteLine($"{rows:N0} ratings need about {Bytes(needed)} to train in memory, more than --memory {budgetText}: training from disk.");
+                    return Task.FromResult(TrainFromDisk(result, data, biased, result.GetValue(hyper.Rank) ?? new MatrixFactorizationOptions().Rank, file, rows, budget, outputFile, result.GetValue(spoolFolder), result.GetValue(movies), result.GetValue(test), cancellationToken));
+                }
+
+                Console.WriteLine($"{rows:N0} ratings need about {Bytes(needed)} to train in memory, within --memory {budgetText}.");
+            }
+
             // The dataset itself is not kept past the fit (the model keeps what it needs): at 100 M ratings its other
             // columns are gigabytes the model file's writing does not need. No trainer reads timestamps, so they are
             // not read (8 bytes a rating).
@@ -65,17 +95,79 @@ internal static class TrainCommand
             if (result.GetValue(test) is { } testFile)
             {
                 // Read after the model is written (a bad test file loses no training) and the training data is gone (no higher peak).
-                var held = CliProgress.Run(json: false, progress => data.Read(result, testFile.FullName, progress, timestamps: false));
-                var errors = Evaluator.EvaluateRatings(model, held);
-                Console.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"held out {testFile.Name}: RMSE {errors.Rmse:F4}, MAE {errors.Mae:F4} on {errors.RatingCount:N0} ratings ({errors.UnknownUserRatings:N0} with a user and {errors.UnknownItemRatings:N0} with an item the model does not know, predicted by its fallback)"));
+                PrintHeldOut(result, data, model, testFile);
             }
 
             return Task.FromResult(0);
         });
         return command;
     }
+
+    /// <summary>
+    /// What a rating costs while a dataset is read for training in memory, the figure --memory compares with its
+    /// budget: the read holds 9 bytes a rating and the dataset it builds 5 (docs/performance.md, "what a rating costs").
+    /// </summary>
+    internal const long InMemoryBytesPerRating = 14;
+
+    private static int TrainFromDisk(ParseResult result, DataOptions data, BiasedMatrixFactorizationTrainer trainer, int rank, string file, long rows, long budget, FileInfo output, DirectoryInfo? spoolFolder, FileInfo? movies, FileInfo? test, CancellationToken cancellationToken)
+    {
+        var folder = (spoolFolder ?? output.Directory!).FullName;
+        var metadata = movies is not null ? MovieLens.ReadMovies(movies.FullName) : null;
+        var start = Stopwatch.GetTimestamp();
+        var spool = CliProgress.Run(json: false, progress => data.Spool(result, file, folder, progress, rows));
+        OutOfCoreFit fit;
+        try
+        {
+            // What stays in memory while training: what is held now (the ids, a count a user and an item), the
+            // factors and biases (rows padded to the SIMD width), and a block of ratings a thread.
+            var users = spool.Users.Count;
+            var items = spool.Items.Count;
+            var held = GC.GetTotalMemory(forceFullCollection: true);
+            var stride = (rank + System.Numerics.Vector<float>.Count - 1) / System.Numerics.Vector<float>.Count * System.Numerics.Vector<float>.Count;
+            var factors = ((long)users + items) * ((stride * sizeof(float)) + sizeof(float));
+            Console.WriteLine($"holding {Bytes(held)} after spooling ({users:N0} users, {items:N0} items); the factors at rank {rank} take {Bytes(factors)}; the budget is {Bytes(budget)}");
+            if (held + factors > budget)
+            {
+                throw new UsageException($"--memory {Bytes(budget)}: the ids and counts ({Bytes(held)}) and the factors at rank {rank} ({Bytes(factors)}) alone need more; give a larger budget or a lower --rank.");
+            }
+
+            fit = CliProgress.Run(json: false, progress =>
+            {
+                var epochs = new EpochProgress(progress, "train biased-mf from disk");
+                var trained = trainer.FitToFile(spool, output.FullName, metadata, epochs, cancellationToken);
+                epochs.Done();
+                return trained;
+            });
+        }
+        finally
+        {
+            spool.Dispose();
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"trained biased-mf from disk on {fit.Ratings:N0} interactions ({fit.Model.Users.Count:N0} users, {fit.Model.Items.Count:N0} items; {fit.Groups} x {fit.Groups} blocks, the largest {Bytes(fit.LargestBlockBytes)}; {fit.DuplicatesDropped:N0} duplicates dropped) in {seconds:F3} s with the spooling; wrote {output.FullName} ({new FileInfo(output.FullName).Length:N0} bytes)"));
+        if (test is not null)
+        {
+            PrintHeldOut(result, data, fit.Model, test);
+        }
+
+        return 0;
+    }
+
+    private static void PrintHeldOut(ParseResult result, DataOptions data, IRecommender model, FileInfo testFile)
+    {
+        var held = CliProgress.Run(json: false, progress => data.Read(result, testFile.FullName, progress, timestamps: false));
+        var errors = Evaluator.EvaluateRatings(model, held);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"held out {testFile.Name}: RMSE {errors.Rmse:F4}, MAE {errors.Mae:F4} on {errors.RatingCount:N0} ratings ({errors.UnknownUserRatings:N0} with a user and {errors.UnknownItemRatings:N0} with an item the model does not know, predicted by its fallback)"));
+    }
+
+    private static string Bytes(long bytes) => bytes >= 1L << 30
+        ? (bytes / (double)(1L << 30)).ToString("F2", CultureInfo.InvariantCulture) + " GiB"
+        : (bytes / (double)(1L << 20)).ToString("F1", CultureInfo.InvariantCulture) + " MiB";
 
     /// <summary>Epochs (or steps) and the loss, on a bar created at the first report, when the total is known.</summary>
     internal sealed class EpochProgress(CliProgress progress, string name) : IProgress<TrainingProgress>

@@ -15,12 +15,12 @@ public static class InteractionReader
     /// <returns>The dataset and an account of skipped and duplicated rows.</returns>
     /// <exception cref="InteractionDataException">The file is empty, its header lacks a named column, or (under <see cref="BadRowPolicy.Fail"/>) a row is bad; the message names the file and line.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="format"/> is invalid.</exception>
-    public static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows) => Read(path, format, badRows, scale: null);
+    public static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows) => Read(path, format, badRows, scale: null)!;
 
     // As Read, with the rating scale set to `scale` instead of the format's when it is given, and without timestamps
     // when `timestamps` is false. UTF-8 files (the usual case) are decoded in blocks, without a string per line; a
     // file with a UTF-16 or UTF-32 byte order mark goes through a StreamReader.
-    internal static InteractionReadResult Read(string path, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale, IProgress<long>? progress = null, bool timestamps = true)
+    internal static InteractionReadResult? Read(string path, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale, IProgress<long>? progress = null, bool timestamps = true, InteractionSpool? spool = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = Internal.Storage.FileStore.IsRemote(path)
@@ -29,10 +29,10 @@ public static class InteractionReader
         if (Utf8Lines.HasOtherByteOrderMark(stream))
         {
             using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
-            return Read(new LineSource(reader), path, format, badRows, scale, progress, timestamps);
+            return Read(new LineSource(reader), path, format, badRows, scale, progress, timestamps, spool);
         }
 
-        return Read(new LineSource(new Utf8Lines(stream)), path, format, badRows, scale, progress, timestamps);
+        return Read(new LineSource(new Utf8Lines(stream)), path, format, badRows, scale, progress, timestamps, spool);
     }
 
     /// <summary>Reads delimited interactions from a text reader.</summary>
@@ -46,10 +46,11 @@ public static class InteractionReader
     public static InteractionReadResult Read(TextReader reader, string source, DelimitedFormat format, BadRowPolicy badRows)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return Read(new LineSource(reader), source, format, badRows, scale: null, progress: null, timestamps: true);
+        return Read(new LineSource(reader), source, format, badRows, scale: null, progress: null, timestamps: true, spool: null)!;
     }
 
-    private static InteractionReadResult Read(LineSource lines, string source, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale, IProgress<long>? progress, bool timestamps)
+    // Into a dataset (returned), or into a spool (null returned).
+    private static InteractionReadResult? Read(LineSource lines, string source, DelimitedFormat format, BadRowPolicy badRows, RatingScale? scale, IProgress<long>? progress, bool timestamps, InteractionSpool? spool)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(format);
@@ -87,7 +88,7 @@ public static class InteractionReader
 
         // Without timestamps (none in the file, or not wanted) the builder keeps none: 8 bytes a row less. The
         // timestamp field is still checked, so that a file has the same bad rows either way.
-        var builder = new InteractionDatasetBuilder(0, timestamps && columns.Timestamp >= 0, levels: true);
+        var builder = spool is null ? new InteractionDatasetBuilder(0, timestamps && columns.Timestamp >= 0, levels: true) : null;
 
         for (; more; more = lines.TryRead(out line))
         {
@@ -99,7 +100,7 @@ public static class InteractionReader
 
             if (rowsRead == 0 && lines.EstimateLines() is { } estimate)
             {
-                builder.EnsureCapacity(estimate);
+                builder?.EnsureCapacity(estimate);
             }
 
             if (++rowsRead % 100_000 == 0)
@@ -107,7 +108,7 @@ public static class InteractionReader
                 progress?.Report(rowsRead);
             }
 
-            var error = TryParse(line, format, scale, columns, fields, builder);
+            var error = TryParse(line, format, scale, columns, fields, builder, spool);
             if (error is null)
             {
                 continue;
@@ -127,10 +128,15 @@ public static class InteractionReader
         }
 
         progress?.Report(rowsRead);
+        if (spool is not null)
+        {
+            spool.SetSource(source, null, rowsRead, skippedCount, skipped);
+            return null;
+        }
 
         return new InteractionReadResult
         {
-            Dataset = builder.BuildAndClear(),
+            Dataset = builder!.BuildAndClear(),
             Source = source,
             RowsRead = rowsRead,
             RowsSkipped = skippedCount,
@@ -138,7 +144,7 @@ public static class InteractionReader
         };
     }
 
-    private static string? TryParse(ReadOnlySpan<char> line, DelimitedFormat format, RatingScale? scale, Columns columns, Span<Range> fields, InteractionDatasetBuilder builder)
+    private static string? TryParse(ReadOnlySpan<char> line, DelimitedFormat format, RatingScale? scale, Columns columns, Span<Range> fields, InteractionDatasetBuilder? builder, InteractionSpool? spool)
     {
         var text = line;
         var count = DelimitedLine.Split(text, format.Delimiter, fields);
@@ -194,7 +200,15 @@ public static class InteractionReader
             }
         }
 
-        builder.Add(user, item, value, timestamp);
+        if (builder is not null)
+        {
+            builder.Add(user, item, value, timestamp);
+        }
+        else
+        {
+            spool!.Add(spool.AddUser(user), spool.AddItem(item), value);
+        }
+
         return null;
     }
 

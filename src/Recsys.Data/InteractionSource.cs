@@ -62,14 +62,54 @@ public static class InteractionSource
     public static async Task<InteractionReadResult> ReadAsync(string path, InteractionSourceOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        options ??= new InteractionSourceOptions();
+        return (await ReadIntoAsync(path, options ?? new InteractionSourceOptions(), spool: null, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Reads the interactions of a source into files on disk instead of memory, for training beyond memory
+    /// (<c>BiasedMatrixFactorizationTrainer.FitToFile</c>): in memory stay only the ids and a count a user and an item.
+    /// Timestamps are not read.
+    /// </summary>
+    /// <param name="path">A delimited file, a Parquet file, a directory of Parquet files, or a Delta table directory.</param>
+    /// <param name="directory">The folder in which the spool makes its own folder (deleted when the spool is disposed); created when missing.</param>
+    /// <param name="options">How to read the source, as for <see cref="ReadAsync"/>.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The spool; dispose it to delete its files.</returns>
+    /// <exception cref="InteractionDataException">As for <see cref="ReadAsync"/>; the spool's files are deleted.</exception>
+    public static async Task<InteractionSpool> SpoolAsync(string path, string directory, InteractionSourceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        return await SpoolAsync(path, directory, options, InteractionSpool.DefaultChunkBits, cancellationToken).ConfigureAwait(false);
+    }
+
+    // chunkBits: users a spool file (2^bits); tests use small chunks to have several.
+    internal static async Task<InteractionSpool> SpoolAsync(string path, string directory, InteractionSourceOptions? options, int chunkBits, CancellationToken cancellationToken)
+    {
+        var spool = new InteractionSpool(directory, chunkBits);
+        try
+        {
+            await ReadIntoAsync(path, options ?? new InteractionSourceOptions(), spool, cancellationToken).ConfigureAwait(false);
+            spool.Complete();
+            return spool;
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+    }
+
+    // Reads into a dataset (returned) or into a spool (null returned).
+    private static async Task<InteractionReadResult?> ReadIntoAsync(string path, InteractionSourceOptions options, InteractionSpool? spool, CancellationToken cancellationToken)
+    {
         var kind = options.Kind ?? Detect(path);
         CheckVersionOptions(kind, options);
         switch (kind)
         {
             case DataSourceKind.Delimited:
                 var format = options.Delimited ?? (FirstLine(path).Contains('\t', StringComparison.Ordinal) ? DelimitedFormat.MovieLensUData : DelimitedFormat.MovieLensRatings);
-                return InteractionReader.Read(path, format, options.BadRows, options.Scale, options.Progress, options.ReadTimestamps);
+                return InteractionReader.Read(path, format, options.BadRows, options.Scale, options.Progress, options.ReadTimestamps && spool is null, spool);
             case DataSourceKind.Parquet:
                 {
                     var store = FileStore.For(path);
@@ -102,7 +142,7 @@ public static class InteractionSource
                     IAsyncEnumerable<ScanBatch> Scan(ScanDestination lend) => ColumnarScan.ScanAsync(
                         files.Select(f => new ScanFile(f, partitions.ValuesOf(f), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken, lend);
                     var rows = await CountRowsAsync(files, cancellationToken).ConfigureAwait(false);
-                    return await ReadBatchesAsync(Scan, roles, options, path, version: null, (int)Math.Min(rows, Array.MaxLength), cancellationToken).ConfigureAwait(false);
+                    return await ReadBatchesAsync(Scan, roles, options, path, version: null, (int)Math.Min(rows, Array.MaxLength), spool, cancellationToken).ConfigureAwait(false);
                 }
 
             case DataSourceKind.Delta:
@@ -111,7 +151,7 @@ public static class InteractionSource
                     var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type), c.Type)).ToList();
                     var roles = Roles.Resolve(options.Columns, fields, path).Keep(options);
                     var rows = await snapshot.CountStoredRowsAsync(cancellationToken).ConfigureAwait(false);
-                    return await ReadBatchesAsync(lend => snapshot.ScanAsync(roles.Names, cancellationToken, lend), roles, options, path, snapshot.Version, (int)Math.Min(rows, Array.MaxLength), cancellationToken).ConfigureAwait(false);
+                    return await ReadBatchesAsync(lend => snapshot.ScanAsync(roles.Names, cancellationToken, lend), roles, options, path, snapshot.Version, (int)Math.Min(rows, Array.MaxLength), spool, cancellationToken).ConfigureAwait(false);
                 }
 
             default:
@@ -179,11 +219,19 @@ public static class InteractionSource
         return rows;
     }
 
-    private static async Task<InteractionReadResult> ReadBatchesAsync(Func<ScanDestination, IAsyncEnumerable<ScanBatch>> scan, Roles roles, InteractionSourceOptions options, string path, long? version, int capacity, CancellationToken cancellationToken)
+    private static async Task<InteractionReadResult?> ReadBatchesAsync(Func<ScanDestination, IAsyncEnumerable<ScanBatch>> scan, Roles roles, InteractionSourceOptions options, string path, long? version, int capacity, InteractionSpool? spool, CancellationToken cancellationToken)
     {
-        var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f, options.Scale, capacity, roles.Timestamp is not null, options.Progress);
+        var reader = new InteractionBatchReader(options.BadRows, defaultValue: 1f, options.Scale, spool is null ? capacity : 0, roles.Timestamp is not null, options.Progress, spool);
         await reader.ReadAsync(scan, roles.Value is not null, roles.Timestamp is not null, cancellationToken).ConfigureAwait(false);
-        return reader.Finish(FileStore.For(path).FullPath(path), version);
+        var source = FileStore.For(path).FullPath(path);
+        if (spool is not null)
+        {
+            var (read, skipped, first) = reader.Counts;
+            spool.SetSource(source, version, read, skipped, first);
+            return null;
+        }
+
+        return reader.Finish(source, version);
     }
 
     private static void CheckVersionOptions(DataSourceKind kind, InteractionSourceOptions options)

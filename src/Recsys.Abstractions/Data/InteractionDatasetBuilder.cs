@@ -242,36 +242,4 @@ public sealed class InteractionDatasetBuilder
 
         return values;
     }
-
-    private sealed class IdInterner
-    {
-        private readonly Dictionary<string, int> _indices = new(StringComparer.Ordinal);
-        private readonly List<string> _ids = [];
-        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-
-        public IdInterner() => _lookup = _indices.GetAlternateLookup<ReadOnlySpan<char>>();
-
-        public int Count => _ids.Count;
-
-        public int Intern(ReadOnlySpan<char> id, string parameterName)
-        {
-            if (_lookup.TryGetValue(id, out var index))
-            {
-                return index;
-            }
-
-            if (id.IsEmpty)
-            {
-                throw new ArgumentException("An identifier must not be empty.", parameterName);
-            }
-
-            var text = id.ToString();
-            index = _ids.Count;
-            _indices.Add(text, index);
-            _ids.Add(text);
-            return index;
-        }
-
-        public string[] ToArray() => [.. _ids];
-    }
 }

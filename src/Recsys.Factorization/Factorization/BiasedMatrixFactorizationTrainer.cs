@@ -84,6 +84,71 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
         return final.ToModel(Name, TrainerParameters.ToJson(o), training, mean);
     }
 
+    /// <summary>
+    /// Trains on ratings spooled to disk (<c>InteractionSource.SpoolAsync</c>) and writes the model file, holding in
+    /// memory only the factors, the ids and one block of the rating matrix a thread: training beyond memory, as
+    /// LIBMF's <c>--disk</c> mode. The rows are sorted once into G × G block files (8 bytes a rating, in a new folder
+    /// beside the spool's, deleted at the end); each epoch reads the blocks in the same stratified schedule as
+    /// <see cref="Fit"/>, so a run depends only on the seed and the thread count.
+    /// </summary>
+    /// <param name="ratings">The spooled ratings; left as they are (dispose the spool to delete them).</param>
+    /// <param name="path">The model file to write, replaced: the same file <see cref="ModelFile.Save(string, IRecommender, ItemMetadata?)"/> writes for a model trained in memory.</param>
+    /// <param name="itemMetadata">Item titles and genres to keep in the file, or <see langword="null"/>.</param>
+    /// <param name="progress">Receives each epoch's training RMSE, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops training between blocks.</param>
+    /// <returns>
+    /// The statistics of the fit and a model that predicts as the file's does, for scoring held-out ratings. It lacks
+    /// the users' training items, which only the file holds: its <see cref="IRecommender.Recommend"/> throws; load
+    /// the file to recommend.
+    /// </returns>
+    /// <exception cref="NotSupportedException"><see cref="MatrixFactorizationOptions.ValidationFraction"/> is set: early stopping needs a validation slice in memory.</exception>
+    /// <exception cref="ArgumentException">The spool holds no ratings.</exception>
+    public OutOfCoreFit FitToFile(InteractionSpool ratings, string path, ItemMetadata? itemMetadata = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var o = _options;
+        if (o.ValidationFraction > 0)
+        {
+            throw new NotSupportedException($"Training from disk runs every epoch: ValidationFraction {o.ValidationFraction} needs a validation slice in memory for early stopping; set it to 0.");
+        }
+
+        if (ratings.Count == 0)
+        {
+            throw new ArgumentException($"The spool of '{ratings.Source}' holds no ratings.", nameof(ratings));
+        }
+
+        var users = ratings.Users.Count;
+        var items = ratings.Items.Count;
+        var stride = SgdKernel.Stride(o.Rank);
+        var parent = Path.GetDirectoryName(ratings.Directory) ?? ratings.Directory;
+        using var grid = SgdDiskGrid.Build(ratings, parent, o.EffectiveThreads, stride, o.Seed, cancellationToken);
+        var mean = grid.Sum / grid.Count;
+        var state = new SgdState(users, items, stride, o.Rank, o.InitialStandardDeviation, o.Seed);
+        var block = new DiskBlock(state, stride, (float)mean, (float)o.LearningRate, (float)o.Regularization, (float)o.BiasRegularization);
+        for (var epoch = 0; epoch < o.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var squaredError = grid.RunEpoch(epoch, (userGroup, itemGroup) => grid.RunBlock(userGroup, itemGroup, block, DiskBlock.Run));
+            block.LearningRate *= (float)o.LearningRateDecay;
+            progress?.Report(new TrainingProgress(Name, epoch + 1, o.Epochs, Math.Sqrt(squaredError / grid.Count)));
+        }
+
+        var seenOffsets = new int[users + 1];
+        long total = 0;
+        for (var u = 0; u < users; u++)
+        {
+            total += grid.SeenCounts[u];
+            seenOffsets[u + 1] = total <= int.MaxValue ? (int)total : throw new InvalidOperationException($"{total:N0} distinct ratings are more than a model file's training items hold ({int.MaxValue:N0}).");
+        }
+
+        // The model object keeps no training items: the file gets them from the block files, user group by user group.
+        var footprint = new TrainingFootprint(ratings.Users, ratings.Items, new int[users + 1], [], grid.MinValue, grid.MaxValue, mean);
+        var model = state.ToModel(Name, TrainerParameters.ToJson(o), footprint, mean);
+        ModelFile.Save(path, model, seenOffsets, write => grid.WriteSeen(write, cancellationToken), itemMetadata);
+        return new OutOfCoreFit(new PredictionOnlyModel(model), grid.Count, grid.DuplicatesDropped, grid.Groups, grid.MaxBlockBytes);
+    }
+
     /// <summary>One pass over a block, user by user, each user's row of factors reused across its run of ratings: the hot loop, with every array in a local.</summary>
     private static double RunBlock(SgdGrid grid, int userGroup, int itemGroup, Ratings ratings, SgdState state, int stride, float mu, float rate, float regularization, float biasRegularization)
     {
@@ -117,15 +182,56 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
 
                 var item = items[row];
                 var rating = rowLevels is not null ? levels![rowLevels[row]] : values![row];
-                ref var bi = ref itemBias[item];
-                var error = SgdKernel.Update(pu, q.AsSpan(item * stride, stride), mu + bu + bi, rating, rate, regularization);
-                bu += rate * (error - (biasRegularization * bu));
-                bi += rate * (error - (biasRegularization * bi));
+                var error = SgdKernel.UpdateBiased(pu, q.AsSpan(item * stride, stride), ref bu, ref itemBias[item], mu, rating, rate, regularization, biasRegularization);
                 sum += error * error;
             }
         }
 
         return sum;
+    }
+
+    // A disk block's segments, run as RunBlock runs a block in memory.
+    private sealed class DiskBlock(SgdState state, int stride, float mu, float learningRate, float regularization, float biasRegularization)
+    {
+        public float LearningRate { get; set; } = learningRate;
+
+        public static double Run(DiskBlock b, int firstUser, ReadOnlySpan<int> counts, ReadOnlySpan<int> items, ReadOnlySpan<float> values)
+        {
+            var (p, q, userBias, itemBias, stride) = (b.State.P, b.State.Q, b.State.UserBias, b.State.ItemBias, b.Stride);
+            var (mu, rate, regularization, biasRegularization) = (b.Mu, b.LearningRate, b.Regularization, b.BiasRegularization);
+            var sum = 0.0;
+            var row = 0;
+            for (var u = 0; u < counts.Length; u++)
+            {
+                var end = row + counts[u];
+                if (row == end)
+                {
+                    continue;
+                }
+
+                var user = firstUser + u;
+                var pu = p.AsSpan(user * stride, stride);
+                ref var bu = ref userBias[user];
+                for (; row < end; row++)
+                {
+                    var item = items[row];
+                    var error = SgdKernel.UpdateBiased(pu, q.AsSpan(item * stride, stride), ref bu, ref itemBias[item], mu, values[row], rate, regularization, biasRegularization);
+                    sum += error * error;
+                }
+            }
+
+            return sum;
+        }
+
+        private SgdState State { get; } = state;
+
+        private int Stride { get; } = stride;
+
+        private float Mu { get; } = mu;
+
+        private float Regularization { get; } = regularization;
+
+        private float BiasRegularization { get; } = biasRegularization;
     }
 
     private static float Dot(SgdState state, int stride, int user, int item) =>

@@ -37,6 +37,16 @@ internal static class SgdKernel
         return error;
     }
 
+    /// <summary>The update of biased matrix factorization: factors by <see cref="Update"/> against μ + b_u + b_i, then the two biases; returns the error.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float UpdateBiased(Span<float> p, Span<float> q, ref float userBias, ref float itemBias, float mu, float rating, float learningRate, float regularization, float biasRegularization)
+    {
+        var error = Update(p, q, mu + userBias + itemBias, rating, learningRate, regularization);
+        userBias += learningRate * (error - (biasRegularization * userBias));
+        itemBias += learningRate * (error - (biasRegularization * itemBias));
+        return error;
+    }
+
     /// <summary>The scalar reference of <see cref="Update"/>, kept for tests.</summary>
     public static float UpdateScalar(Span<float> p, Span<float> q, float baseline, float rating, float learningRate, float regularization)
     {

@@ -45,7 +45,11 @@ internal sealed class SgdState
     public SgdState Clone() => new(this);
 
     /// <summary>Builds the model.</summary>
-    public FactorModel ToModel(string algorithm, string parameters, InteractionDataset training, double mean, float[]? userFactorsOverride = null)
+    public FactorModel ToModel(string algorithm, string parameters, InteractionDataset training, double mean, float[]? userFactorsOverride = null) =>
+        ToModel(algorithm, parameters, TrainingFootprint.From(training), mean, userFactorsOverride);
+
+    /// <summary>Builds the model on a footprint of its own.</summary>
+    public FactorModel ToModel(string algorithm, string parameters, TrainingFootprint footprint, double mean, float[]? userFactorsOverride = null)
     {
         var users = UserBias.Length;
         var items = ItemBias.Length;
@@ -55,7 +59,7 @@ internal sealed class SgdState
             cold[i] = (float)(mean + ItemBias[i]);
         }
 
-        return new FactorModel(algorithm, parameters, TrainingFootprint.From(training), new FactorModelParts
+        return new FactorModel(algorithm, parameters, footprint, new FactorModelParts
         {
             Global = mean,
             UserBias = UserBias,
@@ -212,9 +216,7 @@ internal sealed class SgdGrid
         _users = users;
         _threads = Math.Max(1, Math.Min(threads, Math.Min(users, items)));
         _seed = seed;
-        var byCache = (int)Math.Min(MaxGroups, (((long)items * stride * sizeof(float)) + ItemGroupBytes - 1) / ItemGroupBytes);
-        var wanted = data.Count < SmallData ? MaxGroups : Math.Max(_threads, byCache);
-        _groups = Math.Max(1, Math.Min(wanted, Math.Min(users, items)));
+        _groups = GroupCount(data.Count, users, items, _threads, stride);
         var g = _groups;
         var offsets = data.UserOffsets;
         var rowItems = data.RowItems;
@@ -284,22 +286,29 @@ internal sealed class SgdGrid
     public (int Start, int End) Users(int group) => (_userGroups[group], _userGroups[group + 1]);
 
     /// <summary>Runs one epoch: <paramref name="work"/> gets (user group, item group); returns the sum of what it returned, added in a fixed order.</summary>
-    public double RunEpoch(int epoch, Func<int, int, double> work)
+    public double RunEpoch(int epoch, Func<int, int, double> work) => RunEpoch(_groups, _threads, _seed, epoch, work);
+
+    /// <summary>
+    /// The stratified schedule of G × G blocks: the G diagonals {(g, (g + s) mod G)} in an order drawn from the seed
+    /// and the epoch, the blocks of a diagonal on up to <paramref name="threads"/> threads; the sum of what
+    /// <paramref name="work"/> returned, added in a fixed order.
+    /// </summary>
+    internal static double RunEpoch(int groups, int threads, ulong seed, int epoch, Func<int, int, double> work)
     {
-        var g = _groups;
+        var g = groups;
         var diagonals = new int[g];
         for (var s = 0; s < g; s++)
         {
             diagonals[s] = s;
         }
 
-        RandomSource.ForStream(_seed, 1000 + (ulong)epoch).Shuffle(diagonals.AsSpan());
+        RandomSource.ForStream(seed, 1000 + (ulong)epoch).Shuffle(diagonals.AsSpan());
         var partial = new double[g];
         var total = 0.0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         foreach (var diagonal in diagonals)
         {
-            if (_threads == 1)
+            if (threads == 1)
             {
                 for (var group = 0; group < g; group++)
                 {
@@ -318,6 +327,17 @@ internal sealed class SgdGrid
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// The number of groups: 20 below <see cref="SmallData"/> ratings; above, the thread count, or more when an item
+    /// group's factor rows would pass <see cref="ItemGroupBytes"/>, at most 20; never more than the users or items.
+    /// </summary>
+    internal static int GroupCount(long ratings, int users, int items, int threads, int stride)
+    {
+        var byCache = (int)Math.Min(MaxGroups, (((long)items * stride * sizeof(float)) + ItemGroupBytes - 1) / ItemGroupBytes);
+        var wanted = ratings < SmallData ? MaxGroups : Math.Max(threads, byCache);
+        return Math.Max(1, Math.Min(wanted, Math.Min(users, items)));
     }
 
     /// <summary>

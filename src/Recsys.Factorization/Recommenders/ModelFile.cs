@@ -68,12 +68,12 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(model);
         if (destination.CanSeek)
         {
-            WriteInPlace(destination, model, itemMetadata, format);
+            WriteInPlace(destination, writer => WriteModel(writer, model, format), itemMetadata);
             return;
         }
 
         using var buffer = new MemoryStream();
-        WriteInPlace(buffer, model, itemMetadata, format);
+        WriteInPlace(buffer, writer => WriteModel(writer, model, format), itemMetadata);
         buffer.Position = 0;
         buffer.CopyTo(destination);
         destination.Flush();
@@ -82,7 +82,7 @@ public static class ModelFile
     // The payload is streamed to the destination through the hash, and the header (whose length and version are only
     // known at the end) is written over a placeholder: no copy of the payload is held, which at 100 M ratings is
     // hundreds of megabytes (and twice that while a MemoryStream grows).
-    private static void WriteInPlace(Stream destination, IRecommender model, ItemMetadata? itemMetadata, ModelFormat format)
+    private static void WriteInPlace(Stream destination, Func<BinaryWriter, int> writeModel, ItemMetadata? itemMetadata)
     {
         var start = destination.Position;
         Span<byte> header = stackalloc byte[HeaderLength];
@@ -94,7 +94,7 @@ public static class ModelFile
         {
             using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
             {
-                version = WriteModel(writer, model, format);
+                version = writeModel(writer);
                 WriteMetadata(writer, itemMetadata);
             }
 
@@ -112,6 +112,23 @@ public static class ModelFile
         destination.Position = end;
         destination.Write(Checksum(version, header, payloadHash));
         destination.Flush();
+    }
+
+    /// <summary>
+    /// Writes a factor model trained beyond memory: the object's footprint has no training items (at a billion ratings
+    /// they are 4 GB), so they are written from <paramref name="seenOffsets"/> (a user's first, as in the footprint) and
+    /// the items <paramref name="writeSeen"/> hands over in user order. The file is the same as for a model that held them.
+    /// </summary>
+    internal static void Save(string path, FactorModel model, int[] seenOffsets, Action<Action<ReadOnlySpan<int>>> writeSeen, ItemMetadata? itemMetadata = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (model.Training.SeenOffsets[^1] != 0 || seenOffsets.Length != model.Users.Count + 1)
+        {
+            throw new ArgumentException("The model must have no training items, and the offsets one more entry than it has users.", nameof(seenOffsets));
+        }
+
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        WriteInPlace(stream, writer => WriteFactor(writer, model, new SeenItems(seenOffsets, writeSeen)), itemMetadata);
     }
 
     /// <summary>Reads a model from a stream holding exactly one model file.</summary>
@@ -210,7 +227,6 @@ public static class ModelFile
         switch (model)
         {
             case FactorModel factor:
-                writer.Write(FactorKind);
                 return WriteFactor(writer, factor);
             case BlendModel blend:
                 writer.Write(blend.SupportCoefficients is null ? BlendKind : SupportBlendKind);
@@ -365,12 +381,13 @@ public static class ModelFile
         }
     }
 
-    private static int WriteFactor(BinaryWriter writer, FactorModel model)
+    private static int WriteFactor(BinaryWriter writer, FactorModel model, SeenItems? seen = null)
     {
         var p = model.Parts;
+        writer.Write(FactorKind);
         writer.Write(model.Algorithm);
         writer.Write(model.Parameters);
-        WriteFootprint(writer, model.Training);
+        WriteFootprint(writer, model.Training, seen);
         writer.Write(p.Global);
         writer.Write(p.Rank);
         var flags = (p.UserBias is null ? 0 : 1) | (p.ItemBias is null ? 0 : 2) | (p.NonPersonalized ? 4 : 0) | (p.ClampPredictions ? 8 : 0) | (model.Index is null ? 0 : 16);
@@ -402,16 +419,50 @@ public static class ModelFile
         return 5;
     }
 
-    private static void WriteFootprint(BinaryWriter writer, TrainingFootprint t)
+    private static void WriteFootprint(BinaryWriter writer, TrainingFootprint t, SeenItems? seen = null)
     {
         WriteIds(writer, t.Users);
         WriteIds(writer, t.Items);
         writer.Write(t.MinValue);
         writer.Write(t.MaxValue);
         writer.Write(t.MeanValue);
-        WriteArray(writer, t.SeenOffsets);
-        WriteArray(writer, t.SeenItems);
+        if (seen is null)
+        {
+            WriteArray(writer, t.SeenOffsets);
+            WriteArray(writer, t.SeenItems);
+            return;
+        }
+
+        // As WriteArray writes them: the count, then the items as they come.
+        WriteArray(writer, seen.Offsets);
+        var total = seen.Offsets[^1];
+        writer.Write(total);
+        long written = 0;
+        seen.Write(items =>
+        {
+            foreach (var item in items)
+            {
+                if ((uint)item >= (uint)t.Items.Count)
+                {
+                    throw new InvalidOperationException($"A training item index {item} is outside the model's {t.Items.Count} items.");
+                }
+            }
+
+            written += items.Length;
+            if (written > total)
+            {
+                throw new InvalidOperationException($"More training items were written than the offsets' {total:N0}.");
+            }
+
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(items));
+        });
+        if (written != total)
+        {
+            throw new InvalidOperationException($"{written:N0} training items were written; the offsets say {total:N0}.");
+        }
     }
+
+    private sealed record SeenItems(int[] Offsets, Action<Action<ReadOnlySpan<int>>> Write);
 
     private static TrainingFootprint ReadFootprint(BinaryReader reader, int version)
     {

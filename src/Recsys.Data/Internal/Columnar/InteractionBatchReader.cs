@@ -5,9 +5,10 @@ namespace Recsys.Data.Internal.Columnar;
 // Turns scanned batches (user, item, value?, timestamp? columns) into interactions, with the bad-row policy of the
 // delimited reader: a bad row either stops the read (naming file, row group and row) or is skipped and counted.
 // Integer ids are interned through a long -> index map, so no string is made per row.
-internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue, RatingScale? scale, int capacity, bool timestamps, IProgress<long>? progress = null)
+// Rows go to a dataset's builder or, for training beyond memory, to a spool on disk.
+internal sealed class InteractionBatchReader(BadRowPolicy badRows, float defaultValue, RatingScale? scale, int capacity, bool timestamps, IProgress<long>? progress = null, InteractionSpool? spool = null)
 {
-    private readonly InteractionDatasetBuilder _builder = new(capacity, timestamps, levels: true);
+    private readonly InteractionDatasetBuilder? _builder = spool is null ? new(capacity, timestamps, levels: true) : null;
     private readonly NumericIds _numericUsers = new();
     private readonly NumericIds _numericItems = new();
     private readonly List<SkippedRow> _skipped = [];
@@ -66,7 +67,7 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
 
     private ColumnVector? Lend(int column, ValueKind kind, long scanRow, int count)
     {
-        if (scanRow + count > _builder.Capacity)
+        if (_builder is null || scanRow + count > _builder.Capacity)
         {
             return null;
         }
@@ -79,9 +80,12 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         return target is null ? null : ColumnVector.Borrow(kind, target, (int)scanRow, count);
     }
 
+    /// <summary>The rows read, skipped and the first skipped rows, when the rows went to a spool.</summary>
+    public (long Read, long Skipped, IReadOnlyList<SkippedRow> FirstSkipped) Counts => (_rowsRead, _skippedCount, _skipped);
+
     public InteractionReadResult Finish(string source, long? version) => new()
     {
-        Dataset = _builder.BuildAndClear(),
+        Dataset = (_builder ?? throw new InvalidOperationException("The rows went to a spool.")).BuildAndClear(),
         Source = source,
         RowsRead = _rowsRead,
         RowsSkipped = _skippedCount,
@@ -173,7 +177,15 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
 
         var user = Intern(users, row, _numericUsers, isUser: true);
         var item = Intern(items, row, _numericItems, isUser: false);
-        _builder.Add(user, item, value, timestamp);
+        if (_builder is not null)
+        {
+            _builder.Add(user, item, value, timestamp);
+        }
+        else
+        {
+            spool!.Add(user, item, value);
+        }
+
         return null;
     }
 
@@ -182,7 +194,7 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         if (ids.Strings is { } strings)
         {
             var name = strings[ids.Offset + row];
-            return isUser ? _builder.AddUser(name) : _builder.AddItem(name);
+            return AddId(name, isUser);
         }
 
         var id = ids.GetInt64(row);
@@ -196,10 +208,15 @@ internal sealed class InteractionBatchReader(BadRowPolicy badRows, float default
         _ = ids.Kind == ValueKind.UnsignedLong
             ? unchecked((ulong)id).TryFormat(text, out written, provider: CultureInfo.InvariantCulture)
             : id.TryFormat(text, out written, provider: CultureInfo.InvariantCulture);
-        index = isUser ? _builder.AddUser(text[..written]) : _builder.AddItem(text[..written]);
+        index = AddId(text[..written], isUser);
         numeric.Add(id, index);
         return index;
     }
+
+    // Direct calls on the two sealed destinations (a billion rows make three interface calls a row count).
+    private int AddId(ReadOnlySpan<char> id, bool isUser) => _builder is not null
+        ? (isUser ? _builder.AddUser(id) : _builder.AddItem(id))
+        : (isUser ? spool!.AddUser(id) : spool!.AddItem(id));
 
     // Integer id -> builder index: the last id seen (rows usually come grouped by user), then a dense array for ids
     // in [0, 2^24) (index + 1; 0 = unseen), then a dictionary for the rest.

@@ -1,0 +1,206 @@
+using System.Buffers.Binary;
+
+namespace Recsys.Data;
+
+/// <summary>
+/// Interactions read to files on disk instead of into memory, for a trainer that streams them (biased matrix
+/// factorization beyond memory): the ids are interned in memory, the rows go to one file per 65,536 users, 10 bytes a
+/// row. Made by <c>InteractionSource.SpoolAsync</c> in Recsys.Data; <see cref="Dispose"/> deletes the files.
+/// </summary>
+/// <remarks>
+/// Duplicated (user, item) pairs are kept as read; the trainer keeps the one read last, as a dataset built without
+/// timestamps does. Timestamps are not kept.
+/// </remarks>
+public sealed class InteractionSpool : IDisposable
+{
+    internal const int DefaultChunkBits = 16;
+    internal const int RecordBytes = 10;
+    private const int BufferBytes = 1 << 18;
+    private readonly IdInterner _userIds = new();
+    private readonly IdInterner _itemIds = new();
+    private readonly List<ChunkWriter> _chunks = [];
+    private int[] _userCounts = new int[1024];
+    private int[] _itemCounts = new int[1024];
+    private IdMap? _users;
+    private IdMap? _items;
+    private bool _disposed;
+
+    // The files go in a new folder inside `parent`, the only thing Dispose deletes.
+    internal InteractionSpool(string parent, int chunkBits = DefaultChunkBits)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(parent);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkBits, 16);
+        Directory = ScratchFolder.Create(parent, "recsys-spool-");
+        ChunkBits = chunkBits;
+    }
+
+    /// <summary>Gets the folder holding the spooled rows (created inside the folder given, deleted by <see cref="Dispose"/>).</summary>
+    public string Directory { get; }
+
+    /// <summary>Gets the number of rows spooled, duplicated pairs included.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Gets the users, in order of first appearance.</summary>
+    /// <exception cref="InvalidOperationException">The spool is still being written.</exception>
+    public IdMap Users => _users ?? throw new InvalidOperationException("The spool is still being written.");
+
+    /// <summary>Gets the items, in order of first appearance.</summary>
+    /// <exception cref="InvalidOperationException">The spool is still being written.</exception>
+    public IdMap Items => _items ?? throw new InvalidOperationException("The spool is still being written.");
+
+    /// <summary>Gets the source read, as <see cref="InteractionReadResult.Source"/>.</summary>
+    public string Source { get; private set; } = "";
+
+    /// <summary>Gets the Delta table version read, or <see langword="null"/> for other sources.</summary>
+    public long? SourceVersion { get; private set; }
+
+    /// <summary>Gets the rows read, bad rows included.</summary>
+    public long RowsRead { get; private set; }
+
+    /// <summary>Gets the bad rows skipped (under <see cref="BadRowPolicy.Skip"/>).</summary>
+    public long RowsSkipped { get; private set; }
+
+    /// <summary>Gets the first skipped rows, at most <see cref="InteractionReadResult.MaxListedSkippedRows"/>.</summary>
+    public IReadOnlyList<SkippedRow> FirstSkippedRows { get; private set; } = [];
+
+    internal int ChunkBits { get; }
+
+    internal int ChunkCount => _chunks.Count;
+
+    /// <summary>The rows of every user, duplicates included (the first <see cref="IdMap.Count"/> of <see cref="Users"/> count).</summary>
+    internal ReadOnlySpan<int> UserCounts => _userCounts.AsSpan(0, _userIds.Count);
+
+    /// <summary>The rows of every item, duplicates included.</summary>
+    internal ReadOnlySpan<int> ItemCounts => _itemCounts.AsSpan(0, _itemIds.Count);
+
+    internal long ChunkRows(int chunk) => _chunks[chunk].Rows;
+
+    internal string ChunkPath(int chunk) => _chunks[chunk].Path;
+
+    internal int AddUser(ReadOnlySpan<char> userId) => _userIds.Intern(userId, nameof(userId));
+
+    internal int AddItem(ReadOnlySpan<char> itemId) => _itemIds.Intern(itemId, nameof(itemId));
+
+    internal void Add(int user, int item, float value)
+    {
+        if (_users is not null)
+        {
+            throw new InvalidOperationException("The spool is complete.");
+        }
+
+        if ((uint)user >= (uint)_userIds.Count || (uint)item >= (uint)_itemIds.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(user), $"User {user} or item {item} has not been registered.");
+        }
+
+        if (!float.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "An interaction value must be a finite number.");
+        }
+
+        var chunk = user >> ChunkBits;
+        while (_chunks.Count <= chunk)
+        {
+            _chunks.Add(new ChunkWriter(Path.Combine(Directory, $"chunk-{_chunks.Count:D5}.bin")));
+        }
+
+        _chunks[chunk].Write((ushort)(user & ((1 << ChunkBits) - 1)), item, value);
+        Grow(ref _userCounts, user)++;
+        Grow(ref _itemCounts, item)++;
+        Count++;
+    }
+
+    internal void SetSource(string source, long? version, long rowsRead, long rowsSkipped, IReadOnlyList<SkippedRow> firstSkipped) =>
+        (Source, SourceVersion, RowsRead, RowsSkipped, FirstSkippedRows) = (source, version, rowsRead, rowsSkipped, firstSkipped);
+
+    /// <summary>Flushes and closes the files and freezes the ids; nothing can be added afterwards.</summary>
+    internal void Complete()
+    {
+        foreach (var chunk in _chunks)
+        {
+            chunk.Close();
+        }
+
+        _users = _userIds.ToIdMap();
+        _items = _itemIds.ToIdMap();
+    }
+
+    /// <summary>Deletes the spooled files and their folder.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var chunk in _chunks)
+        {
+            chunk.Close();
+        }
+
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    /// <summary>Reads a chunk's rows: the user's index within the chunk, the item, the value.</summary>
+    internal static (int LocalUser, int Item, float Value) ReadRecord(ReadOnlySpan<byte> record) =>
+        (BinaryPrimitives.ReadUInt16LittleEndian(record), BinaryPrimitives.ReadInt32LittleEndian(record[2..]), BinaryPrimitives.ReadSingleLittleEndian(record[6..]));
+
+    private static ref int Grow(ref int[] counts, int index)
+    {
+        if (index >= counts.Length)
+        {
+            Array.Resize(ref counts, Math.Max(index + 1, counts.Length * 2));
+        }
+
+        return ref counts[index];
+    }
+
+    private sealed class ChunkWriter(string path)
+    {
+        private FileStream? _file = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        private byte[]? _buffer = new byte[BufferBytes];
+        private int _used;
+
+        public string Path { get; } = path;
+
+        public long Rows { get; private set; }
+
+        public void Write(ushort localUser, int item, float value)
+        {
+            if (_used + RecordBytes > BufferBytes)
+            {
+                Flush();
+            }
+
+            var record = _buffer.AsSpan(_used, RecordBytes);
+            BinaryPrimitives.WriteUInt16LittleEndian(record, localUser);
+            BinaryPrimitives.WriteInt32LittleEndian(record[2..], item);
+            BinaryPrimitives.WriteSingleLittleEndian(record[6..], value);
+            _used += RecordBytes;
+            Rows++;
+        }
+
+        public void Close()
+        {
+            if (_file is null)
+            {
+                return;
+            }
+
+            Flush();
+            _file.Dispose();
+            (_file, _buffer) = (null, null);
+        }
+
+        private void Flush()
+        {
+            _file!.Write(_buffer.AsSpan(0, _used));
+            _used = 0;
+        }
+    }
+}
