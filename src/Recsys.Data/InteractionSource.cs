@@ -73,20 +73,22 @@ public static class InteractionSource
     /// <param name="path">A delimited file, a Parquet file, a directory of Parquet files, or a Delta table directory.</param>
     /// <param name="directory">The folder in which the spool makes its own folder (deleted when the spool is disposed); created when missing.</param>
     /// <param name="options">How to read the source, as for <see cref="ReadAsync"/>.</param>
+    /// <param name="holdoutFraction">The share of (user, item) pairs to keep in memory as <see cref="InteractionSpool.Holdout"/> instead of spooling them, chosen by a hash of the ids (0: none).</param>
+    /// <param name="holdoutSeed">The seed of that hash.</param>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The spool; dispose it to delete its files.</returns>
     /// <exception cref="InteractionDataException">As for <see cref="ReadAsync"/>; the spool's files are deleted.</exception>
-    public static async Task<InteractionSpool> SpoolAsync(string path, string directory, InteractionSourceOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<InteractionSpool> SpoolAsync(string path, string directory, InteractionSourceOptions? options = null, double holdoutFraction = 0, ulong holdoutSeed = 0, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        return await SpoolAsync(path, directory, options, InteractionSpool.DefaultChunkBits, cancellationToken).ConfigureAwait(false);
+        return await SpoolAsync(path, directory, options, InteractionSpool.DefaultChunkBits, holdoutFraction, holdoutSeed, cancellationToken).ConfigureAwait(false);
     }
 
     // chunkBits: users a spool file (2^bits); tests use small chunks to have several.
-    internal static async Task<InteractionSpool> SpoolAsync(string path, string directory, InteractionSourceOptions? options, int chunkBits, CancellationToken cancellationToken)
+    internal static async Task<InteractionSpool> SpoolAsync(string path, string directory, InteractionSourceOptions? options, int chunkBits, double holdoutFraction, ulong holdoutSeed, CancellationToken cancellationToken)
     {
-        var spool = new InteractionSpool(directory, chunkBits);
+        var spool = new InteractionSpool(directory, chunkBits, holdoutFraction, holdoutSeed);
         try
         {
             await ReadIntoAsync(path, options ?? new InteractionSourceOptions(), spool, cancellationToken).ConfigureAwait(false);

@@ -12,8 +12,7 @@ public static class InteractionSources
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         // The auto-detection of InteractionSource (u.data when the first line has tabs, else ratings.csv), failing on bad rows.
-        return new DelegateSource($"file {path}", async ct =>
-            (await InteractionSource.ReadAsync(path, new InteractionSourceOptions { Kind = DataSourceKind.Delimited }, ct).ConfigureAwait(false)).Dataset);
+        return new PathSource($"file {path}", path, new InteractionSourceOptions { Kind = DataSourceKind.Delimited });
     }
 
     /// <summary>
@@ -34,8 +33,7 @@ public static class InteractionSources
             return new DeltaSource(path, options);
         }
 
-        return new DelegateSource($"{(kind ?? DataSourceKind.Delimited) switch { DataSourceKind.Parquet => "parquet", _ => "file" }} {path}", async ct =>
-            (await InteractionSource.ReadAsync(path, options, ct).ConfigureAwait(false)).Dataset);
+        return new PathSource($"{(kind ?? DataSourceKind.Delimited) switch { DataSourceKind.Parquet => "parquet", _ => "file" }} {path}", path, options);
     }
 
     /// <summary>The built-in synthetic data set.</summary>
@@ -89,7 +87,22 @@ public static class InteractionSources
         public Task<InteractionDataset> LoadAsync(CancellationToken cancellationToken) => load(cancellationToken);
     }
 
-    private sealed class DeltaSource(string path, InteractionSourceOptions options) : IVersionedInteractionSource
+    // A file or folder InteractionSource reads, in memory or to disk.
+    private sealed class PathSource(string description, string path, InteractionSourceOptions options) : ISpoolingInteractionSource
+    {
+        public string Description { get; } = description;
+
+        public async Task<InteractionDataset> LoadAsync(CancellationToken cancellationToken) =>
+            (await InteractionSource.ReadAsync(path, options, cancellationToken).ConfigureAwait(false)).Dataset;
+
+        public async Task<long> CountRowsAsync(CancellationToken cancellationToken) =>
+            (await InteractionSource.DescribeAsync(path, options, cancellationToken).ConfigureAwait(false)).Rows;
+
+        public Task<InteractionSpool> SpoolAsync(string directory, double holdoutFraction, ulong holdoutSeed, CancellationToken cancellationToken) =>
+            InteractionSource.SpoolAsync(path, directory, options, holdoutFraction, holdoutSeed, cancellationToken);
+    }
+
+    private sealed class DeltaSource(string path, InteractionSourceOptions options) : IVersionedInteractionSource, ISpoolingInteractionSource
     {
         private readonly string _path = path.Contains("://", StringComparison.Ordinal) ? path.TrimEnd('/') : Path.GetFullPath(path);
 
@@ -108,6 +121,16 @@ public static class InteractionSources
 
         public Task<long> CountAddedRowsAsync(CancellationToken cancellationToken) =>
             Task.Run(() => DeltaTable.CountAddedRows(_path), cancellationToken);
+
+        public async Task<long> CountRowsAsync(CancellationToken cancellationToken) =>
+            (await InteractionSource.DescribeAsync(_path, options, cancellationToken).ConfigureAwait(false)).Rows;
+
+        public async Task<InteractionSpool> SpoolAsync(string directory, double holdoutFraction, ulong holdoutSeed, CancellationToken cancellationToken)
+        {
+            var spool = await InteractionSource.SpoolAsync(_path, directory, options, holdoutFraction, holdoutSeed, cancellationToken).ConfigureAwait(false);
+            LoadedVersion = spool.SourceVersion;
+            return spool;
+        }
     }
 
     private sealed class StoreSource(IInteractionStore store, IInteractionSource? baseSource, RatingScale? scale, BadRowPolicy badRows) : IInteractionSource

@@ -73,6 +73,27 @@ public sealed class RetrainingOptions : IValidatableObject
     /// <summary>Gets or sets a cron schedule (five fields, UTC) of the hosted worker; null for none.</summary>
     public string? Cron { get; set; }
 
+    /// <summary>
+    /// Gets or sets a memory budget in bytes for training; null for none. When set, and the source can be read to disk
+    /// (<see cref="ISpoolingInteractionSource"/>: <see cref="InteractionSources.FromPath"/> and
+    /// <see cref="InteractionSources.File"/>), and its rows would need more than this to train in memory (14 bytes a
+    /// rating while read), the run trains from disk instead: the source is spooled with a share of its (user, item)
+    /// pairs held out by a hash of their ids (<see cref="DiskHoldoutFraction"/>), every candidate (biased-mf only) is
+    /// trained from block files on disk (<c>BiasedMatrixFactorizationTrainer.FitToFile</c>), candidates and
+    /// Production are judged on the held-out pairs by RMSE and MAE (rating prediction: the promotion's
+    /// <see cref="PromotionPolicy.PrimaryMetric"/> should be <c>rmse</c> or <c>mae</c>), and what is registered is the
+    /// model trained on all the other pairs (no refit, no tuning).
+    /// </summary>
+    [Range(1L << 20, long.MaxValue)]
+    public long? MemoryBudget { get; set; }
+
+    /// <summary>Gets or sets the share of (user, item) pairs a run that trains from disk holds out to judge the models on; default 0.01. The same pairs every run (a hash of the ids and <see cref="Seed"/>).</summary>
+    [Range(0.0001, 0.5)]
+    public double DiskHoldoutFraction { get; set; } = 0.01;
+
+    /// <summary>Gets or sets the folder in which a run that trains from disk keeps its files (a folder of its own, deleted at the end); default the system's temporary folder.</summary>
+    public string? SpoolDirectory { get; set; }
+
     /// <summary>Gets or sets the data-volume trigger: a run when the interaction store holds this many more interactions than at the last run; null for none.</summary>
     public long? MinNewInteractions { get; set; }
 

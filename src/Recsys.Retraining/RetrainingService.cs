@@ -219,7 +219,11 @@ public sealed class RetrainingService : IRetrainingLauncher
             string? decision = null;
             try
             {
-                decision = await new CandidatePipeline(_registry, _runs, _source, _options, _format, _logger).RunAsync(flow, cancellationToken).ConfigureAwait(false);
+                // With a memory budget the source's size decides: in memory, or from disk when it would not fit.
+                var disk = await DiskPipeline.ChooseAsync(flow, _registry, _source, _options, _format, _logger, cancellationToken).ConfigureAwait(false);
+                decision = disk is not null
+                    ? await disk.RunAsync(flow, cancellationToken).ConfigureAwait(false)
+                    : await new CandidatePipeline(_registry, _runs, _source, _options, _format, _logger).RunAsync(flow, cancellationToken).ConfigureAwait(false);
                 state = RunState.Succeeded;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -30,6 +30,8 @@ internal sealed class IdInterner
         return index;
     }
 
+    public string IdAt(int index) => _ids[index];
+
     public string[] ToArray() => [.. _ids];
 
     /// <summary>The map of the ids interned, sharing this interner's dictionary (which must not be used afterwards).</summary>

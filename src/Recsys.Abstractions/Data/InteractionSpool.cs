@@ -8,8 +8,11 @@ namespace Recsys.Data;
 /// row. Made by <c>InteractionSource.SpoolAsync</c> in Recsys.Data; <see cref="Dispose"/> deletes the files.
 /// </summary>
 /// <remarks>
-/// Duplicated (user, item) pairs are kept as read; the trainer keeps the one read last, as a dataset built without
-/// timestamps does. Timestamps are not kept.
+/// <para>Duplicated (user, item) pairs are kept as read; the trainer keeps the one read last, as a dataset built without
+/// timestamps does. Timestamps are not kept.</para>
+/// <para>With a holdout fraction, a pair goes to <see cref="Holdout"/> (in memory) instead of the files when a hash of its
+/// user and item ids and the seed falls below the fraction: the same pairs every time, whatever the order or the
+/// rest of the data, so a model trained on one spool never learned the held-out pairs of a later one.</para>
 /// </remarks>
 public sealed class InteractionSpool : IDisposable
 {
@@ -21,16 +24,33 @@ public sealed class InteractionSpool : IDisposable
     private readonly List<ChunkWriter> _chunks = [];
     private int[] _userCounts = new int[1024];
     private int[] _itemCounts = new int[1024];
+    private readonly double _holdoutFraction;
+    private readonly ulong _holdoutSeed;
+    private readonly InteractionDatasetBuilder? _holdoutBuilder;
+    private readonly System.Security.Cryptography.IncrementalHash _fingerprint = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+    private readonly byte[] _hashBuffer = new byte[12 << 12];
+    private int _hashUsed;
+    private ulong[] _userHashes = new ulong[1024];
+    private ulong[] _itemHashes = new ulong[1024];
     private IdMap? _users;
     private IdMap? _items;
+    private InteractionDataset? _holdout;
+    private string? _fingerprintText;
     private bool _disposed;
 
     // The files go in a new folder inside `parent`, the only thing Dispose deletes.
-    internal InteractionSpool(string parent, int chunkBits = DefaultChunkBits)
+    internal InteractionSpool(string parent, int chunkBits = DefaultChunkBits, double holdoutFraction = 0, ulong holdoutSeed = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(parent);
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkBits, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkBits, 16);
+        if (!(holdoutFraction is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(holdoutFraction), holdoutFraction, "The holdout fraction is at least 0 and below 1.");
+        }
+
+        (_holdoutFraction, _holdoutSeed) = (holdoutFraction, holdoutSeed);
+        _holdoutBuilder = holdoutFraction > 0 ? new InteractionDatasetBuilder(0, timestamps: false, levels: true) : null;
         Directory = ScratchFolder.Create(parent, "recsys-spool-");
         ChunkBits = chunkBits;
     }
@@ -64,6 +84,14 @@ public sealed class InteractionSpool : IDisposable
     /// <summary>Gets the first skipped rows, at most <see cref="InteractionReadResult.MaxListedSkippedRows"/>.</summary>
     public IReadOnlyList<SkippedRow> FirstSkippedRows { get; private set; } = [];
 
+    /// <summary>Gets the held-out pairs (a dataset in memory), or <see langword="null"/> when the spool holds none out.</summary>
+    /// <exception cref="InvalidOperationException">The spool is still being written.</exception>
+    public InteractionDataset? Holdout => _users is null ? throw new InvalidOperationException("The spool is still being written.") : _holdout;
+
+    /// <summary>Gets a SHA-256 of the rows as read (user, item, value, in order, held-out ones included) and of the ids: the same source read the same way has the same fingerprint.</summary>
+    /// <exception cref="InvalidOperationException">The spool is still being written.</exception>
+    public string Fingerprint => _fingerprintText ?? throw new InvalidOperationException("The spool is still being written.");
+
     internal int ChunkBits { get; }
 
     internal int ChunkCount => _chunks.Count;
@@ -78,9 +106,9 @@ public sealed class InteractionSpool : IDisposable
 
     internal string ChunkPath(int chunk) => _chunks[chunk].Path;
 
-    internal int AddUser(ReadOnlySpan<char> userId) => _userIds.Intern(userId, nameof(userId));
+    internal int AddUser(ReadOnlySpan<char> userId) => Intern(_userIds, ref _userHashes, userId, nameof(userId));
 
-    internal int AddItem(ReadOnlySpan<char> itemId) => _itemIds.Intern(itemId, nameof(itemId));
+    internal int AddItem(ReadOnlySpan<char> itemId) => Intern(_itemIds, ref _itemHashes, itemId, nameof(itemId));
 
     internal void Add(int user, int item, float value)
     {
@@ -97,6 +125,13 @@ public sealed class InteractionSpool : IDisposable
         if (!float.IsFinite(value))
         {
             throw new ArgumentOutOfRangeException(nameof(value), value, "An interaction value must be a finite number.");
+        }
+
+        Fingerprint12(user, item, value);
+        if (_holdoutBuilder is not null && IsHeldOut(_userHashes[user], _itemHashes[item]))
+        {
+            _holdoutBuilder.Add(_userIds.IdAt(user), _itemIds.IdAt(item), value, 0);
+            return;
         }
 
         var chunk = user >> ChunkBits;
@@ -122,6 +157,21 @@ public sealed class InteractionSpool : IDisposable
             chunk.Close();
         }
 
+        // Ids whose every row was held out have no count yet.
+        Grow(ref _userCounts, Math.Max(0, _userIds.Count - 1));
+        Grow(ref _itemCounts, Math.Max(0, _itemIds.Count - 1));
+        _fingerprint.AppendData(_hashBuffer.AsSpan(0, _hashUsed));
+        foreach (var ids in (IdInterner[])[_userIds, _itemIds])
+        {
+            for (var k = 0; k < ids.Count; k++)
+            {
+                _fingerprint.AppendData(System.Text.Encoding.UTF8.GetBytes(ids.IdAt(k)));
+                _fingerprint.AppendData([0]);
+            }
+        }
+
+        _fingerprintText = Convert.ToHexStringLower(_fingerprint.GetHashAndReset());
+        _holdout = _holdoutBuilder?.BuildAndClear();
         _users = _userIds.ToIdMap();
         _items = _itemIds.ToIdMap();
     }
@@ -135,6 +185,7 @@ public sealed class InteractionSpool : IDisposable
         }
 
         _disposed = true;
+        _fingerprint.Dispose();
         foreach (var chunk in _chunks)
         {
             chunk.Close();
@@ -150,7 +201,52 @@ public sealed class InteractionSpool : IDisposable
     internal static (int LocalUser, int Item, float Value) ReadRecord(ReadOnlySpan<byte> record) =>
         (BinaryPrimitives.ReadUInt16LittleEndian(record), BinaryPrimitives.ReadInt32LittleEndian(record[2..]), BinaryPrimitives.ReadSingleLittleEndian(record[6..]));
 
-    private static ref int Grow(ref int[] counts, int index)
+    // A stable 64-bit hash of an id (FNV-1a over its UTF-16 code units, then SplitMix64's finalizer), kept a user and
+    // an item when first interned: the holdout's decision costs two array reads a row.
+    private static int Intern(IdInterner ids, ref ulong[] hashes, ReadOnlySpan<char> id, string parameterName)
+    {
+        var before = ids.Count;
+        var index = ids.Intern(id, parameterName);
+        if (index == before)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in id)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            Grow(ref hashes, index) = Mix(hash);
+        }
+
+        return index;
+    }
+
+    private static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    private bool IsHeldOut(ulong userHash, ulong itemHash) =>
+        (Mix(userHash ^ Mix(itemHash + _holdoutSeed)) >> 11) * (1.0 / (1UL << 53)) < _holdoutFraction;
+
+    private void Fingerprint12(int user, int item, float value)
+    {
+        if (_hashUsed == _hashBuffer.Length)
+        {
+            _fingerprint.AppendData(_hashBuffer);
+            _hashUsed = 0;
+        }
+
+        var row = _hashBuffer.AsSpan(_hashUsed, 12);
+        BinaryPrimitives.WriteInt32LittleEndian(row, user);
+        BinaryPrimitives.WriteInt32LittleEndian(row[4..], item);
+        BinaryPrimitives.WriteSingleLittleEndian(row[8..], value);
+        _hashUsed += 12;
+    }
+
+    private static ref T Grow<T>(ref T[] counts, int index)
     {
         if (index >= counts.Length)
         {

@@ -137,7 +137,9 @@ public static class ModelFile
     /// <exception cref="ModelFormatException">The data is not a valid model file; the message says why.</exception>
     public static ModelPackage Read(Stream source) => Read(source, ModelFormat.Default);
 
-    internal static ModelPackage Read(Stream source, ModelFormat format)
+    // trainingItems: false skips a factor model's users' training items (at a billion ratings 4 GB); the model is
+    // then one that predicts and refuses to recommend (it could not leave them out).
+    internal static ModelPackage Read(Stream source, ModelFormat format, bool trainingItems = true)
     {
         ArgumentNullException.ThrowIfNull(source);
         var header = new byte[HeaderLength];
@@ -179,7 +181,7 @@ public static class ModelFile
         try
         {
             using var reader = new BinaryReader(payload, Encoding.UTF8, leaveOpen: true);
-            var model = ReadModel(reader, version, format);
+            var model = ReadModel(reader, version, format, trainingItems);
             var metadata = ReadMetadata(reader);
             if (payload.Position != length)
             {
@@ -321,11 +323,13 @@ public static class ModelFile
         return model ?? throw new ModelFormatException($"The model serializer for format '{name}' ({serializer.GetType().Name}) returned no model.");
     }
 
-    private static IRecommender ReadModel(BinaryReader reader, int version, ModelFormat format)
+    private static IRecommender ReadModel(BinaryReader reader, int version, ModelFormat format, bool trainingItems = true)
     {
         var kind = reader.ReadByte();
         switch (kind)
         {
+            case FactorKind when !trainingItems:
+                return new PredictionOnlyModel(ReadFactor(reader, version, trainingItems: false));
             case FactorKind:
                 return ReadFactor(reader, version);
             case BlendKind:
@@ -464,7 +468,7 @@ public static class ModelFile
 
     private sealed record SeenItems(int[] Offsets, Action<Action<ReadOnlySpan<int>>> Write);
 
-    private static TrainingFootprint ReadFootprint(BinaryReader reader, int version)
+    private static TrainingFootprint ReadFootprint(BinaryReader reader, int version, bool trainingItems = true)
     {
         var users = ReadIds(reader);
         var items = ReadIds(reader);
@@ -472,6 +476,25 @@ public static class ModelFile
         var max = reader.ReadSingle();
         var mean = version >= 2 ? reader.ReadDouble() : double.NaN;
         var seenOffsets = ReadArray<int>(reader);
+        if (!trainingItems)
+        {
+            // Read through (the checksum covers them), a slice at a time, and not kept.
+            var skip = (long)ReadCount(reader, sizeof(int)) * sizeof(int);
+            var scratch = new byte[1 << 20];
+            while (skip > 0)
+            {
+                var n = reader.BaseStream.ReadAtLeast(scratch.AsSpan(0, (int)Math.Min(scratch.Length, skip)), 1, throwOnEndOfStream: false);
+                skip -= n > 0 ? n : throw new EndOfStreamException("The training items end past the end of the payload.");
+            }
+
+            if (seenOffsets.Length != users.Count + 1)
+            {
+                throw new ModelFormatException("The model file's training items do not match its users.");
+            }
+
+            return new TrainingFootprint(users, items, new int[users.Count + 1], [], min, max, mean);
+        }
+
         var seenItems = ReadArray<int>(reader);
         if (seenOffsets.Length != users.Count + 1 || seenOffsets[0] != 0 || seenOffsets[^1] != seenItems.Length)
         {
@@ -509,11 +532,11 @@ public static class ModelFile
         }
     }
 
-    private static FactorModel ReadFactor(BinaryReader reader, int version)
+    private static FactorModel ReadFactor(BinaryReader reader, int version, bool trainingItems = true)
     {
         var algorithm = reader.ReadString();
         var parameters = reader.ReadString();
-        var footprint = ReadFootprint(reader, version);
+        var footprint = ReadFootprint(reader, version, trainingItems);
         var global = reader.ReadDouble();
         var rank = reader.ReadInt32();
         var flags = reader.ReadByte();

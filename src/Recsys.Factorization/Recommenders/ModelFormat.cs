@@ -111,7 +111,24 @@ public sealed class ModelFormat
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The model and its item metadata.</returns>
     /// <exception cref="ModelFormatException">The artifact is not a model this format reads.</exception>
-    public async Task<ModelPackage> ReadVersionAsync(IModelRegistry registry, ModelVersion version, CancellationToken cancellationToken)
+    public Task<ModelPackage> ReadVersionAsync(IModelRegistry registry, ModelVersion version, CancellationToken cancellationToken) =>
+        ReadVersionAsync(registry, version, trainingItems: true, cancellationToken);
+
+    /// <summary>
+    /// Reads a registered version's artifact as <see cref="ReadVersionAsync(IModelRegistry, ModelVersion, CancellationToken)"/>
+    /// does, but a factor model without its users' training items (at a billion ratings, 4 GB): for scoring held-out
+    /// ratings of a model trained beyond memory. Such a model predicts; its <see cref="IRecommender.Recommend"/> throws,
+    /// since it could not leave the training items out. Other kinds of model are read whole.
+    /// </summary>
+    /// <param name="registry">The registry.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The model and its item metadata.</returns>
+    /// <exception cref="ModelFormatException">The artifact is not a model this format reads.</exception>
+    public Task<ModelPackage> ReadVersionForPredictionAsync(IModelRegistry registry, ModelVersion version, CancellationToken cancellationToken) =>
+        ReadVersionAsync(registry, version, trainingItems: false, cancellationToken);
+
+    private async Task<ModelPackage> ReadVersionAsync(IModelRegistry registry, ModelVersion version, bool trainingItems, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(version);
@@ -124,7 +141,7 @@ public sealed class ModelFormat
             using var buffered = new BufferedStream(artifact, 1 << 20);
             try
             {
-                return Read(buffered);
+                return ModelFile.Read(buffered, this, trainingItems);
             }
             catch (ModelFormatException)
             {

@@ -28,6 +28,7 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
     private readonly RetrainingOptions _options = options;
     private readonly ModelFormat _format = format;
     private readonly ILogger _logger = logger;
+    private readonly RunSteps _steps = new(registry, options, logger);
 
     /// <summary>Runs the candidate steps of one run, from load to retention; returns the promotion decision.</summary>
     public async Task<string> RunAsync(FlowRun flow, CancellationToken cancellationToken)
@@ -70,8 +71,7 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
         var trained = await TrainAllAsync(flow, "train", split.Train, settings, cancellationToken).ConfigureAwait(false);
         var purposes = trained.Select(t => ModelLifecycle.PurposeOf(t.Model, t.Candidate.Purpose)).ToArray();
 
-        var targets = _options.Candidates.Select(TargetOf).Prepend(_options.ModelName).Distinct(StringComparer.Ordinal)
-            .Where(m => _options.Candidates.Any(c => TargetOf(c) == m)).ToList();
+        var targets = _steps.Targets();
         var (scores, productions) = await flow.StepAsync(
             "evaluate",
             _options.Registry,
@@ -86,10 +86,10 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
 
                 return (candidateScores, current);
             },
-            r => string.Join("; ", r.candidateScores.Select((s, k) => $"{Label(trained[k].Candidate)} {Describe(s)}"))
+            r => string.Join("; ", r.candidateScores.Select((s, k) => $"{_steps.Label(trained[k].Candidate)} {Describe(s)}"))
                 + string.Concat(targets.Select(t => r.current[t] is { } p
-                    ? $"; {Prefix(t)}Production v{p.Version.Version} {Describe(p.Score)} ({p.How})"
-                    : $"; {Prefix(t)}no Production model")),
+                    ? $"; {_steps.Prefix(t)}Production v{p.Version.Version} {Describe(p.Score)} ({p.How})"
+                    : $"; {_steps.Prefix(t)}no Production model")),
             cancellationToken).ConfigureAwait(false);
 
         // Evaluate, then refit: what is registered and served learns every interaction the run loaded.
@@ -112,7 +112,7 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
                     // A version of the same recipe trained on the same data is already there (a run that changed nothing
                     // for this model): it is not registered again. One this run registered (a retried step) is reused.
                     var parameters = Recipes.ParametersOf(Recipes.AlgorithmOf(trained[k].Candidate), settings[k]);
-                    var same = (await _registry.ListVersionsOrEmptyAsync(TargetOf(trained[k].Candidate), ct).ConfigureAwait(false)).FirstOrDefault(v =>
+                    var same = (await _registry.ListVersionsOrEmptyAsync(_steps.TargetOf(trained[k].Candidate), ct).ConfigureAwait(false)).FirstOrDefault(v =>
                         v.Status == ModelVersionStatus.Ready && v.Lineage is { } l && l.DataFingerprint == lineage.DataFingerprint && l.Refit == lineage.Refit
                         && Recipes.SameRecipe(trained[k].Candidate.Name, parameters, v));
                     if (same is not null && (same.Tags.GetValueOrDefault("run_id") == flow.RunId || trained[k].Candidate.Trainer is null))
@@ -126,66 +126,18 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
 
                 return versions;
             },
-            v => string.Join(", ", v.Select(x => x.New ? $"{Prefix(x.Version.ModelName)}v{x.Version.Version} ({x.Version.Trainer})" : $"{Prefix(x.Version.ModelName)}{x.Version.Trainer} unchanged (v{x.Version.Version} has its recipe and data)"))
+            v => string.Join(", ", v.Select(x => x.New ? $"{_steps.Prefix(x.Version.ModelName)}v{x.Version.Version} ({x.Version.Trainer})" : $"{_steps.Prefix(x.Version.ModelName)}{x.Version.Trainer} unchanged (v{x.Version.Version} has its recipe and data)"))
                 + (_options.Refit ? string.Create(CultureInfo.InvariantCulture, $", refit on all {data.Count:N0} interactions") : ""),
             cancellationToken).ConfigureAwait(false);
 
-        var decision = await flow.StepAsync(
-            "promote",
-            _options.Registry,
-            async ct =>
-            {
-                var decisions = new List<string>();
-                foreach (var target in targets)
-                {
-                    var members = registered.Where(r => r.Version.ModelName == target).ToList();
-                    var fresh = members.Where(r => r.New).ToList();
-                    var unchanged = string.Join("; ", members.Where(r => !r.New).Select(r => $"{r.Version.Trainer} unchanged: v{r.Version.Version} already has its recipe trained on this data, so no version was registered"));
-                    decisions.Add(Prefix(target) + (fresh.Count == 0
-                        ? $"no promotion: {unchanged}"
-                        : await new CandidatePromoter(_registry, _options.Promotion).PromoteAsync(flow.RunId, [.. fresh.Select(r => r.Version)], [.. fresh.Select(r => purposes[r.Candidate])], productions[target], ct).ConfigureAwait(false)
-                            + (unchanged.Length > 0 ? $"; {unchanged}" : "")));
-                }
-
-                return string.Join(" | ", decisions);
-            },
-            d => d,
-            cancellationToken).ConfigureAwait(false);
-
-        if (_options.KeepVersions is { } keep)
-        {
-            await flow.StepAsync(
-                "retention",
-                _options.Registry,
-                async ct =>
-                {
-                    var removed = new List<string>();
-                    foreach (var target in targets)
-                    {
-                        removed.AddRange((await new VersionRetention(_registry, _logger).ApplyAsync(target, keep, flow.RunId, ct).ConfigureAwait(false)).Select(v => $"{Prefix(target)}v{v}"));
-                    }
-
-                    return removed;
-                },
-                r => r.Count == 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"nothing beyond the newest {keep} non-Production versions")
-                    : string.Create(CultureInfo.InvariantCulture, $"artifacts deleted (metadata and history kept), beyond the newest {keep} non-Production versions: {string.Join(", ", r)}"),
-                cancellationToken).ConfigureAwait(false);
-        }
-
+        var decision = await _steps.PromoteAsync(flow, targets, registered, purposes, productions, cancellationToken).ConfigureAwait(false);
+        await _steps.RetainAsync(flow, targets, cancellationToken).ConfigureAwait(false);
         return decision;
     }
-
-    /// <summary>One candidate's version: registered by this run (<paramref name="New"/>), or an existing one with its recipe and data.</summary>
-    private sealed record Registration(int Candidate, ModelVersion Version, bool New);
 
     /// <summary>What the run's split is measured against: the newest timestamp Production was trained on (when the split holds out newer interactions), and the loaded data's fingerprint.</summary>
     private sealed record ServedTraining(long? TrainedUpTo, string Fingerprint);
 
-    /// <summary>The model a line is about, when a run trains several.</summary>
-    private string Prefix(string model) => _options.Candidates.All(c => TargetOf(c) == _options.ModelName) ? "" : $"{model}: ";
-
-    private string Label(CandidateOptions candidate) => TargetOf(candidate) == _options.ModelName ? candidate.Name : $"{candidate.Name} ({TargetOf(candidate)})";
 
     private async Task<ProductionEvaluation?> EvaluateProductionAsync(string model, DataSplit split, ServedTraining served, EvaluationOptions evaluation, CancellationToken cancellationToken)
     {
@@ -230,7 +182,7 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
                 continue;
             }
 
-            var name = $"tune {k + 1}: {Label(candidate)}";
+            var name = $"tune {k + 1}: {_steps.Label(candidate)}";
             var validator = new HoldoutValidator(evaluation);
 
             // Built inside the step, so that a search the options did not validate fails this step and the run, named.
@@ -273,7 +225,7 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
             async (k, ct) =>
             {
                 var candidate = _options.Candidates[k];
-                var name = $"{stage} {k + 1}: {Label(candidate)}";
+                var name = $"{stage} {k + 1}: {_steps.Label(candidate)}";
                 var model = await flow.StepAsync(
                     name,
                     _options.Train,
@@ -282,7 +234,7 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
                         {
                             using var training = RetrainingTelemetry.Source.StartActivity("recsys.train");
                             training?.SetTag(RecsysTelemetry.Algorithm, candidate.Algorithm);
-                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, settings[k], HoldoutValidator.Default)).Fit(data, new ProgressLog(_logger, flow.RunId, name, TargetOf(candidate), candidate.Name), token);
+                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, settings[k], HoldoutValidator.Default)).Fit(data, new ProgressLog(_logger, flow.RunId, name, _steps.TargetOf(candidate), candidate.Name), token);
                         },
                         token),
                     m => string.Create(CultureInfo.InvariantCulture, $"{m.Algorithm}: {data.Count:N0} interactions, {m.Users.Count:N0} users, {m.Items.Count:N0} items"),
@@ -292,10 +244,7 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
         return trained;
     }
 
-    private async Task<ModelVersion?> ProductionVersionAsync(string model, CancellationToken cancellationToken) =>
-        await _registry.FindModelAsync(model, cancellationToken).ConfigureAwait(false) is null
-            ? null
-            : await _registry.GetByStageAsync(model, ModelStage.Production, cancellationToken).ConfigureAwait(false);
+    private Task<ModelVersion?> ProductionVersionAsync(string model, CancellationToken cancellationToken) => _steps.ProductionVersionAsync(model, cancellationToken);
 
     private async Task<(IRecommender Model, ModelVersion Version)?> CurrentProductionAsync(string model, CancellationToken cancellationToken)
     {
@@ -312,7 +261,7 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
         var artifact = _format.SerializeToTemporaryFile(model, metadata);
         await using var disposeArtifact = artifact.ConfigureAwait(false);
         return await _registry.RegisterVersionAsync(
-            TargetOf(candidate),
+            _steps.TargetOf(candidate),
             new NewModelVersion
             {
                 Trainer = candidate.Name,
@@ -327,18 +276,5 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static string Describe(EvaluationResult r) =>
-        string.Create(CultureInfo.InvariantCulture, $"rmse {r.Rmse:F4}, ndcg@{r.K} {r.NdcgAtK:F4}");
-
-    /// <summary>Training progress to the log (step, epoch, loss).</summary>
-    private sealed class ProgressLog(ILogger logger, string runId, string step, string model, string candidate) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value)
-        {
-            Log.Progress(logger, runId, step, value.Epoch, value.Epochs, value.Loss);
-            RetrainingTelemetry.Progress(model, candidate, value.Epoch, value.Loss);
-        }
-    }
-
-    private string TargetOf(CandidateOptions candidate) => candidate.ModelName ?? _options.ModelName;
+    private static string Describe(EvaluationResult r) => RunSteps.Describe(r);
 }
