@@ -84,7 +84,7 @@ public sealed class RetrainingOptions : IValidatableObject
     /// <see cref="PromotionPolicy.PrimaryMetric"/> should be <c>rmse</c> or <c>mae</c>), and what is registered is the
     /// model trained on all the other pairs (no refit, no tuning).
     /// </summary>
-    [Range(1L << 20, long.MaxValue)]
+    [Range(1, long.MaxValue)]
     public long? MemoryBudget { get; set; }
 
     /// <summary>Gets or sets the share of (user, item) pairs a run that trains from disk holds out to judge the models on; default 0.01. The same pairs every run (a hash of the ids and <see cref="Seed"/>).</summary>
