@@ -53,6 +53,30 @@ public sealed class DataSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainWithMemory_OverTheBudget_TrainsFromDisk_AsAccurateAsInMemory_AndLeavesNoFileBehind()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string At(string name) => Path.Combine(_work.FullName, name);
+        var (exit, _, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["generate", "--users", "20000", "--items", "3000", "--ratings", "2000000", "--out", At("train.parquet"), "--test-out", At("test.parquet"), "--test-fraction", "0.05"], ct);
+        Assert.True(exit == 0, error);
+        string[] train = ["train", "--data", At("train.parquet"), "--test", At("test.parquet"), "--rank", "16", "--epochs", "8"];
+
+        (exit, var inMemory, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), [.. train, "--out", At("memory.bin"), "--memory", "1GiB"], ct);
+        Assert.True(exit == 0, error);
+        (exit, var fromDisk, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), [.. train, "--out", At("disk.bin"), "--memory", "24MiB", "--spool", At("scratch")], ct);
+        Assert.True(exit == 0, error);
+
+        Assert.Contains("within --memory 1GiB", inMemory, StringComparison.Ordinal);
+        Assert.Contains("more than --memory 24MiB: training from disk.", fromDisk, StringComparison.Ordinal);
+        Assert.Matches(@"trained biased-mf from disk on 1,9\d\d,\d{3} interactions \(20,000 users, 3,000 items; \d+ x \d+ blocks", fromDisk);
+        static double Rmse(string output) => double.Parse(
+            System.Text.RegularExpressions.Regex.Match(output, @"held out test\.parquet: RMSE (\d\.\d{4})").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(Rmse(fromDisk), Rmse(inMemory) - 0.005, Rmse(inMemory) + 0.005);
+        Assert.Equal(new FileInfo(At("memory.bin")).Length, new FileInfo(At("disk.bin")).Length); // the same users, items and training items
+        Assert.Empty(Directory.GetFileSystemEntries(At("scratch")));
+    }
+
+    [Fact]
     public async Task DataDescribe_Json_GivesKindColumnsRowsVersion()
     {
         var ct = TestContext.Current.CancellationToken;
