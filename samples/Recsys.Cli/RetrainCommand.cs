@@ -34,6 +34,12 @@ internal static class RetrainCommand
             Description = "Search this parameter for every candidate before training it, repeatable (as 'recsys tune --param': Name=MIN:MAX[:log] or Name=V1,V2,…); each trial is a step of the run.",
         };
         var trials = new Option<int>("--trials") { Description = "Most trials per searched candidate.", DefaultValueFactory = _ => 20 };
+        var memory = new Option<string?>("--memory")
+        {
+            Description = "A memory budget such as 4GiB: when --data would need more to train in memory, the run trains from disk (biased-mf only): the data is spooled with --disk-holdout of its (user, item) pairs held out by a hash of their ids, the candidates and Production are judged on them by RMSE and MAE (use --metric rmse), and the models trained on the rest are registered (no refit).",
+        };
+        var diskHoldout = new Option<double>("--disk-holdout") { Description = "With --memory: the share of pairs held out to judge the models on.", DefaultValueFactory = _ => new RetrainingOptions().DiskHoldoutFraction };
+        var spoolFolder = new Option<DirectoryInfo?>("--spool") { Description = "With --memory: where the run keeps its files while it trains from disk (default: the system's temporary folder)." };
         var budget = new Option<double?>("--time-budget") { Description = "Seconds after which no further trial of a candidate's search starts." };
         Within(parallelism, 1, 256);
         Within(trials, 1, 10_000);
@@ -54,7 +60,7 @@ internal static class RetrainCommand
         });
         var command = new Command("retrain", "Run the retraining flow once: load, split, train candidates in parallel, evaluate them and Production, register, promote.")
         {
-            registry, model, data.Data, data.Format, data.Columns, data.Scale, data.Version, data.AsOf, data.BadRows, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, tune, trials, budget, noRefit,
+            registry, model, data.Data, data.Format, data.Columns, data.Scale, data.Version, data.AsOf, data.BadRows, store, candidates, split, metric, margin, parallelism, movies, epochs, rank, tune, trials, budget, noRefit, memory, diskHoldout, spoolFolder,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -66,6 +72,9 @@ internal static class RetrainCommand
                 MaxParallelism = result.GetValue(parallelism),
                 MoviesPath = result.GetValue(movies)?.FullName,
                 Refit = !result.GetValue(noRefit),
+                MemoryBudget = result.GetValue(memory) is { } memoryText ? Cli.ParseBytes("--memory", memoryText) : null,
+                DiskHoldoutFraction = result.GetValue(diskHoldout),
+                SpoolDirectory = result.GetValue(spoolFolder)?.FullName,
             };
             options.Promotion.PrimaryMetric = result.GetValue(metric)!;
             options.Promotion.MinImprovement = result.GetValue(margin);

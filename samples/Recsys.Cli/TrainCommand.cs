@@ -21,7 +21,7 @@ internal static class TrainCommand
         var test = new Option<FileInfo?>("--test") { Description = "Held-out ratings (read as --data is: same --format, --columns, --scale): after training, print the model's RMSE and MAE on them. No ranking metrics: for data too large for 'recsys evaluate'." };
         var memory = new Option<string?>("--memory")
         {
-            Description = $"A memory budget such as 4GiB: when --data would need more to train in memory (about {InMemoryBytesPerRating} bytes a rating while it is read), biased-mf trains from disk instead: the ratings are spooled and sorted into blocks on disk (about 18 bytes a rating, deleted at the end) and streamed every epoch; memory then holds the ids, the factors and a block a thread.",
+            Description = $"A memory budget such as 4GiB: when --data would need more to train in memory (about {InteractionSource.InMemoryBytesPerRating} bytes a rating while it is read), biased-mf trains from disk instead: the ratings are spooled and sorted into blocks on disk (about 18 bytes a rating, deleted at the end) and streamed every epoch; memory then holds the ids, the factors and a block a thread.",
         };
         var spoolFolder = new Option<DirectoryInfo?>("--spool") { Description = "Where --memory puts its files while training from disk (default: the folder of --out)." };
         var command = new Command("train", "Train an algorithm on all of --data (or the synthetic data) and write a model file.") { algorithm, output, movies, test, memory, spoolFolder };
@@ -51,19 +51,19 @@ internal static class TrainCommand
                 }
 
                 var rows = data.CountRows(result, file);
-                var needed = rows * InMemoryBytesPerRating;
+                var needed = rows * InteractionSource.InMemoryBytesPerRating;
                 if (needed > budget)
                 {
                     if (trainer is not BiasedMatrixFactorizationTrainer biased)
                     {
-                        throw new UsageException($"--memory {budgetText}: {rows:N0} ratings need about {Bytes(needed)} to train in memory, more than the budget, and only biased-mf trains from disk; use --algorithm biased-mf or a larger budget.");
+                        throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--memory {budgetText}: {rows:N0} ratings need about {Bytes(needed)} to train in memory, more than the budget, and only biased-mf trains from disk; use --algorithm biased-mf or a larger budget."));
                     }
 
-                    Console.WriteLine($"{rows:N0} ratings need about {Bytes(needed)} to train in memory, more than --memory {budgetText}: training from disk.");
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows:N0} ratings need about {Bytes(needed)} to train in memory, more than --memory {budgetText}: training from disk."));
                     return Task.FromResult(TrainFromDisk(result, data, biased, result.GetValue(hyper.Rank) ?? new MatrixFactorizationOptions().Rank, file, rows, budget, outputFile, result.GetValue(spoolFolder), result.GetValue(movies), result.GetValue(test), cancellationToken));
                 }
 
-                Console.WriteLine($"{rows:N0} ratings need about {Bytes(needed)} to train in memory, within --memory {budgetText}.");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows:N0} ratings need about {Bytes(needed)} to train in memory, within --memory {budgetText}."));
             }
 
             // The dataset itself is not kept past the fit (the model keeps what it needs): at 100 M ratings its other
@@ -103,12 +103,6 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>
-    /// What a rating costs while a dataset is read for training in memory, the figure --memory compares with its
-    /// budget: the read holds 9 bytes a rating and the dataset it builds 5 (docs/performance.md, "what a rating costs").
-    /// </summary>
-    internal const long InMemoryBytesPerRating = 14;
-
     private static int TrainFromDisk(ParseResult result, DataOptions data, BiasedMatrixFactorizationTrainer trainer, int rank, string file, long rows, long budget, FileInfo output, DirectoryInfo? spoolFolder, FileInfo? movies, FileInfo? test, CancellationToken cancellationToken)
     {
         var folder = (spoolFolder ?? output.Directory!).FullName;
@@ -125,7 +119,7 @@ internal static class TrainCommand
             var held = GC.GetTotalMemory(forceFullCollection: true);
             var stride = (rank + System.Numerics.Vector<float>.Count - 1) / System.Numerics.Vector<float>.Count * System.Numerics.Vector<float>.Count;
             var factors = ((long)users + items) * ((stride * sizeof(float)) + sizeof(float));
-            Console.WriteLine($"holding {Bytes(held)} after spooling ({users:N0} users, {items:N0} items); the factors at rank {rank} take {Bytes(factors)}; the budget is {Bytes(budget)}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {Bytes(held)} after spooling ({users:N0} users, {items:N0} items); the factors at rank {rank} take {Bytes(factors)}; the budget is {Bytes(budget)}"));
             if (held + factors > budget)
             {
                 throw new UsageException($"--memory {Bytes(budget)}: the ids and counts ({Bytes(held)}) and the factors at rank {rank} ({Bytes(factors)}) alone need more; give a larger budget or a lower --rank.");
@@ -165,9 +159,9 @@ internal static class TrainCommand
             $"held out {testFile.Name}: RMSE {errors.Rmse:F4}, MAE {errors.Mae:F4} on {errors.RatingCount:N0} ratings ({errors.UnknownUserRatings:N0} with a user and {errors.UnknownItemRatings:N0} with an item the model does not know, predicted by its fallback)"));
     }
 
-    private static string Bytes(long bytes) => bytes >= 1L << 30
-        ? (bytes / (double)(1L << 30)).ToString("F2", CultureInfo.InvariantCulture) + " GiB"
-        : (bytes / (double)(1L << 20)).ToString("F1", CultureInfo.InvariantCulture) + " MiB";
+    private static string Bytes(long bytes) => bytes >= 1L << 30 ? (bytes / (double)(1L << 30)).ToString("F2", CultureInfo.InvariantCulture) + " GiB"
+        : bytes >= 1L << 20 ? (bytes / (double)(1L << 20)).ToString("F1", CultureInfo.InvariantCulture) + " MiB"
+        : (bytes / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " KiB";
 
     /// <summary>Epochs (or steps) and the loss, on a bar created at the first report, when the total is known.</summary>
     internal sealed class EpochProgress(CliProgress progress, string name) : IProgress<TrainingProgress>

@@ -7,6 +7,13 @@ namespace Recsys.Data;
 /// <summary>Reads interactions from any source Recsys knows: delimited text, Parquet files or folders, Delta tables.</summary>
 public static class InteractionSource
 {
+    /// <summary>
+    /// What a rating costs while a source is read into memory to train on it, the figure a memory budget is compared
+    /// with: the read holds 9 bytes a rating (user, item, a byte value) and the dataset it builds 5 (measured:
+    /// docs/performance.md, "what a rating costs").
+    /// </summary>
+    public const long InMemoryBytesPerRating = 14;
+
     private static readonly byte[] ParquetMagic = "PAR1"u8.ToArray();
 
     /// <summary>Whether a file, folder or table exists at a path: a local path or an object-store URL (<c>az://container/path</c>, <c>abfss://container@account.dfs.core.windows.net/path</c>).</summary>

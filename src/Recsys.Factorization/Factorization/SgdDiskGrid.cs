@@ -11,12 +11,14 @@ namespace Recsys.Factorization;
 /// reads each block whole when its turn comes, so memory holds the factors, the ids and a block a thread.
 /// </summary>
 /// <remarks>
-/// <para>User groups are whole spool chunks (65,536 users) cut by rating counts; item groups are index ranges cut by
-/// rating counts, as in memory. A chunk is read once: its rows are placed user by user (the counts are known), each
-/// user's items sorted (already sorted in a file written user by user) and duplicated pairs dropped, keeping the one
-/// read last (as a dataset built without timestamps does), then each user's run is split at the item groups' bounds.</para>
-/// <para>A block file is a sequence of segments, one a chunk: first user, users, ratings (3 ints); a rating count a
-/// user (ints); the items (ints); the values (floats) — 8 bytes a rating, 4-byte aligned, read as spans.</para>
+/// <para>User and item groups are index ranges cut by rating counts, as in memory (<see cref="SgdGrid"/>), so with the
+/// same data, seed and threads a fit from disk makes the updates of a fit in memory, in the same order. A spool chunk
+/// is read once: its rows are placed user by user (the counts are known), each user's items sorted (already sorted in
+/// a file written user by user) and duplicated pairs dropped, keeping the one read last (as a dataset built without
+/// timestamps does); then its users are split at the user groups' bounds and each user's run at the item groups'.</para>
+/// <para>A block file is a sequence of segments, one a chunk's part of the user group: first user, users, ratings (3
+/// ints); a rating count a user (ints); the items (ints); the values (floats) — 8 bytes a rating, 4-byte aligned,
+/// read as spans.</para>
 /// </remarks>
 internal sealed class SgdDiskGrid : IDisposable
 {
@@ -75,29 +77,15 @@ internal sealed class SgdDiskGrid : IDisposable
     {
         var users = spool.Users.Count;
         var items = spool.Items.Count;
-        var chunks = spool.ChunkCount;
         threads = Math.Max(1, Math.Min(threads, Math.Min(users, items)));
-        var groups = Math.Max(1, Math.Min(SgdGrid.GroupCount(spool.Count, users, items, threads, stride), chunks));
-        var itemCounts = new long[items];
-        var spooled = spool.ItemCounts;
-        for (var i = 0; i < items; i++)
-        {
-            itemCounts[i] = spooled[i];
-        }
-
-        var chunkRows = new long[chunks];
-        for (var c = 0; c < chunks; c++)
-        {
-            chunkRows[c] = spool.ChunkRows(c);
-        }
-
-        var itemStarts = SgdGrid.Cut(itemCounts, groups);
-        var chunkStarts = SgdGrid.Cut(chunkRows, groups);
+        var groups = SgdGrid.GroupCount(spool.Count, users, items, threads, stride);
+        var userStarts = SgdGrid.Cut(Widen(spool.UserCounts), groups);
+        var itemStarts = SgdGrid.Cut(Widen(spool.ItemCounts), groups);
         var directory = ScratchFolder.Create(parent, "recsys-blocks-");
         var grid = new SgdDiskGrid(directory, groups, threads, seed, users);
         try
         {
-            var sizes = grid.WriteBlocks(spool, itemStarts, chunkStarts, cancellationToken);
+            var sizes = grid.WriteBlocks(spool, userStarts, itemStarts, cancellationToken);
             var max = sizes.Max();
             if (max > Array.MaxLength)
             {
@@ -256,44 +244,58 @@ internal sealed class SgdDiskGrid : IDisposable
         return values;
     }
 
-    // Pass over the spool, chunk by chunk: a user group's G block files are open while its chunks are written.
-    private long[] WriteBlocks(InteractionSpool spool, int[] itemStarts, int[] chunkStarts, CancellationToken cancellationToken)
+    private static long[] Widen(ReadOnlySpan<int> counts)
+    {
+        var wide = new long[counts.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            wide[i] = counts[i];
+        }
+
+        return wide;
+    }
+
+    // Pass over the spool, chunk by chunk, with every block file open (at most 400, 64 KiB of buffer each): a chunk's
+    // users are split at the user groups' bounds, each part's rows at the item groups'.
+    private long[] WriteBlocks(InteractionSpool spool, int[] userStarts, int[] itemStarts, CancellationToken cancellationToken)
     {
         var g = _groups;
+        var files = new FileStream[g * g];
         var sizes = new long[g * g];
-        var chunk = new ChunkRows();
-        for (var userGroup = 0; userGroup < g; userGroup++)
+        try
         {
-            var files = new FileStream[g];
-            try
+            for (var b = 0; b < files.Length; b++)
             {
-                for (var k = 0; k < g; k++)
-                {
-                    files[k] = new FileStream(_paths[(userGroup * g) + k], FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-                }
+                files[b] = new FileStream(_paths[b], FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            }
 
-                for (var c = chunkStarts[userGroup]; c < chunkStarts[userGroup + 1]; c++)
+            var chunk = new ChunkRows();
+            for (var c = 0; c < spool.ChunkCount; c++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                chunk.Load(spool, c, Sum);
+                (Count, DuplicatesDropped, Sum) = (Count + chunk.Rows, DuplicatesDropped + chunk.Dropped, chunk.Sum);
+                (MinValue, MaxValue) = (Math.Min(MinValue, chunk.Min), Math.Max(MaxValue, chunk.Max));
+                chunk.Counts.CopyTo(SeenCounts.AsSpan(chunk.FirstUser));
+                var end = chunk.FirstUser + chunk.Counts.Length;
+                for (var userGroup = 0; userGroup < g; userGroup++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    chunk.Load(spool, c);
-                    (Count, DuplicatesDropped, Sum) = (Count + chunk.Rows, DuplicatesDropped + chunk.Dropped, Sum + chunk.Sum);
-                    (MinValue, MaxValue) = (Math.Min(MinValue, chunk.Min), Math.Max(MaxValue, chunk.Max));
-                    chunk.Counts.CopyTo(SeenCounts.AsSpan(chunk.FirstUser));
-                    for (var k = 0; k < g; k++)
+                    var (from, to) = (Math.Max(chunk.FirstUser, userStarts[userGroup]), Math.Min(end, userStarts[userGroup + 1]));
+                    for (var k = 0; k < g && from < to; k++)
                     {
-                        chunk.WriteSegment(files[k], itemStarts[k], itemStarts[k + 1]);
+                        chunk.WriteSegment(files[(userGroup * g) + k], from, to, itemStarts[k], itemStarts[k + 1]);
                     }
                 }
             }
-            finally
+        }
+        finally
+        {
+            for (var b = 0; b < files.Length; b++)
             {
-                for (var k = 0; k < g; k++)
+                if (files[b] is { } file)
                 {
-                    if (files[k] is { } file)
-                    {
-                        sizes[(userGroup * g) + k] = file.Length;
-                        file.Dispose();
-                    }
+                    sizes[b] = file.Length;
+                    file.Dispose();
                 }
             }
         }
@@ -313,7 +315,7 @@ internal sealed class SgdDiskGrid : IDisposable
         private long[] _keys = [];
         private float[] _scratch = [];
         private int[] _segment = [];
-        private float[] _segmentValues = [];
+        private int[] _starts = [];
 
         public int FirstUser { get; private set; }
 
@@ -323,13 +325,16 @@ internal sealed class SgdDiskGrid : IDisposable
 
         public long Dropped { get; private set; }
 
+        /// <summary>Gets the running sum: the one given to <see cref="Load"/> plus this chunk's values, added in order.</summary>
         public double Sum { get; private set; }
 
         public float Min { get; private set; }
 
         public float Max { get; private set; }
 
-        public void Load(InteractionSpool spool, int chunk)
+        // sum: the running sum of the values before this chunk's, which its values are added to one by one (the sum
+        // of a dataset's values is added up so, row by row, and μ is then the same double).
+        public void Load(InteractionSpool spool, int chunk, double sum)
         {
             FirstUser = chunk << spool.ChunkBits;
             var users = Math.Min(spool.Users.Count - FirstUser, 1 << spool.ChunkBits);
@@ -353,7 +358,7 @@ internal sealed class SgdDiskGrid : IDisposable
             EnsureLength(ref _values, (int)total);
             Place(spool.ChunkPath(chunk), users);
 
-            (Rows, Dropped, Sum, Min, Max) = (0, 0, 0.0, float.PositiveInfinity, float.NegativeInfinity);
+            (Rows, Dropped, Sum, Min, Max) = (0, 0, sum, float.PositiveInfinity, float.NegativeInfinity);
             for (var u = 0; u < users; u++)
             {
                 var start = _offsets[u];
@@ -370,51 +375,37 @@ internal sealed class SgdDiskGrid : IDisposable
             }
         }
 
-        /// <summary>Writes the segment of the items in [<paramref name="firstItem"/>, <paramref name="endItem"/>).</summary>
-        public void WriteSegment(FileStream file, int firstItem, int endItem)
+        /// <summary>Writes the segment of users [<paramref name="fromUser"/>, <paramref name="toUser"/>) and items [<paramref name="firstItem"/>, <paramref name="endItem"/>).</summary>
+        public void WriteSegment(FileStream file, int fromUser, int toUser, int firstItem, int endItem)
         {
-            var users = Counts.Length;
+            var (first, users) = (fromUser - FirstUser, toUser - fromUser);
             EnsureLength(ref _segment, users);
+            EnsureLength(ref _starts, users);
             var counts = _segment.AsSpan(0, users);
+            var starts = _starts.AsSpan(0, users);
             var total = 0;
             for (var u = 0; u < users; u++)
             {
-                var run = _items.AsSpan(_offsets[u], Counts[u]);
+                var start = _offsets[first + u];
+                var run = _items.AsSpan(start, Counts[first + u]);
                 var from = LowerBound(run, firstItem);
-                var to = LowerBound(run, endItem);
-                counts[u] = to - from;
-                total += to - from;
+                starts[u] = start + from;
+                counts[u] = LowerBound(run, endItem) - from;
+                total += counts[u];
             }
 
-            Span<int> header = [FirstUser, users, total];
+            Span<int> header = [fromUser, users, total];
             file.Write(MemoryMarshal.AsBytes(header));
             file.Write(MemoryMarshal.AsBytes(counts));
-            EnsureLength(ref _segmentValues, total);
-            var values = _segmentValues.AsSpan(0, total);
-            var at = 0;
-            for (var pass = 0; pass < 2; pass++)
+            for (var u = 0; u < users; u++)
             {
-                at = 0;
-                for (var u = 0; u < users; u++)
-                {
-                    var start = _offsets[u];
-                    var run = _items.AsSpan(start, Counts[u]);
-                    var from = LowerBound(run, firstItem);
-                    var length = LowerBound(run, endItem) - from;
-                    if (pass == 0)
-                    {
-                        file.Write(MemoryMarshal.AsBytes(run.Slice(from, length)));
-                    }
-                    else
-                    {
-                        _values.AsSpan(start + from, length).CopyTo(values[at..]);
-                    }
-
-                    at += length;
-                }
+                file.Write(MemoryMarshal.AsBytes(_items.AsSpan(starts[u], counts[u])));
             }
 
-            file.Write(MemoryMarshal.AsBytes(values));
+            for (var u = 0; u < users; u++)
+            {
+                file.Write(MemoryMarshal.AsBytes(_values.AsSpan(starts[u], counts[u])));
+            }
         }
 
         private static int LowerBound(ReadOnlySpan<int> sorted, int value)

@@ -18,9 +18,6 @@ namespace Recsys.Retraining.Internal;
 /// </summary>
 internal sealed class DiskPipeline(IModelRegistry registry, ISpoolingInteractionSource source, RetrainingOptions options, ModelFormat format, ILogger logger)
 {
-    /// <summary>What a rating costs while a source is read to train in memory: the read holds 9 bytes a rating and the dataset it builds 5.</summary>
-    public const long InMemoryBytesPerRating = 14;
-
     private readonly RunSteps _steps = new(registry, options, logger);
 
     /// <summary>
@@ -38,10 +35,10 @@ internal sealed class DiskPipeline(IModelRegistry registry, ISpoolingInteraction
             "size",
             options.Load,
             spooling.CountRowsAsync,
-            r => string.Create(CultureInfo.InvariantCulture, $"{source.Description}: {r:N0} rows need about {Bytes(r * InMemoryBytesPerRating)} to train in memory, ")
-                + (r * InMemoryBytesPerRating > budget ? $"more than the memory budget of {Bytes(budget)}: the run trains from disk" : $"within the memory budget of {Bytes(budget)}"),
+            r => string.Create(CultureInfo.InvariantCulture, $"{source.Description}: {r:N0} rows need about {Bytes(r * InteractionSource.InMemoryBytesPerRating)} to train in memory, ")
+                + (r * InteractionSource.InMemoryBytesPerRating > budget ? $"more than the memory budget of {Bytes(budget)}: the run trains from disk" : $"within the memory budget of {Bytes(budget)}"),
             cancellationToken).ConfigureAwait(false);
-        if (rows * InMemoryBytesPerRating <= budget)
+        if (rows * InteractionSource.InMemoryBytesPerRating <= budget)
         {
             return null;
         }
