@@ -88,8 +88,10 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
     /// Trains on ratings spooled to disk (<c>InteractionSource.SpoolAsync</c>) and writes the model file, holding in
     /// memory only the factors, the ids and one block of the rating matrix a thread: training beyond memory, as
     /// LIBMF's <c>--disk</c> mode. The rows are sorted once into G × G block files (8 bytes a rating, in a new folder
-    /// beside the spool's, deleted at the end); each epoch reads the blocks in the same stratified schedule as
-    /// <see cref="Fit"/>, so a run depends only on the seed and the thread count.
+    /// beside the spool's, deleted at the end) cut as <see cref="Fit"/> cuts its blocks, and each epoch reads them in
+    /// the same stratified schedule: on the same ratings (ids in the same order, as reading the same source gives) it
+    /// makes <see cref="Fit"/>'s updates in the same order, and writes the file <see cref="Fit"/>'s model makes, byte
+    /// for byte.
     /// </summary>
     /// <param name="ratings">The spooled ratings; left as they are (dispose the spool to delete them).</param>
     /// <param name="path">The model file to write, replaced: the same file <see cref="ModelFile.Save(string, IRecommender, ItemMetadata?)"/> writes for a model trained in memory.</param>
@@ -195,6 +197,16 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
     {
         public float LearningRate { get; set; } = learningRate;
 
+        private SgdState State { get; } = state;
+
+        private int Stride { get; } = stride;
+
+        private float Mu { get; } = mu;
+
+        private float Regularization { get; } = regularization;
+
+        private float BiasRegularization { get; } = biasRegularization;
+
         public static double Run(DiskBlock b, int firstUser, ReadOnlySpan<int> counts, ReadOnlySpan<int> items, ReadOnlySpan<float> values)
         {
             var (p, q, userBias, itemBias, stride) = (b.State.P, b.State.Q, b.State.UserBias, b.State.ItemBias, b.Stride);
@@ -222,16 +234,6 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
 
             return sum;
         }
-
-        private SgdState State { get; } = state;
-
-        private int Stride { get; } = stride;
-
-        private float Mu { get; } = mu;
-
-        private float Regularization { get; } = regularization;
-
-        private float BiasRegularization { get; } = biasRegularization;
     }
 
     private static float Dot(SgdState state, int stride, int user, int item) =>
