@@ -226,17 +226,11 @@ internal sealed class CandidatePipeline(IModelRegistry registry, IRunStore runs,
             {
                 var candidate = _options.Candidates[k];
                 var name = $"{stage} {k + 1}: {_steps.Label(candidate)}";
-                var model = await flow.StepAsync(
+                var model = await _steps.TrainStepAsync(
+                    flow,
                     name,
-                    _options.Train,
-                    token => Task.Run(
-                        () =>
-                        {
-                            using var training = RetrainingTelemetry.Source.StartActivity("recsys.train");
-                            training?.SetTag(RecsysTelemetry.Algorithm, candidate.Algorithm);
-                            return (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, settings[k], HoldoutValidator.Default)).Fit(data, new ProgressLog(_logger, flow.RunId, name, _steps.TargetOf(candidate), candidate.Name), token);
-                        },
-                        token),
+                    candidate,
+                    (progress, token) => (candidate.Trainer?.Invoke() ?? RecommenderAlgorithms.Create(candidate.Algorithm, settings[k], HoldoutValidator.Default)).Fit(data, progress, token),
                     m => string.Create(CultureInfo.InvariantCulture, $"{m.Algorithm}: {data.Count:N0} interactions, {m.Users.Count:N0} users, {m.Items.Count:N0} items"),
                     ct).ConfigureAwait(false);
                 trained[k] = (candidate, model);

@@ -80,18 +80,12 @@ internal sealed class DiskPipeline(IModelRegistry registry, ISpoolingInteraction
                 var name = $"train {k + 1}: {_steps.Label(candidate)}";
                 paths[k] = Path.Combine(spool.Directory, $"candidate-{k + 1}.model");
                 var path = paths[k];
-                fits[k] = await flow.StepAsync(
+                fits[k] = await _steps.TrainStepAsync(
+                    flow,
                     name,
-                    options.Train,
-                    token => Task.Run(
-                        () =>
-                        {
-                            using var training = RetrainingTelemetry.Source.StartActivity("recsys.train");
-                            training?.SetTag(RecsysTelemetry.Algorithm, candidate.Algorithm);
-                            var trainer = (BiasedMatrixFactorizationTrainer)RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings, HoldoutValidator.Default);
-                            return trainer.FitToFile(spool, path, metadata, new ProgressLog(logger, flow.RunId, name, _steps.TargetOf(candidate), candidate.Name), token);
-                        },
-                        token),
+                    candidate,
+                    (progress, token) => ((BiasedMatrixFactorizationTrainer)RecommenderAlgorithms.Create(candidate.Algorithm, candidate.Settings, HoldoutValidator.Default))
+                        .FitToFile(spool, path, metadata, progress, token),
                     f => string.Create(CultureInfo.InvariantCulture, $"{f.Model.Algorithm} from disk: {f.Ratings:N0} interactions, {f.Model.Users.Count:N0} users, {f.Model.Items.Count:N0} items; {f.Groups} x {f.Groups} blocks, the largest {Bytes(f.LargestBlockBytes)}"),
                     cancellationToken).ConfigureAwait(false);
             }

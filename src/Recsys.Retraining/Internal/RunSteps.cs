@@ -28,6 +28,25 @@ internal sealed class RunSteps(IModelRegistry registry, RetrainingOptions option
     /// <summary>A candidate's name in the history, with its model when that is not the run's own.</summary>
     public string Label(CandidateOptions candidate) => TargetOf(candidate) == options.ModelName ? candidate.Name : $"{candidate.Name} ({TargetOf(candidate)})";
 
+    /// <summary>
+    /// A step that trains one candidate off the caller's thread, in a <c>recsys.train</c> activity, its epochs reported
+    /// to the log and the run's metrics.
+    /// </summary>
+    public Task<T> TrainStepAsync<T>(FlowRun flow, string name, CandidateOptions candidate, Func<IProgress<TrainingProgress>, CancellationToken, T> fit, Func<T, string> describe, CancellationToken cancellationToken) =>
+        flow.StepAsync(
+            name,
+            options.Train,
+            token => Task.Run(
+                () =>
+                {
+                    using var training = RetrainingTelemetry.Source.StartActivity("recsys.train");
+                    training?.SetTag(RecsysTelemetry.Algorithm, candidate.Algorithm);
+                    return fit(new ProgressLog(logger, flow.RunId, name, TargetOf(candidate), candidate.Name), token);
+                },
+                token),
+            describe,
+            cancellationToken);
+
     /// <summary>The "promote" step: for each model, the best of its new versions against its Production (<see cref="CandidatePromoter"/>).</summary>
     public Task<string> PromoteAsync(FlowRun flow, IReadOnlyList<string> targets, IReadOnlyList<Registration> registered, IReadOnlyList<ModelPurpose> purposes, IReadOnlyDictionary<string, ProductionEvaluation?> productions, CancellationToken cancellationToken) =>
         flow.StepAsync(
