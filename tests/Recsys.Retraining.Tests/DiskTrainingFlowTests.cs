@@ -66,6 +66,23 @@ public sealed class DiskTrainingFlowTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_EvaluateRetried_AfterProductionsArtifactFailedToOpen_ScoresTheCandidatesItTrained()
+    {
+        using var workspace = Workspace.Sqlite();
+        var (source, _) = WriteRatings();
+        await workspace.Service(source, o => Configure(o, seed: 1)).RunAsync("manual", Ct);
+        var flaky = FailFirstOpen.Wrap(workspace.Registry);
+
+        var second = await workspace.Service(source, o => Configure(o, seed: 2), registry: flaky).RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Succeeded, second.State);
+        var evaluate = second.Steps.Single(s => s.Name == "evaluate");
+        Assert.Equal((StepState.Succeeded, 2), (evaluate.State, evaluate.Attempts));
+        Assert.Matches(@"^biased-mf rmse \d\.\d{4}, mae \d\.\d{4}; Production v1 rmse", evaluate.Detail);
+        Assert.Equal(2, (await workspace.Registry.ListVersionsAsync("movies", Ct)).Count);
+    }
+
+    [Fact]
     public async Task Run_OverTheBudget_WithACandidateThatCannotTrainFromDisk_FailsNamingIt()
     {
         using var workspace = Workspace.Sqlite();
@@ -91,6 +108,38 @@ public sealed class DiskTrainingFlowTests : IDisposable
         Assert.Equal(RunState.Succeeded, run.State);
         Assert.Contains("within the memory budget", run.Steps.Single(s => s.Name == "size").Detail, StringComparison.Ordinal);
         Assert.Contains(run.Steps, s => s.Name == "split");
+    }
+
+    /// <summary>A registry whose first artifact read fails as a store outage would (an <see cref="IOException"/>); everything else goes through.</summary>
+    public class FailFirstOpen : System.Reflection.DispatchProxy
+    {
+        private IModelRegistry _inner = null!;
+        private int _opens;
+
+        public static IModelRegistry Wrap(IModelRegistry inner)
+        {
+            var proxy = Create<IModelRegistry, FailFirstOpen>();
+            ((FailFirstOpen)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(IModelRegistry.OpenArtifactAsync) && Interlocked.Increment(ref _opens) == 1)
+            {
+                return Task.FromException<Stream>(new IOException("The artifact store is unreachable (injected)."));
+            }
+
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+        }
     }
 
     private void Configure(RetrainingOptions options, ulong seed)

@@ -12,7 +12,8 @@ namespace Recsys.Data;
 /// timestamps does. Timestamps are not kept.</para>
 /// <para>With a holdout fraction, a pair goes to <see cref="Holdout"/> (in memory) instead of the files when a hash of its
 /// user and item ids and the seed falls below the fraction: the same pairs every time, whatever the order or the
-/// rest of the data, so a model trained on one spool never learned the held-out pairs of a later one.</para>
+/// rest of the data, so a model trained on one spool never learned the held-out pairs of a later one. A user or item
+/// whose every pair is held out is still one of the spool's ids, with no rating.</para>
 /// </remarks>
 public sealed class InteractionSpool : IDisposable
 {
@@ -22,14 +23,14 @@ public sealed class InteractionSpool : IDisposable
     private readonly IdInterner _userIds = new();
     private readonly IdInterner _itemIds = new();
     private readonly List<ChunkWriter> _chunks = [];
-    private int[] _userCounts = new int[1024];
-    private int[] _itemCounts = new int[1024];
     private readonly double _holdoutFraction;
     private readonly ulong _holdoutSeed;
     private readonly InteractionDatasetBuilder? _holdoutBuilder;
     private readonly System.Security.Cryptography.IncrementalHash _fingerprint = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
     private readonly byte[] _hashBuffer = new byte[12 << 12];
     private int _hashUsed;
+    private int[] _userCounts = new int[1024];
+    private int[] _itemCounts = new int[1024];
     private ulong[] _userHashes = new ulong[1024];
     private ulong[] _itemHashes = new ulong[1024];
     private IdMap? _users;

@@ -92,18 +92,15 @@ internal sealed class DiskPipeline(IModelRegistry registry, ISpoolingInteraction
 
             var targets = _steps.Targets();
             var purposes = candidates.Select(c => c.Purpose ?? ModelPurpose.RatingPrediction).ToArray();
+            EvaluationResult[]? candidateScores = null;
             var (scores, productions) = await flow.StepAsync(
                 "evaluate",
                 options.Registry,
                 async ct =>
                 {
-                    var candidateScores = new EvaluationResult[fits.Length];
-                    for (var k = 0; k < fits.Length; k++)
-                    {
-                        candidateScores[k] = Evaluator.EvaluateRatings(fits[k].Model, holdout);
-                    }
-
-                    // One model's factors at a time: the candidates' are let go of before a Production is read.
+                    // Scored once (a retried attempt only reads Production again); then the candidates' factors are
+                    // let go of before a Production's are read: one model's at a time.
+                    candidateScores ??= [.. fits.Select(f => Evaluator.EvaluateRatings(f.Model, holdout))];
                     Array.Clear(fits);
                     var current = new Dictionary<string, ProductionEvaluation?>(StringComparer.Ordinal);
                     foreach (var target in targets)
