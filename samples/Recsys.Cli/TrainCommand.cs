@@ -60,7 +60,7 @@ internal static class TrainCommand
                     }
 
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows:N0} ratings need about {Bytes(needed)} to train in memory, more than --memory {budgetText}: training from disk."));
-                    return Task.FromResult(TrainFromDisk(result, data, biased, result.GetValue(hyper.Rank) ?? new MatrixFactorizationOptions().Rank, file, rows, budget, outputFile, result.GetValue(spoolFolder), result.GetValue(movies), result.GetValue(test), cancellationToken));
+                    return Task.FromResult(TrainFromDisk(result, data, biased, result.GetValue(hyper.Rank) ?? new MatrixFactorizationOptions().Rank, file, rows, (budget, budgetText), outputFile, result.GetValue(spoolFolder), result.GetValue(movies), result.GetValue(test), cancellationToken));
                 }
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows:N0} ratings need about {Bytes(needed)} to train in memory, within --memory {budgetText}."));
@@ -103,7 +103,7 @@ internal static class TrainCommand
         return command;
     }
 
-    private static int TrainFromDisk(ParseResult result, DataOptions data, BiasedMatrixFactorizationTrainer trainer, int rank, string file, long rows, long budget, FileInfo output, DirectoryInfo? spoolFolder, FileInfo? movies, FileInfo? test, CancellationToken cancellationToken)
+    private static int TrainFromDisk(ParseResult result, DataOptions data, BiasedMatrixFactorizationTrainer trainer, int rank, string file, long rows, (long Bytes, string Text) budget, FileInfo output, DirectoryInfo? spoolFolder, FileInfo? movies, FileInfo? test, CancellationToken cancellationToken)
     {
         var folder = (spoolFolder ?? output.Directory!).FullName;
         var metadata = movies is not null ? MovieLens.ReadMovies(movies.FullName) : null;
@@ -112,17 +112,18 @@ internal static class TrainCommand
         OutOfCoreFit fit;
         try
         {
-            // What stays in memory while training: what is held now (the ids, a count a user and an item), the
-            // factors and biases (rows padded to the SIMD width), and a block of ratings a thread.
+            // Checked before the fit: what is held now (the ids, a count a user and an item) and the factors and biases
+            // (rows padded to the SIMD width). Not in the check: a block of ratings a thread, the item index of a large
+            // catalog and the collector's slack (at 1 B ratings about a quarter of the peak; docs/performance.md).
             var users = spool.Users.Count;
             var items = spool.Items.Count;
             var held = GC.GetTotalMemory(forceFullCollection: true);
             var stride = (rank + System.Numerics.Vector<float>.Count - 1) / System.Numerics.Vector<float>.Count * System.Numerics.Vector<float>.Count;
             var factors = ((long)users + items) * ((stride * sizeof(float)) + sizeof(float));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {Bytes(held)} after spooling ({users:N0} users, {items:N0} items); the factors at rank {rank} take {Bytes(factors)}; the budget is {Bytes(budget)}"));
-            if (held + factors > budget)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {Bytes(held)} after spooling ({users:N0} users, {items:N0} items); the factors at rank {rank} take {Bytes(factors)}; the budget is {Bytes(budget.Bytes)}"));
+            if (held + factors > budget.Bytes)
             {
-                throw new UsageException($"--memory {Bytes(budget)}: the ids and counts ({Bytes(held)}) and the factors at rank {rank} ({Bytes(factors)}) alone need more; give a larger budget or a lower --rank.");
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--memory {budget.Text}: the ids and counts ({Bytes(held)}) and the factors at rank {rank} ({Bytes(factors)}) alone need more; give a larger budget or a lower --rank."));
             }
 
             fit = CliProgress.Run(json: false, progress =>

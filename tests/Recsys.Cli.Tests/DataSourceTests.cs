@@ -78,6 +78,22 @@ public sealed class DataSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainWithMemory_TooSmallForTheIdsAndFactors_StopsBeforeTheFit_NamingBoth_AndWritesNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string At(string name) => Path.Combine(_work.FullName, name);
+        await File.WriteAllTextAsync(At("r.csv"), "userId,movieId,rating,timestamp\n1,10,4.0,1\n2,10,3.5,2\n2,11,5.0,3\n", ct);
+
+        var (exit, _, error) = await DotnetProcess.RunAsync(RecsysCli.Find(), ["train", "--data", At("r.csv"), "--rank", "8", "--memory", "10B", "--out", At("m.bin"), "--spool", At("scratch")], ct);
+
+        Assert.Equal(2, exit);
+        var last = error.TrimEnd().Split('\n')[^1];
+        Assert.Matches(@"--memory 10B: the ids and counts \([\d.]+ [KM]iB\) and the factors at rank 8 \([\d.]+ KiB\) alone need more; give a larger budget or a lower --rank\.", last);
+        Assert.False(File.Exists(At("m.bin")));
+        Assert.Empty(Directory.GetFileSystemEntries(At("scratch")));
+    }
+
+    [Fact]
     public async Task DataDescribe_Json_GivesKindColumnsRowsVersion()
     {
         var ct = TestContext.Current.CancellationToken;

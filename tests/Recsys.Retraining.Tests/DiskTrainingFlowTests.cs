@@ -142,6 +142,18 @@ public sealed class DiskTrainingFlowTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Run_WithABudget_OnASourceThatCannotBeSpooled_SaysSoAndTrainsInMemory()
+    {
+        using var workspace = Workspace.Sqlite();
+
+        var run = await workspace.Service(configure: o => o.MemoryBudget = 1000).RunAsync("manual", Ct);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Contains("small synthetic cannot be read to disk", run.Steps.Single(s => s.Name == "size").Detail, StringComparison.Ordinal);
+        Assert.Contains(run.Steps, s => s.Name == "split");
+    }
+
     private void Configure(RetrainingOptions options, ulong seed)
     {
         options.MemoryBudget = 100_000;

@@ -31,7 +31,7 @@ public static class ModelFile
     private const byte CustomKind = 6;
     private static readonly byte[] Magic = "RECSYSM\0"u8.ToArray();
 
-    /// <summary>Writes a model built by this library to a file, replacing it.</summary>
+    /// <summary>Writes a model built by this library to a file, replacing it once the new file is complete (a failed write leaves the old file as it was).</summary>
     /// <param name="path">The file.</param>
     /// <param name="model">The model.</param>
     /// <param name="itemMetadata">Item titles and genres to keep with the model, or <see langword="null"/>.</param>
@@ -39,8 +39,8 @@ public static class ModelFile
     public static void Save(string path, IRecommender model, ItemMetadata? itemMetadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        Write(stream, model, itemMetadata);
+        ArgumentNullException.ThrowIfNull(model);
+        SaveReplacing(path, stream => Write(stream, model, itemMetadata));
     }
 
     /// <summary>Reads a model file.</summary>
@@ -127,8 +127,28 @@ public static class ModelFile
             throw new ArgumentException("The model must have no training items, and the offsets one more entry than it has users.", nameof(seenOffsets));
         }
 
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        WriteInPlace(stream, writer => WriteFactor(writer, model, new SeenItems(seenOffsets, writeSeen)), itemMetadata);
+        SaveReplacing(path, stream => WriteInPlace(stream, writer => WriteFactor(writer, model, new SeenItems(seenOffsets, writeSeen)), itemMetadata));
+    }
+
+    // Writes a new file beside `path` and moves it over `path` once complete: a write that fails (a full disk, a
+    // cancelled run) leaves the file that was there as it was, and no partial file.
+    private static void SaveReplacing(string path, Action<FileStream> write)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary); // nothing there once moved
+        }
     }
 
     /// <summary>Reads a model from a stream holding exactly one model file.</summary>

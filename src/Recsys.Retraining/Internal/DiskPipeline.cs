@@ -26,8 +26,20 @@ internal sealed class DiskPipeline(IModelRegistry registry, ISpoolingInteraction
     /// </summary>
     public static async Task<DiskPipeline?> ChooseAsync(FlowRun flow, IModelRegistry registry, IInteractionSource source, RetrainingOptions options, ModelFormat format, ILogger logger, CancellationToken cancellationToken)
     {
-        if (options.MemoryBudget is not { } budget || source is not ISpoolingInteractionSource spooling)
+        if (options.MemoryBudget is not { } budget)
         {
+            return null;
+        }
+
+        if (source is not ISpoolingInteractionSource spooling)
+        {
+            // Said in the run's history rather than ignored: the budget cannot apply to this source.
+            await flow.StepAsync(
+                "size",
+                options.Load,
+                _ => Task.FromResult(0),
+                _ => $"{source.Description} cannot be read to disk (files, Parquet and Delta tables can; an interaction store cannot yet): the run trains in memory, whatever Retraining:MemoryBudget says",
+                cancellationToken).ConfigureAwait(false);
             return null;
         }
 

@@ -141,6 +141,28 @@ public sealed class ModelFileTests
     }
 
     [Fact]
+    public void SaveToAPath_ThatFails_LeavesTheFileThatWasThere_AndNoPartialFile()
+    {
+        var folder = Directory.CreateTempSubdirectory("recsys-modelfile-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "model.bin");
+            var model = new BiasedMatrixFactorizationTrainer(new MatrixFactorizationOptions { Rank = 4, Epochs = 2 }).Fit(SyntheticDataGenerator.CreateDefault());
+            ModelFile.Save(path, model);
+            var before = File.ReadAllBytes(path);
+
+            Assert.Throws<ArgumentException>(() => ModelFile.Save(path, new ForeignModel()));
+
+            Assert.Equal(before, File.ReadAllBytes(path));
+            Assert.Equal(["model.bin"], folder.GetFiles("*", SearchOption.AllDirectories).Select(f => f.Name));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Save_ForeignModel_WithoutASerializer_IsRefusedNamingTheFix()
     {
         var error = Assert.Throws<ArgumentException>(() => Save(new ForeignModel()));
