@@ -118,8 +118,7 @@ internal static class TrainCommand
             var users = spool.Users.Count;
             var items = spool.Items.Count;
             var held = GC.GetTotalMemory(forceFullCollection: true);
-            var stride = (rank + System.Numerics.Vector<float>.Count - 1) / System.Numerics.Vector<float>.Count * System.Numerics.Vector<float>.Count;
-            var factors = ((long)users + items) * ((stride * sizeof(float)) + sizeof(float));
+            var factors = trainer.FactorBytes(users, items);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {Bytes(held)} after spooling ({users:N0} users, {items:N0} items); the factors at rank {rank} take {Bytes(factors)}; the budget is {Bytes(budget.Bytes)}"));
             if (held + factors > budget.Bytes)
             {

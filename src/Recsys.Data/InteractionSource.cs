@@ -150,7 +150,8 @@ public static class InteractionSource
                         : new ScanColumn(n, null, n, null, IsPartition: false)).ToList();
                     IAsyncEnumerable<ScanBatch> Scan(ScanDestination lend) => ColumnarScan.ScanAsync(
                         files.Select(f => new ScanFile(f, partitions.ValuesOf(f), null)), columns, ColumnMatch.ByName, missingIsNull: false, cancellationToken, lend);
-                    var rows = await CountRowsAsync(files, cancellationToken).ConfigureAwait(false);
+                    // The builder's capacity, from the footers; a spool needs none.
+                    var rows = spool is null ? await CountRowsAsync(files, cancellationToken).ConfigureAwait(false) : 0;
                     return await ReadBatchesAsync(Scan, roles, options, path, version: null, (int)Math.Min(rows, Array.MaxLength), spool, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -159,7 +160,7 @@ public static class InteractionSource
                     var snapshot = DeltaTable.Open(path, options.Version, options.AsOf);
                     var fields = snapshot.Columns.Select(c => (c.Name, Kind: Internal.Delta.DeltaField.KindOf(c.Type), c.Type)).ToList();
                     var roles = Roles.Resolve(options.Columns, fields, path).Keep(options);
-                    var rows = await snapshot.CountStoredRowsAsync(cancellationToken).ConfigureAwait(false);
+                    var rows = spool is null ? await snapshot.CountStoredRowsAsync(cancellationToken).ConfigureAwait(false) : 0;
                     return await ReadBatchesAsync(lend => snapshot.ScanAsync(roles.Names, cancellationToken, lend), roles, options, path, snapshot.Version, (int)Math.Min(rows, Array.MaxLength), spool, cancellationToken).ConfigureAwait(false);
                 }
 

@@ -103,8 +103,6 @@ public sealed class InteractionSpool : IDisposable
     /// <summary>The rows of every item, duplicates included.</summary>
     internal ReadOnlySpan<int> ItemCounts => _itemCounts.AsSpan(0, _itemIds.Count);
 
-    internal long ChunkRows(int chunk) => _chunks[chunk].Rows;
-
     internal string ChunkPath(int chunk) => _chunks[chunk].Path;
 
     internal int AddUser(ReadOnlySpan<char> userId) => Intern(_userIds, ref _userHashes, userId, nameof(userId));
@@ -198,7 +196,8 @@ public sealed class InteractionSpool : IDisposable
         }
     }
 
-    /// <summary>Reads a chunk's rows: the user's index within the chunk, the item, the value.</summary>
+    /// <summary>Reads a record of a chunk file, as <c>ChunkWriter</c> writes it: the user's index within the chunk, the item, the value.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static (int LocalUser, int Item, float Value) ReadRecord(ReadOnlySpan<byte> record) =>
         (BinaryPrimitives.ReadUInt16LittleEndian(record), BinaryPrimitives.ReadInt32LittleEndian(record[2..]), BinaryPrimitives.ReadSingleLittleEndian(record[6..]));
 
@@ -265,8 +264,6 @@ public sealed class InteractionSpool : IDisposable
 
         public string Path { get; } = path;
 
-        public long Rows { get; private set; }
-
         public void Write(ushort localUser, int item, float value)
         {
             if (_used + RecordBytes > BufferBytes)
@@ -279,7 +276,6 @@ public sealed class InteractionSpool : IDisposable
             BinaryPrimitives.WriteInt32LittleEndian(record[2..], item);
             BinaryPrimitives.WriteSingleLittleEndian(record[6..], value);
             _used += RecordBytes;
-            Rows++;
         }
 
         public void Close()

@@ -85,6 +85,16 @@ public sealed class BiasedMatrixFactorizationTrainer : IRecommenderTrainer
     }
 
     /// <summary>
+    /// The bytes a fit's factors and biases take for <paramref name="users"/> users and <paramref name="items"/> items
+    /// (factor rows padded to the SIMD width): what training from disk holds besides the ids and a block a thread.
+    /// </summary>
+    /// <param name="users">The users.</param>
+    /// <param name="items">The items.</param>
+    /// <returns>The bytes.</returns>
+    public long FactorBytes(int users, int items) =>
+        ((long)users + items) * ((SgdKernel.Stride(_options.Rank) * sizeof(float)) + sizeof(float));
+
+    /// <summary>
     /// Trains on ratings spooled to disk (<c>InteractionSource.SpoolAsync</c>) and writes the model file, holding in
     /// memory only the factors, the ids and one block of the rating matrix a thread: training beyond memory, as
     /// LIBMF's <c>--disk</c> mode. The rows are sorted once into G × G block files (8 bytes a rating, in a new folder

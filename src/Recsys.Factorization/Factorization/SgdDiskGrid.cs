@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Recsys.Data;
@@ -448,16 +447,15 @@ internal sealed class SgdDiskGrid : IDisposable
 
                 for (var at = 0; at < read; at += InteractionSpool.RecordBytes)
                 {
-                    var record = buffer.AsSpan(at, InteractionSpool.RecordBytes);
-                    var user = BinaryPrimitives.ReadUInt16LittleEndian(record);
+                    var (user, item, value) = InteractionSpool.ReadRecord(buffer.AsSpan(at, InteractionSpool.RecordBytes));
                     if (user >= users)
                     {
                         throw new InvalidDataException($"The spool file '{path}' names user {user} of a chunk of {users}.");
                     }
 
                     var row = next[user]++;
-                    _items[row] = BinaryPrimitives.ReadInt32LittleEndian(record[2..]);
-                    _values[row] = BinaryPrimitives.ReadSingleLittleEndian(record[6..]);
+                    _items[row] = item;
+                    _values[row] = value;
                 }
             }
         }
